@@ -1,0 +1,136 @@
+// Package config reads the optional clause.toml at the root of a portal
+// repository. Every setting has a default, so a repository without the file
+// builds as it is.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/clause-portal/clause/generator/document"
+)
+
+// FileName is the name of the configuration file at the repository root.
+const FileName = "clause.toml"
+
+// Config is the portal configuration.
+type Config struct {
+	// Title is the portal's name, shown in the header and the page titles.
+	// Default: "Legal".
+	Title string `toml:"title"`
+	// Description is an introduction shown on the index page.
+	Description string `toml:"description"`
+	// BaseURL is the absolute URL the portal is served from. The --base-url
+	// flag and Netlify's URL variable override it.
+	BaseURL string `toml:"base_url"`
+	// TimeZone is the IANA zone dates are shown in. Default: "UTC".
+	TimeZone string `toml:"time_zone"`
+	// Language is the default language of the documents. Default: "en".
+	Language string `toml:"language"`
+	// RepoURL is the web address of the repository (https://github.com/o/r),
+	// used to link each "Last updated" date to its commit. Netlify's
+	// REPOSITORY_URL is used when it is not set.
+	RepoURL string `toml:"repo_url"`
+	// Branch is the published branch whose first-parent history gives the
+	// versions. Default: the checked-out HEAD.
+	Branch string `toml:"branch"`
+
+	// Location is TimeZone, loaded.
+	Location *time.Location `toml:"-"`
+	// Path is the file the configuration was read from, if any.
+	Path string `toml:"-"`
+}
+
+// Default returns the configuration used when there is no clause.toml.
+func Default() *Config {
+	return &Config{Title: "Legal", TimeZone: "UTC", Language: "en", Location: time.UTC}
+}
+
+// Load reads dir/clause.toml if it exists and returns the configuration
+// with defaults filled in. Errors name the file and line.
+func Load(dir string) (*Config, error) {
+	c := Default()
+	p := filepath.Join(dir, FileName)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Path = FileName
+	md, err := toml.Decode(string(b), c)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return nil, &document.Error{Path: FileName, Line: perr.Position.Line, Msg: perr.Message, Err: err}
+		}
+		return nil, &document.Error{Path: FileName, Msg: err.Error(), Err: err}
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		keys := make([]string, len(undecoded))
+		for i, k := range undecoded {
+			keys[i] = k.String()
+		}
+		sort.Strings(keys)
+		return nil, &document.Error{Path: FileName, Line: lineOfKey(string(b), undecoded[0].String()),
+			Msg: fmt.Sprintf("unknown setting %s (known: title, description, base_url, time_zone, language, repo_url, branch)", strings.Join(keys, ", "))}
+	}
+	if c.Title == "" {
+		c.Title = "Legal"
+	}
+	if c.TimeZone == "" {
+		c.TimeZone = "UTC"
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return nil, &document.Error{Path: FileName, Line: lineOfKey(string(b), "time_zone"),
+			Msg: fmt.Sprintf("unknown time zone %q: use an IANA name such as Europe/Dublin or UTC", c.TimeZone)}
+	}
+	c.Location = loc
+	if c.Language == "" {
+		c.Language = "en"
+	}
+	return c, nil
+}
+
+func lineOfKey(src, key string) int {
+	for i, l := range strings.Split(src, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), key) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// CommitURL returns a link to a commit on the repository host, or "" when
+// the host is not known. GitHub, GitLab, Bitbucket, Codeberg/Gitea and
+// Azure DevOps are recognised.
+func CommitURL(repoURL, hash string) string {
+	u := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(repoURL), "/"), ".git")
+	if u == "" || hash == "" {
+		return ""
+	}
+	if strings.HasPrefix(u, "git@") { // git@github.com:owner/repo
+		u = "https://" + strings.Replace(strings.TrimPrefix(u, "git@"), ":", "/", 1)
+	}
+	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return ""
+	}
+	switch {
+	case strings.Contains(u, "gitlab"):
+		return u + "/-/commit/" + hash
+	case strings.Contains(u, "bitbucket.org"):
+		return u + "/commits/" + hash
+	case strings.Contains(u, "dev.azure.com"):
+		return u + "/commit/" + hash
+	}
+	return u + "/commit/" + hash
+}

@@ -1,0 +1,178 @@
+// Package document reads one legal document: a markdown file with optional
+// YAML or TOML front matter. Every front matter field is optional; missing
+// ones are inferred from the file name and the body (title from the first
+// heading, kind from the name).
+package document
+
+import (
+	"bytes"
+	"path"
+	"strings"
+	"unicode/utf8"
+)
+
+// Kind classifies a legal document.
+type Kind string
+
+// The document kinds Clause knows. Unknown kinds in front matter are errors;
+// documents whose kind cannot be inferred are KindOther.
+const (
+	KindDPA           Kind = "dpa"
+	KindPrivacy       Kind = "privacy"
+	KindSubprocessors Kind = "subprocessors"
+	KindCookies       Kind = "cookies"
+	KindTerms         Kind = "terms"
+	KindSecurity      Kind = "security"
+	KindOther         Kind = "other"
+)
+
+// Kinds lists the kinds in the order the portal's index shows them.
+var Kinds = []Kind{KindDPA, KindSubprocessors, KindPrivacy, KindCookies, KindTerms, KindSecurity, KindOther}
+
+// Label is the human name of a kind, used as a heading on the index page.
+func (k Kind) Label() string {
+	switch k {
+	case KindDPA:
+		return "Data processing agreements"
+	case KindPrivacy:
+		return "Privacy"
+	case KindSubprocessors:
+		return "Sub-processors"
+	case KindCookies:
+		return "Cookies"
+	case KindTerms:
+		return "Terms"
+	case KindSecurity:
+		return "Security"
+	}
+	return "Other documents"
+}
+
+func validKind(k Kind) bool {
+	for _, v := range Kinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
+// DefaultNoticeDays is the sub-processor notice period when front matter
+// does not give one.
+const DefaultNoticeDays = 30
+
+// Document is one parsed markdown file.
+type Document struct {
+	// Path is the file's path relative to the repository root, with forward
+	// slashes (e.g. "content/legal/dpa.md").
+	Path string
+	// ID identifies the document in URLs and the API: its path below the
+	// content folder without extension, lower-cased ("legal/dpa").
+	ID string
+	// Title is from front matter, else the first level-1 heading, else the
+	// file name.
+	Title string
+	// TitleFromBody is set when Title was taken from the body's first
+	// heading (the page then omits that heading to avoid showing it twice).
+	TitleFromBody bool
+	// Kind is from front matter, else inferred from the file name.
+	Kind Kind
+	// Summary is a one-sentence description, if given.
+	Summary string
+	// Effective is the date the text takes effect, if given.
+	Effective Date
+	// Language is a BCP 47 tag, if given.
+	Language string
+	// TranslationKey links translations of the same document.
+	TranslationKey string
+	// NoticeDays is the sub-processor notice period in days.
+	NoticeDays int
+	// Aliases are additional URL paths that redirect to the document.
+	Aliases []string
+	// Params holds the whole front matter as decoded, for templates.
+	Params map[string]any
+	// FrontMatter is the raw front matter text (without delimiters), and
+	// FrontMatterLine the 1-based file line where it starts.
+	FrontMatter     []byte
+	FrontMatterLine int
+	// Body is the markdown after the front matter, with line endings
+	// normalised to "\n", and BodyLine the file line where it starts.
+	Body     []byte
+	BodyLine int
+	// Source is the file's bytes as read.
+	Source []byte
+}
+
+// MaxSize is the largest document Parse accepts. Legal texts are far
+// smaller; anything larger is almost certainly a mistake or an attack.
+const MaxSize = 4 << 20
+
+// Parse reads a document from its source bytes. p is the path relative to
+// the repository root and contentDir the content folder relative to the
+// same root ("content"), used to derive the document's ID.
+func Parse(p, contentDir string, src []byte) (*Document, error) {
+	if len(src) > MaxSize {
+		return nil, errorf(p, 0, "file is %d bytes; documents are limited to %d MiB", len(src), MaxSize>>20)
+	}
+	if bytes.IndexByte(src, 0) >= 0 {
+		return nil, errorf(p, lineAt(src, bytes.IndexByte(src, 0)), "file contains NUL bytes: not a text document")
+	}
+	if !utf8.Valid(src) {
+		off := firstInvalidUTF8(src)
+		return nil, errorf(p, lineAt(src, off), "file is not valid UTF-8 (byte 0x%02x at offset %d); save it as UTF-8", src[off], off)
+	}
+	text := bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	text = bytes.ReplaceAll(text, []byte("\r\n"), []byte("\n"))
+
+	d := &Document{Path: p, Source: src, NoticeDays: DefaultNoticeDays, Params: map[string]any{}}
+	rel := strings.TrimPrefix(p, strings.TrimSuffix(contentDir, "/")+"/")
+	if contentDir == "" || contentDir == "." {
+		rel = p
+	}
+	d.ID = IDFromPath(rel)
+
+	fm, err := splitFrontMatter(p, text)
+	if err != nil {
+		return nil, err
+	}
+	d.Body, d.BodyLine = fm.body, fm.bodyLine
+	d.FrontMatter, d.FrontMatterLine = fm.raw, fm.line
+	if fm.raw != nil {
+		if err := d.decodeFrontMatter(fm); err != nil {
+			return nil, err
+		}
+	}
+	d.inferDefaults(rel)
+	return d, nil
+}
+
+// IDFromPath derives a document ID from its path below the content folder:
+// the extension is dropped and the path lower-cased ("Legal/DPA.md" →
+// "legal/dpa"). A final "index" or "_index" segment names its folder.
+func IDFromPath(rel string) string {
+	rel = strings.TrimSuffix(rel, path.Ext(rel))
+	rel = strings.ToLower(rel)
+	if base := path.Base(rel); base == "index" || base == "_index" {
+		rel = path.Dir(rel)
+	}
+	return rel
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return 0
+}
+
+// lineAt returns the 1-based line of byte offset off in b.
+func lineAt(b []byte, off int) int {
+	if off > len(b) {
+		off = len(b)
+	}
+	return bytes.Count(b[:off], []byte("\n")) + 1
+}
