@@ -94,12 +94,19 @@ func (d *Document) decodeFrontMatter(fm frontMatterBlock) error {
 	case "yaml":
 		if err := yaml.Unmarshal(fm.raw, &params); err != nil {
 			line := fm.line
-			msg := strings.TrimPrefix(err.Error(), "yaml: ")
-			if m := yamlLine.FindStringSubmatch(msg); m != nil {
-				n, _ := strconv.Atoi(m[1])
+			msg := strings.Join(strings.Fields(strings.TrimPrefix(err.Error(), "yaml: ")), " ")
+			msg = strings.TrimPrefix(msg, "unmarshal errors: ")
+			if loc := yamlLine.FindStringSubmatchIndex(msg); loc != nil {
+				n, _ := strconv.Atoi(msg[loc[2]:loc[3]])
 				line = fm.line + n - 1
-				msg = strings.TrimSpace(yamlLine.ReplaceAllString(msg, ""))
-				msg = strings.TrimPrefix(strings.TrimPrefix(msg, ":"), " ")
+				rest := strings.TrimPrefix(msg[loc[1]:], ":")
+				// Later "line N" references (e.g. "already defined at line
+				// 1") are made file lines too.
+				rest = yamlLine.ReplaceAllStringFunc(rest, func(s string) string {
+					k, _ := strconv.Atoi(strings.TrimPrefix(s, "line "))
+					return fmt.Sprintf("line %d", fm.line+k-1)
+				})
+				msg = strings.TrimSpace(msg[:loc[0]] + rest)
 			}
 			return &Error{Path: d.Path, Line: line, Msg: "invalid YAML front matter: " + msg, Err: err}
 		}

@@ -38,12 +38,12 @@ func hugoConfig(s *Site, opts Options) map[string]any {
 		baseURL = "/"
 	}
 	cfg := map[string]any{
-		"baseURL":      baseURL,
-		"title":        s.Title,
-		"locale":       lang,
-		"theme":        "clause",
-		"publishDir":   opts.PublishDir,
-		"timeZone":     loc.String(),
+		"baseURL":    baseURL,
+		"title":      s.Title,
+		"locale":     lang,
+		"theme":      "clause",
+		"publishDir": opts.PublishDir,
+		"timeZone":   loc.String(),
 		// Dates come from git and effective dates never hide a page: the
 		// text in force stays published (Hugo's buildFuture trap).
 		"buildFuture":                true,
@@ -64,8 +64,8 @@ func hugoConfig(s *Site, opts Options) map[string]any {
 			// Content files are HTML that Clause rendered itself from the
 			// markdown with raw HTML disabled; nothing else is content.
 			"allowContent": []string{"^text/html$"},
-			"exec": map[string]any{"allow": []string{"^$"}},
-			"http": map[string]any{"urls": []string{"^$"}},
+			"exec":         map[string]any{"allow": []string{"^$"}},
+			"http":         map[string]any{"urls": []string{"^$"}},
 		},
 	}
 	if isDir(opts.LayoutsDir) {
