@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
+	"github.com/gohugoio/hugo/common/hugo"
 	"github.com/spf13/cobra"
 )
 
@@ -26,15 +27,10 @@ func newVersionCmd(streams *IO) *cobra.Command {
 }
 
 func versionString() string {
-	v, hugo := Version, "unknown"
+	v := Version
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		if v == "" {
 			v = bi.Main.Version
-		}
-		for _, d := range bi.Deps {
-			if d.Path == "github.com/gohugoio/hugo" {
-				hugo = d.Version
-			}
 		}
 		for _, s := range bi.Settings {
 			if s.Key == "vcs.revision" && len(s.Value) >= 12 && (v == "" || v == "(devel)") {
@@ -45,5 +41,5 @@ func versionString() string {
 	if v == "" {
 		v = "(devel)"
 	}
-	return fmt.Sprintf("clause %s (hugo %s, %s %s/%s)", v, hugo, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return fmt.Sprintf("clause %s (hugo v%s, %s %s/%s)", v, hugo.CurrentVersion.String(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
