@@ -1,0 +1,198 @@
+// Package history reads the version history of the documents of a Clause
+// portal from git.
+//
+// A document is a markdown file under the content folder. Its versions are the
+// commits on the first-parent history of the published branch in which its
+// content differs from the previous first-parent commit, following renames
+// (like `git log --first-parent --follow`); a pure rename is not a version.
+//
+// The package reads the repository with go-git only (no git binary is needed)
+// and walks the first-parent chain once for all documents: for each commit it
+// compares the raw tree objects with those of its first parent, descending only
+// into subtrees whose hash differs, and detects renames itself among the
+// documents a commit adds and deletes. See DESIGN.md, "Version" and the
+// performance non-negotiables.
+//
+// Typical use:
+//
+//	repo, err := history.Open(".")
+//	if err != nil { ... }
+//	defer repo.Close()
+//	h, err := repo.Read(ctx, history.Query{Prefix: "content"})
+package history
+
+import (
+	"errors"
+	"time"
+)
+
+// ErrNotRepository is returned by Open when the folder is not inside a git
+// repository.
+var ErrNotRepository = errors.New("not a git repository (or any parent folder): Clause reads document versions from git history; run `git init` and commit the documents, or pass the repository folder")
+
+// ErrShallow is returned by Open for a shallow clone unless AllowShallow is
+// given: the history of a shallow clone is truncated, so version lists and
+// "last updated" dates would be wrong.
+var ErrShallow = errors.New("shallow clone: the git history is truncated, so document versions and dates would be wrong; " +
+	"run `git fetch --unshallow`, or clone in full on the CI host (GitHub Actions: actions/checkout with `fetch-depth: 0`; " +
+	"GitLab CI: GIT_DEPTH: 0; Cloudflare Pages / Vercel: fetch the full history in the build command)")
+
+// ErrPartialClone is returned when an object needed to read the history (an
+// old document version, typically) is missing from a partial (blobless)
+// clone, one whose configuration names a promisor remote.
+var ErrPartialClone = errors.New("partial (blobless) clone: objects of old document versions are missing; " +
+	"fetch them with `git config --unset remote.origin.partialclonefilter && git fetch --refetch origin` (git 2.36+), " +
+	"or make a full clone without --filter (GitHub Actions: actions/checkout without `filter:`, with `fetch-depth: 0`)")
+
+// ErrEmptyRepository is returned by Open when the repository has no commits.
+var ErrEmptyRepository = errors.New("the git repository has no commits yet: commit the documents first")
+
+// ErrRefNotFound is returned by Read when Query.Ref does not name a commit.
+var ErrRefNotFound = errors.New("git reference not found")
+
+// ErrLFSPointer is returned by Read when a document at the published commit is
+// a Git LFS pointer file instead of markdown.
+var ErrLFSPointer = errors.New("the file is a Git LFS pointer, not the document text: " +
+	"install git-lfs and run `git lfs pull` before building, or do not track markdown files with LFS (.gitattributes)")
+
+// History is the version history of all the documents under a folder of a
+// repository, as seen from one commit (Query.Ref).
+type History struct {
+	// Head is the commit Query.Ref resolved to: the published state.
+	Head Commit
+	// Documents are all the documents that exist at Head or existed on its
+	// first-parent history, sorted by Path; among documents with the same
+	// Path (possible only when at most one of them exists at Head) the
+	// existing one comes first, then the most recently deleted.
+	Documents []*Document
+	// Commits is the number of first-parent commits walked.
+	Commits int
+}
+
+// Document is one markdown file followed through its renames.
+type Document struct {
+	// Path is the document's identity: its repository-relative,
+	// slash-separated path at Head or, for a deleted document, the path it
+	// had when it was deleted.
+	Path string
+	// Deleted reports that the document does not exist at Head (a retired
+	// document).
+	Deleted bool
+	// DeletedAt is the commit that deleted the document, for a deleted
+	// document; nil otherwise.
+	DeletedAt *Commit
+	// Paths are all the paths the document has had, oldest first, each once;
+	// the last one is Path. Old paths are what old URLs redirect from.
+	Paths []string
+	// Renames are the document's renames, newest first.
+	Renames []Rename
+	// Versions are the document's versions, newest first. Versions[0] is the
+	// text at Head unless the document is deleted.
+	Versions []Version
+}
+
+// Rename is a change of a document's path in a commit.
+type Rename struct {
+	// From and To are the old and new path.
+	From, To string
+	// Commit is the first-parent commit that renamed the document.
+	Commit Commit
+	// Pure reports that the content did not change (no new version).
+	Pure bool
+}
+
+// Version is the content of a document as introduced by one commit of the
+// first-parent history.
+type Version struct {
+	// ID is a content-based identifier, stable across rebases and force
+	// pushes: the first 12 hex characters of SHA256, followed by "-2", "-3"...
+	// when the same content occurred earlier in the document's history (a
+	// revert, for example).
+	ID string
+	// Commit is the 40-hex hash of the first-parent commit.
+	Commit string
+	// Date is the committer date of that commit, with its original offset:
+	// the publication date.
+	Date time.Time
+	// Subject is the change summary: the commit subject or, for a merge
+	// commit, the merged pull (merge) request's title.
+	Subject string
+	// RawSubject is the subject line of the commit message as written.
+	RawSubject string
+	// Body is the rest of the message: without the subject, the pull request
+	// title of a merge commit and the trailer block.
+	Body string
+	// Trailers is the git trailer block at the end of the message, with
+	// canonical keys ("Change-Type"); nil when there is none. The versions a
+	// commit makes share the map: treat it as read-only.
+	Trailers map[string][]string
+	// Material reports that readers are to be notified: false only when the
+	// message has a "Change-Type: minor" trailer (case-insensitive).
+	Material bool
+	// Merge reports that the commit is a merge commit.
+	Merge bool
+	// Path is the document's path at this version.
+	Path string
+	// Blob is the 40-hex git blob hash of the content.
+	Blob string
+	// SHA256 is the hex SHA-256 of the content bytes.
+	SHA256 string
+	// Size is the content size in bytes.
+	Size int64
+}
+
+// Commit identifies a commit of the first-parent history.
+type Commit struct {
+	// Hash is the 40-hex commit hash.
+	Hash string
+	// Date is the committer date with its original offset.
+	Date time.Time
+	// Subject is the change summary (a merge commit's pull request title, see
+	// Version.Subject).
+	Subject string
+	// RawSubject is the subject line of the commit message as written.
+	RawSubject string
+}
+
+// Query selects what Read reads.
+type Query struct {
+	// Ref is the published commit: a reference name ("HEAD", "main",
+	// "refs/heads/main", "origin/main", a tag) or a 40-hex commit hash.
+	// Empty means "HEAD".
+	Ref string
+	// Prefix is the repository-relative, slash-separated folder holding the
+	// documents, e.g. "content"; empty means the whole repository.
+	Prefix string
+	// Match reports whether the file at a repository-relative path is a
+	// document; nil means files ending in .md or .markdown.
+	Match func(path string) bool
+	// Progress, when set, is called about every 500 commits with the number
+	// of commits walked so far, and once at the end.
+	Progress func(done int)
+}
+
+// IsMarkdown reports whether path ends in .md or .markdown (any case): the
+// default Query.Match.
+func IsMarkdown(path string) bool {
+	n := len(path)
+	switch {
+	case n >= 3 && equalFoldASCII(path[n-3:], ".md"):
+		return true
+	case n >= 9 && equalFoldASCII(path[n-9:], ".markdown"):
+		return true
+	}
+	return false
+}
+
+func equalFoldASCII(s, lower string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,236 @@
+package history
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	format "github.com/go-git/go-git/v5/plumbing/format/config"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+)
+
+// Repository is an open git repository. It is not safe for concurrent use;
+// Close releases its file descriptors.
+type Repository struct {
+	root    string
+	st      *filesystem.Storage
+	shallow map[plumbing.Hash]bool
+	partial bool
+	// sums caches the SHA-256 and size of blobs already hashed.
+	sums map[plumbing.Hash]blobSum
+}
+
+// Option configures Open.
+type Option func(*openOptions)
+
+type openOptions struct {
+	allowShallow bool
+}
+
+// AllowShallow lets Open succeed on a shallow clone (for a preview, say):
+// Read then treats the commits at the shallow boundary as root commits, so the
+// history it returns is truncated. Repository.Shallow reports it.
+func AllowShallow() Option {
+	return func(o *openOptions) { o.allowShallow = true }
+}
+
+// Open opens the git repository containing dir: dir itself or the nearest
+// parent folder with a .git folder (or a .git file, as in a linked worktree or
+// a submodule), or dir itself if it is a bare repository.
+//
+// It returns an error wrapping ErrNotRepository if there is none,
+// ErrEmptyRepository if the repository has no commits, and ErrShallow for a
+// shallow clone unless AllowShallow is given.
+func Open(dir string, opts ...Option) (*Repository, error) {
+	var o openOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
+	}
+	if fi, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("open git repository: %w", err)
+	} else if !fi.IsDir() {
+		abs = filepath.Dir(abs)
+	}
+	root, gitDir, err := findGitDir(abs)
+	if err != nil {
+		return nil, err
+	}
+	gitFS, err := withCommonDir(osfs.New(gitDir))
+	if err != nil {
+		return nil, err
+	}
+	st := filesystem.NewStorageWithOptions(gitFS, cache.NewObjectLRUDefault(),
+		filesystem.Options{KeepDescriptors: true})
+	r := &Repository{root: root, st: st, sums: make(map[plumbing.Hash]blobSum)}
+	if err := r.init(o); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Repository) init(o openOptions) error {
+	shallow, err := r.st.Shallow()
+	if err != nil {
+		return fmt.Errorf("%s: read .git/shallow: %w", r.root, err)
+	}
+	if len(shallow) > 0 {
+		if !o.allowShallow {
+			return fmt.Errorf("%s: %w", r.root, ErrShallow)
+		}
+		r.shallow = make(map[plumbing.Hash]bool, len(shallow))
+		for _, h := range shallow {
+			r.shallow[h] = true
+		}
+	}
+	r.partial, err = r.isPartialClone()
+	if err != nil {
+		return fmt.Errorf("%s: read git config: %w", r.root, err)
+	}
+	if _, err := r.resolve("HEAD"); err != nil {
+		if !errors.Is(err, ErrRefNotFound) {
+			return err
+		}
+		// HEAD may name an unborn branch while other branches exist.
+		refs, err := r.st.IterReferences()
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.root, err)
+		}
+		defer refs.Close()
+		for {
+			ref, err := refs.Next()
+			if err != nil {
+				return fmt.Errorf("%s: %w", r.root, ErrEmptyRepository)
+			}
+			if ref.Type() == plumbing.HashReference && ref.Name().IsBranch() {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// Root returns the absolute path of the repository's worktree (of the git
+// folder for a bare repository). Query.Prefix is relative to it.
+func (r *Repository) Root() string { return r.root }
+
+// Shallow reports whether the repository is a shallow clone opened with
+// AllowShallow.
+func (r *Repository) Shallow() bool { return len(r.shallow) > 0 }
+
+// Close releases the file descriptors of the repository's pack files.
+func (r *Repository) Close() error { return r.st.Close() }
+
+// findGitDir looks for the git folder from dir upwards and returns the
+// worktree root and the git folder.
+func findGitDir(dir string) (root, gitDir string, err error) {
+	for d := dir; ; {
+		dotGit := filepath.Join(d, ".git")
+		fi, err := os.Stat(dotGit)
+		switch {
+		case err == nil && fi.IsDir():
+			return d, dotGit, nil
+		case err == nil:
+			gitDir, err := readGitFile(d, dotGit)
+			if err != nil {
+				return "", "", err
+			}
+			return d, gitDir, nil
+		case !os.IsNotExist(err):
+			return "", "", fmt.Errorf("open git repository: %w", err)
+		}
+		if d == dir && isBareGitDir(d) {
+			return d, d, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", "", fmt.Errorf("%s: %w", dir, ErrNotRepository)
+		}
+		d = parent
+	}
+}
+
+// readGitFile reads a ".git" file ("gitdir: PATH") of a linked worktree or a
+// submodule.
+func readGitFile(worktree, file string) (string, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("open git repository: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	gitDir, ok := strings.CutPrefix(strings.TrimSpace(line), "gitdir:")
+	if !ok {
+		return "", fmt.Errorf("%s: no \"gitdir:\" line: %w", file, ErrNotRepository)
+	}
+	gitDir = strings.TrimSpace(gitDir)
+	if !filepath.IsAbs(gitDir) {
+		gitDir = filepath.Join(worktree, gitDir)
+	}
+	return gitDir, nil
+}
+
+// withCommonDir wraps the git folder of a linked worktree so that objects and
+// references are read from the main repository's git folder ("commondir").
+func withCommonDir(fs billy.Filesystem) (billy.Filesystem, error) {
+	b, err := os.ReadFile(filepath.Join(fs.Root(), "commondir"))
+	if os.IsNotExist(err) {
+		return fs, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open git repository: %w", err)
+	}
+	common := strings.TrimSpace(string(b))
+	if !filepath.IsAbs(common) {
+		common = filepath.Join(fs.Root(), common)
+	}
+	return dotgit.NewRepositoryFilesystem(fs, osfs.New(common)), nil
+}
+
+func isBareGitDir(dir string) bool {
+	for _, name := range []string{"HEAD", "objects", "refs"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// isPartialClone reports whether the configuration names a promisor remote
+// (extensions.partialClone or remote.*.promisor), as `git clone --filter`
+// writes it.
+func (r *Repository) isPartialClone() (bool, error) {
+	f, err := r.st.Filesystem().Open("config")
+	if os.IsNotExist(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	cfg := format.New()
+	if err := format.NewDecoder(f).Decode(cfg); err != nil {
+		return false, err
+	}
+	if cfg.HasSection("extensions") && cfg.Section("extensions").Option("partialclone") != "" {
+		return true, nil
+	}
+	if cfg.HasSection("remote") {
+		for _, sub := range cfg.Section("remote").Subsections {
+			if strings.EqualFold(sub.Option("promisor"), "true") {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}

@@ -1,0 +1,118 @@
+package history
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// blobSum is what Read needs of a blob: its SHA-256 and size.
+type blobSum struct {
+	sha256 string
+	size   int64
+}
+
+// hasherCacheSize bounds the object cache of the hasher's storage. Versions
+// of a document are read newest first, so the delta bases a blob needs were
+// read just before: a small cache is enough.
+const hasherCacheSize = 32 * cache.MiByte
+
+// hasher computes the SHA-256 of version blobs in a goroutine of its own,
+// while the walk goes on: reading and hashing every version's content is
+// about half of the work of Read. It reads through a second storage over the
+// same git folder, since a go-git storage is not safe for concurrent use.
+// Each blob is read once and streamed: no content is kept.
+type hasher struct {
+	repo  *Repository
+	st    *filesystem.Storage
+	queue chan plumbing.Hash
+	done  chan struct{}
+	asked map[plumbing.Hash]bool // walker side: blobs already queued
+
+	// Written by the goroutine, read after done is closed.
+	sums   map[plumbing.Hash]blobSum
+	err    error
+	failed plumbing.Hash // the blob err is about
+}
+
+func (r *Repository) startHasher(ctx context.Context) *hasher {
+	h := &hasher{
+		repo:  r,
+		st:    filesystem.NewStorageWithOptions(r.st.Filesystem(), cache.NewObjectLRU(hasherCacheSize), filesystem.Options{KeepDescriptors: true}),
+		queue: make(chan plumbing.Hash, 1024),
+		done:  make(chan struct{}),
+		asked: map[plumbing.Hash]bool{},
+		sums:  map[plumbing.Hash]blobSum{},
+	}
+	go h.run(ctx)
+	return h
+}
+
+// add queues blob b for hashing unless its sum is known or queued.
+func (h *hasher) add(b plumbing.Hash) {
+	if h.asked[b] {
+		return
+	}
+	h.asked[b] = true
+	if _, ok := h.repo.sums[b]; ok {
+		return
+	}
+	h.queue <- b
+}
+
+func (h *hasher) run(ctx context.Context) {
+	defer close(h.done)
+	for b := range h.queue {
+		if h.err != nil {
+			continue // drain, so that the walker never blocks
+		}
+		if err := ctx.Err(); err != nil {
+			h.err = err
+			continue
+		}
+		s, err := h.sum(b)
+		if err != nil {
+			h.err, h.failed = err, b
+			continue
+		}
+		h.sums[b] = s
+	}
+}
+
+// wait stops the hasher, closes its storage and adds the sums to the
+// repository's.
+func (h *hasher) wait() error {
+	close(h.queue)
+	<-h.done
+	if err := h.st.Close(); err != nil && h.err == nil {
+		h.err = err
+	}
+	for b, s := range h.sums {
+		h.repo.sums[b] = s
+	}
+	return h.err
+}
+
+// sum streams a blob through SHA-256.
+func (h *hasher) sum(b plumbing.Hash) (blobSum, error) {
+	obj, err := h.repo.objectIn(h.st, plumbing.BlobObject, b)
+	if err != nil {
+		return blobSum{}, err
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return blobSum{}, err
+	}
+	defer rd.Close()
+	sh := sha256.New()
+	n, err := io.Copy(sh, rd)
+	if err != nil {
+		return blobSum{}, err
+	}
+	return blobSum{sha256: hex.EncodeToString(sh.Sum(nil)), size: n}, nil
+}

@@ -1,0 +1,270 @@
+package history
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// File modes of tree entries (the type bits).
+const (
+	modeTypeMask = 0o170000
+	modeTree     = 0o040000
+	modeRegular  = 0o100000
+)
+
+// treeEntry is one entry of a raw tree object. name points into the raw
+// object bytes.
+type treeEntry struct {
+	name []byte
+	mode uint32
+	hash plumbing.Hash
+}
+
+func (e *treeEntry) isTree() bool    { return e.mode&modeTypeMask == modeTree }
+func (e *treeEntry) isRegular() bool { return e.mode&modeTypeMask == modeRegular }
+
+// parseTree parses a raw tree object: entries "MODE SP NAME NUL HASH20",
+// sorted in git's order.
+func parseTree(data []byte) ([]treeEntry, error) {
+	entries := make([]treeEntry, 0, bytes.Count(data, []byte{0}))
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		if sp <= 0 {
+			return nil, errors.New("bad tree entry: no mode")
+		}
+		var mode uint32
+		for _, c := range data[:sp] {
+			if c < '0' || c > '7' {
+				return nil, fmt.Errorf("bad tree entry mode %q", data[:sp])
+			}
+			mode = mode<<3 | uint32(c-'0')
+		}
+		data = data[sp+1:]
+		nul := bytes.IndexByte(data, 0)
+		if nul <= 0 || len(data) < nul+1+20 {
+			return nil, errors.New("bad tree entry: truncated")
+		}
+		e := treeEntry{name: data[:nul:nul], mode: mode}
+		copy(e.hash[:], data[nul+1:nul+21])
+		entries = append(entries, e)
+		data = data[nul+21:]
+	}
+	return entries, nil
+}
+
+// treeReader reads and parses tree objects. It remembers the trees read for
+// the current and the previous commit only, which is what walking a chain
+// of commits needs: each commit's trees are read again as the next commit's
+// parent trees. Memory stays bounded however long the history is.
+type treeReader struct {
+	repo      *Repository
+	cur, prev map[plumbing.Hash][]treeEntry
+}
+
+func newTreeReader(r *Repository) *treeReader {
+	return &treeReader{repo: r, cur: map[plumbing.Hash][]treeEntry{}, prev: map[plumbing.Hash][]treeEntry{}}
+}
+
+// rotate starts a new generation: the trees of two commits ago are dropped.
+func (tr *treeReader) rotate() {
+	tr.prev, tr.cur = tr.cur, tr.prev
+	clear(tr.cur)
+}
+
+// read returns the entries of tree h; the zero hash is the empty tree.
+func (tr *treeReader) read(h plumbing.Hash) ([]treeEntry, error) {
+	if h.IsZero() {
+		return nil, nil
+	}
+	if e, ok := tr.cur[h]; ok {
+		return e, nil
+	}
+	if e, ok := tr.prev[h]; ok {
+		tr.cur[h] = e
+		return e, nil
+	}
+	data, err := tr.repo.raw(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, err
+	}
+	e, err := parseTree(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: tree %s: %w", tr.repo.root, h, err)
+	}
+	tr.cur[h] = e
+	return e, nil
+}
+
+// subtree returns the hash of the tree at the slash-separated path parts
+// below tree root, or the zero hash if there is no such tree.
+func (tr *treeReader) subtree(root plumbing.Hash, parts []string) (plumbing.Hash, error) {
+	h := root
+	for _, part := range parts {
+		entries, err := tr.read(h)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		next := plumbing.ZeroHash
+		for i := range entries {
+			if entries[i].isTree() && string(entries[i].name) == part {
+				next = entries[i].hash
+				break
+			}
+		}
+		if next.IsZero() {
+			return plumbing.ZeroHash, nil
+		}
+		h = next
+	}
+	return h, nil
+}
+
+// fileChange is a document file a commit adds, deletes or modifies.
+type fileChange struct {
+	path string
+	blob plumbing.Hash // the new blob; the old one for a deletion
+	old  plumbing.Hash // the old blob of a modification
+}
+
+// treeChanges are the document files that differ between two trees.
+type treeChanges struct {
+	added, deleted, modified []fileChange
+}
+
+func (c *treeChanges) empty() bool {
+	return len(c.added) == 0 && len(c.deleted) == 0 && len(c.modified) == 0
+}
+
+// diff compares tree newer with tree older (either may be the zero hash: the
+// empty tree), both at folder dir, and records the regular files for which
+// match is true that were added, deleted or changed content. Subtrees with the
+// same hash on both sides are skipped without being read. A change of mode
+// only is not a change; a file that becomes a symbolic link or a submodule is
+// deleted, and the other way round.
+func (tr *treeReader) diff(newer, older plumbing.Hash, dir string, match func(string) bool, out *treeChanges) error {
+	if newer == older {
+		return nil
+	}
+	a, err := tr.read(newer)
+	if err != nil {
+		return err
+	}
+	b, err := tr.read(older)
+	if err != nil {
+		return err
+	}
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		var c int
+		switch {
+		case i == len(a):
+			c = 1
+		case j == len(b):
+			c = -1
+		default:
+			c = compareEntries(&a[i], &b[j])
+		}
+		switch {
+		case c < 0: // only in newer
+			if err := tr.side(&a[i], dir, match, out, true); err != nil {
+				return err
+			}
+			i++
+		case c > 0: // only in older
+			if err := tr.side(&b[j], dir, match, out, false); err != nil {
+				return err
+			}
+			j++
+		default:
+			ea, eb := &a[i], &b[j]
+			i++
+			j++
+			if ea.hash == eb.hash && ea.mode&modeTypeMask == eb.mode&modeTypeMask {
+				continue
+			}
+			if ea.isTree() { // both are trees: same key
+				if err := tr.diff(ea.hash, eb.hash, join(dir, ea.name), match, out); err != nil {
+					return err
+				}
+				continue
+			}
+			switch ra, rb := ea.isRegular(), eb.isRegular(); {
+			case ra && rb:
+				if p := join(dir, ea.name); match(p) {
+					out.modified = append(out.modified, fileChange{path: p, blob: ea.hash, old: eb.hash})
+				}
+			case ra:
+				if err := tr.side(ea, dir, match, out, true); err != nil {
+					return err
+				}
+			case rb:
+				if err := tr.side(eb, dir, match, out, false); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// side records an entry present on one side only: added (newer) or deleted.
+func (tr *treeReader) side(e *treeEntry, dir string, match func(string) bool, out *treeChanges, newer bool) error {
+	switch {
+	case e.isTree():
+		if newer {
+			return tr.diff(e.hash, plumbing.ZeroHash, join(dir, e.name), match, out)
+		}
+		return tr.diff(plumbing.ZeroHash, e.hash, join(dir, e.name), match, out)
+	case e.isRegular():
+		p := join(dir, e.name)
+		if !match(p) {
+			return nil
+		}
+		if newer {
+			out.added = append(out.added, fileChange{path: p, blob: e.hash})
+		} else {
+			out.deleted = append(out.deleted, fileChange{path: p, blob: e.hash})
+		}
+	}
+	return nil
+}
+
+// compareEntries orders entries as git sorts a tree: by name, a tree's
+// name compared as if it ended in "/". Equal means same name and both trees
+// or both not trees.
+func compareEntries(a, b *treeEntry) int {
+	n := min(len(a.name), len(b.name))
+	if c := bytes.Compare(a.name[:n], b.name[:n]); c != 0 {
+		return c
+	}
+	ca, cb := nameEnd(a, n), nameEnd(b, n)
+	switch {
+	case ca < cb:
+		return -1
+	case ca > cb:
+		return 1
+	}
+	return 0
+}
+
+// nameEnd is the byte of e's sort key at position n: the name's byte, '/'
+// just past the end of a tree's name, or 0 past the end of a file's name.
+func nameEnd(e *treeEntry, n int) int {
+	switch {
+	case n < len(e.name):
+		return int(e.name[n])
+	case e.isTree():
+		return '/'
+	}
+	return 0
+}
+
+func join(dir string, name []byte) string {
+	if dir == "" {
+		return string(name)
+	}
+	return dir + "/" + string(name)
+}

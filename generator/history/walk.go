@@ -1,0 +1,356 @@
+package history
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// progressEvery is how many commits pass between two Query.Progress calls.
+const progressEvery = 500
+
+// Read walks the first-parent history of q.Ref once and returns the versions
+// of every document under q.Prefix, followed through renames.
+//
+// For each commit it compares the tree under q.Prefix with its first
+// parent's (a root commit's with the empty tree), reading only the subtrees
+// whose hash differs. A document's content changing makes a version; a
+// rename with identical content (a pure rename) does not, but is recorded.
+// Documents are identified by their path at q.Ref, or their last path if
+// deleted; a document deleted and later added again at the same path is the
+// same document. Renames are detected among documents only: a file moved
+// into or out of q.Prefix, or to a name q.Match rejects, is added or
+// deleted. The order of versions is the first-parent order, whatever the
+// commit dates.
+//
+// Read returns an error wrapping ErrRefNotFound if q.Ref names no commit,
+// ErrPartialClone if a needed object is missing from a partial clone,
+// ErrLFSPointer if a document at q.Ref is a Git LFS pointer, and ctx.Err()
+// if ctx is done.
+func (r *Repository) Read(ctx context.Context, q Query) (*History, error) {
+	if q.Match == nil {
+		q.Match = IsMarkdown
+	}
+	prefix := cleanPrefix(q.Prefix)
+	var parts []string
+	if prefix != "" {
+		parts = strings.Split(prefix, "/")
+	}
+	head, err := r.resolve(q.Ref)
+	if err != nil {
+		return nil, err
+	}
+	w := &walker{
+		repo:    r,
+		trees:   newTreeReader(r),
+		match:   q.Match,
+		live:    map[string]*docState{},
+		dormant: map[string]*docState{},
+		hasher:  r.startHasher(ctx),
+	}
+	err = w.walk(ctx, head, prefix, parts, q.Progress)
+	if herr := w.hasher.wait(); err == nil && herr != nil {
+		err = w.blobError(herr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := w.finish(); err != nil {
+		return nil, err
+	}
+	return w.history(), nil
+}
+
+// cleanPrefix turns "./content/" into "content" and "." or "/" into "".
+func cleanPrefix(p string) string {
+	p = path.Clean("/" + strings.ReplaceAll(p, "\\", "/"))
+	return strings.TrimPrefix(p, "/")
+}
+
+// walker holds the state of one Read. It walks from the newest commit to
+// the oldest; live maps the paths of the documents in the newer tree of the
+// step being processed to their documents.
+type walker struct {
+	repo  *Repository
+	trees *treeReader
+	match func(string) bool
+
+	live map[string]*docState
+	// dormant maps a path to the document last added there (seen from the
+	// newest commit back): an older deletion at that path is the same
+	// document's.
+	dormant map[string]*docState
+	docs    []*docState
+	commits int
+	head    Commit
+	hasher  *hasher
+}
+
+// docState is a document being built; versions, renames and paths are
+// collected newest first.
+type docState struct {
+	doc   *Document
+	order int
+	paths []string // newest first
+}
+
+// step is one commit of the first-parent chain with its message parsed on
+// demand.
+type step struct {
+	c      *commitObject
+	commit *Commit
+	msg    message
+}
+
+func (s *step) meta() *Commit {
+	if s.commit == nil {
+		s.msg = parseMessage(s.c.message, len(s.c.parents) > 1)
+		s.commit = &Commit{Hash: s.c.hash.String(), Date: s.c.date, Subject: s.msg.subject, RawSubject: s.msg.rawSubject}
+	}
+	return s.commit
+}
+
+func (w *walker) walk(ctx context.Context, head plumbing.Hash, prefix string, parts []string, progress func(int)) error {
+	c, err := w.repo.commit(head)
+	if err != nil {
+		return err
+	}
+	cur := &step{c: c}
+	w.head = *cur.meta()
+	curTree, err := w.trees.subtree(c.tree, parts)
+	if err != nil {
+		return err
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		w.commits++
+		if progress != nil && w.commits%progressEvery == 0 {
+			progress(w.commits)
+		}
+		var parent *step
+		parentTree := plumbing.ZeroHash
+		if len(cur.c.parents) > 0 && !w.repo.shallow[cur.c.hash] {
+			pc, err := w.repo.commit(cur.c.parents[0])
+			if err != nil {
+				return err
+			}
+			parent = &step{c: pc}
+			if parentTree, err = w.trees.subtree(pc.tree, parts); err != nil {
+				return err
+			}
+		}
+		if curTree != parentTree {
+			var ch treeChanges
+			if err := w.trees.diff(curTree, parentTree, prefix, w.match, &ch); err != nil {
+				return err
+			}
+			if !ch.empty() {
+				if err := w.apply(cur, &ch); err != nil {
+					return err
+				}
+			}
+		}
+		if parent == nil {
+			break
+		}
+		cur, curTree = parent, parentTree
+		w.trees.rotate()
+	}
+	if progress != nil {
+		progress(w.commits)
+	}
+	return nil
+}
+
+// apply records the changes one commit makes to the documents.
+func (w *walker) apply(s *step, ch *treeChanges) error {
+	for _, m := range ch.modified {
+		w.addVersion(w.docAt(m.path), s, m.path, m.blob)
+	}
+	pairs, err := w.repo.detectRenames(ch.deleted, ch.added)
+	if err != nil {
+		return err
+	}
+	srcPaired := make([]bool, len(ch.deleted))
+	dstPaired := make([]bool, len(ch.added))
+	renamed := make([]*docState, len(pairs))
+	for k, p := range pairs {
+		srcPaired[p.src], dstPaired[p.dst] = true, true
+		dst := ch.added[p.dst]
+		ds := w.docAt(dst.path)
+		renamed[k] = ds
+		if !p.pure {
+			w.addVersion(ds, s, dst.path, dst.blob)
+		}
+		ds.doc.Renames = append(ds.doc.Renames, Rename{From: ch.deleted[p.src].path, To: dst.path, Commit: *s.meta(), Pure: p.pure})
+	}
+	// Two phases, so that a path both renamed to and from in one commit
+	// keeps the right document.
+	for _, p := range pairs {
+		delete(w.live, ch.added[p.dst].path)
+	}
+	for k, p := range pairs {
+		src := ch.deleted[p.src].path
+		delete(w.dormant, src)
+		w.live[src] = renamed[k]
+		renamed[k].paths = append(renamed[k].paths, src)
+	}
+	for i, a := range ch.added {
+		if dstPaired[i] {
+			continue
+		}
+		ds := w.docAt(a.path)
+		w.addVersion(ds, s, a.path, a.blob)
+		delete(w.live, a.path)
+		w.dormant[a.path] = ds
+	}
+	for i, d := range ch.deleted {
+		if srcPaired[i] {
+			continue
+		}
+		if ds, ok := w.dormant[d.path]; ok {
+			// Deleted here, added again later: the same document.
+			delete(w.dormant, d.path)
+			w.live[d.path] = ds
+			continue
+		}
+		ds := w.newDoc(d.path)
+		ds.doc.Deleted = true
+		ds.doc.DeletedAt = s.meta()
+		w.live[d.path] = ds
+	}
+	return nil
+}
+
+// docAt returns the document at path in the newer tree of the current step.
+// A path not seen yet is unchanged up to Ref: the document exists there.
+func (w *walker) docAt(p string) *docState {
+	if ds, ok := w.live[p]; ok {
+		return ds
+	}
+	ds := w.newDoc(p)
+	w.live[p] = ds
+	return ds
+}
+
+func (w *walker) newDoc(p string) *docState {
+	ds := &docState{doc: &Document{Path: p}, order: len(w.docs), paths: []string{p}}
+	w.docs = append(w.docs, ds)
+	return ds
+}
+
+// addVersion records a version; its SHA-256 and size are filled in by
+// finish, from the hasher.
+func (w *walker) addVersion(ds *docState, s *step, p string, blob plumbing.Hash) {
+	w.hasher.add(blob)
+	meta := s.meta()
+	ds.doc.Versions = append(ds.doc.Versions, Version{
+		Commit:     meta.Hash,
+		Date:       meta.Date,
+		Subject:    meta.Subject,
+		RawSubject: meta.RawSubject,
+		Body:       s.msg.body,
+		Trailers:   s.msg.trailers,
+		Material:   s.msg.material(),
+		Merge:      len(s.c.parents) > 1,
+		Path:       p,
+		Blob:       blob.String(),
+	})
+}
+
+// blobError names the document version whose blob the hasher failed on.
+func (w *walker) blobError(err error) error {
+	failed := w.hasher.failed.String()
+	for _, ds := range w.docs {
+		for _, v := range ds.doc.Versions {
+			if v.Blob == failed {
+				return fmt.Errorf("%s at commit %s: %w", v.Path, v.Commit, err)
+			}
+		}
+	}
+	return err
+}
+
+// finish fills in the SHA-256 and size of every version and checks that no
+// document at Ref is a Git LFS pointer.
+func (w *walker) finish() error {
+	for _, ds := range w.docs {
+		d := ds.doc
+		for i := range d.Versions {
+			v := &d.Versions[i]
+			h, _ := parseHash(v.Blob)
+			sum, ok := w.repo.sums[h]
+			if !ok {
+				return fmt.Errorf("%s at commit %s: blob %s was not hashed", v.Path, v.Commit, v.Blob)
+			}
+			v.SHA256, v.Size = sum.sha256, sum.size
+		}
+		if d.Deleted || len(d.Versions) == 0 || d.Versions[0].Size >= 1024 {
+			continue
+		}
+		// The newest version of an existing document is its text at Ref.
+		data, err := w.repo.Blob(d.Versions[0].Blob)
+		if err != nil {
+			return fmt.Errorf("%s at commit %s: %w", d.Path, w.head.Hash, err)
+		}
+		if IsLFSPointer(data) {
+			return fmt.Errorf("%s at commit %s: %w", d.Path, w.head.Hash, ErrLFSPointer)
+		}
+	}
+	return nil
+}
+
+// history finishes the documents: version IDs, paths oldest first, order.
+func (w *walker) history() *History {
+	h := &History{Head: w.head, Commits: w.commits}
+	for _, ds := range w.docs {
+		d := ds.doc
+		if len(d.Versions) == 0 {
+			continue // deleted before the start of a shallow history
+		}
+		seen := map[string]int{}
+		for i := len(d.Versions) - 1; i >= 0; i-- {
+			v := &d.Versions[i]
+			id := v.SHA256[:12]
+			seen[id]++
+			if n := seen[id]; n > 1 {
+				id += "-" + strconv.Itoa(n)
+			}
+			v.ID = id
+		}
+		// Paths oldest first, each once at its latest position.
+		var paths []string
+		for _, p := range ds.paths {
+			if !slices.Contains(paths, p) {
+				paths = append(paths, p)
+			}
+		}
+		slices.Reverse(paths)
+		d.Paths = paths
+		h.Documents = append(h.Documents, d)
+	}
+	order := make(map[*Document]int, len(w.docs))
+	for _, ds := range w.docs {
+		order[ds.doc] = ds.order
+	}
+	slices.SortStableFunc(h.Documents, func(a, b *Document) int {
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		if a.Deleted != b.Deleted {
+			if a.Deleted {
+				return 1
+			}
+			return -1
+		}
+		return order[a] - order[b]
+	})
+	return h
+}
