@@ -32,8 +32,9 @@ const (
 	benchDocs    = 200
 )
 
-// benchRepository returns the generated repository: 5,000 commits over 200
-// documents with renames and merges.
+// benchRepository returns the generated repository (internal/gitgen, seed
+// 42): 5,000 commits over 200 documents with renames and merges, the
+// repository scripts/bench-history.sh times the clause binary on by default.
 func benchRepository(b *testing.B) string {
 	b.Helper()
 	requireGit(b)

@@ -2,19 +2,14 @@ package portal
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/clause-portal/clause/generator/config"
+	"github.com/clause-portal/clause/generator/api"
 	"github.com/clause-portal/clause/generator/document"
-	"github.com/clause-portal/clause/generator/history"
-	"github.com/clause-portal/clause/generator/markdown"
 	"github.com/clause-portal/clause/generator/site"
 )
 
@@ -43,14 +38,19 @@ type Options struct {
 	// Env looks up environment variables (Netlify's URL, REPOSITORY_URL);
 	// nil means none are consulted.
 	Env func(string) string
+	// BatchSize is how many archived version pages one Hugo build renders
+	// (default 500): memory stays bounded however long the history.
+	BatchSize int
 }
 
 // Result summarises a build.
 type Result struct {
 	// Out is the absolute output folder.
 	Out string
-	// Documents is the number of documents published.
+	// Documents is the number of documents published, retired included.
 	Documents int
+	// Versions is the number of archived versions published.
+	Versions int
 	// Commits is the number of commits of history read (0 without git).
 	Commits int
 	// Head is the commit built, if any.
@@ -78,6 +78,9 @@ func (o *Options) defaults() {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 500
+	}
 }
 
 // Build compiles the portal: it reads the documents and their history,
@@ -98,60 +101,93 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := checkOutDir(out, repo, contentDir); err != nil {
 		return nil, err
 	}
-	cfg, err := config.Load(repo)
+	c, err := Load(ctx, LoadOptions{Repo: repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
 	if err != nil {
 		return nil, err
 	}
-	docs, err := loadDocuments(repo, contentDir)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{Out: out, Documents: len(docs)}
+	defer c.Close()
+
+	cfg := c.Config
+	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL"))}
 	s := &site.Site{
 		Title:        cfg.Title,
-		Description:  cfg.Description,
 		BaseURL:      firstNonEmpty(opts.BaseURL, cfg.BaseURL, opts.Env("URL")),
 		LanguageCode: cfg.Language,
 		Location:     cfg.Location,
-		Generated:    opts.Now,
+		Params:       siteParams(c, pg),
 	}
-	pages := make(map[string]*site.Page, len(docs))
-	for _, d := range docs {
-		p, err := page(d)
+	res := &Result{Out: out, Documents: len(c.Entries), Commits: c.Commits, DatesFromFiles: c.DatesNote != ""}
+	if c.Head != nil {
+		res.Head = c.Head.Hash
+	}
+
+	// Every page's URL, so that no alias replaces a real page.
+	var versionRefs []versionRef
+	for _, e := range c.Entries {
+		p, err := pg.documentPage(e)
 		if err != nil {
 			return nil, err
 		}
-		pages[d.Path] = p
 		s.Pages = append(s.Pages, p)
-	}
-
-	dating, err := dateFromGit(ctx, repo, contentDir, docs, pages, cfg, opts)
-	if err != nil {
-		return nil, err
-	}
-	if dating.fromFiles {
-		if err := dateFromFiles(repo, docs, pages, dating.note); err != nil {
-			return nil, err
+		if len(e.Versions) > 0 {
+			s.Pages = append(s.Pages, pg.versionsPage(e))
 		}
-		res.DatesFromFiles = true
-	} else {
-		res.Commits, res.Head = dating.commits, dating.head.Hash
-		s.Head = dating.head
+		for i := range e.Versions {
+			versionRefs = append(versionRefs, versionRef{e, i})
+		}
 	}
+	if len(versionRefs) > 0 {
+		s.Pages = append(s.Pages, pg.changelogPage())
+	}
+	res.Versions = len(versionRefs)
+	realURLs := map[string]bool{}
+	for _, p := range s.Pages {
+		realURLs[p.URL] = true
+	}
+	for _, vr := range versionRefs {
+		realURLs[VersionURL(vr.e.ID, vr.e.Versions[vr.i].ID)] = true
+	}
+	filterAliases(s.Pages, realURLs)
 
 	stage, err := stageDir(out)
 	if err != nil {
 		return nil, fmt.Errorf("creating output folder: %w", err)
 	}
 	defer os.RemoveAll(stage) // no-op after a successful swap
-	progress(opts.Progress, "Rendering %d documents…", len(docs))
-	if err := site.Build(s, site.Options{
+	siteOpts := site.Options{
 		PublishDir: stage,
 		LayoutsDir: filepath.Join(repo, "layouts"),
 		StaticDir:  filepath.Join(repo, "static"),
 		AssetsDir:  filepath.Join(repo, "assets"),
 		Log:        opts.Log,
-	}); err != nil {
+	}
+	progress(opts.Progress, "Rendering %d documents…", len(c.Entries))
+	if err := site.Build(s, siteOpts); err != nil {
+		return nil, err
+	}
+	// Archived versions, in batches: each Hugo build holds only its batch.
+	siteOpts.Partial = true
+	for start := 0; start < len(versionRefs); start += opts.BatchSize {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		end := min(start+opts.BatchSize, len(versionRefs))
+		progress(opts.Progress, "Rendering archived versions %d–%d of %d…", start+1, end, len(versionRefs))
+		batch := *s
+		batch.Pages = nil
+		for _, vr := range versionRefs[start:end] {
+			p, err := pg.versionPage(vr.e, vr.i)
+			if err != nil {
+				return nil, err
+			}
+			batch.Pages = append(batch.Pages, p)
+		}
+		filterAliases(batch.Pages, realURLs)
+		if err := site.Build(&batch, siteOpts); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeAPI(stage, c, pg); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -163,119 +199,43 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// page renders a document's body and fills in what does not depend on
-// history.
-func page(d *document.Document) (*site.Page, error) {
-	var opts []markdown.Option
-	if d.TitleFromBody {
-		opts = append(opts, markdown.WithoutTitle(d.Title))
-	}
-	r, err := markdown.Render(d.Body, opts...)
-	if err != nil {
-		return nil, &document.Error{Path: d.Path, Msg: err.Error(), Err: err}
-	}
-	return &site.Page{
-		ID:        d.ID,
-		Source:    d.Path,
-		Title:     d.Title,
-		Summary:   d.Summary,
-		Kind:      d.Kind,
-		Language:  d.Language,
-		HTML:      r.HTML,
-		TOC:       r.Headings,
-		Effective: d.Effective,
-		Aliases:   d.Aliases,
-	}, nil
+type versionRef struct {
+	e *Entry
+	i int
 }
 
-type dating struct {
-	fromFiles bool
-	note      string
-	commits   int
-	head      *site.Commit
+func siteParams(c *Catalog, pg *pager) map[string]any {
+	kinds := make([]map[string]string, 0, len(document.Kinds))
+	for _, k := range document.Kinds {
+		kinds = append(kinds, map[string]string{"kind": string(k), "label": k.Label()})
+	}
+	now := c.Now.In(pg.loc)
+	params := map[string]any{
+		"kinds":             kinds,
+		"description":       c.Config.Description,
+		"generated":         now.Format(time.RFC3339),
+		"generated_display": now.Format(DisplayDate + " 15:04 MST"),
+		"api_documents":     "/" + api.DocumentsPath,
+		"has_history":       c.Head != nil,
+	}
+	if c.Head != nil {
+		params["head"] = pg.commit(c.Head.Hash)
+		params["head_short"] = c.Head.Hash[:7]
+	}
+	return params
 }
 
-// dateFromGit gives every page its last-updated stamp from the first-parent
-// history. It reports fromFiles when git is not to be used (--no-git, or a
-// shallow clone with --allow-shallow).
-func dateFromGit(ctx context.Context, repo, contentDir string, docs []*document.Document, pages map[string]*site.Page, cfg *config.Config, opts Options) (dating, error) {
-	if opts.NoGit {
-		return dating{fromFiles: true, note: "Dates on this page come from file modification times: this portal was built without git history (--no-git)."}, nil
-	}
-	var hopts []history.Option
-	if opts.AllowShallow {
-		hopts = append(hopts, history.AllowShallow())
-	}
-	r, err := history.Open(repo, hopts...)
+// writeAPI writes /api/documents.json into the staged site.
+func writeAPI(stage string, c *Catalog, pg *pager) error {
+	b, err := api.Marshal(Documents(c))
 	if err != nil {
-		if errors.Is(err, history.ErrNotRepository) {
-			return dating{}, fmt.Errorf("%w\n(to build anyway with dates from file modification times, pass --no-git)", err)
-		}
-		if errors.Is(err, history.ErrShallow) {
-			return dating{}, fmt.Errorf("%w\n(to build anyway with dates from file modification times, pass --allow-shallow)", err)
-		}
-		return dating{}, err
+		return err
 	}
-	defer r.Close()
-	if r.Shallow() {
-		return dating{fromFiles: true, note: "Dates on this page come from file modification times: this portal was built from a shallow git clone (--allow-shallow), whose history is incomplete."}, nil
+	p := filepath.Join(stage, filepath.FromSlash(api.DocumentsPath))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
 	}
-	prefix, err := filepath.Rel(r.Root(), contentDir)
-	if err != nil {
-		return dating{}, err
-	}
-	prefix = filepath.ToSlash(prefix)
-	if prefix == "." {
-		prefix = ""
-	}
-	q := history.Query{Ref: cfg.Branch, Prefix: prefix}
-	if opts.Progress != nil {
-		q.Progress = func(n int) { progress(opts.Progress, "Reading history: %d commits", n) }
-	}
-	h, err := r.Read(ctx, q)
-	if err != nil {
-		return dating{}, err
-	}
-	repoURL := firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL"))
-	commit := func(hash string) *site.Commit {
-		return &site.Commit{Hash: hash, Short: hash[:7], URL: config.CommitURL(repoURL, hash)}
-	}
-	byPath := map[string]*history.Document{}
-	for _, hd := range h.Documents {
-		if !hd.Deleted {
-			byPath[hd.Path] = hd
-		}
-	}
-	for _, d := range docs {
-		p := pages[d.Path]
-		gitPath := filepath.ToSlash(mustRel(r.Root(), filepath.Join(repo, filepath.FromSlash(d.Path))))
-		hd := byPath[gitPath]
-		if hd == nil || len(hd.Versions) == 0 {
-			// A new file not committed yet: preview only.
-			p.Uncommitted = true
-			continue
-		}
-		v := hd.Versions[0]
-		p.Updated = &site.Stamp{Time: v.Date, Commit: commit(v.Commit)}
-		sum := sha256.Sum256(d.Source)
-		p.Uncommitted = hex.EncodeToString(sum[:]) != v.SHA256
-	}
-	return dating{commits: h.Commits, head: commit(h.Head.Hash)}, nil
-}
-
-// dateFromFiles dates pages by file modification time, saying so on the
-// page.
-func dateFromFiles(repo string, docs []*document.Document, pages map[string]*site.Page, note string) error {
-	for _, d := range docs {
-		fi, err := os.Stat(filepath.Join(repo, filepath.FromSlash(d.Path)))
-		if err != nil {
-			return err
-		}
-		p := pages[d.Path]
-		p.Updated = &site.Stamp{Time: fi.ModTime()}
-		p.DatesNote = note
-	}
-	return nil
+	return os.WriteFile(p, b, 0o644)
 }
 
 func mustRel(base, p string) string {

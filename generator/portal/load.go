@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/clause-portal/clause/generator/document"
 )
@@ -117,12 +118,8 @@ func checkIDs(docs []*document.Document) document.Errors {
 	var errs document.Errors
 	seen := map[string]*document.Document{}
 	for _, d := range docs {
+		d.ID = sanitizeID(d.ID)
 		segs := strings.Split(d.ID, "/")
-		for i, s := range segs {
-			s = strings.Trim(unsafeSegment.ReplaceAllString(s, "-"), "-.")
-			segs[i] = s
-		}
-		d.ID = strings.Join(segs, "/")
 		switch {
 		case d.ID == "" || d.ID == ".":
 			errs = append(errs, &document.Error{Path: d.Path, Msg: "would replace the portal's index page; rename the file"})
@@ -141,6 +138,25 @@ func checkIDs(docs []*document.Document) document.Errors {
 		seen[d.ID] = d
 	}
 	return errs
+}
+
+// sanitizeID reduces each segment of a document ID to lower-case letters,
+// digits, dots, underscores and hyphens ("Privacy Policy" → "privacy-policy").
+func sanitizeID(id string) string {
+	segs := strings.Split(id, "/")
+	for i, s := range segs {
+		segs[i] = strings.Trim(unsafeSegment.ReplaceAllString(s, "-"), "-.")
+	}
+	return strings.Join(segs, "/")
+}
+
+// statFile returns a file's modification time.
+func statFile(p string) (time.Time, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return fi.ModTime(), nil
 }
 
 func isMarkdown(name string) bool {

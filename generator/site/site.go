@@ -23,69 +23,43 @@ import (
 	"github.com/gohugoio/hugo/hugolib"
 
 	"github.com/clause-portal/clause"
-	"github.com/clause-portal/clause/generator/document"
-	"github.com/clause-portal/clause/generator/markdown"
 )
 
 // Site is everything the portal shows, ready to render.
 type Site struct {
 	// Title is the portal's name ("Northwind Ledger legal").
 	Title string
-	// Description is an optional introduction shown on the index page.
-	Description string
 	// BaseURL is the absolute URL the portal is served from ("/" when not
 	// known: links are then relative to the host).
 	BaseURL string
 	// LanguageCode is the site's default language ("en").
 	LanguageCode string
-	// Location is the time zone dates are shown in.
+	// Location is the time zone the site is configured for.
 	Location *time.Location
-	// Generated is the build time.
-	Generated time.Time
-	// Head is the commit the portal was built from, if any.
-	Head *Commit
-	// Pages are the documents.
+	// Params are exposed to templates as site.Params.clause.
+	Params map[string]any
+	// Pages are the pages to render.
 	Pages []*Page
 }
 
-// Commit names a commit for readers: full hash, short form, and a link to
-// it on the repository host when one is known.
-type Commit struct {
-	Hash  string
-	Short string
-	URL   string
-}
-
-// Stamp is a point in time with the commit it comes from.
-type Stamp struct {
-	Time   time.Time
-	Commit *Commit
-}
-
-// Page is one document's current page.
+// Page is one page of the portal.
 type Page struct {
-	// ID is the document ID; the page is served at "/ID/".
-	ID string
-	// Source is the document's path in the repository.
-	Source   string
-	Title    string
-	Summary  string
-	Kind     document.Kind
-	Language string
-	// HTML is the rendered body.
+	// URL is the page's path, "/dpa/versions/" style. It must be a clean
+	// path that stays inside the site.
+	URL string
+	// Layout names the theme template: "" for a document page (page.html),
+	// or "version", "versions", "changelog".
+	Layout string
+	// Title is the page title.
+	Title string
+	// Date is the page's date for Hugo (.Date, .Lastmod, the sitemap).
+	Date time.Time
+	// Params are exposed to templates as .Params.clause.
+	Params map[string]any
+	// HTML is the rendered body (.Content), produced by generator/markdown.
 	HTML []byte
-	// TOC is the table of contents.
-	TOC []markdown.Heading
-	// Updated is the last-updated stamp; nil when unknown.
-	Updated *Stamp
-	// Effective is the effective date from front matter, if any.
-	Effective document.Date
-	// Aliases are extra URL paths redirecting to the page.
+	// Aliases are URL paths that redirect to the page.
 	Aliases []string
-	// DatesNote explains where dates come from when not from git history.
-	DatesNote string
-	// Uncommitted marks a page whose file differs from the last commit.
-	Uncommitted bool
 }
 
 // Options configures a build.
@@ -99,6 +73,10 @@ type Options struct {
 	AssetsDir  string
 	// Log receives Hugo's warnings and errors; nil discards them.
 	Log io.Writer
+	// Partial renders only s.Pages: no index page, 404 page, sitemap or
+	// robots.txt. Large portals render archived versions in several partial
+	// builds so that memory stays bounded.
+	Partial bool
 }
 
 // ErrRender wraps failures inside Hugo (template errors and the like).

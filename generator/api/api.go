@@ -1,0 +1,98 @@
+// Package api defines the portal's public, machine-readable API: the JSON
+// files under /api/ in the built site. Field names and meanings are a
+// contract with the controllers who consume them: add fields, never rename
+// or remove one. docs/api.md documents the schema.
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// DocumentsPath is where the documents index is published.
+const DocumentsPath = "api/documents.json"
+
+// Documents is the content of /api/documents.json.
+type Documents struct {
+	// Generated is the build time, RFC 3339.
+	Generated string `json:"generated"`
+	// Documents are all documents, current and retired, ordered by id.
+	Documents []Document `json:"documents"`
+}
+
+// Document is one legal document and its versions.
+type Document struct {
+	// ID is the stable identifier (the path below the content folder
+	// without extension).
+	ID string `json:"id"`
+	// Title is the current title.
+	Title string `json:"title"`
+	// Kind is dpa, privacy, subprocessors, cookies, terms, security or other.
+	Kind string `json:"kind"`
+	// Language is a BCP 47 tag.
+	Language string `json:"language"`
+	// Path is the source file in the repository.
+	Path string `json:"path"`
+	// URL is the document's page, relative to the host.
+	URL string `json:"url"`
+	// Retired is true for a document deleted from the repository; its pages
+	// stay online.
+	Retired bool `json:"retired"`
+	// LastUpdated is the publication date of the newest version, RFC 3339;
+	// null when the document has no committed version.
+	LastUpdated *string `json:"last_updated"`
+	// Effective is the effective date of the newest version, YYYY-MM-DD, or
+	// null.
+	Effective *string `json:"effective"`
+	// Versions are newest first.
+	Versions []Version `json:"versions"`
+}
+
+// Version is one published version of a document.
+type Version struct {
+	// ID is content-based and stable across rebases: the first 12 hex digits
+	// of SHA256, with "-2", "-3"… when the same text recurs.
+	ID string `json:"id"`
+	// Commit is the 40-hex commit on the published branch.
+	Commit string `json:"commit"`
+	// Date is the publication date (commit date on the published branch),
+	// RFC 3339 with offset.
+	Date string `json:"date"`
+	// Path is the source file at this version.
+	Path string `json:"path"`
+	// Subject is the change summary: commit subject or merged pull
+	// request's title.
+	Subject string `json:"subject"`
+	// Material is false only for versions marked "Change-Type: minor".
+	Material bool `json:"material"`
+	// Effective is the version's effective date, YYYY-MM-DD, or null.
+	Effective *string `json:"effective"`
+	// SHA256 is the hex SHA-256 of the source file's bytes.
+	SHA256 string `json:"sha256"`
+	// URL is the version's permanent page.
+	URL string `json:"url"`
+	// DiffURL is the redline against the previous version, or null.
+	DiffURL *string `json:"diff_url"`
+}
+
+// Marshal encodes v as indented JSON with a final newline, without
+// escaping <, > and & (the files are served as application/json).
+func Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// String returns a pointer to s, or nil when s is empty: for the nullable
+// fields.
+func String(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,52 @@
+package portal
+
+import (
+	"time"
+
+	"github.com/clause-portal/clause/generator/api"
+)
+
+// Documents returns the /api/documents.json value for a catalog: the same
+// objects clause log --json prints.
+func Documents(c *Catalog) api.Documents {
+	out := api.Documents{Generated: c.Now.Format(time.RFC3339), Documents: make([]api.Document, 0, len(c.Entries))}
+	for _, e := range c.Entries {
+		out.Documents = append(out.Documents, DocumentJSON(c, e))
+	}
+	return out
+}
+
+// DocumentJSON returns the API object of one document.
+func DocumentJSON(c *Catalog, e *Entry) api.Document {
+	d := api.Document{
+		ID:       e.ID,
+		Title:    e.Doc.Title,
+		Kind:     string(e.Doc.Kind),
+		Language: firstNonEmpty(e.Doc.Language, c.Config.Language),
+		Path:     e.Doc.Path,
+		URL:      DocumentURL(e.ID),
+		Retired:  e.Retired,
+		Versions: make([]api.Version, 0, len(e.Versions)),
+	}
+	if len(e.Versions) > 0 {
+		last := e.Versions[0].Date.Format(time.RFC3339)
+		d.LastUpdated = &last
+		d.Effective = api.String(e.Versions[0].Effective.String())
+	} else {
+		d.Effective = api.String(e.Doc.Effective.String())
+	}
+	for _, v := range e.Versions {
+		d.Versions = append(d.Versions, api.Version{
+			ID:        v.ID,
+			Commit:    v.Commit,
+			Date:      v.Date.Format(time.RFC3339),
+			Path:      c.repoRelative(v.Path),
+			Subject:   v.Subject,
+			Material:  v.Material,
+			Effective: api.String(v.Effective.String()),
+			SHA256:    v.SHA256,
+			URL:       VersionURL(e.ID, v.ID),
+		})
+	}
+	return d
+}

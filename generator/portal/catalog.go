@@ -1,0 +1,417 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/clause-portal/clause/generator/config"
+	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/history"
+)
+
+// Catalog is every document of a portal with its versions: the documents
+// in the content folder now, and the retired ones that only history knows.
+// It is what clause log prints and what clause build renders.
+type Catalog struct {
+	// Config is the portal configuration.
+	Config *config.Config
+	// Entries are ordered by ID.
+	Entries []*Entry
+	// Head is the commit the history was read from; nil without git.
+	Head *history.Commit
+	// Commits is the number of first-parent commits read.
+	Commits int
+	// DatesNote is set when dates come from files, not git, and says why.
+	DatesNote string
+	// Now is the build time; Today its date in the portal's time zone.
+	Now   time.Time
+	Today document.Date
+
+	repo    *history.Repository
+	root    string // absolute repository (project) folder
+	content string // content folder relative to root, slash-separated
+	log     io.Writer
+}
+
+// Entry is one document and its history.
+type Entry struct {
+	// ID is the document's URL path and API id.
+	ID string
+	// Doc is the document as it stands: the file in the content folder or,
+	// for a retired document, its last committed version.
+	Doc *document.Document
+	// Retired is set for a document deleted from the content folder.
+	Retired bool
+	// RetiredAt is the commit that deleted it.
+	RetiredAt *history.Commit
+	// Versions are newest first; empty without git history.
+	Versions []*Version
+	// OldIDs are the IDs of paths the document had before a rename: their
+	// URLs redirect to the current ones.
+	OldIDs []string
+	// Uncommitted is set when the file differs from its newest version.
+	Uncommitted bool
+	// ModTime is the file's modification time (used without git).
+	ModTime time.Time
+}
+
+// Version is a history version with what its own text says.
+type Version struct {
+	history.Version
+	// Effective is the version's effective date from its front matter.
+	Effective document.Date
+	// Title is the version's title.
+	Title string
+}
+
+// TakesEffect is the date a version applies from: its effective date, or
+// else its publication date in loc.
+func (v *Version) TakesEffect(loc *time.Location) document.Date {
+	if !v.Effective.IsZero() {
+		return v.Effective
+	}
+	return document.DateOf(v.Date.In(loc))
+}
+
+// InForce returns the index in e.Versions of the version in force on
+// today: the newest whose TakesEffect is not after today. It returns -1
+// when no version is in force yet (all take effect later) or there are no
+// versions.
+func (e *Entry) InForce(today document.Date, loc *time.Location) int {
+	for i, v := range e.Versions {
+		if !v.TakesEffect(loc).After(today) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Status tells where version i stands on today: StatusInForce,
+// StatusUpcoming, StatusSuperseded, or StatusRetired for the last version
+// of a retired document.
+func (e *Entry) Status(i int, today document.Date, loc *time.Location) string {
+	return e.status(i, e.InForce(today, loc))
+}
+
+func (e *Entry) status(i, inForce int) string {
+	switch {
+	case e.Retired:
+		if i == 0 {
+			return StatusRetired
+		}
+		return StatusSuperseded
+	case inForce < 0 || i < inForce:
+		return StatusUpcoming
+	case i == inForce:
+		return StatusInForce
+	}
+	return StatusSuperseded
+}
+
+// Close releases the repository.
+func (c *Catalog) Close() error {
+	if c.repo != nil {
+		return c.repo.Close()
+	}
+	return nil
+}
+
+// Source returns the source bytes of a version.
+func (c *Catalog) Source(v *Version) ([]byte, error) {
+	if c.repo == nil {
+		return nil, errors.New("no git repository")
+	}
+	return c.repo.Blob(v.Blob)
+}
+
+// ParseVersion reads and parses a version's text. Versions committed before
+// a rule existed may break it: rather than fail the build over history
+// that cannot be changed, the error is logged and the text is shown with
+// the front matter cut off.
+func (c *Catalog) ParseVersion(e *Entry, v *Version) (*document.Document, error) {
+	src, err := c.Source(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s at version %s (commit %.7s): %w", v.Path, v.ID, v.Commit, err)
+	}
+	d, perr := document.Parse(c.repoRelative(v.Path), c.content, src)
+	if perr == nil {
+		return d, nil
+	}
+	fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) has errors; showing its text without front matter: %v\n", v.Path, v.ID, v.Commit, perr)
+	return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: stripFrontMatter(src), Source: src}, nil
+}
+
+// repoRelative turns a git-root-relative path into a path relative to the
+// portal folder (they differ when the portal is a subfolder of the
+// repository).
+func (c *Catalog) repoRelative(gitPath string) string {
+	if c.repo == nil {
+		return gitPath
+	}
+	return rel(c.root, filepath.Join(c.repo.Root(), filepath.FromSlash(gitPath)))
+}
+
+func stripFrontMatter(src []byte) []byte {
+	s := bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	for _, delim := range []string{"---\n", "+++\n"} {
+		if bytes.HasPrefix(s, []byte(delim)) {
+			if i := bytes.Index(s[len(delim):], []byte("\n"+delim)); i >= 0 {
+				return s[len(delim)+i+len(delim)+1:]
+			}
+		}
+	}
+	return s
+}
+
+// LoadOptions selects what Load reads.
+type LoadOptions struct {
+	Repo, Content string
+	AllowShallow  bool
+	NoGit         bool
+	Now           time.Time
+	Progress      io.Writer
+	Log           io.Writer
+}
+
+// Load reads the documents in the content folder and their history. The
+// caller must Close the catalog.
+func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
+	if o.Repo == "" {
+		o.Repo = "."
+	}
+	if o.Content == "" {
+		o.Content = "content"
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	root, err := filepath.Abs(o.Repo)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(root)
+	if err != nil {
+		return nil, err
+	}
+	contentDir := filepath.Join(root, filepath.FromSlash(o.Content))
+	docs, err := loadDocuments(root, contentDir)
+	if err != nil {
+		return nil, err
+	}
+	c := &Catalog{Config: cfg, Now: o.Now, Today: document.DateOf(o.Now.In(cfg.Location)), root: root, content: rel(root, contentDir), log: o.Log}
+	if err := c.readHistory(ctx, o, contentDir, docs); err != nil {
+		c.Close()
+		return nil, err
+	}
+	sort.Slice(c.Entries, func(i, j int) bool { return c.Entries[i].ID < c.Entries[j].ID })
+	return c, nil
+}
+
+func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir string, docs []*document.Document) error {
+	if o.NoGit {
+		c.DatesNote = "Dates on this page come from file modification times: this portal was built without git history (--no-git)."
+		return c.fromFiles(docs)
+	}
+	var hopts []history.Option
+	if o.AllowShallow {
+		hopts = append(hopts, history.AllowShallow())
+	}
+	r, err := history.Open(c.root, hopts...)
+	if err != nil {
+		switch {
+		case errors.Is(err, history.ErrNotRepository):
+			return fmt.Errorf("%w\n(to build anyway with dates from file modification times, pass --no-git)", err)
+		case errors.Is(err, history.ErrShallow):
+			return fmt.Errorf("%w\n(to build anyway with dates from file modification times, pass --allow-shallow)", err)
+		}
+		return err
+	}
+	if r.Shallow() {
+		r.Close()
+		c.DatesNote = "Dates on this page come from file modification times: this portal was built from a shallow git clone (--allow-shallow), whose history is incomplete."
+		return c.fromFiles(docs)
+	}
+	c.repo = r
+	prefix := filepath.ToSlash(mustRel(r.Root(), contentDir))
+	if prefix == "." {
+		prefix = ""
+	}
+	q := history.Query{Ref: c.Config.Branch, Prefix: prefix}
+	if o.Progress != nil {
+		q.Progress = func(n int) { progress(o.Progress, "Reading history: %d commits", n) }
+	}
+	h, err := r.Read(ctx, q)
+	if err != nil {
+		return err
+	}
+	c.Head, c.Commits = &h.Head, h.Commits
+
+	byPath := map[string]*document.Document{}
+	for _, d := range docs {
+		byPath[filepath.ToSlash(mustRel(r.Root(), filepath.Join(c.root, filepath.FromSlash(d.Path))))] = d
+	}
+	ids := map[string]bool{}
+	for _, d := range docs {
+		ids[d.ID] = true
+	}
+	matched := map[*document.Document]bool{}
+	var retired []*history.Document
+	for _, hd := range h.Documents {
+		d := byPath[hd.Path]
+		if hd.Deleted || d == nil || matched[d] {
+			if hd.Deleted && len(hd.Versions) > 0 {
+				retired = append(retired, hd)
+			}
+			continue
+		}
+		matched[d] = true
+		e := &Entry{ID: d.ID, Doc: d}
+		if err := c.addVersions(e, hd); err != nil {
+			return err
+		}
+		sum := sha256.Sum256(d.Source)
+		e.Uncommitted = len(e.Versions) == 0 || hex.EncodeToString(sum[:]) != e.Versions[0].SHA256
+		c.Entries = append(c.Entries, e)
+	}
+	for _, d := range docs {
+		if !matched[d] { // not committed yet
+			c.Entries = append(c.Entries, &Entry{ID: d.ID, Doc: d, Uncommitted: true})
+		}
+	}
+	for _, hd := range retired {
+		if err := c.addRetired(hd, ids); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addVersions reads the front matter of every version (for its effective
+// date and title) and records the IDs of the document's former paths.
+func (c *Catalog) addVersions(e *Entry, hd *history.Document) error {
+	for i := range hd.Versions {
+		hv := hd.Versions[i]
+		v := &Version{Version: hv}
+		src, err := c.repo.Blob(hv.Blob)
+		if err != nil {
+			return fmt.Errorf("%s at commit %.7s: %w", hv.Path, hv.Commit, err)
+		}
+		if d, err := document.Parse(c.repoRelative(hv.Path), c.content, src); err == nil {
+			v.Effective, v.Title = d.Effective, d.Title
+		} else {
+			v.Title = e.Doc.Title
+		}
+		e.Versions = append(e.Versions, v)
+	}
+	seen := map[string]bool{e.ID: true}
+	for _, p := range hd.Paths {
+		id := c.idOf(p)
+		if id != "" && !seen[id] {
+			seen[id] = true
+			e.OldIDs = append(e.OldIDs, id)
+		}
+	}
+	return nil
+}
+
+// addRetired adds a document that history knows but the content folder no
+// longer has. Its last version stands for its current text.
+func (c *Catalog) addRetired(hd *history.Document, ids map[string]bool) error {
+	base := c.idOf(hd.Path)
+	if base == "" {
+		return nil
+	}
+	id := base
+	for n := 1; ids[id]; n++ {
+		id = fmt.Sprintf("%s-retired", base)
+		if n > 1 {
+			id = fmt.Sprintf("%s-retired-%d", base, n)
+		}
+	}
+	ids[id] = true
+	e := &Entry{ID: id, Retired: true, RetiredAt: hd.DeletedAt}
+	last := hd.Versions[0]
+	src, err := c.repo.Blob(last.Blob)
+	if err != nil {
+		return fmt.Errorf("%s at commit %.7s: %w", last.Path, last.Commit, err)
+	}
+	d, err := document.Parse(c.repoRelative(last.Path), c.content, src)
+	if err != nil {
+		d = &document.Document{Path: c.repoRelative(last.Path), Title: document.TitleFromName(last.Path), Kind: document.KindFromName(last.Path), Body: stripFrontMatter(src), Source: src, NoticeDays: document.DefaultNoticeDays}
+	}
+	d.ID = id
+	e.Doc = d
+	if err := c.addVersions(e, hd); err != nil {
+		return err
+	}
+	c.Entries = append(c.Entries, e)
+	return nil
+}
+
+// idOf returns the document ID of a git path, or "" when the path is not
+// below the content folder.
+func (c *Catalog) idOf(gitPath string) string {
+	p := c.repoRelative(gitPath)
+	prefix := strings.TrimSuffix(c.content, "/") + "/"
+	if c.content == "." || c.content == "" {
+		prefix = ""
+	}
+	if !strings.HasPrefix(p, prefix) {
+		return ""
+	}
+	return sanitizeID(document.IDFromPath(strings.TrimPrefix(p, prefix)))
+}
+
+func (c *Catalog) fromFiles(docs []*document.Document) error {
+	for _, d := range docs {
+		fi, err := statFile(filepath.Join(c.root, filepath.FromSlash(d.Path)))
+		if err != nil {
+			return err
+		}
+		c.Entries = append(c.Entries, &Entry{ID: d.ID, Doc: d, ModTime: fi})
+	}
+	return nil
+}
+
+// Find returns the entry a user means by ref: a document ID ("dpa"), a
+// path ("content/dpa.md"), or a former ID.
+func (c *Catalog) Find(ref string) (*Entry, error) {
+	ref = strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(ref), "./"), "/")
+	for _, e := range c.Entries {
+		if e.ID == ref || e.Doc.Path == ref {
+			return e, nil
+		}
+	}
+	lower := strings.ToLower(ref)
+	for _, e := range c.Entries {
+		if strings.TrimSuffix(e.Doc.Path, path.Ext(e.Doc.Path)) == ref || e.ID == lower {
+			return e, nil
+		}
+		for _, old := range e.OldIDs {
+			if old == lower {
+				return e, nil
+			}
+		}
+	}
+	ids := make([]string, len(c.Entries))
+	for i, e := range c.Entries {
+		ids[i] = e.ID
+	}
+	return nil, fmt.Errorf("%w: no document %q (documents: %s)", ErrNoDocument, ref, strings.Join(ids, ", "))
+}
+
+// ErrNoDocument is returned by Find for an unknown document.
+var ErrNoDocument = errors.New("unknown document")

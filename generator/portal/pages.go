@@ -1,0 +1,288 @@
+package portal
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/clause-portal/clause/generator/config"
+	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/markdown"
+	"github.com/clause-portal/clause/generator/site"
+)
+
+// DisplayDate is how dates are shown to readers: "23 November 2026".
+const DisplayDate = "2 January 2006"
+
+// Version statuses, as templates and the terminal show them.
+const (
+	StatusInForce    = "in force"
+	StatusUpcoming   = "upcoming"
+	StatusSuperseded = "superseded"
+	StatusRetired    = "retired"
+)
+
+// DocumentURL, VersionsURL and VersionURL are the permanent paths of a
+// document's pages.
+func DocumentURL(id string) string         { return "/" + id + "/" }
+func VersionsURL(id string) string         { return "/" + id + "/versions/" }
+func VersionURL(id, version string) string { return "/" + id + "/versions/" + version + "/" }
+
+// pager turns a catalog into site pages.
+type pager struct {
+	c       *Catalog
+	loc     *time.Location
+	repoURL string
+}
+
+func (p *pager) stamp(t time.Time) map[string]any {
+	t = t.In(p.loc)
+	return map[string]any{"datetime": t.Format(time.RFC3339), "display": t.Format(DisplayDate)}
+}
+
+func (p *pager) dateStamp(d document.Date) map[string]any {
+	if d.IsZero() {
+		return nil
+	}
+	return map[string]any{"date": d.String(), "display": d.Time(time.UTC).Format(DisplayDate), "upcoming": d.After(p.c.Today)}
+}
+
+func (p *pager) commit(hash string) map[string]any {
+	if hash == "" {
+		return nil
+	}
+	return map[string]any{"hash": hash, "short": hash[:min(7, len(hash))], "url": config.CommitURL(p.repoURL, hash)}
+}
+
+// versionRef is the summary of a version used in lists and banners.
+func (p *pager) versionRef(e *Entry, i, inForce int) map[string]any {
+	v := e.Versions[i]
+	m := map[string]any{
+		"id":        v.ID,
+		"url":       VersionURL(e.ID, v.ID),
+		"date":      p.stamp(v.Date),
+		"subject":   v.Subject,
+		"material":  v.Material,
+		"commit":    p.commit(v.Commit),
+		"path":      v.Path,
+		"sha256":    v.SHA256,
+		"status":    e.status(i, inForce),
+		"effective": p.dateStamp(v.Effective),
+		"number":    len(e.Versions) - i,
+	}
+	if i+1 < len(e.Versions) {
+		m["previous"] = e.Versions[i+1].ID
+	}
+	return m
+}
+
+func (p *pager) documentParams(e *Entry) map[string]any {
+	d := e.Doc
+	params := map[string]any{
+		"id":           e.ID,
+		"source":       d.Path,
+		"kind":         string(d.Kind),
+		"kind_label":   d.Kind.Label(),
+		"summary":      d.Summary,
+		"language":     d.Language,
+		"url":          DocumentURL(e.ID),
+		"versions_url": VersionsURL(e.ID),
+		"versions":     len(e.Versions),
+		"retired":      e.Retired,
+		"uncommitted":  e.Uncommitted,
+	}
+	if p.c.DatesNote != "" {
+		params["dates_note"] = p.c.DatesNote
+	}
+	if e.Retired && e.RetiredAt != nil {
+		params["retired_on"] = p.stamp(e.RetiredAt.Date)
+		params["retired_commit"] = p.commit(e.RetiredAt.Hash)
+	}
+	return params
+}
+
+// documentPage is a document's current page: the text in force, with the
+// upcoming version announced.
+func (p *pager) documentPage(e *Entry) (*site.Page, error) {
+	params := p.documentParams(e)
+	params["type"] = "document"
+	shown := e.Doc
+	inForce := e.InForce(p.c.Today, p.loc)
+	var date time.Time
+	switch {
+	case len(e.Versions) == 0:
+		if !e.ModTime.IsZero() {
+			params["updated"] = p.stamp(e.ModTime)
+			date = e.ModTime
+		}
+		params["effective"] = p.dateStamp(e.Doc.Effective)
+	case inForce > 0 && !e.Retired:
+		// A newer version is published but not yet in force: show the text
+		// in force and announce the upcoming one.
+		v := e.Versions[inForce]
+		doc, err := p.c.ParseVersion(e, v)
+		if err != nil {
+			return nil, err
+		}
+		shown = doc
+		params["shown_version"] = p.versionRef(e, inForce, inForce)
+		params["upcoming"] = p.versionRef(e, 0, inForce)
+		params["updated"] = p.updated(v)
+		params["effective"] = p.dateStamp(v.Effective)
+		date = v.Date
+	default:
+		v := e.Versions[0]
+		params["shown_version"] = p.versionRef(e, 0, inForce)
+		params["updated"] = p.updated(v)
+		params["effective"] = p.dateStamp(e.Doc.Effective)
+		date = v.Date
+	}
+	r, err := render(shown)
+	if err != nil {
+		return nil, err
+	}
+	params["toc"] = toc(r.Headings)
+	aliases := append([]string{}, e.Doc.Aliases...)
+	for _, old := range e.OldIDs {
+		aliases = append(aliases, DocumentURL(old))
+	}
+	return &site.Page{URL: DocumentURL(e.ID), Title: shown.Title, Date: date, Params: params, HTML: r.HTML, Aliases: aliases}, nil
+}
+
+func (p *pager) updated(v *Version) map[string]any {
+	u := p.stamp(v.Date)
+	u["commit"] = p.commit(v.Commit)
+	return u
+}
+
+// versionsPage is a document's changelog.
+func (p *pager) versionsPage(e *Entry) *site.Page {
+	params := p.documentParams(e)
+	inForce := e.InForce(p.c.Today, p.loc)
+	list := make([]map[string]any, len(e.Versions))
+	for i := range e.Versions {
+		list[i] = p.versionRef(e, i, inForce)
+	}
+	params["type"] = "versions"
+	params["version_list"] = list
+	params["title"] = e.Doc.Title
+	var aliases []string
+	for _, old := range e.OldIDs {
+		aliases = append(aliases, VersionsURL(old))
+	}
+	var date time.Time
+	if len(e.Versions) > 0 {
+		date = e.Versions[0].Date
+	}
+	return &site.Page{URL: VersionsURL(e.ID), Layout: "versions", Title: "Changes to " + e.Doc.Title, Date: date, Params: params, Aliases: aliases}
+}
+
+// versionPage is the permanent page of one version: its text and where it
+// stands (in force, upcoming, superseded on … by …).
+func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
+	v := e.Versions[i]
+	doc, err := p.c.ParseVersion(e, v)
+	if err != nil {
+		return nil, err
+	}
+	r, err := render(doc)
+	if err != nil {
+		return nil, err
+	}
+	inForce := e.InForce(p.c.Today, p.loc)
+	params := p.documentParams(e)
+	params["title"] = e.Doc.Title
+	params["type"] = "version"
+	params["version"] = p.versionRef(e, i, inForce)
+	params["toc"] = toc(r.Headings)
+	params["kind"] = string(doc.Kind)
+	if i > 0 {
+		next := e.Versions[i-1]
+		sup := p.versionRef(e, i-1, inForce)
+		on := next.TakesEffect(p.loc)
+		if on.Before(v.TakesEffect(p.loc)) || on.Before(document.DateOf(next.Date.In(p.loc))) {
+			on = document.DateOf(next.Date.In(p.loc))
+		}
+		params["superseded"] = map[string]any{"by": sup, "on": p.dateStamp(on), "future": on.After(p.c.Today)}
+	}
+	if e.Retired && i == 0 && e.RetiredAt != nil {
+		params["superseded"] = nil
+	}
+	var aliases []string
+	for _, old := range e.OldIDs {
+		aliases = append(aliases, VersionURL(old, v.ID))
+	}
+	title := fmt.Sprintf("%s (version of %s)", doc.Title, v.Date.In(p.loc).Format(DisplayDate))
+	return &site.Page{URL: VersionURL(e.ID, v.ID), Layout: "version", Title: title, Date: v.Date, Params: params, HTML: r.HTML, Aliases: aliases}, nil
+}
+
+// changelogPage lists every version of every document, newest first.
+func (p *pager) changelogPage() *site.Page {
+	type row struct {
+		date time.Time
+		m    map[string]any
+	}
+	var rows []row
+	for _, e := range p.c.Entries {
+		inForce := e.InForce(p.c.Today, p.loc)
+		for i, v := range e.Versions {
+			m := p.versionRef(e, i, inForce)
+			m["document"] = map[string]any{"id": e.ID, "title": e.Doc.Title, "url": DocumentURL(e.ID), "kind": string(e.Doc.Kind), "retired": e.Retired}
+			rows = append(rows, row{v.Date, m})
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].date.After(rows[j].date) })
+	list := make([]map[string]any, len(rows))
+	for i, r := range rows {
+		list[i] = r.m
+	}
+	var date time.Time
+	if len(rows) > 0 {
+		date = rows[0].date
+	}
+	return &site.Page{URL: "/changelog/", Layout: "changelog", Title: "Changelog", Date: date, Params: map[string]any{"type": "changelog", "entries": list}}
+}
+
+func render(d *document.Document) (*markdown.Rendered, error) {
+	var opts []markdown.Option
+	if d.TitleFromBody {
+		opts = append(opts, markdown.WithoutTitle(d.Title))
+	}
+	r, err := markdown.Render(d.Body, opts...)
+	if err != nil {
+		return nil, &document.Error{Path: d.Path, Msg: err.Error(), Err: err}
+	}
+	return r, nil
+}
+
+func toc(hs []markdown.Heading) []map[string]any {
+	out := make([]map[string]any, 0, len(hs))
+	for _, h := range hs {
+		if h.Level < 2 || h.Level > 3 {
+			continue
+		}
+		out = append(out, map[string]any{"id": h.ID, "number": h.Number, "text": h.Text, "level": h.Level})
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
+}
+
+// filterAliases drops aliases that would replace a real page or a file the
+// portal itself publishes.
+func filterAliases(pages []*site.Page, real map[string]bool) {
+	for _, pg := range pages {
+		kept := pg.Aliases[:0]
+		for _, a := range pg.Aliases {
+			trimmed := strings.Trim(a, "/")
+			first := strings.SplitN(trimmed, "/", 2)[0]
+			if trimmed == "" || real["/"+trimmed+"/"] || reserved[first] || strings.HasPrefix(first, ".") || strings.HasPrefix(first, "_") {
+				continue
+			}
+			kept = append(kept, a)
+		}
+		pg.Aliases = kept
+	}
+}
