@@ -111,6 +111,17 @@ const MaxSize = 4 << 20
 // the repository root and contentDir the content folder relative to the
 // same root ("content"), used to derive the document's ID.
 func Parse(p, contentDir string, src []byte) (*Document, error) {
+	return parse(p, contentDir, src, false)
+}
+
+// ParseMeta reads only what the front matter says: it does not look at the
+// body for a title or infer a kind. It is for reading the effective dates
+// of thousands of past versions, where a full parse would be wasted work.
+func ParseMeta(p, contentDir string, src []byte) (*Document, error) {
+	return parse(p, contentDir, src, true)
+}
+
+func parse(p, contentDir string, src []byte, meta bool) (*Document, error) {
 	if len(src) > MaxSize {
 		return nil, errorf(p, 0, "file is %d bytes; documents are limited to %d MiB", len(src), MaxSize>>20)
 	}
@@ -142,7 +153,9 @@ func Parse(p, contentDir string, src []byte) (*Document, error) {
 			return nil, err
 		}
 	}
-	d.inferDefaults(rel)
+	if !meta {
+		d.inferDefaults(rel)
+	}
 	return d, nil
 }
 

@@ -126,7 +126,10 @@ func (d *Document) decodeFrontMatter(fm frontMatterBlock) error {
 	var errs Errors
 	field := func(key string) (any, int, bool) {
 		v, ok := params[key]
-		return v, fm.line + keyLine(fm.raw, fm.format, key) - 1, ok
+		if !ok {
+			return nil, 0, false
+		}
+		return v, fm.line + keyLine(fm.raw, fm.format, key) - 1, true
 	}
 	str := func(key string) string {
 		v, line, ok := field(key)
@@ -206,15 +209,20 @@ func (d *Document) decodeFrontMatter(fm frontMatterBlock) error {
 // keyLine returns the 1-based line of a top-level key within front matter,
 // or 1 when it cannot be found.
 func keyLine(raw []byte, format, key string) int {
-	var re *regexp.Regexp
+	sep := ":"
 	if format == "toml" {
-		re = regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(key) + `"?\s*=`)
-	} else {
-		re = regexp.MustCompile(`^["']?` + regexp.QuoteMeta(key) + `["']?\s*:`)
+		sep = "="
 	}
 	for i, l := range strings.Split(string(raw), "\n") {
-		if re.MatchString(l) {
-			return i + 1
+		if format == "toml" {
+			l = strings.TrimLeft(l, " \t")
+		}
+		l = strings.TrimLeft(l, `"'`)
+		if rest, ok := strings.CutPrefix(l, key); ok {
+			rest = strings.TrimLeft(strings.TrimLeft(rest, `"'`), " \t")
+			if strings.HasPrefix(rest, sep) {
+				return i + 1
+			}
 		}
 	}
 	return 1

@@ -139,6 +139,8 @@ type Version struct {
 	SHA256 string
 	// Size is the content size in bytes.
 	Size int64
+	// Info is what Query.Inspect returned for the content; nil without it.
+	Info any
 }
 
 // Commit identifies a commit of the first-parent history.
@@ -169,6 +171,12 @@ type Query struct {
 	// Progress, when set, is called about every 500 commits with the number
 	// of commits walked so far, and once at the end.
 	Progress func(done int)
+	// Inspect, when set, is called once with the content of each distinct
+	// blob that is a version of a document; its result is Version.Info. It
+	// runs on a goroutine of Read's while the walk goes on (never two calls
+	// at once), so a caller that needs something of every version's text
+	// (its front matter, say) does not read every blob a second time.
+	Inspect func(content []byte) any
 }
 
 // IsMarkdown reports whether path ends in .md or .markdown (any case): the

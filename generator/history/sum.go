@@ -11,10 +11,13 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
-// blobSum is what Read needs of a blob: its SHA-256 and size.
+// blobSum is what Read needs of a blob: its SHA-256 and size, and what
+// Query.Inspect said of it.
 type blobSum struct {
-	sha256 string
-	size   int64
+	sha256    string
+	size      int64
+	info      any
+	inspected bool
 }
 
 // hasherCacheSize bounds the object cache of the hasher's storage. Versions
@@ -28,11 +31,12 @@ const hasherCacheSize = 32 * cache.MiByte
 // same git folder, since a go-git storage is not safe for concurrent use.
 // Each blob is read once and streamed: no content is kept.
 type hasher struct {
-	repo  *Repository
-	st    *filesystem.Storage
-	queue chan plumbing.Hash
-	done  chan struct{}
-	asked map[plumbing.Hash]bool // walker side: blobs already queued
+	repo    *Repository
+	st      *filesystem.Storage
+	queue   chan plumbing.Hash
+	done    chan struct{}
+	inspect func([]byte) any
+	asked   map[plumbing.Hash]bool // walker side: blobs already queued
 
 	// Written by the goroutine, read after done is closed.
 	sums   map[plumbing.Hash]blobSum
@@ -40,14 +44,15 @@ type hasher struct {
 	failed plumbing.Hash // the blob err is about
 }
 
-func (r *Repository) startHasher(ctx context.Context) *hasher {
+func (r *Repository) startHasher(ctx context.Context, inspect func([]byte) any) *hasher {
 	h := &hasher{
-		repo:  r,
-		st:    filesystem.NewStorageWithOptions(r.st.Filesystem(), cache.NewObjectLRU(hasherCacheSize), filesystem.Options{KeepDescriptors: true}),
-		queue: make(chan plumbing.Hash, 1024),
-		done:  make(chan struct{}),
-		asked: map[plumbing.Hash]bool{},
-		sums:  map[plumbing.Hash]blobSum{},
+		inspect: inspect,
+		repo:    r,
+		st:      filesystem.NewStorageWithOptions(r.st.Filesystem(), cache.NewObjectLRU(hasherCacheSize), filesystem.Options{KeepDescriptors: true}),
+		queue:   make(chan plumbing.Hash, 1024),
+		done:    make(chan struct{}),
+		asked:   map[plumbing.Hash]bool{},
+		sums:    map[plumbing.Hash]blobSum{},
 	}
 	go h.run(ctx)
 	return h
@@ -59,7 +64,7 @@ func (h *hasher) add(b plumbing.Hash) {
 		return
 	}
 	h.asked[b] = true
-	if _, ok := h.repo.sums[b]; ok {
+	if s, ok := h.repo.sums[b]; ok && (s.inspected || h.inspect == nil) {
 		return
 	}
 	h.queue <- b
@@ -98,7 +103,8 @@ func (h *hasher) wait() error {
 	return h.err
 }
 
-// sum streams a blob through SHA-256.
+// sum streams a blob through SHA-256 or, when there is an Inspect
+// function, reads it whole to hash and inspect it.
 func (h *hasher) sum(b plumbing.Hash) (blobSum, error) {
 	obj, err := h.repo.objectIn(h.st, plumbing.BlobObject, b)
 	if err != nil {
@@ -109,6 +115,14 @@ func (h *hasher) sum(b plumbing.Hash) (blobSum, error) {
 		return blobSum{}, err
 	}
 	defer rd.Close()
+	if h.inspect != nil {
+		data, err := io.ReadAll(rd)
+		if err != nil {
+			return blobSum{}, err
+		}
+		sum := sha256.Sum256(data)
+		return blobSum{sha256: hex.EncodeToString(sum[:]), size: int64(len(data)), info: h.inspect(data), inspected: true}, nil
+	}
 	sh := sha256.New()
 	n, err := io.Copy(sh, rd)
 	if err != nil {

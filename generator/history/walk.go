@@ -51,7 +51,7 @@ func (r *Repository) Read(ctx context.Context, q Query) (*History, error) {
 		match:   q.Match,
 		live:    map[string]*docState{},
 		dormant: map[string]*docState{},
-		hasher:  r.startHasher(ctx),
+		hasher:  r.startHasher(ctx, q.Inspect),
 	}
 	err = w.walk(ctx, head, prefix, parts, q.Progress)
 	if herr := w.hasher.wait(); err == nil && herr != nil {
@@ -290,7 +290,7 @@ func (w *walker) finish() error {
 			if !ok {
 				return fmt.Errorf("%s at commit %s: blob %s was not hashed", v.Path, v.Commit, v.Blob)
 			}
-			v.SHA256, v.Size = sum.sha256, sum.size
+			v.SHA256, v.Size, v.Info = sum.sha256, sum.size, sum.info
 		}
 		if d.Deleted || len(d.Versions) == 0 || d.Versions[0].Size >= 1024 {
 			continue

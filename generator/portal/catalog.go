@@ -70,8 +70,6 @@ type Version struct {
 	history.Version
 	// Effective is the version's effective date from its front matter.
 	Effective document.Date
-	// Title is the version's title.
-	Title string
 }
 
 // TakesEffect is the date a version applies from: its effective date, or
@@ -249,7 +247,7 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 	if prefix == "." {
 		prefix = ""
 	}
-	q := history.Query{Ref: c.Config.Branch, Prefix: prefix}
+	q := history.Query{Ref: c.Config.Branch, Prefix: prefix, Inspect: c.inspect}
 	if o.Progress != nil {
 		q.Progress = func(n int) { progress(o.Progress, "Reading history: %d commits", n) }
 	}
@@ -299,20 +297,25 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 	return nil
 }
 
-// addVersions reads the front matter of every version (for its effective
-// date and title) and records the IDs of the document's former paths.
+// inspect reads the effective date from the front matter of a version's
+// text, while history is read (history.Query.Inspect). A version whose
+// front matter is broken simply has none.
+func (c *Catalog) inspect(src []byte) any {
+	d, err := document.ParseMeta("", c.content, src)
+	if err != nil {
+		return nil
+	}
+	return d.Effective
+}
+
+// addVersions adds the versions, with the effective date each one's front
+// matter gave, and records the IDs of the document's former paths.
 func (c *Catalog) addVersions(e *Entry, hd *history.Document) error {
 	for i := range hd.Versions {
 		hv := hd.Versions[i]
 		v := &Version{Version: hv}
-		src, err := c.repo.Blob(hv.Blob)
-		if err != nil {
-			return fmt.Errorf("%s at commit %.7s: %w", hv.Path, hv.Commit, err)
-		}
-		if d, err := document.Parse(c.repoRelative(hv.Path), c.content, src); err == nil {
-			v.Effective, v.Title = d.Effective, d.Title
-		} else {
-			v.Title = e.Doc.Title
+		if eff, ok := hv.Info.(document.Date); ok {
+			v.Effective = eff
 		}
 		e.Versions = append(e.Versions, v)
 	}
