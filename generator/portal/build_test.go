@@ -169,6 +169,8 @@ func TestThemeOverrideByUserLayouts(t *testing.T) {
 	r.Write("content/dpa.md", "# DPA\n\nText.\n")
 	r.Write("layouts/page.html", `{{ define "main" }}<p id="custom">custom {{ .Title }} {{ .Params.clause.updated.display }}</p>{{ end }}`)
 	r.Write("layouts/_partials/hooks/footer.html", `<p id="hook">imprint</p>`)
+	r.Write("static/logo.txt", "logo")
+	r.Write("static/favicon.svg", "<svg/>")
 	r.Commit("2026-05-05T10:00:00Z", "DPA")
 	mustBuild(t, r.Dir, Options{})
 	dpa := readFile(t, filepath.Join(r.Dir, "public", "dpa", "index.html"))
@@ -181,6 +183,9 @@ func TestThemeOverrideByUserLayouts(t *testing.T) {
 	index := readFile(t, filepath.Join(r.Dir, "public", "index.html"))
 	if !strings.Contains(index, `<p id="hook">imprint</p>`) {
 		t.Error("footer hook partial not overridden")
+	}
+	if readFile(t, filepath.Join(r.Dir, "public", "logo.txt")) != "logo" || readFile(t, filepath.Join(r.Dir, "public", "favicon.svg")) != "<svg/>" {
+		t.Error("static/ not copied over the theme's static files")
 	}
 }
 

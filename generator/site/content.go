@@ -57,9 +57,6 @@ func hugoConfig(s *Site, opts Options) map[string]any {
 	if isDir(opts.LayoutsDir) {
 		cfg["layoutDir"] = opts.LayoutsDir
 	}
-	if isDir(opts.StaticDir) && !opts.Partial {
-		cfg["staticDir"] = opts.StaticDir
-	}
 	if isDir(opts.AssetsDir) {
 		cfg["assetDir"] = opts.AssetsDir
 	}

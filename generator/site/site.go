@@ -100,7 +100,23 @@ func Build(s *Site, opts Options) error {
 	if err := writeJSON(cfgFile, hugoConfig(s, opts)); err != nil {
 		return err
 	}
-	return runHugo(work, cfgFile, opts.Log)
+	if err := runHugo(work, cfgFile, opts.Log); err != nil {
+		return err
+	}
+	if opts.Partial {
+		return nil
+	}
+	// Hugo's library build does not copy static files (the hugo command
+	// does): copy the theme's, then the user's, which win.
+	if err := copyTree(clause.Theme(), "static", opts.PublishDir); err != nil {
+		return fmt.Errorf("copying theme static files: %w", err)
+	}
+	if isDir(opts.StaticDir) {
+		if err := copyTree(os.DirFS(opts.StaticDir), ".", opts.PublishDir); err != nil {
+			return fmt.Errorf("copying static files: %w", err)
+		}
+	}
+	return nil
 }
 
 func runHugo(work, cfgFile string, logw io.Writer) error {
@@ -143,15 +159,28 @@ func cleanHugoError(err error, work string) string {
 }
 
 func writeTheme(dst string) error {
-	return fs.WalkDir(clause.Theme(), ".", func(p string, d fs.DirEntry, err error) error {
+	return copyTree(clause.Theme(), ".", dst)
+}
+
+// copyTree copies the regular files below root in fsys into dst,
+// overwriting files that exist. Symbolic links are not followed.
+func copyTree(fsys fs.FS, root, dst string) error {
+	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		target := filepath.Join(dst, filepath.FromSlash(p))
+		rel := p
+		if root != "." {
+			rel = strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
+		}
+		target := filepath.Join(dst, filepath.FromSlash(rel))
 		if d.IsDir() {
 			return os.MkdirAll(target, 0o755)
 		}
-		b, err := fs.ReadFile(clause.Theme(), p)
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return err
 		}
