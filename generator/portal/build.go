@@ -190,6 +190,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeAPI(stage, c, pg); err != nil {
 		return nil, err
 	}
+	if err := writeFeeds(stage, c, s.BaseURL); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -216,6 +219,8 @@ func siteParams(c *Catalog, pg *pager) map[string]any {
 		"generated":         now.Format(time.RFC3339),
 		"generated_display": now.Format(DisplayDate + " 15:04 MST"),
 		"api_documents":     "/" + api.DocumentsPath,
+		"feed_atom":         SiteFeedAtom,
+		"feed_json":         SiteFeedJSON,
 		"has_history":       c.Head != nil,
 	}
 	if c.Head != nil {

@@ -25,7 +25,7 @@ var ErrNoContent = errors.New("no documents found")
 // reserved are top-level URL segments the portal itself uses; a document
 // there would overwrite the API, feeds or host configuration.
 var reserved = map[string]bool{
-	"api": true, "feeds": true, "feed": true, "changelog": true, "assets": true, "css": true, "js": true,
+	"api": true, "feeds": true, "feed": true, "feed.atom": true, "feed.json": true, "changelog": true, "assets": true, "css": true, "js": true,
 	"404": true, "404.html": true, "index.html": true, "index.xml": true, "sitemap.xml": true, "robots.txt": true,
 	"_headers": true, "_redirects": true, ".well-known": true, "favicon.ico": true,
 }

@@ -79,6 +79,7 @@ func (p *pager) versionRef(e *Entry, i, inForce int) map[string]any {
 
 func (p *pager) documentParams(e *Entry) map[string]any {
 	d := e.Doc
+	atomURL, jsonURL := DocumentFeedURLs(e.ID)
 	params := map[string]any{
 		"id":           e.ID,
 		"source":       d.Path,
@@ -88,6 +89,8 @@ func (p *pager) documentParams(e *Entry) map[string]any {
 		"language":     d.Language,
 		"url":          DocumentURL(e.ID),
 		"versions_url": VersionsURL(e.ID),
+		"feed_atom":    atomURL,
+		"feed_json":    jsonURL,
 		"versions":     len(e.Versions),
 		"retired":      e.Retired,
 		"uncommitted":  e.Uncommitted,

@@ -1,0 +1,118 @@
+package portal
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/clause-portal/clause/generator/feed"
+)
+
+// Feed paths on the portal. A document's feeds are at FeedsDir + ID +
+// ".atom" / ".json".
+const (
+	SiteFeedAtom = "/feed.atom"
+	SiteFeedJSON = "/feed.json"
+	FeedsDir     = "/feeds/"
+)
+
+// DocumentFeedURLs returns the paths of a document's Atom and JSON feeds.
+func DocumentFeedURLs(id string) (atom, json string) {
+	return FeedsDir + id + ".atom", FeedsDir + id + ".json"
+}
+
+// absURL makes a site path absolute when the base URL is known.
+func absURL(base, p string) string {
+	if base == "" || base == "/" {
+		return p
+	}
+	return strings.TrimSuffix(base, "/") + p
+}
+
+// feedEntry turns version i of e into a feed entry.
+func feedEntry(c *Catalog, e *Entry, i int, base string) feed.Entry {
+	v := e.Versions[i]
+	return feed.Entry{
+		ID:          "urn:clause:" + e.ID + ":" + v.ID,
+		Title:       e.Doc.Title + ": " + v.Subject,
+		URL:         absURL(base, VersionURL(e.ID, v.ID)),
+		DocumentURL: absURL(base, DocumentURL(e.ID)),
+		Published:   v.Date.In(c.Config.Location),
+		Document:    e.Doc.Title,
+		Kind:        string(e.Doc.Kind),
+		Subject:     v.Subject,
+		Material:    v.Material,
+		Effective:   v.Effective.String(),
+	}
+}
+
+// writeFeeds writes the site feed and one feed per document, in Atom and
+// JSON Feed formats, into the staged site.
+func writeFeeds(stage string, c *Catalog, base string) error {
+	site := &feed.Feed{
+		ID:       "urn:clause:feed",
+		Title:    c.Config.Title + ": changes",
+		Subtitle: "Every published version of every document",
+		HomeURL:  absURL(base, "/changelog/"),
+		SelfURL:  absURL(base, SiteFeedAtom),
+		Author:   c.Config.Title,
+		Updated:  c.Now,
+	}
+	for _, e := range c.Entries {
+		atomURL, jsonURL := DocumentFeedURLs(e.ID)
+		doc := &feed.Feed{
+			ID:       "urn:clause:feed:" + e.ID,
+			Title:    e.Doc.Title + ": changes",
+			Subtitle: "Every published version of " + e.Doc.Title,
+			HomeURL:  absURL(base, VersionsURL(e.ID)),
+			Author:   c.Config.Title,
+			Updated:  c.Now,
+		}
+		for i := range e.Versions {
+			fe := feedEntry(c, e, i, base)
+			doc.Entries = append(doc.Entries, fe)
+			site.Entries = append(site.Entries, fe)
+		}
+		if len(doc.Entries) > 0 {
+			doc.Updated = doc.Entries[0].Published
+		}
+		if err := writeFeedPair(stage, doc, base, atomURL, jsonURL); err != nil {
+			return err
+		}
+	}
+	sortEntries(site.Entries)
+	if len(site.Entries) > 0 {
+		site.Updated = site.Entries[0].Published
+	}
+	return writeFeedPair(stage, site, base, SiteFeedAtom, SiteFeedJSON)
+}
+
+func writeFeedPair(stage string, f *feed.Feed, base, atomPath, jsonPath string) error {
+	f.SelfURL = absURL(base, atomPath)
+	atom, err := f.Atom(absURL(base, jsonPath))
+	if err != nil {
+		return err
+	}
+	f.SelfURL = absURL(base, jsonPath)
+	js, err := f.JSON()
+	if err != nil {
+		return err
+	}
+	for p, b := range map[string][]byte{atomPath: atom, jsonPath: js} {
+		name := filepath.Join(stage, filepath.FromSlash(strings.TrimPrefix(p, "/")))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(name, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sortEntries orders entries newest first; entries of the same instant
+// keep their order.
+func sortEntries(es []feed.Entry) {
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Published.After(es[j].Published) })
+}
