@@ -11,6 +11,7 @@ import (
 	"github.com/clause-portal/clause/generator/api"
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/site"
+	"github.com/clause-portal/clause/generator/subprocessors"
 )
 
 // Options configures Build. The zero value builds the current folder's
@@ -107,6 +108,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer c.Close()
 
+	if err := checkRegisters(c, opts.Log); err != nil {
+		return nil, err
+	}
 	cfg := c.Config
 	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL"))}
 	s := &site.Site{
@@ -230,17 +234,56 @@ func siteParams(c *Catalog, pg *pager) map[string]any {
 	return params
 }
 
-// writeAPI writes /api/documents.json into the staged site.
+// writeAPI writes /api/documents.json and /api/subprocessors.json into the
+// staged site.
 func writeAPI(stage string, c *Catalog, pg *pager) error {
-	b, err := api.Marshal(Documents(c))
+	subs, err := c.SubprocessorsAPI()
 	if err != nil {
 		return err
 	}
-	p := filepath.Join(stage, filepath.FromSlash(api.DocumentsPath))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
+	for name, v := range map[string]any{api.DocumentsPath: Documents(c), api.SubprocessorsPath: subs} {
+		b, err := api.Marshal(v)
+		if err != nil {
+			return err
+		}
+		p := filepath.Join(stage, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return err
+		}
 	}
-	return os.WriteFile(p, b, 0o644)
+	return nil
+}
+
+// checkRegisters validates the sub-processor lists as they stand: errors
+// stop the build (file:line), warnings are printed.
+func checkRegisters(c *Catalog, log io.Writer) error {
+	var errs document.Errors
+	for _, e := range c.Entries {
+		if e.Retired {
+			continue
+		}
+		h, err := c.Register(e)
+		if err != nil {
+			return err
+		}
+		if h == nil {
+			continue
+		}
+		for _, p := range h.Problems {
+			if p.Severity == subprocessors.Warning {
+				fmt.Fprintln(log, p.Error())
+				continue
+			}
+			errs = append(errs, &document.Error{Path: p.Path, Line: p.Line, Msg: p.Msg})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
 }
 
 func mustRel(base, p string) string {

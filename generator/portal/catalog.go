@@ -63,6 +63,8 @@ type Entry struct {
 	Uncommitted bool
 	// ModTime is the file's modification time (used without git).
 	ModTime time.Time
+
+	register *RegisterHistory // cache of Catalog.Register
 }
 
 // Version is a history version with what its own text says.

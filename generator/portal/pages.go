@@ -150,7 +150,18 @@ func (p *pager) documentPage(e *Entry) (*site.Page, error) {
 	for _, old := range e.OldIDs {
 		aliases = append(aliases, DocumentURL(old))
 	}
-	return &site.Page{URL: DocumentURL(e.ID), Title: shown.Title, Date: date, Params: params, HTML: r.HTML, Aliases: aliases}, nil
+	layout := ""
+	if h, err := p.c.Register(e); err != nil {
+		return nil, err
+	} else if h != nil {
+		shownIndex := -1
+		if shown != e.Doc {
+			shownIndex = inForce
+		}
+		params["register"] = p.registerParams(e, h, shownIndex)
+		layout = "subprocessors"
+	}
+	return &site.Page{URL: DocumentURL(e.ID), Layout: layout, Title: shown.Title, Date: date, Params: params, HTML: r.HTML, Aliases: aliases}, nil
 }
 
 func (p *pager) updated(v *Version) map[string]any {
@@ -211,6 +222,11 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	}
 	if e.Retired && i == 0 && e.RetiredAt != nil {
 		params["superseded"] = nil
+	}
+	if h, err := p.c.Register(e); err != nil {
+		return nil, err
+	} else if h != nil && i < len(e.Versions)-1 {
+		params["register_change"] = p.changeParams(e, h, i, inForce)
 	}
 	var aliases []string
 	for _, old := range e.OldIDs {

@@ -134,6 +134,25 @@ func (p *Page) Do(actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// Click clicks the first element matching the CSS selector sel.
+func (p *Page) Click(sel string) {
+	p.tb.Helper()
+	p.Do(chromedp.Click(chromedp.CSS(sel)))
+}
+
+// Type types text into the element matching sel, as a user would (key
+// events, so input listeners fire).
+func (p *Page) Type(sel, text string) {
+	p.tb.Helper()
+	p.Do(chromedp.SendKeys(chromedp.CSS(sel), text))
+}
+
+// Clear empties the input matching sel and fires its input event.
+func (p *Page) Clear(sel string) {
+	p.tb.Helper()
+	Eval[bool](p, `(() => { const e = document.querySelector(`+"`"+sel+"`"+`); e.value = ""; e.dispatchEvent(new Event("input")); return true })()`)
+}
+
 // Text returns the visible text of the first element matching the CSS
 // selector sel.
 func (p *Page) Text(sel string) string {

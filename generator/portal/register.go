@@ -1,0 +1,320 @@
+package portal
+
+import (
+	"time"
+
+	"github.com/clause-portal/clause/generator/api"
+	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/subprocessors"
+)
+
+// RegisterHistory is a sub-processor list's register at each version and
+// what each version changed.
+type RegisterHistory struct {
+	// Current is the register of the document as it stands (the file in
+	// the content folder), Problems what validating it found.
+	Current  *subprocessors.Register
+	Problems []subprocessors.Problem
+	// Registers[i] is the register of Versions[i]; Changes[i] what
+	// Versions[i] changed against Versions[i+1] (against nothing for the
+	// first version).
+	Registers []*subprocessors.Register
+	Changes   []subprocessors.Changes
+}
+
+// IsRegister reports whether an entry is a sub-processor list.
+func (e *Entry) IsRegister() bool { return e.Doc.Kind == document.KindSubprocessors }
+
+// Register reads the sub-processor register of every version of e. It
+// returns nil for other kinds of document. Problems in past versions are
+// not reported: history cannot be fixed.
+func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
+	if !e.IsRegister() {
+		return nil, nil
+	}
+	if e.register != nil {
+		return e.register, nil
+	}
+	h := &RegisterHistory{}
+	h.Current, h.Problems = subprocessors.Extract(e.Doc)
+	h.Registers = make([]*subprocessors.Register, len(e.Versions))
+	h.Changes = make([]subprocessors.Changes, len(e.Versions))
+	for i := len(e.Versions) - 1; i >= 0; i-- {
+		d, err := c.ParseVersion(e, e.Versions[i])
+		if err != nil {
+			return nil, err
+		}
+		h.Registers[i], _ = subprocessors.Extract(d)
+		var prev *subprocessors.Register
+		if i+1 < len(e.Versions) {
+			prev = h.Registers[i+1]
+		}
+		h.Changes[i] = subprocessors.Compare(prev, h.Registers[i])
+	}
+	e.register = h
+	return h, nil
+}
+
+// Deadline is the objection deadline of version i, or the zero Date when
+// the version gives no occasion to object (minor, or nothing added or
+// changed).
+func (c *Catalog) Deadline(e *Entry, h *RegisterHistory, i int) document.Date {
+	v := e.Versions[i]
+	ch := h.Changes[i]
+	if !v.Material || (len(ch.Added) == 0 && len(ch.Changed) == 0) || i == len(e.Versions)-1 {
+		return document.Date{}
+	}
+	return h.Registers[i].Deadline(v.Date, c.Config.Location)
+}
+
+func apiRow(r subprocessors.Row) api.Subprocessor {
+	countries := r.Locations
+	if countries == nil {
+		countries = []string{}
+	}
+	cats := r.DataCategories
+	if cats == nil {
+		cats = []string{}
+	}
+	return api.Subprocessor{
+		Name:              r.Name,
+		Purpose:           r.Purpose,
+		Location:          r.Location,
+		Countries:         countries,
+		EntityCountry:     api.String(r.EntityCountry),
+		TransferMechanism: api.String(r.TransferMechanism),
+		DataCategories:    cats,
+		Website:           api.String(r.Website),
+		Group:             api.String(r.Group),
+		Added:             api.String(r.Added.String()),
+		Effective:         api.String(r.Effective.String()),
+		Key:               r.Key,
+	}
+}
+
+func apiRows(rows []subprocessors.Row) []api.Subprocessor {
+	out := make([]api.Subprocessor, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, apiRow(r))
+	}
+	return out
+}
+
+func apiChanged(cs []subprocessors.RowChange) []api.ChangedRecord {
+	out := make([]api.ChangedRecord, 0, len(cs))
+	for _, rc := range cs {
+		fields := make([]api.FieldChange, 0, len(rc.Fields))
+		for _, f := range rc.Fields {
+			fields = append(fields, api.FieldChange{Field: f.Field, Old: f.Old, New: f.New})
+		}
+		out = append(out, api.ChangedRecord{Name: rc.New.Name, Key: rc.New.Key, Fields: fields})
+	}
+	return out
+}
+
+// registerChange is the API record of what version i changed.
+func (c *Catalog) registerChange(e *Entry, h *RegisterHistory, i int) api.RegisterChange {
+	v := e.Versions[i]
+	ch := h.Changes[i]
+	date := v.Date.Format(time.RFC3339)
+	url := VersionURL(e.ID, v.ID)
+	eff := v.TakesEffect(c.Config.Location).String()
+	return api.RegisterChange{
+		Version:           api.String(v.ID),
+		Commit:            api.String(v.Commit),
+		Date:              &date,
+		URL:               &url,
+		Material:          v.Material,
+		Effective:         &eff,
+		ObjectionDeadline: api.String(c.Deadline(e, h, i).String()),
+		Summary:           ch.Summary(),
+		Added:             apiRows(ch.Added),
+		Removed:           apiRows(ch.Removed),
+		Changed:           apiChanged(ch.Changed),
+		Moved:             apiChanged(ch.Moved),
+	}
+}
+
+// upcomingChanges are the changes a controller can still act on: versions
+// not yet in force or whose objection period runs, and rows of the
+// current register that take effect later.
+func (c *Catalog) upcomingChanges(e *Entry, h *RegisterHistory) []api.RegisterChange {
+	out := []api.RegisterChange{}
+	inForce := e.InForce(c.Today, c.Config.Location)
+	for i := range e.Versions {
+		if h.Changes[i].Empty() || i == len(e.Versions)-1 {
+			continue
+		}
+		deadline := c.Deadline(e, h, i)
+		if (inForce >= 0 && i >= inForce) && (deadline.IsZero() || deadline.Before(c.Today)) {
+			continue
+		}
+		out = append(out, c.registerChange(e, h, i))
+	}
+	current := h.Current
+	if inForce > 0 {
+		current = h.Registers[0]
+	}
+	for _, r := range current.Upcoming(c.Today) {
+		eff := current.EffectiveDate(r).String()
+		out = append(out, api.RegisterChange{Material: true, Effective: &eff, Summary: "1 takes effect later", Added: []api.Subprocessor{apiRow(r)}, Removed: []api.Subprocessor{}, Changed: []api.ChangedRecord{}, Moved: []api.ChangedRecord{}})
+	}
+	return out
+}
+
+// SubprocessorsAPI returns the /api/subprocessors.json value.
+func (c *Catalog) SubprocessorsAPI() (api.Subprocessors, error) {
+	out := api.Subprocessors{Generated: c.Now.Format(time.RFC3339), Lists: []api.SubprocessorList{}}
+	for _, e := range c.Entries {
+		h, err := c.Register(e)
+		if err != nil {
+			return out, err
+		}
+		if h == nil {
+			continue
+		}
+		l := api.SubprocessorList{ID: e.ID, Title: e.Doc.Title, URL: DocumentURL(e.ID), Retired: e.Retired, NoticeDays: e.Doc.NoticeDays, History: []api.RegisterChange{}}
+		reg := h.Current
+		if inForce := e.InForce(c.Today, c.Config.Location); len(e.Versions) > 0 {
+			if inForce < 0 {
+				inForce = len(e.Versions) - 1
+			}
+			if inForce > 0 || e.Retired {
+				reg = h.Registers[inForce]
+			}
+			l.Version = api.String(e.Versions[inForce].ID)
+		}
+		l.Register = apiRows(reg.Rows)
+		l.Upcoming = c.upcomingChanges(e, h)
+		for i := range e.Versions {
+			l.History = append(l.History, c.registerChange(e, h, i))
+		}
+		out.Lists = append(out.Lists, l)
+	}
+	return out, nil
+}
+
+// registerParams are the template parameters of a sub-processor list's
+// page: the register of the version shown, as a table, what is upcoming,
+// and the history of changes. shown is the index of the version shown, or
+// -1 for the file in the content folder.
+func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[string]any {
+	reg := h.Current
+	if shown >= 0 {
+		reg = h.Registers[shown]
+	}
+	cols := map[string]bool{}
+	rows := make([]map[string]any, 0, len(reg.Rows))
+	for _, r := range reg.Rows {
+		countries := make([]string, 0, len(r.Locations))
+		for _, code := range r.Locations {
+			countries = append(countries, subprocessors.CountryName(code))
+		}
+		m := map[string]any{
+			"name": r.Name, "purpose": r.Purpose, "location": r.Location, "countries": countries,
+			"entity_country": r.EntityCountry, "transfer_mechanism": r.TransferMechanism,
+			"data_categories": r.DataCategories, "website": safeWebsite(r.Website), "group": r.Group, "key": r.Key,
+		}
+		if eff := reg.EffectiveDate(r); eff.After(p.c.Today) {
+			m["effective"] = p.dateStamp(eff)
+		}
+		for _, f := range []string{"entity_country", "transfer_mechanism", "website", "group"} {
+			if m[f] != "" {
+				cols[f] = true
+			}
+		}
+		if len(r.DataCategories) > 0 {
+			cols["data_categories"] = true
+		}
+		rows = append(rows, m)
+	}
+	if len(reg.Groups()) < 2 {
+		cols["group"] = false
+	}
+	var history []map[string]any
+	inForce := e.InForce(p.c.Today, p.loc)
+	for i := range e.Versions {
+		history = append(history, p.changeParams(e, h, i, inForce))
+	}
+	var upcoming []map[string]any
+	for i := range e.Versions {
+		if i == len(e.Versions)-1 || h.Changes[i].Empty() {
+			continue
+		}
+		d := p.c.Deadline(e, h, i)
+		if (inForce < 0 || i < inForce) || (!d.IsZero() && !d.Before(p.c.Today)) {
+			upcoming = append(upcoming, p.changeParams(e, h, i, inForce))
+		}
+	}
+	var upcomingRows []map[string]any
+	for _, m := range rows {
+		if m["effective"] != nil {
+			upcomingRows = append(upcomingRows, m)
+		}
+	}
+	return map[string]any{
+		"rows":          rows,
+		"columns":       cols,
+		"source":        reg.Source.String(),
+		"notice_days":   reg.NoticeDays,
+		"history":       history,
+		"upcoming":      upcoming,
+		"upcoming_rows": upcomingRows,
+		"count":         len(rows),
+	}
+}
+
+// changeParams describes what version i changed in the register.
+func (p *pager) changeParams(e *Entry, h *RegisterHistory, i, inForce int) map[string]any {
+	ch := h.Changes[i]
+	m := p.versionRef(e, i, inForce)
+	m["summary"] = ch.Summary()
+	m["first"] = i == len(e.Versions)-1
+	names := func(rows []subprocessors.Row) []map[string]any {
+		out := make([]map[string]any, 0, len(rows))
+		for _, r := range rows {
+			out = append(out, map[string]any{"name": r.Name, "purpose": r.Purpose, "location": r.Location})
+		}
+		return out
+	}
+	changed := func(cs []subprocessors.RowChange) []map[string]any {
+		out := make([]map[string]any, 0, len(cs))
+		for _, c := range cs {
+			var fields []map[string]any
+			for _, f := range c.Fields {
+				fields = append(fields, map[string]any{"field": fieldLabel(f.Field), "old": f.Old, "new": f.New})
+			}
+			out = append(out, map[string]any{"name": c.New.Name, "fields": fields})
+		}
+		return out
+	}
+	m["added"], m["removed"] = names(ch.Added), names(ch.Removed)
+	m["changed"], m["moved"] = changed(ch.Changed), changed(ch.Moved)
+	if d := p.c.Deadline(e, h, i); !d.IsZero() {
+		dl := p.dateStamp(d)
+		dl["passed"] = d.Before(p.c.Today)
+		m["deadline"] = dl
+	}
+	return m
+}
+
+func fieldLabel(f string) string {
+	switch f {
+	case subprocessors.FieldEntityCountry:
+		return "entity country"
+	case subprocessors.FieldTransferMechanism:
+		return "transfer mechanism"
+	case subprocessors.FieldDataCategories:
+		return "data categories"
+	}
+	return f
+}
+
+// safeWebsite keeps a website only when it is an http(s) URL: it is put in
+// an href, and content is untrusted.
+func safeWebsite(u string) string {
+	if len(u) > 8 && (u[:8] == "https://" || u[:7] == "http://") {
+		return u
+	}
+	return ""
+}

@@ -1,0 +1,173 @@
+package portal
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clause-portal/clause/generator/api"
+	"github.com/clause-portal/clause/internal/browsertest"
+	"github.com/clause-portal/clause/internal/gittest"
+)
+
+const spHeader = "---\ntitle: Sub-processors\nnotice_days: 30\n---\n## Infrastructure\n\n| Sub-processor | Purpose | Location | Transfer mechanism | Website |\n|---|---|---|---|---|\n"
+
+// registerRepo evolves a sub-processor list over several commits.
+func registerRepo(t *testing.T) *gittest.Repo {
+	r := gittest.New(t)
+	rows := []string{
+		"| Cumulus Hosting GmbH | Hosting | Germany | Not applicable (EEA) | https://cumulus.example |",
+		"| Mailbird Inc. | Email delivery | United States | EU-US Data Privacy Framework | https://mailbird.example |",
+		"| Helpful Ltd | Support tickets | Ireland | Not applicable (EEA) | https://helpful.example |",
+	}
+	write := func(rs ...string) { r.Write("content/subprocessors.md", spHeader+strings.Join(rs, "\n")+"\n") }
+	write(rows...)
+	r.Commit("2026-01-10T10:00:00Z", "Publish sub-processors")
+
+	// Reorder: no change to the register (but a new version of the text).
+	write(rows[2], rows[0], rows[1])
+	r.Commit("2026-02-01T10:00:00Z", "Reorder")
+
+	// Add one, rename another (same website), change a location.
+	write(rows[2], rows[0],
+		"| Mailbird Europe GmbH | Email delivery | Germany | Not applicable (EEA) | https://mailbird.example |",
+		"| Ledgerly AB | Bank feeds | Sweden | Not applicable (EEA) | https://ledgerly.example |")
+	r.Commit("2026-11-10T10:00:00Z", "Add Ledgerly; Mailbird moves to its EU entity")
+	return r
+}
+
+func TestRegisterHistoryAndDeadlines(t *testing.T) {
+	r := registerRepo(t)
+	mustBuild(t, r.Dir, Options{})
+	var subs api.Subprocessors
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(r.Dir, "public", "api", "subprocessors.json"))), &subs); err != nil {
+		t.Fatal(err)
+	}
+	if len(subs.Lists) != 1 {
+		t.Fatalf("%d lists", len(subs.Lists))
+	}
+	l := subs.Lists[0]
+	if l.ID != "subprocessors" || l.NoticeDays != 30 || len(l.Register) != 4 || len(l.History) != 3 {
+		t.Fatalf("list: id %s notice %d register %d history %d", l.ID, l.NoticeDays, len(l.Register), len(l.History))
+	}
+	newest, reorder, first := l.History[0], l.History[1], l.History[2]
+	if len(first.Added) != 3 || first.ObjectionDeadline != nil {
+		t.Errorf("first version: %d added, deadline %v", len(first.Added), first.ObjectionDeadline)
+	}
+	if len(reorder.Added)+len(reorder.Removed)+len(reorder.Changed)+len(reorder.Moved) != 0 || reorder.Summary != "no changes" || reorder.ObjectionDeadline != nil {
+		t.Errorf("reordering rows is no change: %+v", reorder)
+	}
+	if len(newest.Added) != 1 || newest.Added[0].Name != "Ledgerly AB" || len(newest.Removed) != 0 || len(newest.Changed) != 1 {
+		t.Fatalf("newest: %+v", newest)
+	}
+	ch := newest.Changed[0]
+	fields := map[string]api.FieldChange{}
+	for _, f := range ch.Fields {
+		fields[f.Field] = f
+	}
+	if ch.Name != "Mailbird Europe GmbH" || fields["name"].Old != "Mailbird Inc." || fields["location"].New != "Germany" {
+		t.Errorf("rename with same website should be one change: %+v", ch)
+	}
+	if newest.ObjectionDeadline == nil || *newest.ObjectionDeadline != "2026-12-10" {
+		t.Errorf("deadline = %v, want 2026-11-10 + 30 days", newest.ObjectionDeadline)
+	}
+	// Build date 2026-11-23: the newest change is still in its notice period.
+	if len(l.Upcoming) != 1 || *l.Upcoming[0].Version != *newest.Version {
+		t.Errorf("upcoming: %+v", l.Upcoming)
+	}
+	countries := map[string][]string{}
+	for _, row := range l.Register {
+		countries[row.Name] = row.Countries
+	}
+	if got := countries["Ledgerly AB"]; len(got) != 1 || got[0] != "SE" {
+		t.Errorf("countries of Ledgerly: %v", got)
+	}
+
+	page := readFile(t, filepath.Join(r.Dir, "public", "subprocessors", "index.html"))
+	for _, want := range []string{
+		`<h2 id="upcoming-changes">Upcoming changes</h2>`,
+		`objections due by <time datetime="2026-12-10">10 December 2026</time>`,
+		`<ins>Added</ins> <strong>Ledgerly AB</strong>`,
+		`<h2 id="register-title">Sub-processors (4)</h2>`,
+		`<a href="https://ledgerly.example" rel="noopener nofollow">Ledgerly AB</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+
+	// After the deadline the change is history, not upcoming.
+	later := mustBuild(t, r.Dir, Options{Now: now.AddDate(0, 1, 0)})
+	_ = later
+	json.Unmarshal([]byte(readFile(t, filepath.Join(r.Dir, "public", "api", "subprocessors.json"))), &subs)
+	if len(subs.Lists[0].Upcoming) != 0 {
+		t.Errorf("after the deadline: upcoming %+v", subs.Lists[0].Upcoming)
+	}
+}
+
+func TestRegisterValidationStopsBuild(t *testing.T) {
+	r := registerRepo(t)
+	mustBuild(t, r.Dir, Options{})
+	before := readFile(t, filepath.Join(r.Dir, "public", "subprocessors", "index.html"))
+	r.Write("content/subprocessors.md", spHeader+
+		"| Cumulus Hosting GmbH | Hosting | Germany | Not applicable (EEA) | https://cumulus.example |\n"+
+		"| Nameless |  | Germany | | |\n"+
+		"| Faraway Pty | Analytics | Australia | | https://faraway.example |\n")
+	var log strings.Builder
+	_, err := build(t, r.Dir, Options{Log: &log})
+	if err == nil || !strings.Contains(err.Error(), "content/subprocessors.md:10:") {
+		t.Fatalf("want an error at content/subprocessors.md:10, got %v", err)
+	}
+	if !strings.Contains(log.String(), "content/subprocessors.md:11: warning:") {
+		t.Errorf("no warning for a transfer without mechanism: %q", log.String())
+	}
+	if readFile(t, filepath.Join(r.Dir, "public", "subprocessors", "index.html")) != before {
+		t.Error("failed build changed the output")
+	}
+}
+
+// TestRegisterInChromium filters and sorts the register in a real browser.
+func TestRegisterInChromium(t *testing.T) {
+	r := registerRepo(t)
+	mustBuild(t, r.Dir, Options{})
+	base := browsertest.Serve(t, filepath.Join(r.Dir, "public"), browsertest.NetlifyHeaders(t, filepath.Join("..", "..", "netlify.toml")))
+	p := browsertest.New(t).Open(t, base+"/subprocessors/")
+	names := func() []string {
+		return browsertest.Eval[[]string](p, `Array.from(document.querySelectorAll(".register-table tbody tr")).filter(r => !r.hidden).map(r => r.cells[0].textContent.trim())`)
+	}
+	if got := names(); len(got) != 4 {
+		t.Fatalf("rows: %v", got)
+	}
+	if hidden := browsertest.Eval[bool](p, `document.querySelector(".register-controls").hidden`); hidden {
+		t.Fatal("controls not shown with JavaScript on")
+	}
+	// Sort by name, ascending then descending.
+	p.Click(`th:nth-child(1) button.sort`)
+	if got := names(); strings.Join(got, ",") != "Cumulus Hosting GmbH,Helpful Ltd,Ledgerly AB,Mailbird Europe GmbH" {
+		t.Errorf("ascending: %v", got)
+	}
+	p.Click(`th:nth-child(1) button.sort`)
+	if got := names(); got[0] != "Mailbird Europe GmbH" {
+		t.Errorf("descending: %v", got)
+	}
+	if sort := browsertest.Eval[string](p, `document.querySelector("th:nth-child(1)").getAttribute("aria-sort")`); sort != "descending" {
+		t.Errorf("aria-sort = %q", sort)
+	}
+	// Filter by text, then by country.
+	p.Type(`.register-filter`, "bank")
+	if got := names(); len(got) != 1 || got[0] != "Ledgerly AB" {
+		t.Errorf("filter 'bank': %v", got)
+	}
+	if c := p.Text(".register-count"); c != "Showing 1 of 4 sub-processors" {
+		t.Errorf("count: %q", c)
+	}
+	p.Clear(`.register-filter`)
+	browsertest.Eval[bool](p, `(() => { const s = document.querySelector(".register-country"); s.value = "Germany"; s.dispatchEvent(new Event("change")); return true })()`)
+	if got := names(); strings.Join(got, ",") != "Mailbird Europe GmbH,Cumulus Hosting GmbH" {
+		t.Errorf("country Germany: %v", got)
+	}
+	for _, problem := range p.Problems() {
+		t.Error(problem)
+	}
+}

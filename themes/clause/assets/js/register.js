@@ -1,0 +1,68 @@
+// Sub-processor register: filter and sort the table. The table is complete
+// and readable without this script; it only adds the controls.
+(function () {
+  "use strict";
+  var table = document.querySelector("table.register-table");
+  if (!table) return;
+  var tbody = table.tBodies[0];
+  var rows = Array.prototype.slice.call(tbody.rows);
+  var controls = document.querySelector(".register-controls");
+  var filter = controls.querySelector(".register-filter");
+  var country = controls.querySelector(".register-country");
+  var count = controls.querySelector(".register-count");
+
+  // Countries offered in the select: those the rows name.
+  var seen = {};
+  rows.forEach(function (row) {
+    (row.getAttribute("data-countries") || "").split("|").forEach(function (c) {
+      if (c) seen[c] = true;
+    });
+  });
+  Object.keys(seen).sort().forEach(function (c) {
+    var opt = document.createElement("option");
+    opt.value = c;
+    opt.textContent = c;
+    country.appendChild(opt);
+  });
+
+  function apply() {
+    var q = filter.value.trim().toLowerCase();
+    var c = country.value;
+    var shown = 0;
+    rows.forEach(function (row) {
+      var countries = (row.getAttribute("data-countries") || "").split("|");
+      var match = (!q || row.textContent.toLowerCase().indexOf(q) >= 0) && (!c || countries.indexOf(c) >= 0);
+      row.hidden = !match;
+      if (match) shown++;
+    });
+    count.textContent = shown === rows.length ? rows.length + " sub-processors" : "Showing " + shown + " of " + rows.length + " sub-processors";
+  }
+  filter.addEventListener("input", apply);
+  country.addEventListener("change", apply);
+
+  // Sorting: each column header becomes a button.
+  var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  headers.forEach(function (th, index) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "sort";
+    button.textContent = th.textContent;
+    th.textContent = "";
+    th.appendChild(button);
+    th.setAttribute("aria-sort", "none");
+    button.addEventListener("click", function () {
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      headers.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      var sorted = rows.slice().sort(function (a, b) {
+        var x = a.cells[index].textContent.trim(), y = b.cells[index].textContent.trim();
+        var r = x.localeCompare(y, undefined, { sensitivity: "base", numeric: true });
+        return ascending ? r : -r;
+      });
+      sorted.forEach(function (row) { tbody.appendChild(row); });
+    });
+  });
+
+  controls.hidden = false;
+  apply();
+})();
