@@ -1,0 +1,313 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Options tunes Deliver. The zero value is ready to use.
+type Options struct {
+	// DryRun reports what would be sent (as Sent, or Baselined) and sends
+	// nothing; the State is not changed.
+	DryRun bool
+	// Retries is how many times a failed Send is repeated before the
+	// channel is given up for this run: 0 means 3, a negative value none.
+	Retries int
+	// InitialBackoff is the wait before the first retry (default 1s); it
+	// doubles for each further retry, up to MaxBackoff. There is no jitter:
+	// one run talks to each receiver sequentially.
+	InitialBackoff time.Duration
+	// MaxBackoff caps the wait between attempts (default 30s). A receiver
+	// asking (Retry-After) for a longer wait is not retried in this run.
+	MaxBackoff time.Duration
+	// Timeout bounds each attempt (default 30s).
+	Timeout time.Duration
+	// BaselineNew baselines every channel the State has no entry for
+	// (see State.Baseline) instead of sending it the whole history.
+	BaselineNew bool
+	// Log, if set, receives one line per delivery, retry and failure.
+	Log io.Writer
+
+	// sleep waits for d or until ctx is done; tests may replace it.
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (o Options) withDefaults() Options {
+	if o.Retries == 0 {
+		o.Retries = 3
+	} else if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.InitialBackoff <= 0 {
+		o.InitialBackoff = time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Second
+	}
+	if o.InitialBackoff > o.MaxBackoff {
+		o.InitialBackoff = o.MaxBackoff
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	if o.sleep == nil {
+		o.sleep = sleep
+	}
+	return o
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Report tells what Deliver did, channel by channel, in the order given.
+type Report struct {
+	// DryRun reports that nothing was sent: Sent lists what would have
+	// been.
+	DryRun bool
+	// Channels has one entry per channel.
+	Channels []ChannelReport
+}
+
+// ChannelReport tells what Deliver did for one channel. Its lists hold
+// notice keys in publication order.
+type ChannelReport struct {
+	// Channel is the channel's name.
+	Channel string
+	// Sent lists the notices delivered (and recorded) in this run.
+	Sent []string
+	// Skipped lists the notices the State records as already delivered.
+	Skipped []string
+	// Baselined lists the notices recorded without sending, because the
+	// channel was new and Options.BaselineNew was set.
+	Baselined []string
+	// Failed lists the notices of the delivery that failed, Pending those
+	// after it, not attempted so as to keep publication order. The next run
+	// sends both.
+	Failed  []string
+	Pending []string
+	// Attempts counts Send calls; Retries those that repeated a failed one.
+	Attempts int
+	Retries  int
+	// Err is the channel's failure, or nil.
+	Err error
+}
+
+// String summarises the report in one line, e.g. "webhook:https://h/p:
+// 2 sent, 1 skipped, 1 failed, 1 pending, 3 retries".
+func (r ChannelReport) String() string {
+	var parts []string
+	add := func(n int, what string) {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	add(len(r.Sent), "sent")
+	add(len(r.Baselined), "baselined")
+	add(len(r.Skipped), "skipped")
+	add(len(r.Failed), "failed")
+	add(len(r.Pending), "pending")
+	add(r.Retries, "retries")
+	if len(parts) == 0 {
+		parts = append(parts, "nothing to send")
+	}
+	return r.Channel + ": " + strings.Join(parts, ", ")
+}
+
+// Deliver sends every channel the notices the State does not record for it,
+// in publication order, and records each success in the State immediately.
+//
+// Channels are served one after another. A failed Send is retried with
+// exponential backoff (see Options), honouring a Retry-After the receiver
+// sent; failures marked permanent (SendError) are not retried. When a
+// delivery still fails, the channel's later notices are left pending (a
+// subscriber never gets version 3 before version 2) and Deliver goes on with
+// the next channel; the returned error joins one error per failed channel,
+// naming it and the notices, so the CLI exits non-zero and the next run
+// delivers the rest. If a delivery succeeded but the State could not be
+// saved, Deliver stops at once (the channels after it are reported with
+// their notices pending): that notice will be sent again.
+//
+// Before anything is sent, notices are validated (Notice.Validate, unique
+// keys) and channel names checked for duplicates. A cancelled ctx stops
+// Deliver between attempts.
+func Deliver(ctx context.Context, state *State, channels []Channel, notices []Notice, opts Options) (Report, error) {
+	opts = opts.withDefaults()
+	rep := Report{DryRun: opts.DryRun}
+	if state == nil {
+		return rep, errors.New("notify: nil State")
+	}
+	ordered, err := inPublicationOrder(notices)
+	if err != nil {
+		return rep, err
+	}
+	seen := map[string]bool{}
+	for _, ch := range channels {
+		name := ch.Name()
+		if name == "" {
+			return rep, errors.New("notify: a channel has an empty name")
+		}
+		if seen[name] {
+			return rep, fmt.Errorf("notify: two channels are named %q; give one of them an ID", name)
+		}
+		seen[name] = true
+	}
+
+	var errs []error
+	stopped := false
+	for _, ch := range channels {
+		if stopped {
+			// Not attempted: list what this channel still lacks.
+			cr := ChannelReport{Channel: ch.Name()}
+			for _, n := range ordered {
+				if _, ok := state.Delivered(cr.Channel, n.Key()); ok {
+					cr.Skipped = append(cr.Skipped, n.Key())
+				} else {
+					cr.Pending = append(cr.Pending, n.Key())
+				}
+			}
+			rep.Channels = append(rep.Channels, cr)
+			continue
+		}
+		cr, fatal := deliverChannel(ctx, state, ch, ordered, opts)
+		rep.Channels = append(rep.Channels, cr)
+		if cr.Err != nil {
+			errs = append(errs, cr.Err)
+		}
+		stopped = fatal
+	}
+	return rep, errors.Join(errs...)
+}
+
+// deliverChannel serves one channel. fatal reports a State that could not
+// be saved, which must stop the whole run.
+func deliverChannel(ctx context.Context, state *State, ch Channel, notices []Notice, opts Options) (cr ChannelReport, fatal bool) {
+	name := ch.Name()
+	cr.Channel = name
+	if opts.BaselineNew && !state.HasChannel(name) {
+		cr.Baselined = keysOf(notices)
+		if opts.DryRun {
+			fmt.Fprintf(opts.Log, "%s: would baseline %d notices (new channel)\n", name, len(notices))
+			return cr, false
+		}
+		if _, err := state.Baseline(name, notices); err != nil {
+			cr.Baselined = nil
+			cr.Err = fmt.Errorf("%s: baseline: %w", name, err)
+			return cr, true
+		}
+		fmt.Fprintf(opts.Log, "%s: baselined %d notices (new channel; nothing sent)\n", name, len(notices))
+		return cr, false
+	}
+
+	var pending []Notice
+	for _, n := range notices {
+		if _, ok := state.Delivered(name, n.Key()); ok {
+			cr.Skipped = append(cr.Skipped, n.Key())
+		} else {
+			pending = append(pending, n)
+		}
+	}
+	size := 1
+	if b, ok := ch.(Batcher); ok && b.MaxBatch() > 1 {
+		size = b.MaxBatch()
+	}
+	for i := 0; i < len(pending); i += size {
+		batch := pending[i:min(i+size, len(pending))]
+		keys := keysOf(batch)
+		if opts.DryRun {
+			fmt.Fprintf(opts.Log, "%s: would send %s\n", name, strings.Join(keys, ", "))
+			cr.Sent = append(cr.Sent, keys...)
+			continue
+		}
+		attempts, err := sendWithRetry(ctx, ch, batch, opts)
+		cr.Attempts += attempts
+		cr.Retries += max(attempts-1, 0)
+		if err != nil {
+			cr.Failed = keys
+			cr.Pending = keysOf(pending[i+len(batch):])
+			cr.Err = fmt.Errorf("%s: %s not delivered (%s; the next run retries): %w",
+				name, strings.Join(keys, ", "), plural(attempts, "attempt"), err)
+			fmt.Fprintf(opts.Log, "%s: FAILED %s: %v\n", name, strings.Join(keys, ", "), err)
+			return cr, false
+		}
+		if err := state.record(name, keys, time.Now().UTC().Truncate(time.Second)); err != nil {
+			cr.Failed = keys
+			cr.Pending = keysOf(pending[i+len(batch):])
+			cr.Err = fmt.Errorf("%s: %s was delivered but could not be recorded, so the next run sends it again: %w",
+				name, strings.Join(keys, ", "), err)
+			return cr, true
+		}
+		cr.Sent = append(cr.Sent, keys...)
+		fmt.Fprintf(opts.Log, "%s: sent %s\n", name, strings.Join(keys, ", "))
+	}
+	return cr, false
+}
+
+// sendWithRetry calls ch.Send until it succeeds, fails permanently, or
+// the retries are used up. It returns the number of attempts.
+func sendWithRetry(ctx context.Context, ch Channel, batch []Notice, opts Options) (int, error) {
+	backoff := opts.InitialBackoff
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return attempt - 1, err
+		}
+		actx, cancel := context.WithTimeout(ctx, opts.Timeout)
+		err := ch.Send(actx, batch)
+		cancel()
+		if err == nil {
+			return attempt, nil
+		}
+		if ctx.Err() != nil {
+			return attempt, errors.Join(err, ctx.Err())
+		}
+		if isPermanent(err) {
+			return attempt, fmt.Errorf("%w (not retried)", err)
+		}
+		if attempt > opts.Retries {
+			return attempt, err
+		}
+		wait := backoff
+		if ra := retryAfter(err); ra > opts.MaxBackoff {
+			return attempt, fmt.Errorf("%w (the receiver asked to retry after %v, longer than the %v this run waits)", err, ra, opts.MaxBackoff)
+		} else if ra > wait {
+			wait = ra
+		}
+		fmt.Fprintf(opts.Log, "%s: attempt %d failed (%v); retrying in %v\n", ch.Name(), attempt, err, wait)
+		if serr := opts.sleep(ctx, wait); serr != nil {
+			return attempt, errors.Join(err, serr)
+		}
+		backoff = min(backoff*2, opts.MaxBackoff)
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func keysOf(notices []Notice) []string {
+	if len(notices) == 0 {
+		return nil
+	}
+	keys := make([]string, len(notices))
+	for i, n := range notices {
+		keys[i] = n.Key()
+	}
+	return keys
+}

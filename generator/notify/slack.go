@@ -1,0 +1,185 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// SlackConfig configures a Slack-compatible incoming webhook.
+type SlackConfig struct {
+	// URL is the incoming-webhook URL. Its path is a secret: it is never
+	// stored or printed; the channel name carries a hash of it instead.
+	URL string
+	// ID, if set, names the channel "slack:ID" instead of the URL's hash,
+	// so that the URL can be rotated without resending anything.
+	ID string
+	// Digest posts up to 20 notices in one message; otherwise each notice
+	// is its own message.
+	Digest bool
+	// Client sends the requests; nil means a default client.
+	Client *http.Client
+}
+
+// slackDigestMax keeps a digest within Slack's 50 blocks per message: a
+// header, and a section and a divider per notice.
+const slackDigestMax = 20
+
+// Slack is a channel that posts to a Slack-compatible incoming webhook
+// (Slack, Mattermost, Rocket.Chat, Discord's /slack endpoint): a "text"
+// fallback with a plain link per notice, and "blocks" with a section per
+// notice (title linked to the version, change subject, redline summary,
+// effective date, sub-processor changes and objection deadline, links).
+//
+// HTTP replies are classified as for Webhook; Slack answers 4xx for a
+// revoked URL or an archived channel, a permanent failure.
+type Slack struct {
+	name   string
+	digest bool
+	sender *httpSender
+}
+
+// NewSlack validates cfg and returns the channel.
+func NewSlack(cfg SlackConfig) (*Slack, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("slack webhook URL %s: want an absolute http(s) URL", publicURL(cfg.URL, false))
+	}
+	name := "slack:" + u.Host + "#" + shortHash(cfg.URL)
+	if cfg.ID != "" {
+		if name, err = checkName("slack", cfg.ID); err != nil {
+			return nil, err
+		}
+	}
+	return &Slack{name: name, digest: cfg.Digest, sender: newHTTPSender(cfg.URL, cfg.Client)}, nil
+}
+
+// Name returns "slack:HOST#HASH" (HASH: 12 hex digits of the URL's
+// SHA-256), or "slack:ID" when the config set an ID.
+func (s *Slack) Name() string { return s.name }
+
+// MaxBatch is the digest size: 1 unless the config asked for a digest.
+func (s *Slack) MaxBatch() int {
+	if s.digest {
+		return slackDigestMax
+	}
+	return 1
+}
+
+// Send posts one message announcing every notice of batch.
+func (s *Slack) Send(ctx context.Context, batch []Notice) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	body, err := json.Marshal(NewSlackMessage(batch))
+	if err != nil {
+		return Permanent(err)
+	}
+	return s.sender.post(ctx, body, nil)
+}
+
+// SlackMessage is the JSON body posted to a Slack incoming webhook.
+type SlackMessage struct {
+	// Text is the fallback shown in notifications and by receivers that
+	// do not render blocks.
+	Text string `json:"text"`
+	// Blocks lay the message out, with a section per notice.
+	Blocks []SlackBlock `json:"blocks"`
+}
+
+// SlackBlock is one Block Kit block: a header, a section or a divider.
+type SlackBlock struct {
+	Type string     `json:"type"`
+	Text *SlackText `json:"text,omitempty"`
+}
+
+// SlackText is a Block Kit text object, "plain_text" or "mrkdwn".
+type SlackText struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
+}
+
+// NewSlackMessage lays out the message announcing notices. All text taken
+// from notices is escaped for mrkdwn.
+func NewSlackMessage(notices []Notice) SlackMessage {
+	var m SlackMessage
+	var lines []string
+	if len(notices) > 1 {
+		head := fmt.Sprintf("%d legal document updates", len(notices))
+		m.Blocks = append(m.Blocks, SlackBlock{Type: "header", Text: &SlackText{Type: "plain_text", Text: head}})
+		lines = append(lines, head+":")
+	}
+	for i, n := range notices {
+		if i > 0 {
+			m.Blocks = append(m.Blocks, SlackBlock{Type: "divider"})
+		}
+		m.Blocks = append(m.Blocks, SlackBlock{Type: "section", Text: &SlackText{Type: "mrkdwn", Text: slackSection(n)}})
+		lines = append(lines, slackEscape(headline(n))+": "+n.URL)
+	}
+	m.Text = strings.Join(lines, "\n")
+	return m
+}
+
+// headline is the one-line announcement of n, e.g. "Data Processing
+// Agreement updated 2026-03-01".
+func headline(n Notice) string {
+	t := clip(n.title(), 120)
+	if d := n.publishedDate(); d != "" {
+		return t + " updated " + d
+	}
+	return t + " updated"
+}
+
+func slackSection(n Notice) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*<%s|%s>*", n.URL, slackLabel(clip(n.title(), 200)))
+	if d := n.publishedDate(); d != "" {
+		fmt.Fprintf(&b, " — new version published %s", d)
+	}
+	if s := oneLine(n.Subject); s != "" {
+		fmt.Fprintf(&b, "\n%s", slackEscape(clip(s, 300)))
+	}
+	if s := oneLine(n.Summary); s != "" {
+		fmt.Fprintf(&b, "\n_What changed:_ %s", slackEscape(clip(s, 300)))
+	}
+	if n.Effective != "" {
+		fmt.Fprintf(&b, "\n*Effective:* %s", slackEscape(n.Effective))
+	}
+	if sp := n.Subprocessors; sp != nil {
+		for _, l := range []struct {
+			label string
+			items []string
+		}{{"Added", sp.Added}, {"Removed", sp.Removed}, {"Changed", sp.Changed}} {
+			if len(l.items) > 0 {
+				fmt.Fprintf(&b, "\n*%s:* %s", l.label, slackEscape(clip(oneLine(strings.Join(l.items, "; ")), 600)))
+			}
+		}
+		if sp.ObjectionDeadline != "" {
+			fmt.Fprintf(&b, "\n*Objection deadline:* %s", slackEscape(sp.ObjectionDeadline))
+			if sp.NoticeDays > 0 {
+				fmt.Fprintf(&b, " (%d days' notice)", sp.NoticeDays)
+			}
+		}
+	}
+	links := []string{fmt.Sprintf("<%s|Read this version>", n.URL)}
+	if n.DiffURL != "" {
+		links = append(links, fmt.Sprintf("<%s|See the changes>", n.DiffURL))
+	}
+	if n.DocumentURL != "" {
+		links = append(links, fmt.Sprintf("<%s|Current text>", n.DocumentURL))
+	}
+	b.WriteString("\n" + strings.Join(links, " · "))
+	return clip(b.String(), 3000)
+}
+
+// slackEscape escapes the three characters mrkdwn gives a meaning to.
+func slackEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// slackLabel escapes the text of a <url|label> link, where "|" would end
+// the URL.
+func slackLabel(s string) string { return strings.ReplaceAll(slackEscape(s), "|", "¦") }
