@@ -115,7 +115,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL"))}
 	s := &site.Site{
 		Title:        cfg.Title,
-		BaseURL:      firstNonEmpty(opts.BaseURL, cfg.BaseURL, opts.Env("URL")),
+		BaseURL:      c.BaseURL(opts.BaseURL, opts.Env),
 		LanguageCode: cfg.Language,
 		Location:     cfg.Location,
 		Params:       siteParams(c, pg),

@@ -118,6 +118,15 @@ func (e *Entry) status(i, inForce int) string {
 	return StatusSuperseded
 }
 
+// BaseURL is the portal's base URL: override if set, else clause.toml's
+// base_url, else Netlify's $URL.
+func (c *Catalog) BaseURL(override string, getenv func(string) string) string {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	return firstNonEmpty(override, c.Config.BaseURL, getenv("URL"))
+}
+
 // Close releases the repository.
 func (c *Catalog) Close() error {
 	if c.repo != nil {

@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+
+	"github.com/clause-portal/clause/internal/gittest"
+)
+
+const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+// receiver is a real HTTP server on loopback that verifies each delivery's
+// signature with the standard-webhooks library.
+type receiver struct {
+	t        *testing.T
+	srv      *httptest.Server
+	mu       sync.Mutex
+	failNext int
+	got      []map[string]any
+	ids      []string
+}
+
+func newReceiver(t *testing.T) *receiver {
+	rc := &receiver{t: t}
+	verifier, err := standardwebhooks.NewWebhook(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		body, _ := io.ReadAll(r.Body)
+		if rc.failNext > 0 {
+			rc.failNext--
+			http.Error(w, "temporarily down", http.StatusServiceUnavailable)
+			return
+		}
+		if err := verifier.Verify(body, r.Header); err != nil {
+			t.Errorf("signature does not verify: %v", err)
+		}
+		var ev map[string]any
+		if err := json.Unmarshal(body, &ev); err != nil {
+			t.Errorf("payload: %v", err)
+		}
+		rc.got = append(rc.got, ev)
+		rc.ids = append(rc.ids, r.Header.Get("webhook-id"))
+	}))
+	t.Cleanup(rc.srv.Close)
+	return rc
+}
+
+func (rc *receiver) subjects() []string {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	var out []string
+	for _, ev := range rc.got {
+		out = append(out, ev["data"].(map[string]any)["subject"].(string))
+	}
+	return out
+}
+
+func notifyRunCmd(t *testing.T, env map[string]string, args ...string) (ExitCode, string, string) {
+	t.Helper()
+	var out, errOut strings.Builder
+	getenv := func(k string) string { return env[k] }
+	code := Main(append([]string{"notify"}, args...), &IO{Out: &out, ErrOut: &errOut, In: strings.NewReader(""), Getenv: getenv})
+	return code, out.String(), errOut.String()
+}
+
+func TestNotifyExactlyOnce(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "---\ntitle: DPA\n---\nv1\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish DPA")
+	rc := newReceiver(t)
+	env := map[string]string{"CLAUSE_WEBHOOK_SECRET": testSecret}
+	args := []string{"--repo", r.Dir, "--base-url", "https://legal.example.com/", "--webhook", rc.srv.URL + "/hook", "--retries", "4"}
+
+	// First run: baseline, nothing sent.
+	code, out, errOut := notifyRunCmd(t, env, args...)
+	if code != ExitOK || len(rc.subjects()) != 0 || !strings.Contains(out, "1 baselined") {
+		t.Fatalf("first run: %d %q %q, received %v", code, out, errOut, rc.subjects())
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir, ".clause", "notify-state.json")); err != nil {
+		t.Fatal("no state file written")
+	}
+
+	// Two material versions and one minor in one push: two deliveries.
+	r.Write("content/dpa.md", "---\ntitle: DPA\n---\nv2\n")
+	r.Commit("2026-02-10T09:00:00Z", "DPA: 48-hour breach notice")
+	r.Write("content/dpa.md", "---\ntitle: DPA\n---\nv2.\n")
+	r.Commit("2026-02-11T09:00:00Z", "Typo\n\nChange-Type: minor")
+	r.Write("content/privacy.md", "# Privacy\n")
+	r.Commit("2026-02-12T09:00:00Z", "Publish privacy notice")
+	rc.failNext = 2 // the receiver fails twice first: retried, still exactly once
+	code, _, errOut = notifyRunCmd(t, env, append(args, "--timeout", "5s")...)
+	if code != ExitOK {
+		t.Fatalf("second run: %d %s", code, errOut)
+	}
+	if got := rc.subjects(); strings.Join(got, "|") != "DPA: 48-hour breach notice|Publish privacy notice" {
+		t.Errorf("delivered %v", got)
+	}
+	ev := rc.got[0]["data"].(map[string]any)
+	if ev["url"] != "https://legal.example.com/dpa/versions/"+ev["version_id"].(string)+"/" {
+		t.Errorf("payload url %v", ev["url"])
+	}
+
+	// A rerun sends nothing.
+	notifyRunCmd(t, env, args...)
+	if n := len(rc.subjects()); n != 2 {
+		t.Errorf("rerun sent again: %d deliveries", n)
+	}
+
+	// Server down for the whole run: exit 1; the next run delivers.
+	r.Write("content/dpa.md", "---\ntitle: DPA\n---\nv3\n")
+	r.Commit("2026-03-10T09:00:00Z", "DPA v3")
+	rc.failNext = 1000
+	code, _, errOut = notifyRunCmd(t, env, append(args[:len(args)-2], "--retries", "1")...)
+	if code != ExitError || !strings.Contains(errOut, "DPA v3") && !strings.Contains(errOut, "dpa@") {
+		t.Errorf("failing channel: exit %d, stderr %q", code, errOut)
+	}
+	rc.failNext = 0
+	if code, _, errOut := notifyRunCmd(t, env, args...); code != ExitOK {
+		t.Fatalf("recovery run: %d %s", code, errOut)
+	}
+	if got := rc.subjects(); len(got) != 3 || got[2] != "DPA v3" {
+		t.Errorf("after recovery: %v", got)
+	}
+	seen := map[string]bool{}
+	for _, id := range rc.ids {
+		if seen[id] {
+			t.Errorf("webhook-id %s delivered twice", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestNotifyRefusals(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Write("subscribers.txt", "a@example.com\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish")
+	base := []string{"--repo", r.Dir, "--base-url", "https://legal.example.com/"}
+
+	code, _, errOut := notifyRunCmd(t, map[string]string{"CONTEXT": "deploy-preview", "CLAUSE_WEBHOOK_SECRET": testSecret}, append(base, "--webhook", "https://hooks.example/x")...)
+	if code == ExitOK || !strings.Contains(errOut, "deploy-preview") {
+		t.Errorf("deploy preview: %d %q", code, errOut)
+	}
+	code, _, errOut = notifyRunCmd(t, nil, base...)
+	if code != ExitUsage || !strings.Contains(errOut, "no channel") {
+		t.Errorf("no channel: %d %q", code, errOut)
+	}
+	code, _, errOut = notifyRunCmd(t, nil, append(base, "--webhook", "https://hooks.example/x")...)
+	if code != ExitUsage || !strings.Contains(errOut, "CLAUSE_WEBHOOK_SECRET") {
+		t.Errorf("no secret: %d %q", code, errOut)
+	}
+	code, _, errOut = notifyRunCmd(t, nil, append(base, "--smtp-url", "smtp://127.0.0.1:2525", "--mail-from", "legal@example.com", "--mail-to-file", filepath.Join(r.Dir, "subscribers.txt"))...)
+	if code != ExitUsage || !strings.Contains(errOut, "inside the portal repository") {
+		t.Errorf("subscribers in repo: %d %q", code, errOut)
+	}
+	code, _, errOut = notifyRunCmd(t, map[string]string{"CLAUSE_WEBHOOK_SECRET": testSecret}, "--repo", r.Dir, "--webhook", "https://hooks.example/x")
+	if code != ExitError || !strings.Contains(errOut, "base_url") {
+		t.Errorf("no base URL: %d %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir, ".clause")); err == nil {
+		t.Error("a refused run wrote state")
+	}
+}

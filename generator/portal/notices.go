@@ -1,0 +1,78 @@
+package portal
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/clause-portal/clause/generator/notify"
+	"github.com/clause-portal/clause/generator/subprocessors"
+)
+
+// ErrNoBaseURL is returned when notices are asked for without an absolute
+// base URL: a notification must link to the published pages.
+var ErrNoBaseURL = errors.New("the portal's absolute URL is needed to link notifications to it: set base_url in clause.toml, pass --base-url, or build on Netlify ($URL)")
+
+// Notices returns one notice per material version of every document, in
+// publication order, linking to the portal at base (an absolute URL).
+func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
+	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
+		return nil, ErrNoBaseURL
+	}
+	var out []notify.Notice
+	for _, e := range c.Entries {
+		h, err := c.Register(e)
+		if err != nil {
+			return nil, err
+		}
+		for i := len(e.Versions) - 1; i >= 0; i-- {
+			v := e.Versions[i]
+			if !v.Material {
+				continue
+			}
+			n := notify.Notice{
+				DocumentID:    e.ID,
+				DocumentTitle: e.Doc.Title,
+				Kind:          string(e.Doc.Kind),
+				VersionID:     v.ID,
+				Commit:        v.Commit,
+				Published:     v.Date,
+				Subject:       v.Subject,
+				Material:      true,
+				Effective:     v.Effective.String(),
+				URL:           absURL(base, VersionURL(e.ID, v.ID)),
+				DocumentURL:   absURL(base, DocumentURL(e.ID)),
+			}
+			if i == len(e.Versions)-1 {
+				n.Summary = "First published version"
+			}
+			if h != nil && i < len(e.Versions)-1 {
+				n.Subprocessors = noticeChanges(h.Changes[i], c.Deadline(e, h, i), h.Registers[i].NoticeDays)
+				n.Summary = "Sub-processors: " + h.Changes[i].Summary()
+			}
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+func noticeChanges(ch subprocessors.Changes, deadline interface{ String() string }, days int) *notify.SubprocessorChanges {
+	describe := func(r subprocessors.Row) string {
+		return fmt.Sprintf("%s: %s (%s)", r.Name, r.Purpose, r.Location)
+	}
+	sc := &notify.SubprocessorChanges{ObjectionDeadline: deadline.String(), NoticeDays: days}
+	for _, r := range ch.Added {
+		sc.Added = append(sc.Added, describe(r))
+	}
+	for _, r := range ch.Removed {
+		sc.Removed = append(sc.Removed, describe(r))
+	}
+	for _, rc := range ch.Changed {
+		var fs []string
+		for _, f := range rc.Fields {
+			fs = append(fs, fmt.Sprintf("%s %q → %q", fieldLabel(f.Field), f.Old, f.New))
+		}
+		sc.Changed = append(sc.Changed, rc.New.Name+": "+strings.Join(fs, "; "))
+	}
+	return sc
+}
