@@ -1,0 +1,249 @@
+// Package diff computes the redline between two versions of a legal
+// document: which blocks (clauses, list items, table rows) were inserted,
+// deleted, moved or changed, and within a changed block which words.
+//
+// It compares the normalized text of markdown.Blocks, never markdown
+// source, so re-wrapping a paragraph or changing emphasis is no change.
+// Blocks are aligned first, so an inserted clause does not mark the rest of
+// the document as changed; blocks that reappear elsewhere are moved, not
+// deleted and inserted. The sequence alignments (blocks, then words within a
+// block) use github.com/sergi/go-diff's Myers diff with a time limit, so the
+// work for any pair of documents is bounded.
+package diff
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/clause-portal/clause/generator/markdown"
+)
+
+// Op says what happened to a block between the old and the new version.
+type Op int
+
+const (
+	// Same is a block whose text did not change.
+	Same Op = iota
+	// Inserted is a block only in the new version.
+	Inserted
+	// Deleted is a block only in the old version.
+	Deleted
+	// Changed is a block whose text changed in place; its spans show how.
+	Changed
+	// Moved is a block that appears at another position in the new version,
+	// possibly with edits (then its spans show them).
+	Moved
+)
+
+var opNames = [...]string{"same", "inserted", "deleted", "changed", "moved"}
+
+// String returns the op's lower-case name, e.g. "inserted".
+func (o Op) String() string {
+	if o >= 0 && int(o) < len(opNames) {
+		return opNames[o]
+	}
+	return "op(" + strconv.Itoa(int(o)) + ")"
+}
+
+// MarshalText encodes the op as its String, for JSON.
+func (o Op) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// SpanOp says whether a run of words is in both versions or in one only.
+type SpanOp int
+
+const (
+	// Equal is text in both versions.
+	Equal SpanOp = iota
+	// Insert is text only in the new version.
+	Insert
+	// Delete is text only in the old version.
+	Delete
+)
+
+var spanOpNames = [...]string{"equal", "insert", "delete"}
+
+// String returns the span op's lower-case name, e.g. "insert".
+func (o SpanOp) String() string {
+	if o >= 0 && int(o) < len(spanOpNames) {
+		return spanOpNames[o]
+	}
+	return "span_op(" + strconv.Itoa(int(o)) + ")"
+}
+
+// MarshalText encodes the span op as its String, for JSON.
+func (o SpanOp) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// Span is a run of text of a changed block. The Equal and Delete spans of a
+// block, concatenated, are its old text; the Equal and Insert spans its new
+// text. Whitespace stays in the spans: a run of changed words separated only
+// by spaces is one Delete span followed by one Insert span, and whitespace
+// common to both ends of such a change is left in the Equal spans around it.
+type Span struct {
+	// Op says which version the text is in.
+	Op SpanOp
+	// Text is the text of the run.
+	Text string
+}
+
+// BlockDiff is one block of a redline.
+type BlockDiff struct {
+	// Op says what happened to the block.
+	Op Op
+	// Old is the block in the old version (nil when Inserted), and New the
+	// block in the new version (nil when Deleted). They point into the
+	// slices given to Compare.
+	Old, New *markdown.Block
+	// OldIndex and NewIndex are the positions of Old and New in the slices
+	// given to Compare, or -1.
+	OldIndex, NewIndex int
+	// Spans shows the word-level changes of a Changed block, or of a Moved
+	// block that was also edited; nil otherwise, and for table rows.
+	Spans []Span
+	// Cells shows the changes of a Changed (or edited Moved) table row or
+	// header cell by cell, one entry per column of the two versions' tables
+	// together, in table order; nil otherwise.
+	Cells [][]Span
+	// Columns says, for each entry of Cells, whether the column is in both
+	// versions (Same), only in the new (Inserted) or only in the old
+	// (Deleted) table.
+	Columns []Op
+}
+
+// Redline is the difference between two versions of a document.
+type Redline struct {
+	// Blocks lists the blocks of both versions in reading order: the new
+	// version's order, with deleted blocks where they stood in the old one.
+	// A moved block appears once, at its new position.
+	Blocks []BlockDiff
+	Stats
+}
+
+// Stats counts the blocks of a redline by op.
+type Stats struct {
+	// Changed, Inserted, Deleted, Moved and Unchanged count the blocks
+	// whose Op is Changed, Inserted, Deleted, Moved and Same.
+	Changed, Inserted, Deleted, Moved, Unchanged int
+}
+
+// Summary describes the counts for a reader, e.g. "3 clauses changed,
+// 1 added, 1 removed", or "No textual change".
+func (s Stats) Summary() string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		verb string
+	}{{s.Changed, "changed"}, {s.Inserted, "added"}, {s.Deleted, "removed"}, {s.Moved, "moved"}} {
+		if p.n == 0 {
+			continue
+		}
+		if parts == nil {
+			noun := "clauses"
+			if p.n == 1 {
+				noun = "clause"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s %s", p.n, noun, p.verb))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.verb))
+		}
+	}
+	if parts == nil {
+		return "No textual change"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Identical reports whether the two versions have the same text, block for
+// block and in the same order.
+func (r *Redline) Identical() bool {
+	return r.Changed == 0 && r.Inserted == 0 && r.Deleted == 0 && r.Moved == 0
+}
+
+// Old returns the old version's block texts in order, joined by newlines,
+// as reconstructed from the redline's spans and cells: the same as joining
+// the Text of the blocks given to Compare.
+func (r *Redline) Old() string { return strings.Join(r.side(false), "\n") }
+
+// New returns the new version's block texts in order, joined by newlines,
+// as reconstructed from the redline's spans and cells.
+func (r *Redline) New() string { return strings.Join(r.side(true), "\n") }
+
+// side reconstructs the texts of one version's blocks, in that version's
+// order.
+func (r *Redline) side(isNew bool) []string {
+	type indexed struct {
+		i    int
+		text string
+	}
+	var all []indexed
+	for k := range r.Blocks {
+		bd := &r.Blocks[k]
+		if isNew && bd.New != nil {
+			all = append(all, indexed{bd.NewIndex, bd.NewText()})
+		} else if !isNew && bd.Old != nil {
+			all = append(all, indexed{bd.OldIndex, bd.OldText()})
+		}
+	}
+	slices.SortFunc(all, func(a, b indexed) int { return cmp.Compare(a.i, b.i) })
+	texts := make([]string, len(all))
+	for k, x := range all {
+		texts[k] = x.text
+	}
+	return texts
+}
+
+// OldText returns the block's old text, reconstructed from its spans or
+// cells when it has them; "" for an inserted block.
+func (bd *BlockDiff) OldText() string { return bd.text(false) }
+
+// NewText returns the block's new text, reconstructed from its spans or
+// cells when it has them; "" for a deleted block.
+func (bd *BlockDiff) NewText() string { return bd.text(true) }
+
+func (bd *BlockDiff) text(isNew bool) string {
+	b := bd.Old
+	if isNew {
+		b = bd.New
+	}
+	switch {
+	case b == nil:
+		return ""
+	case bd.Cells != nil:
+		return strings.Join(bd.cells(isNew), " | ")
+	case bd.Spans != nil:
+		return spanText(bd.Spans, isNew)
+	}
+	return b.Text
+}
+
+// cells reconstructs one version's cells of a table row from bd.Cells.
+func (bd *BlockDiff) cells(isNew bool) []string {
+	gone := Deleted
+	if !isNew {
+		gone = Inserted
+	}
+	out := []string{}
+	for i, spans := range bd.Cells {
+		if bd.Columns[i] != gone {
+			out = append(out, spanText(spans, isNew))
+		}
+	}
+	return out
+}
+
+// spanText concatenates the spans of one version.
+func spanText(spans []Span, isNew bool) string {
+	skip := Insert
+	if isNew {
+		skip = Delete
+	}
+	var b strings.Builder
+	for _, s := range spans {
+		if s.Op != skip {
+			b.WriteString(s.Text)
+		}
+	}
+	return b.String()
+}
