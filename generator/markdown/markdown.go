@@ -153,7 +153,7 @@ func lineOf(n ast.Node, source []byte) int {
 }
 
 var (
-	clauseNumber = regexp.MustCompile(`^(?i:(?:section|clause|article|§)\s*)?(\d+(?:\.\d+)*)\.?(?:\s|$)`)
+	clauseNumber = regexp.MustCompile(`^(?i:(?:section|clause|article|§)\s*)?(\d+[a-z]?(?:\.\d+[a-z]?)*)\.?(?:\s|$)`)
 	annexNumber  = regexp.MustCompile(`^(?i)(annex|schedule|appendix|exhibit|attachment)\s+([ivxlc]+|\d+|[a-z])\b`)
 )
 

@@ -35,7 +35,11 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 	} else {
 		d.Effective = api.String(e.Doc.Effective.String())
 	}
-	for _, v := range e.Versions {
+	for i, v := range e.Versions {
+		var diffURL *string
+		if i+1 < len(e.Versions) {
+			diffURL = api.String(CompareURL(e.ID, e.Versions[i+1].ID, v.ID))
+		}
 		d.Versions = append(d.Versions, api.Version{
 			ID:        v.ID,
 			Commit:    v.Commit,
@@ -46,6 +50,7 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 			Effective: api.String(v.Effective.String()),
 			SHA256:    v.SHA256,
 			URL:       VersionURL(e.ID, v.ID),
+			DiffURL:   diffURL,
 		})
 	}
 	return d

@@ -126,6 +126,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	// Every page's URL, so that no alias replaces a real page.
+	realURLs := map[string]bool{}
 	var versionRefs []versionRef
 	for _, e := range c.Entries {
 		p, err := pg.documentPage(e)
@@ -134,22 +135,29 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 		s.Pages = append(s.Pages, p)
 		if len(e.Versions) > 0 {
-			s.Pages = append(s.Pages, pg.versionsPage(e))
+			// Rendered last, with the summaries the redlines give.
+			realURLs[VersionsURL(e.ID)] = true
 		}
 		for i := range e.Versions {
-			versionRefs = append(versionRefs, versionRef{e, i})
+			versionRefs = append(versionRefs, versionRef{e: e, i: i, from: -1})
+		}
+		for _, pr := range comparePairs(e) {
+			versionRefs = append(versionRefs, versionRef{e: e, i: pr[1], from: pr[0]})
 		}
 	}
 	if len(versionRefs) > 0 {
-		s.Pages = append(s.Pages, pg.changelogPage())
+		realURLs["/changelog/"] = true
 	}
-	res.Versions = len(versionRefs)
-	realURLs := map[string]bool{}
+	for _, vr := range versionRefs {
+		if vr.from < 0 {
+			res.Versions++
+		}
+	}
 	for _, p := range s.Pages {
 		realURLs[p.URL] = true
 	}
 	for _, vr := range versionRefs {
-		realURLs[VersionURL(vr.e.ID, vr.e.Versions[vr.i].ID)] = true
+		realURLs[vr.url()] = true
 	}
 	filterAliases(s.Pages, realURLs)
 
@@ -180,7 +188,17 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		batch := *s
 		batch.Pages = nil
 		for _, vr := range versionRefs[start:end] {
-			p, err := pg.versionPage(vr.e, vr.i)
+			var p *site.Page
+			var err error
+			if vr.from < 0 {
+				p, err = pg.versionPage(vr.e, vr.i)
+			} else {
+				var summary string
+				p, summary, err = pg.comparePage(vr.e, vr.from, vr.i)
+				if vr.from == vr.i+1 {
+					vr.e.Versions[vr.i].Summary = summary
+				}
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -188,6 +206,21 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 		filterAliases(batch.Pages, realURLs)
 		if err := site.Build(&batch, siteOpts); err != nil {
+			return nil, err
+		}
+	}
+	// Changelogs last: they show each version's redline summary.
+	last := *s
+	last.Pages = nil
+	for _, e := range c.Entries {
+		if len(e.Versions) > 0 {
+			last.Pages = append(last.Pages, pg.versionsPage(e))
+		}
+	}
+	if len(versionRefs) > 0 {
+		last.Pages = append(last.Pages, pg.changelogPage())
+		filterAliases(last.Pages, realURLs)
+		if err := site.Build(&last, siteOpts); err != nil {
 			return nil, err
 		}
 	}
@@ -206,9 +239,19 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// versionRef is an archived page to render: version i of e, or, when
+// from >= 0, the comparison from version from to version i.
 type versionRef struct {
-	e *Entry
-	i int
+	e    *Entry
+	i    int
+	from int
+}
+
+func (vr versionRef) url() string {
+	if vr.from < 0 {
+		return VersionURL(vr.e.ID, vr.e.Versions[vr.i].ID)
+	}
+	return CompareURL(vr.e.ID, vr.e.Versions[vr.from].ID, vr.e.Versions[vr.i].ID)
 }
 
 func siteParams(c *Catalog, pg *pager) map[string]any {

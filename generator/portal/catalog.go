@@ -72,6 +72,9 @@ type Version struct {
 	history.Version
 	// Effective is the version's effective date from its front matter.
 	Effective document.Date
+	// Summary is the redline summary against the previous version, once a
+	// build has computed it ("2 clauses changed, 1 added").
+	Summary string
 }
 
 // TakesEffect is the date a version applies from: its effective date, or

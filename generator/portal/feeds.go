@@ -33,7 +33,13 @@ func absURL(base, p string) string {
 // feedEntry turns version i of e into a feed entry.
 func feedEntry(c *Catalog, e *Entry, i int, base string) feed.Entry {
 	v := e.Versions[i]
+	diffURL := ""
+	if i+1 < len(e.Versions) {
+		diffURL = absURL(base, CompareURL(e.ID, e.Versions[i+1].ID, v.ID))
+	}
 	return feed.Entry{
+		DiffURL:     diffURL,
+		Summary:     v.Summary,
 		ID:          "urn:clause:" + e.ID + ":" + v.ID,
 		Title:       e.Doc.Title + ": " + v.Subject,
 		URL:         absURL(base, VersionURL(e.ID, v.ID)),
@@ -45,6 +51,27 @@ func feedEntry(c *Catalog, e *Entry, i int, base string) feed.Entry {
 		Material:    v.Material,
 		Effective:   v.Effective.String(),
 	}
+}
+
+// registerDetails adds a sub-processor list's objection deadline and
+// changes to a feed entry.
+func registerDetails(c *Catalog, e *Entry, i int, fe *feed.Entry) error {
+	h, err := c.Register(e)
+	if err != nil || h == nil || i == len(e.Versions)-1 {
+		return err
+	}
+	fe.ObjectionDeadline = c.Deadline(e, h, i).String()
+	sc := noticeChanges(h.Changes[i], c.Deadline(e, h, i), h.Registers[i].NoticeDays)
+	for _, a := range sc.Added {
+		fe.Details = append(fe.Details, "Added: "+a)
+	}
+	for _, r := range sc.Removed {
+		fe.Details = append(fe.Details, "Removed: "+r)
+	}
+	for _, ch := range sc.Changed {
+		fe.Details = append(fe.Details, "Changed: "+ch)
+	}
+	return nil
 }
 
 // writeFeeds writes the site feed and one feed per document, in Atom and
@@ -71,6 +98,9 @@ func writeFeeds(stage string, c *Catalog, base string) error {
 		}
 		for i := range e.Versions {
 			fe := feedEntry(c, e, i, base)
+			if err := registerDetails(c, e, i, &fe); err != nil {
+				return err
+			}
 			doc.Entries = append(doc.Entries, fe)
 			site.Entries = append(site.Entries, fe)
 		}

@@ -45,10 +45,23 @@ func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
 			}
 			if i == len(e.Versions)-1 {
 				n.Summary = "First published version"
+			} else {
+				n.DiffURL = absURL(base, CompareURL(e.ID, e.Versions[i+1].ID, v.ID))
+				if n.Summary = v.Summary; n.Summary == "" {
+					a, err := c.VersionSide(e, e.Versions[i+1])
+					if err != nil {
+						return nil, err
+					}
+					b, err := c.VersionSide(e, v)
+					if err != nil {
+						return nil, err
+					}
+					n.Summary = Compare(a, b).Summary()
+				}
 			}
 			if h != nil && i < len(e.Versions)-1 {
 				n.Subprocessors = noticeChanges(h.Changes[i], c.Deadline(e, h, i), h.Registers[i].NoticeDays)
-				n.Summary = "Sub-processors: " + h.Changes[i].Summary()
+				n.Summary = "Sub-processors: " + h.Changes[i].Summary() + ". Text: " + lowerFirst(n.Summary)
 			}
 			out = append(out, n)
 		}

@@ -73,6 +73,13 @@ func (p *pager) versionRef(e *Entry, i, inForce int) map[string]any {
 	}
 	if i+1 < len(e.Versions) {
 		m["previous"] = e.Versions[i+1].ID
+		m["diff_url"] = CompareURL(e.ID, e.Versions[i+1].ID, v.ID)
+	}
+	if i > 0 {
+		m["current_diff_url"] = CompareURL(e.ID, v.ID, e.Versions[0].ID)
+	}
+	if v.Summary != "" {
+		m["summary"] = v.Summary
 	}
 	return m
 }
@@ -131,6 +138,7 @@ func (p *pager) documentPage(e *Entry) (*site.Page, error) {
 		shown = doc
 		params["shown_version"] = p.versionRef(e, inForce, inForce)
 		params["upcoming"] = p.versionRef(e, 0, inForce)
+		params["upcoming_diff_url"] = CompareURL(e.ID, v.ID, e.Versions[0].ID)
 		params["updated"] = p.updated(v)
 		params["effective"] = p.dateStamp(v.Effective)
 		date = v.Date
@@ -180,6 +188,7 @@ func (p *pager) versionsPage(e *Entry) *site.Page {
 	}
 	params["type"] = "versions"
 	params["version_list"] = list
+	params["compare"] = p.compareControl(e, -1, -1)
 	params["title"] = e.Doc.Title
 	var aliases []string
 	for _, old := range e.OldIDs {
@@ -209,6 +218,7 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	params["title"] = e.Doc.Title
 	params["type"] = "version"
 	params["version"] = p.versionRef(e, i, inForce)
+	params["compare"] = p.compareControl(e, min(i+1, len(e.Versions)-1), i)
 	params["toc"] = toc(r.Headings)
 	params["kind"] = string(doc.Kind)
 	if i > 0 {

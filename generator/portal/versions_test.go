@@ -104,8 +104,11 @@ func TestDocumentsAPIMatchesGit(t *testing.T) {
 			if v.SHA256 != hex.EncodeToString(sum[:]) {
 				t.Errorf("%s version %d: sha256 does not match git show %s:%s", id, i, v.Commit, v.Path)
 			}
-			if v.URL != "/"+id+"/versions/"+v.ID+"/" || v.ID != v.SHA256[:12] || v.DiffURL != nil {
+			if v.URL != "/"+id+"/versions/"+v.ID+"/" || v.ID != v.SHA256[:12] {
 				t.Errorf("%s version %d: id %s url %s", id, i, v.ID, v.URL)
+			}
+			if last := i == len(d.Versions)-1; last != (v.DiffURL == nil) || !last && *v.DiffURL != "/"+id+"/compare/"+d.Versions[i+1].ID+"/"+v.ID+"/" {
+				t.Errorf("%s version %d: diff_url %v", id, i, v.DiffURL)
 			}
 		}
 		if *d.LastUpdated != d.Versions[0].Date {

@@ -153,6 +153,23 @@ func (p *Page) Clear(sel string) {
 	Eval[bool](p, `(() => { const e = document.querySelector(`+"`"+sel+"`"+`); e.value = ""; e.dispatchEvent(new Event("input")); return true })()`)
 }
 
+// WaitPath waits until the tab has navigated to a URL whose path is path,
+// and the new page is ready.
+func (p *Page) WaitPath(path string) {
+	p.tb.Helper()
+	deadline := time.Now().Add(Timeout)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.pathname : ""`))
+		cancel()
+		if err == nil && got == path {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.tb.Fatalf("browser: page did not reach %s", path)
+}
+
 // Text returns the visible text of the first element matching the CSS
 // selector sel.
 func (p *Page) Text(sel string) string {

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -186,5 +187,86 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 	_, _, stderr := run(t, "build", "--repo", r.Dir)
 	if stderr != "" {
 		t.Errorf("progress printed when not a terminal: %q", stderr)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "---\ntitle: DPA\neffective: 2026-01-01\n---\n## 1. Breach\n\nNotice within 72 hours.\n")
+	first := r.Commit("2026-01-10T09:00:00Z", "Publish")
+	r.Write("content/dpa.md", "---\ntitle: DPA\neffective: 2026-06-01\n---\n## 1. Breach\n\nNotice within 48 hours.\n")
+	second := r.Commit("2026-05-10T09:00:00Z", "48 hours")
+
+	code, out, errOut := run(t, "diff", "dpa", "--repo", r.Dir)
+	if code != ExitOK {
+		t.Fatalf("diff: %d %s", code, errOut)
+	}
+	for _, want := range []string{"DPA: ", "(" + first[:7] + ", 2026-01-10) → ", "(" + second[:7] + ", 2026-05-10)", "Effective date: 2026-01-01 → 2026-06-01", "1 clause changed", "~ Notice within [-72-]{+48+} hours."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("diff output lacks %q:\n%s", want, out)
+		}
+	}
+
+	// A date names the version in force then; WORKTREE the uncommitted file.
+	r.Write("content/dpa.md", "---\ntitle: DPA\neffective: 2026-06-01\n---\n## 1. Breach\n\nNotice within 24 hours.\n")
+	_, out, _ = run(t, "diff", "dpa", "2026-03-15", "--repo", r.Dir)
+	if !strings.Contains(out, "working tree (uncommitted)") || !strings.Contains(out, "[-72-]{+24+}") {
+		t.Errorf("date → worktree:\n%s", out)
+	}
+	_, out, _ = run(t, "diff", "dpa", second[:8], "WORKTREE", "--repo", r.Dir, "--color", "always")
+	if !strings.Contains(out, "\x1b[31;9m48\x1b[0m") || !strings.Contains(out, "\x1b[32m24\x1b[0m") {
+		t.Errorf("colour output: %q", out)
+	}
+	// Colour is automatic on a terminal, unless NO_COLOR.
+	for env, wantColor := range map[string]bool{"": true, "1": false} {
+		var o strings.Builder
+		Main([]string{"diff", "dpa", "--repo", r.Dir}, &IO{Out: &o, ErrOut: io.Discard, In: strings.NewReader(""), OutIsTerminal: true,
+			Getenv: func(k string) string {
+				if k == "NO_COLOR" {
+					return env
+				}
+				return ""
+			}})
+		if got := strings.Contains(o.String(), "\x1b["); got != wantColor {
+			t.Errorf("NO_COLOR=%q: colour %v", env, got)
+		}
+	}
+
+	_, out, _ = run(t, "diff", "dpa", "HEAD", "WORKTREE", "--repo", r.Dir, "--format", "json")
+	var js struct {
+		Document string `json:"document"`
+		From     struct {
+			Commit string `json:"commit"`
+		} `json:"from"`
+		To struct {
+			Worktree bool `json:"worktree"`
+		} `json:"to"`
+		Summary string `json:"summary"`
+		Redline struct {
+			Blocks []struct {
+				Op    string `json:"op"`
+				Spans []struct {
+					Op   string `json:"op"`
+					Text string `json:"text"`
+				} `json:"spans"`
+			} `json:"blocks"`
+		} `json:"redline"`
+	}
+	if err := json.Unmarshal([]byte(out), &js); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if js.Document != "dpa" || js.From.Commit != second || !js.To.Worktree || js.Summary != "1 clause changed" {
+		t.Errorf("json: %+v", js)
+	}
+	_, out, _ = run(t, "diff", "dpa", first[:7], second[:7], "--repo", r.Dir, "--format", "html")
+	if !strings.HasPrefix(out, "<!DOCTYPE html>") || !strings.Contains(out, "<del>72</del><ins>48</ins>") {
+		t.Errorf("html:\n%s", out)
+	}
+
+	for _, args := range [][]string{{"diff", "dpa", "nope"}, {"diff", "dpa", "1999-01-01"}, {"diff", "nodoc"}, {"diff", "dpa", "--format", "pdf"}} {
+		code, _, errOut := run(t, append(args, "--repo", r.Dir)...)
+		if code != ExitUsage {
+			t.Errorf("%v: exit %d (%s)", args, code, errOut)
+		}
 	}
 }

@@ -43,6 +43,8 @@ type IO struct {
 	// IsTerminal reports whether ErrOut is an interactive terminal (progress
 	// output is shown only then).
 	IsTerminal bool
+	// OutIsTerminal reports whether Out is a terminal (colour only then).
+	OutIsTerminal bool
 }
 
 // System returns the process's standard streams and environment.
@@ -52,7 +54,8 @@ func System() *IO {
 		Out:        os.Stdout,
 		ErrOut:     os.Stderr,
 		Getenv:     os.Getenv,
-		IsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+		IsTerminal:    term.IsTerminal(int(os.Stderr.Fd())),
+		OutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 	}
 }
 
@@ -84,7 +87,7 @@ date comes from the commit that last changed it on the published branch.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
-	root.AddCommand(newBuildCmd(streams, nil), newLogCmd(streams, nil), newNotifyCmd(streams, nil), newVersionCmd(streams))
+	root.AddCommand(newBuildCmd(streams, nil), newLogCmd(streams, nil), newNotifyCmd(streams, nil), newDiffCmd(streams, nil), newVersionCmd(streams))
 	return root
 }
 

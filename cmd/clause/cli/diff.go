@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clause-portal/clause/generator/diff"
+	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/portal"
+)
+
+// DiffOptions are the flags of clause diff.
+type DiffOptions struct {
+	Repo, Content string
+	Document      string
+	From, To      string
+	Format        string
+	Color         string
+	Context       int
+}
+
+func newDiffCmd(streams *IO, runF func(*DiffOptions) error) *cobra.Command {
+	opts := &DiffOptions{}
+	cmd := &cobra.Command{
+		Use:   "diff DOC [FROM [TO]]",
+		Short: "Show the redline between two versions of a document",
+		Long: `Diff prints the redline a legal reader needs, not a line diff of markdown:
+blocks (clauses, paragraphs, list items, table rows) are aligned, re-wrapping
+is no change, and within a changed block the inserted and removed words are
+marked. It is the same redline the portal publishes.
+
+FROM and TO name a version:
+  a version id or prefix     8c0afc04bc20
+  a commit hash prefix       5c5198c
+  a date YYYY-MM-DD          the version in force on that date
+  HEAD                       the newest committed version
+  WORKTREE                   the file as it is now, with uncommitted edits
+
+Without TO, the comparison is against WORKTREE when the file has
+uncommitted changes, else HEAD. Without FROM, against the version before TO
+(or HEAD, for uncommitted changes).`,
+		Example: `  clause diff dpa                     # what the last change did (or your uncommitted edits)
+  clause diff dpa 2026-01-01          # what changed since the text in force on 1 January
+  clause diff dpa 8c0afc04 HEAD --format html > redline.html`,
+		Args: usageArgs(cobra.RangeArgs(1, 3)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Document = args[0]
+			if len(args) > 1 {
+				opts.From = args[1]
+			}
+			if len(args) > 2 {
+				opts.To = args[2]
+			}
+			switch opts.Format {
+			case "text", "json", "html":
+			default:
+				return usageError{fmt.Errorf("--format %q: use text, json or html", opts.Format)}
+			}
+			switch opts.Color {
+			case "auto", "always", "never":
+			default:
+				return usageError{fmt.Errorf("--color %q: use auto, always or never", opts.Color)}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return diffRun(cmd, streams, opts)
+		},
+	}
+	addSourceFlags(cmd, &opts.Repo, &opts.Content)
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json or html")
+	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (on a terminal, unless $NO_COLOR), always, never")
+	cmd.Flags().IntVar(&opts.Context, "context", 1, "unchanged blocks shown around each change")
+	return cmd
+}
+
+func diffRun(cmd *cobra.Command, streams *IO, opts *DiffOptions) error {
+	c, err := portal.Load(cmd.Context(), portal.LoadOptions{Repo: opts.Repo, Content: opts.Content, Log: streams.ErrOut})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	e, err := c.Find(opts.Document)
+	if err != nil {
+		return usageError{err}
+	}
+	to, err := resolveSide(c, e, opts.To, "")
+	if err != nil {
+		return usageError{err}
+	}
+	from, err := resolveSide(c, e, opts.From, "before", to)
+	if err != nil {
+		return usageError{err}
+	}
+	cmp := portal.Compare(from, to)
+	switch opts.Format {
+	case "json":
+		return writeDiffJSON(streams.Out, e, from, to, cmp)
+	case "html":
+		return writeDiffHTML(streams.Out, e, from, to, cmp, opts.Context)
+	}
+	color := opts.Color == "always" || opts.Color == "auto" && streams.OutIsTerminal && streams.Getenv("NO_COLOR") == ""
+	fmt.Fprintf(streams.Out, "%s: %s → %s\n", e.Doc.Title, describeSide(c, from), describeSide(c, to))
+	for _, m := range cmp.Metadata {
+		fmt.Fprintln(streams.Out, m)
+	}
+	if cmp.Identical() && cmp.SourceChanged && len(cmp.Metadata) == 0 {
+		fmt.Fprintln(streams.Out, "The files differ only in layout (line breaks, spacing, markup); the words are the same.")
+	}
+	return diff.WriteText(streams.Out, cmp.Redline, diff.TextOptions{Color: color, Context: contextOpt(opts.Context)})
+}
+
+// contextOpt maps the --context flag to diff's convention (0 = default).
+func contextOpt(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
+}
+
+func describeSide(c *portal.Catalog, s portal.Side) string {
+	if s.Version == nil {
+		return "working tree (uncommitted)"
+	}
+	return fmt.Sprintf("%s (%.7s, %s)", s.Version.ID, s.Version.Commit, s.Version.Date.In(c.Config.Location).Format("2006-01-02"))
+}
+
+// ErrNoVersion is returned when a FROM or TO names no version.
+var ErrNoVersion = errors.New("no such version")
+
+// resolveSide finds the side a FROM/TO argument names. An empty ref takes
+// the default: for TO, the working tree if it has changes, else HEAD; for
+// FROM ("before"), the version before TO.
+func resolveSide(c *portal.Catalog, e *portal.Entry, ref, role string, others ...portal.Side) (portal.Side, error) {
+	vs := e.Versions
+	version := func(i int) (portal.Side, error) { return c.VersionSide(e, vs[i]) }
+	worktree := portal.Side{Doc: e.Doc}
+	if ref == "" {
+		if role == "before" {
+			to := others[0]
+			if to.Version == nil {
+				if len(vs) == 0 {
+					return portal.Side{}, fmt.Errorf("%w: %s has no committed version to compare the working tree with", ErrNoVersion, e.Doc.Path)
+				}
+				return version(0)
+			}
+			for i, v := range vs {
+				if v == to.Version && i+1 < len(vs) {
+					return version(i + 1)
+				}
+			}
+			return portal.Side{}, fmt.Errorf("%w: version %s of %s is the first; name FROM", ErrNoVersion, to.Version.ID, e.ID)
+		}
+		if e.Uncommitted || len(vs) == 0 {
+			return worktree, nil
+		}
+		return version(0)
+	}
+	switch strings.ToUpper(ref) {
+	case "WORKTREE":
+		if e.Retired {
+			return portal.Side{}, fmt.Errorf("%w: %s is retired; it has no working tree file", ErrNoVersion, e.ID)
+		}
+		return worktree, nil
+	case "HEAD":
+		if len(vs) == 0 {
+			return portal.Side{}, fmt.Errorf("%w: %s has no committed version", ErrNoVersion, e.Doc.Path)
+		}
+		return version(0)
+	}
+	if d, err := document.ParseDate(ref); err == nil && len(ref) == 10 {
+		for i, v := range vs {
+			if !v.TakesEffect(c.Config.Location).After(d) {
+				return version(i)
+			}
+		}
+		return portal.Side{}, fmt.Errorf("%w: no version of %s was in force on %s", ErrNoVersion, e.ID, ref)
+	}
+	var match []int
+	for i, v := range vs {
+		if strings.HasPrefix(v.ID, ref) || len(ref) >= 4 && strings.HasPrefix(v.Commit, strings.ToLower(ref)) {
+			match = append(match, i)
+		}
+	}
+	switch len(match) {
+	case 1:
+		return version(match[0])
+	case 0:
+		return portal.Side{}, fmt.Errorf("%w: %q is not a version id, commit, date or HEAD/WORKTREE of %s (see: clause log %s)", ErrNoVersion, ref, e.ID, e.ID)
+	}
+	return portal.Side{}, fmt.Errorf("%w: %q matches %d versions of %s; give more characters", ErrNoVersion, ref, len(match), e.ID)
+}
+
+func sideJSON(s portal.Side) map[string]any {
+	if s.Version == nil {
+		return map[string]any{"version": nil, "worktree": true, "path": s.Doc.Path}
+	}
+	v := s.Version
+	return map[string]any{"version": v.ID, "commit": v.Commit, "date": v.Date.Format("2006-01-02T15:04:05Z07:00"), "path": v.Path, "sha256": v.SHA256, "worktree": false}
+}
+
+func writeDiffJSON(w io.Writer, e *portal.Entry, from, to portal.Side, cmp *portal.Comparison) error {
+	var red bytes.Buffer
+	if err := diff.WriteJSON(&red, cmp.Redline); err != nil {
+		return err
+	}
+	metadata := cmp.Metadata
+	if metadata == nil {
+		metadata = []string{}
+	}
+	out := map[string]any{
+		"document": e.ID, "from": sideJSON(from), "to": sideJSON(to),
+		"summary": cmp.Summary(), "identical": cmp.Identical(), "metadata": metadata,
+		"redline": json.RawMessage(red.Bytes()),
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// diffStyle makes the standalone HTML redline readable on its own (a file
+// mailed to a reviewer); the portal's pages use the theme's stylesheet.
+const diffStyle = `body{font:16px/1.55 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}
+ins{background:#dafbe1;text-decoration:underline}del{background:#ffebe9;text-decoration:line-through}
+.rl-label{font-size:.8rem;text-transform:uppercase;color:#57606a;margin:1.5rem 0 .25rem}
+.rl-inserted,.rl-deleted,.rl-changed,.rl-moved{border-left:3px solid #d0d7de;padding-left:.6rem}
+.rl-inserted{border-color:#1a7f37}.rl-deleted{border-color:#cf222e}.rl-changed{border-color:#bf8700}
+.rl-note{font-size:.8rem;color:#57606a;font-style:italic}.rl-unchanged{color:#57606a}
+table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.3rem .5rem}`
+
+func writeDiffHTML(w io.Writer, e *portal.Entry, from, to portal.Side, cmp *portal.Comparison, context int) error {
+	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, from.Label(), to.Label())
+	fmt.Fprintf(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>%s</title>\n<style>%s</style>\n</head>\n<body>\n<h1>%s</h1>\n<p><strong>%s.</strong></p>\n",
+		html.EscapeString(title), diffStyle, html.EscapeString(title), html.EscapeString(cmp.Summary()))
+	if err := diff.WriteHTML(w, cmp.Redline, diff.HTMLOptions{Context: context}); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "</body>\n</html>\n")
+	return err
+}

@@ -1,0 +1,244 @@
+package diff
+
+import (
+	"bufio"
+	"fmt"
+	"html"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/clause-portal/clause/generator/markdown"
+)
+
+// HTMLOptions configures WriteHTML.
+type HTMLOptions struct {
+	// Context is the number of unchanged blocks shown before and after each
+	// change; longer runs of unchanged blocks are collapsed into a
+	// <details> element. 0 means the default, 1.
+	Context int
+	// LinkBase, if set, is the URL of the new version's page: each changed
+	// clause's label links to LinkBase#anchor.
+	LinkBase string
+}
+
+// WriteHTML writes a redline as semantic HTML: inserted text in <ins>,
+// removed text in <del>, each block as the element it is (headings,
+// paragraphs, list items, table rows), unchanged runs collapsed in
+// <details>. All text is escaped; the markup uses classes only (no inline
+// styles), so it works under a strict Content-Security-Policy.
+func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
+	bw := bufio.NewWriter(w)
+	h := htmlWriter{w: bw, linkBase: opts.LinkBase}
+	context := opts.Context
+	if context == 0 {
+		context = 1
+	}
+	show := make([]bool, len(r.Blocks))
+	for k, bd := range r.Blocks {
+		if bd.Op == Same {
+			continue
+		}
+		for x := max(0, k-context); x <= min(len(r.Blocks)-1, k+context); x++ {
+			show[x] = true
+		}
+	}
+	labels := readingLabels(r)
+	oldLabels := oldLabels(r)
+	bw.WriteString(`<div class="redline">` + "\n")
+	lastLabel := ""
+	for k := 0; k < len(r.Blocks); k++ {
+		if !show[k] {
+			start := k
+			for ; k < len(r.Blocks) && !show[k]; k++ {
+			}
+			n := k - start
+			k--
+			noun := "blocks"
+			if n == 1 {
+				noun = "block"
+			}
+			fmt.Fprintf(bw, `<details class="rl-unchanged"><summary>%d unchanged %s</summary>`+"\n", n, noun)
+			h.run(r.Blocks[start:k+1], nil)
+			bw.WriteString("</details>\n")
+			lastLabel = ""
+			continue
+		}
+		bd := &r.Blocks[k]
+		if bd.Op != Same && !isHeading(bd) && labels[k] != lastLabel {
+			h.label(labels[k], anchorOf(r, k))
+		}
+		lastLabel = labels[k]
+		end := k + 1
+		if isTable(bd) {
+			for end < len(r.Blocks) && show[end] && isTable(&r.Blocks[end]) {
+				end++
+			}
+		}
+		notes := map[int]string{}
+		for x := k; x < end; x++ {
+			b := &r.Blocks[x]
+			if b.Op == Moved && (x == 0 || r.Blocks[x-1].Op != Moved || r.Blocks[x-1].OldIndex != b.OldIndex-1) {
+				notes[x-k] = "Moved from " + oldLabels[b.OldIndex] + " (line " + strconv.Itoa(b.Old.Line) + ")"
+			}
+		}
+		h.run(r.Blocks[k:end], notes)
+		k = end - 1
+	}
+	bw.WriteString("</div>\n")
+	return bw.Flush()
+}
+
+func isTable(bd *BlockDiff) bool {
+	b := bd.New
+	if b == nil {
+		b = bd.Old
+	}
+	return b.Kind == markdown.KindTableHeader || b.Kind == markdown.KindTableRow
+}
+
+// anchorOf returns the clause anchor of block k.
+func anchorOf(r *Redline, k int) string {
+	b := r.Blocks[k].New
+	if b == nil {
+		b = r.Blocks[k].Old
+	}
+	return b.Anchor
+}
+
+type htmlWriter struct {
+	w        *bufio.Writer
+	linkBase string
+}
+
+func (h *htmlWriter) label(l, anchor string) {
+	text := l
+	if i := strings.LastIndex(l, " #"); i >= 0 {
+		text = l[:i]
+	}
+	if h.linkBase != "" && anchor != "" {
+		fmt.Fprintf(h.w, `<p class="rl-label"><a href="%s#%s">%s</a></p>`+"\n", html.EscapeString(h.linkBase), html.EscapeString(anchor), html.EscapeString(text))
+		return
+	}
+	fmt.Fprintf(h.w, `<p class="rl-label">%s</p>`+"\n", html.EscapeString(text))
+}
+
+// run writes consecutive blocks; table blocks are gathered into one table.
+func (h *htmlWriter) run(blocks []BlockDiff, notes map[int]string) {
+	inTable := false
+	for x := range blocks {
+		bd := &blocks[x]
+		if isTable(bd) != inTable {
+			if inTable {
+				h.w.WriteString("</tbody></table>\n")
+			} else {
+				h.w.WriteString(`<table class="rl-table"><tbody>` + "\n")
+			}
+			inTable = !inTable
+		}
+		h.block(bd, notes[x])
+	}
+	if inTable {
+		h.w.WriteString("</tbody></table>\n")
+	}
+}
+
+var opClass = map[Op]string{Same: "rl-same", Changed: "rl-changed", Inserted: "rl-inserted", Deleted: "rl-deleted", Moved: "rl-moved"}
+
+func (h *htmlWriter) block(bd *BlockDiff, note string) {
+	b := bd.New
+	if b == nil {
+		b = bd.Old
+	}
+	class := opClass[bd.Op]
+	if b.Quote > 0 {
+		class += " rl-quote"
+	}
+	if isTable(bd) {
+		cell := "td"
+		if b.Kind == markdown.KindTableHeader {
+			cell = "th"
+		}
+		fmt.Fprintf(h.w, `<tr class="%s">`, class)
+		switch {
+		case bd.Cells != nil:
+			for c, spans := range bd.Cells {
+				cls := ""
+				if c < len(bd.Columns) && bd.Columns[c] != Same {
+					cls = ` class="` + opClass[bd.Columns[c]] + `"`
+				}
+				fmt.Fprintf(h.w, "<%s%s>%s</%s>", cell, cls, h.spans(spans), cell)
+			}
+		default:
+			for _, c := range b.Cells {
+				fmt.Fprintf(h.w, "<%s>%s</%s>", cell, h.whole(bd.Op, c), cell)
+			}
+		}
+		if note != "" {
+			fmt.Fprintf(h.w, `<td class="rl-note">%s</td>`, html.EscapeString(note))
+		}
+		h.w.WriteString("</tr>\n")
+		return
+	}
+	var body string
+	if bd.Spans != nil {
+		body = h.spans(bd.Spans)
+	} else {
+		body = h.whole(bd.Op, b.Text)
+	}
+	open, closeTag := "p", "p"
+	switch b.Kind {
+	case markdown.KindHeading:
+		lvl := strconv.Itoa(min(max(b.Level+1, 2), 6))
+		open, closeTag = "h"+lvl, "h"+lvl
+		if b.Anchor != "" && bd.Op != Deleted {
+			open += ` id="` + html.EscapeString(b.Anchor) + `"`
+		}
+	case markdown.KindCode:
+		open, closeTag = "pre", "pre"
+		body = "<code>" + body + "</code>"
+	case markdown.KindListItem:
+		class += " rl-li rl-depth-" + strconv.Itoa(min(b.Level, 6))
+	default:
+		if b.Level > 0 {
+			class += " rl-depth-" + strconv.Itoa(min(b.Level, 6))
+		}
+	}
+	fmt.Fprintf(h.w, `<%s class="%s">%s`, open, class, body)
+	if note != "" {
+		fmt.Fprintf(h.w, ` <span class="rl-note">%s</span>`, html.EscapeString(note))
+	}
+	fmt.Fprintf(h.w, "</%s>\n", closeTag)
+}
+
+// whole marks a block's entire text as inserted or deleted by its op.
+func (h *htmlWriter) whole(op Op, text string) string {
+	switch op {
+	case Inserted:
+		return "<ins>" + escapeLines(text) + "</ins>"
+	case Deleted:
+		return "<del>" + escapeLines(text) + "</del>"
+	}
+	return escapeLines(text)
+}
+
+func (h *htmlWriter) spans(spans []Span) string {
+	var b strings.Builder
+	for _, s := range spans {
+		switch s.Op {
+		case Insert:
+			b.WriteString("<ins>" + escapeLines(s.Text) + "</ins>")
+		case Delete:
+			b.WriteString("<del>" + escapeLines(s.Text) + "</del>")
+		default:
+			b.WriteString(escapeLines(s.Text))
+		}
+	}
+	return b.String()
+}
+
+// escapeLines escapes text for HTML; "{{" is written as character
+// references so no template engine downstream reads it.
+func escapeLines(s string) string {
+	return strings.ReplaceAll(html.EscapeString(s), "{{", "&#123;&#123;")
+}

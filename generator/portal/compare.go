@@ -1,0 +1,201 @@
+package portal
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/clause-portal/clause/generator/diff"
+	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/markdown"
+	"github.com/clause-portal/clause/generator/site"
+)
+
+// MaxAllPairs is how many of a document's newest versions get a
+// precomputed comparison between every two of them. Every version is
+// always compared with its predecessor and with the current text.
+const MaxAllPairs = 30
+
+// CompareURL is the path of the redline from one version to another.
+func CompareURL(id, from, to string) string {
+	return "/" + id + "/compare/" + from + "/" + to + "/"
+}
+
+// Side is one side of a comparison: a version, or the working tree.
+type Side struct {
+	// Version is nil for the file in the content folder (uncommitted).
+	Version *Version
+	Doc     *document.Document
+}
+
+// Label names a side for readers.
+func (s Side) Label() string {
+	if s.Version == nil {
+		return "working tree"
+	}
+	return s.Version.ID
+}
+
+// VersionSide reads version v of e.
+func (c *Catalog) VersionSide(e *Entry, v *Version) (Side, error) {
+	d, err := c.ParseVersion(e, v)
+	if err != nil {
+		return Side{}, err
+	}
+	return Side{Version: v, Doc: d}, nil
+}
+
+// Blocks splits a side's body into the blocks a redline compares.
+func Blocks(d *document.Document) []markdown.Block {
+	var opts []markdown.Option
+	if d.TitleFromBody {
+		opts = append(opts, markdown.WithoutTitle(d.Title))
+	}
+	return markdown.Blocks(d.Body, opts...)
+}
+
+// Comparison is a redline with what changed outside the text.
+type Comparison struct {
+	*diff.Redline
+	// Metadata lists changes of front matter a reader cares about
+	// ("Effective date: 2026-03-01 → 2026-12-15").
+	Metadata []string
+	// SourceChanged reports that the files differ at all: a redline with
+	// no textual change then means a change of layout (line breaks) only.
+	SourceChanged bool
+}
+
+// Compare computes the redline between two sides.
+func Compare(from, to Side) *Comparison {
+	cmp := &Comparison{Redline: diff.Compare(Blocks(from.Doc), Blocks(to.Doc))}
+	cmp.SourceChanged = !bytes.Equal(from.Doc.Source, to.Doc.Source)
+	if a, b := from.Doc.Title, to.Doc.Title; a != b {
+		cmp.Metadata = append(cmp.Metadata, fmt.Sprintf("Title: %s → %s", a, b))
+	}
+	if a, b := from.Doc.Effective, to.Doc.Effective; a != b {
+		cmp.Metadata = append(cmp.Metadata, fmt.Sprintf("Effective date: %s → %s", orNone(a.String()), orNone(b.String())))
+	}
+	if a, b := from.Doc.NoticeDays, to.Doc.NoticeDays; a != b && to.Doc.Kind == document.KindSubprocessors {
+		cmp.Metadata = append(cmp.Metadata, fmt.Sprintf("Notice period: %d → %d days", a, b))
+	}
+	return cmp
+}
+
+// Summary says what changed, for readers and feeds.
+func (cmp *Comparison) Summary() string {
+	s := cmp.Redline.Summary()
+	if cmp.Identical() && cmp.SourceChanged {
+		if len(cmp.Metadata) > 0 {
+			s = "No change to the text; " + lowerFirst(strings.Join(cmp.Metadata, "; "))
+		} else {
+			s = "No textual change (layout only)"
+		}
+	} else if len(cmp.Metadata) > 0 {
+		s += "; " + lowerFirst(strings.Join(cmp.Metadata, "; "))
+	}
+	return s
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// comparePairs lists the precomputed comparisons of e as (from, to) index
+// pairs into e.Versions, older first: each version against its
+// predecessor and against the newest, and every pair among the newest
+// MaxAllPairs versions.
+func comparePairs(e *Entry) [][2]int {
+	n := len(e.Versions)
+	seen := map[[2]int]bool{}
+	var pairs [][2]int
+	add := func(from, to int) {
+		p := [2]int{from, to}
+		if from <= to || from >= n || seen[p] {
+			return
+		}
+		seen[p] = true
+		pairs = append(pairs, p)
+	}
+	for i := 0; i < n; i++ {
+		add(i+1, i)
+		add(i, 0)
+	}
+	for i := 0; i < min(n, MaxAllPairs); i++ {
+		for j := 0; j < i; j++ {
+			add(i, j)
+		}
+	}
+	return pairs
+}
+
+// comparePage renders the redline from version from to version to.
+func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) {
+	a, err := p.c.VersionSide(e, e.Versions[from])
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := p.c.VersionSide(e, e.Versions[to])
+	if err != nil {
+		return nil, "", err
+	}
+	cmp := Compare(a, b)
+	var buf bytes.Buffer
+	if err := diff.WriteHTML(&buf, cmp.Redline, diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID)}); err != nil {
+		return nil, "", err
+	}
+	inForce := e.InForce(p.c.Today, p.loc)
+	params := p.documentParams(e)
+	params["type"] = "compare"
+	params["title"] = e.Doc.Title
+	params["from"] = p.versionRef(e, from, inForce)
+	params["to"] = p.versionRef(e, to, inForce)
+	params["summary"] = cmp.Redline.Summary()
+	params["identical"] = cmp.Identical()
+	params["metadata"] = cmp.Metadata
+	params["stats"] = map[string]int{"changed": cmp.Changed, "inserted": cmp.Inserted, "deleted": cmp.Deleted, "moved": cmp.Moved, "unchanged": cmp.Unchanged}
+	params["compare"] = p.compareControl(e, from, to)
+	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, e.Versions[from].Date.In(p.loc).Format(DisplayDate), e.Versions[to].Date.In(p.loc).Format(DisplayDate))
+	var aliases []string
+	for _, old := range e.OldIDs {
+		aliases = append(aliases, CompareURL(old, e.Versions[from].ID, e.Versions[to].ID))
+	}
+	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: buf.Bytes(), Aliases: aliases}, cmp.Summary(), nil
+}
+
+// compareControl is what the "compare any two versions" form needs: the
+// versions, and the pairs that have a page.
+func (p *pager) compareControl(e *Entry, from, to int) map[string]any {
+	if len(e.Versions) < 2 {
+		return nil
+	}
+	inForce := e.InForce(p.c.Today, p.loc)
+	var versions []map[string]any
+	for i := range e.Versions {
+		versions = append(versions, p.versionRef(e, i, inForce))
+	}
+	var pairs []string
+	for _, pr := range comparePairs(e) {
+		pairs = append(pairs, e.Versions[pr[0]].ID+"/"+e.Versions[pr[1]].ID)
+	}
+	m := map[string]any{
+		"versions": versions,
+		"pairs":    strings.Join(pairs, " "),
+		"base":     "/" + e.ID + "/compare/",
+	}
+	if from >= 0 {
+		m["from"], m["to"] = e.Versions[from].ID, e.Versions[to].ID
+	} else {
+		m["from"], m["to"] = e.Versions[min(1, len(e.Versions)-1)].ID, e.Versions[0].ID
+	}
+	return m
+}
