@@ -50,10 +50,10 @@ type IO struct {
 // System returns the process's standard streams and environment.
 func System() *IO {
 	return &IO{
-		In:         os.Stdin,
-		Out:        os.Stdout,
-		ErrOut:     os.Stderr,
-		Getenv:     os.Getenv,
+		In:            os.Stdin,
+		Out:           os.Stdout,
+		ErrOut:        os.Stderr,
+		Getenv:        os.Getenv,
 		IsTerminal:    term.IsTerminal(int(os.Stderr.Fd())),
 		OutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 	}
