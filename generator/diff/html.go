@@ -20,6 +20,11 @@ type HTMLOptions struct {
 	// LinkBase, if set, is the URL of the new version's page: each changed
 	// clause's label links to LinkBase#anchor.
 	LinkBase string
+	// Omit leaves the text of collapsed unchanged runs out, naming only how
+	// many blocks they hold (with a link to LinkBase when set): for the many
+	// precomputed comparisons between any two versions, whose unchanged
+	// text would otherwise repeat the whole document on every page.
+	Omit bool
 }
 
 // WriteHTML writes a redline as semantic HTML: inserted text in <ins>,
@@ -58,9 +63,17 @@ func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 			if n == 1 {
 				noun = "block"
 			}
-			fmt.Fprintf(bw, `<details class="rl-unchanged"><summary>%d unchanged %s</summary>`+"\n", n, noun)
-			h.run(r.Blocks[start:k+1], nil)
-			bw.WriteString("</details>\n")
+			if opts.Omit {
+				fmt.Fprintf(bw, `<p class="rl-unchanged rl-omitted">%d unchanged %s`, n, noun)
+				if opts.LinkBase != "" {
+					fmt.Fprintf(bw, ` (<a href="%s">read them in the full text</a>)`, html.EscapeString(opts.LinkBase))
+				}
+				bw.WriteString("</p>\n")
+			} else {
+				fmt.Fprintf(bw, `<details class="rl-unchanged"><summary>%d unchanged %s</summary>`+"\n", n, noun)
+				h.run(r.Blocks[start:k+1], nil)
+				bw.WriteString("</details>\n")
+			}
 			lastLabel = ""
 			continue
 		}

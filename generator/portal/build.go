@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/clause-portal/clause/generator/api"
@@ -221,6 +222,19 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		last.Pages = append(last.Pages, pg.changelogPage())
 		filterAliases(last.Pages, realURLs)
 		if err := site.Build(&last, siteOpts); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range c.Entries {
+		if len(e.Versions) < 2 {
+			continue
+		}
+		b, err := pg.versionsJSON(e)
+		if err != nil {
+			return nil, err
+		}
+		name := filepath.Join(stage, filepath.FromSlash(strings.TrimPrefix(VersionsJSONURL(e.ID), "/")))
+		if err := os.WriteFile(name, b, 0o644); err != nil {
 			return nil, err
 		}
 	}

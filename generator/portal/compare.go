@@ -2,6 +2,7 @@ package portal
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -14,7 +15,7 @@ import (
 // MaxAllPairs is how many of a document's newest versions get a
 // precomputed comparison between every two of them. Every version is
 // always compared with its predecessor and with the current text.
-const MaxAllPairs = 30
+const MaxAllPairs = 20
 
 // CompareURL is the path of the redline from one version to another.
 func CompareURL(id, from, to string) string {
@@ -26,6 +27,15 @@ type Side struct {
 	// Version is nil for the file in the content folder (uncommitted).
 	Version *Version
 	Doc     *document.Document
+
+	blocks []markdown.Block // cached Blocks(Doc)
+}
+
+func (s Side) blockList() []markdown.Block {
+	if s.blocks != nil {
+		return s.blocks
+	}
+	return Blocks(s.Doc)
 }
 
 // Label names a side for readers.
@@ -67,7 +77,7 @@ type Comparison struct {
 
 // Compare computes the redline between two sides.
 func Compare(from, to Side) *Comparison {
-	cmp := &Comparison{Redline: diff.Compare(Blocks(from.Doc), Blocks(to.Doc))}
+	cmp := &Comparison{Redline: diff.Compare(from.blockList(), to.blockList())}
 	cmp.SourceChanged = !bytes.Equal(from.Doc.Source, to.Doc.Source)
 	if a, b := from.Doc.Title, to.Doc.Title; a != b {
 		cmp.Metadata = append(cmp.Metadata, fmt.Sprintf("Title: %s → %s", a, b))
@@ -139,18 +149,24 @@ func comparePairs(e *Entry) [][2]int {
 }
 
 // comparePage renders the redline from version from to version to.
+//
+// The redline against the predecessor keeps the unchanged text, folded, so
+// it can be read in context; the other comparisons name unchanged runs and
+// link to the full text, or a long history would repeat every version's
+// whole text on hundreds of pages.
 func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) {
-	a, err := p.c.VersionSide(e, e.Versions[from])
+	a, err := p.side(e, from)
 	if err != nil {
 		return nil, "", err
 	}
-	b, err := p.c.VersionSide(e, e.Versions[to])
+	b, err := p.side(e, to)
 	if err != nil {
 		return nil, "", err
 	}
 	cmp := Compare(a, b)
 	var buf bytes.Buffer
-	if err := diff.WriteHTML(&buf, cmp.Redline, diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID)}); err != nil {
+	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1}
+	if err := diff.WriteHTML(&buf, cmp.Redline, hopts); err != nil {
 		return nil, "", err
 	}
 	inForce := e.InForce(p.c.Today, p.loc)
@@ -172,25 +188,39 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: buf.Bytes(), Aliases: aliases}, cmp.Summary(), nil
 }
 
-// compareControl is what the "compare any two versions" form needs: the
-// versions, and the pairs that have a page.
+// side returns version i of e, parsed once per document: the comparisons of
+// one document come one after the other and reuse the same versions, so
+// the pager keeps the current document's parsed versions (and their
+// blocks) and drops them when the next document starts.
+func (p *pager) side(e *Entry, i int) (Side, error) {
+	if p.sidesOf != e {
+		p.sidesOf, p.sides = e, map[int]Side{}
+	}
+	if s, ok := p.sides[i]; ok {
+		return s, nil
+	}
+	s, err := p.c.VersionSide(e, e.Versions[i])
+	if err != nil {
+		return Side{}, err
+	}
+	s.blocks = Blocks(s.Doc)
+	p.sides[i] = s
+	return s, nil
+}
+
+// compareControl is what the "compare any two versions" form needs: where
+// to find the document's list of versions (fetched by the theme's script,
+// so that the list is not repeated on every page), and the two versions
+// preselected. The script derives which pairs have a page from the same
+// rule as comparePairs.
 func (p *pager) compareControl(e *Entry, from, to int) map[string]any {
 	if len(e.Versions) < 2 {
 		return nil
 	}
-	inForce := e.InForce(p.c.Today, p.loc)
-	var versions []map[string]any
-	for i := range e.Versions {
-		versions = append(versions, p.versionRef(e, i, inForce))
-	}
-	var pairs []string
-	for _, pr := range comparePairs(e) {
-		pairs = append(pairs, e.Versions[pr[0]].ID+"/"+e.Versions[pr[1]].ID)
-	}
 	m := map[string]any{
-		"versions": versions,
-		"pairs":    strings.Join(pairs, " "),
-		"base":     "/" + e.ID + "/compare/",
+		"versions_json": VersionsJSONURL(e.ID),
+		"base":          "/" + e.ID + "/compare/",
+		"all_pairs":     MaxAllPairs,
 	}
 	if from >= 0 {
 		m["from"], m["to"] = e.Versions[from].ID, e.Versions[to].ID
@@ -198,4 +228,22 @@ func (p *pager) compareControl(e *Entry, from, to int) map[string]any {
 		m["from"], m["to"] = e.Versions[min(1, len(e.Versions)-1)].ID, e.Versions[0].ID
 	}
 	return m
+}
+
+// VersionsJSONURL is the path of a document's list of versions for the
+// compare form: [{"id", "date", "subject"}], newest first.
+func VersionsJSONURL(id string) string { return "/" + id + "/versions/versions.json" }
+
+// versionsJSON is the content of VersionsJSONURL.
+func (p *pager) versionsJSON(e *Entry) ([]byte, error) {
+	type item struct {
+		ID      string `json:"id"`
+		Date    string `json:"date"`
+		Subject string `json:"subject"`
+	}
+	items := make([]item, len(e.Versions))
+	for i, v := range e.Versions {
+		items[i] = item{ID: v.ID, Date: v.Date.In(p.loc).Format(DisplayDate), Subject: v.Subject}
+	}
+	return json.Marshal(items)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/clause-portal/clause/internal/browsertest"
 	"github.com/clause-portal/clause/internal/gittest"
 )
@@ -137,6 +139,7 @@ func TestCompareControlInChromium(t *testing.T) {
 	base := browsertest.Serve(t, filepath.Join(r.Dir, "public"), browsertest.NetlifyHeaders(t, filepath.Join("..", "..", "netlify.toml")))
 	b := browsertest.New(t)
 	p := b.Open(t, base+"/dpa/versions/")
+	p.WaitVisible("form.compare-control") // filled from versions.json
 	// Options are newest first: pick the oldest as "from", the newest as "to".
 	browsertest.Eval[bool](p, `(() => { const f = document.querySelector("form.compare-control"); f.elements.from.value = "`+ids[0]+`"; f.elements.to.value = "`+ids[4]+`"; return true })()`)
 	p.Click(`form.compare-control button[type=submit]`)
@@ -148,13 +151,20 @@ func TestCompareControlInChromium(t *testing.T) {
 	if !strings.Contains(summary, "2 clauses changed, 2 added") {
 		t.Errorf("summary %q", summary)
 	}
-	// Folded unchanged passages open.
+	// A comparison of any two versions names the unchanged passages and
+	// links to the full text...
+	if link := browsertest.Eval[string](p, `document.querySelector(".rl-omitted a").getAttribute("href")`); link != "/dpa/versions/"+ids[4]+"/" {
+		t.Errorf("omitted passage links to %q", link)
+	}
+	// ...the redline against the predecessor folds them, and they open.
+	p.Do(chromedp.Navigate(base + "/dpa/compare/" + ids[3] + "/" + ids[4] + "/"))
 	p.Click(".rl-unchanged > summary")
 	if open := browsertest.Eval[bool](p, `document.querySelector(".rl-unchanged").open`); !open {
 		t.Error("unchanged passage did not open")
 	}
 	// Reversed choice works too (older is always "from").
 	p2 := b.Open(t, base+"/dpa/versions/")
+	p2.WaitVisible("form.compare-control")
 	browsertest.Eval[bool](p2, `(() => { const f = document.querySelector("form.compare-control"); f.elements.from.value = "`+ids[3]+`"; f.elements.to.value = "`+ids[1]+`"; return true })()`)
 	p2.Click(`form.compare-control button[type=submit]`)
 	p2.WaitPath("/dpa/compare/" + ids[1] + "/" + ids[3] + "/")

@@ -34,6 +34,9 @@ type pager struct {
 	c       *Catalog
 	loc     *time.Location
 	repoURL string
+
+	sidesOf *Entry       // the document whose versions sides holds
+	sides   map[int]Side // parsed versions of sidesOf, by index
 }
 
 func (p *pager) stamp(t time.Time) map[string]any {

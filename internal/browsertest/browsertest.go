@@ -140,6 +140,12 @@ func (p *Page) Click(sel string) {
 	p.Do(chromedp.Click(chromedp.CSS(sel)))
 }
 
+// WaitVisible waits until the element matching sel is visible.
+func (p *Page) WaitVisible(sel string) {
+	p.tb.Helper()
+	p.Do(chromedp.WaitVisible(chromedp.CSS(sel)))
+}
+
 // Type types text into the element matching sel, as a user would (key
 // events, so input listeners fire).
 func (p *Page) Type(sel, text string) {
