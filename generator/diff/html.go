@@ -39,15 +39,7 @@ func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 	if context == 0 {
 		context = 1
 	}
-	show := make([]bool, len(r.Blocks))
-	for k, bd := range r.Blocks {
-		if bd.Op == Same {
-			continue
-		}
-		for x := max(0, k-context); x <= min(len(r.Blocks)-1, k+context); x++ {
-			show[x] = true
-		}
-	}
+	show := r.shown(context)
 	labels := readingLabels(r)
 	oldLabels := oldLabels(r)
 	bw.WriteString(`<div class="redline">` + "\n")

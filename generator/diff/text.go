@@ -58,16 +58,7 @@ type textWriter struct {
 }
 
 func (t *textWriter) redline(r *Redline, context int) {
-	// Show changed blocks, and unchanged ones within context of a change.
-	show := make([]bool, len(r.Blocks))
-	for k, bd := range r.Blocks {
-		if bd.Op == Same {
-			continue
-		}
-		for x := max(0, k-context); x <= min(len(r.Blocks)-1, k+context); x++ {
-			show[x] = true
-		}
-	}
+	show := r.shown(context)
 	labels := readingLabels(r)
 	oldLabels := oldLabels(r)
 	printed := "" // the label of the current hunk
@@ -104,6 +95,21 @@ func (t *textWriter) redline(r *Redline, context int) {
 		}
 		t.block(bd, note)
 	}
+}
+
+// shown tells which blocks a redline shows: the changed ones, and
+// unchanged ones within context blocks of a change.
+func (r *Redline) shown(context int) []bool {
+	show := make([]bool, len(r.Blocks))
+	for k, bd := range r.Blocks {
+		if bd.Op == Same {
+			continue
+		}
+		for x := max(0, k-context); x <= min(len(r.Blocks)-1, k+context); x++ {
+			show[x] = true
+		}
+	}
+	return show
 }
 
 func isHeading(bd *BlockDiff) bool {

@@ -97,6 +97,16 @@ func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 	return nil
 }
 
+// loadCatalog reads the portal's documents and history for the commands
+// that do not build, with progress on a terminal unless quiet.
+func loadCatalog(cmd *cobra.Command, streams *IO, repo, content string, quiet bool) (*portal.Catalog, error) {
+	lo := portal.LoadOptions{Repo: repo, Content: content, Log: streams.ErrOut}
+	if streams.IsTerminal && !quiet {
+		lo.Progress = streams.ErrOut
+	}
+	return portal.Load(cmd.Context(), lo)
+}
+
 func mustAbs(p string) string {
 	a, err := filepath.Abs(p)
 	if err != nil {

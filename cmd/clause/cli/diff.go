@@ -82,7 +82,7 @@ uncommitted changes, else HEAD. Without FROM, against the version before TO
 }
 
 func diffRun(cmd *cobra.Command, streams *IO, opts *DiffOptions) error {
-	c, err := portal.Load(cmd.Context(), portal.LoadOptions{Repo: opts.Repo, Content: opts.Content, Log: streams.ErrOut})
+	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, true)
 	if err != nil {
 		return err
 	}

@@ -56,11 +56,7 @@ not render the site.`,
 }
 
 func logRun(cmd *cobra.Command, streams *IO, opts *LogOptions) error {
-	lo := portal.LoadOptions{Repo: opts.Repo, Content: opts.Content, Log: streams.ErrOut}
-	if streams.IsTerminal && !opts.Quiet {
-		lo.Progress = streams.ErrOut
-	}
-	c, err := portal.Load(cmd.Context(), lo)
+	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, opts.Quiet)
 	if err != nil {
 		return err
 	}

@@ -94,11 +94,7 @@ func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) error {
 	if len(opts.Webhooks)+len(opts.SlackWebhooks) == 0 && opts.SMTPURL == "" {
 		return usageError{errors.New("no channel: give --webhook, --slack-webhook or --smtp-url")}
 	}
-	lo := portal.LoadOptions{Repo: opts.Repo, Content: opts.Content, Log: streams.ErrOut}
-	if streams.IsTerminal && !opts.Quiet {
-		lo.Progress = streams.ErrOut
-	}
-	c, err := portal.Load(cmd.Context(), lo)
+	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, opts.Quiet)
 	if err != nil {
 		return err
 	}
