@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -93,7 +94,9 @@ date comes from the commit that last changed it on the published branch.`,
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, streams *IO) ExitCode {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// On Ctrl-C or a CI runner's SIGTERM, long work stops at the next
+	// step and cleans up (a build removes its staging folder).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := NewRootCmd(streams)
 	root.SetArgs(args)
