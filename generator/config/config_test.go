@@ -1,0 +1,74 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clause-portal/clause/generator/document"
+)
+
+func write(t *testing.T, content string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestDefaultsWithoutFile(t *testing.T) {
+	c, err := Load(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Title != "Legal" || c.Location.String() != "UTC" || c.Language != "en" || c.Path != "" {
+		t.Errorf("defaults: %+v", c)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	c, err := Load(write(t, "title = \"Acme\"\ntime_zone = \"Europe/Dublin\"\nbase_url = \"https://legal.acme.example/\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Title != "Acme" || c.Location.String() != "Europe/Dublin" || c.BaseURL != "https://legal.acme.example/" {
+		t.Errorf("%+v", c)
+	}
+}
+
+func TestErrorsNameTheLine(t *testing.T) {
+	for src, want := range map[string]string{
+		"title = \"x\"\ntimezone = \"UTC\"\n":        "clause.toml:2: unknown setting timezone",
+		"title = \"x\"\n\ntime_zone = \"Mars/Base\"": "clause.toml:3: unknown time zone \"Mars/Base\"",
+		"title = \n": "clause.toml:1: ",
+	} {
+		_, err := Load(write(t, src))
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: error %v, want prefix %q", src, err, want)
+		}
+		if !errors.Is(err, document.ErrContent) {
+			t.Errorf("%q: not a content error", src)
+		}
+	}
+}
+
+func TestCommitURL(t *testing.T) {
+	h := "0123456789abcdef0123456789abcdef01234567"
+	for repo, want := range map[string]string{
+		"https://github.com/acme/legal":       "https://github.com/acme/legal/commit/" + h,
+		"https://github.com/acme/legal.git":   "https://github.com/acme/legal/commit/" + h,
+		"git@github.com:acme/legal.git":       "https://github.com/acme/legal/commit/" + h,
+		"https://gitlab.com/acme/legal/":      "https://gitlab.com/acme/legal/-/commit/" + h,
+		"https://bitbucket.org/acme/legal":    "https://bitbucket.org/acme/legal/commits/" + h,
+		"":                                    "",
+		"file:///srv/legal":                   "",
+		"javascript:alert(1)//github.com/x/y": "",
+	} {
+		if got := CommitURL(repo, h); got != want {
+			t.Errorf("CommitURL(%q) = %q, want %q", repo, got, want)
+		}
+	}
+}
