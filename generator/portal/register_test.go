@@ -171,3 +171,70 @@ func TestRegisterInChromium(t *testing.T) {
 		t.Error(problem)
 	}
 }
+
+// TestUpcomingRowFromFrontMatter: a row whose own effective date is ahead
+// is announced ("takes effect on …") until then; switching the list from a
+// table to front matter is no change to the register.
+func TestUpcomingRowFromFrontMatter(t *testing.T) {
+	r := registerRepo(t)
+	r.Write("content/subprocessors.md", `---
+title: Sub-processors
+notice_days: 30
+subprocessors:
+  - name: Helpful Ltd
+    purpose: Support tickets
+    location: Ireland
+    transfer_mechanism: Not applicable (EEA)
+    website: https://helpful.example
+    group: Infrastructure
+  - name: Cumulus Hosting GmbH
+    purpose: Hosting
+    location: Germany
+    transfer_mechanism: Not applicable (EEA)
+    website: https://cumulus.example
+    group: Infrastructure
+  - name: Mailbird Europe GmbH
+    purpose: Email delivery
+    location: Germany
+    transfer_mechanism: Not applicable (EEA)
+    website: https://mailbird.example
+    group: Infrastructure
+  - name: Ledgerly AB
+    purpose: Bank feeds
+    location: Sweden
+    transfer_mechanism: Not applicable (EEA)
+    website: https://ledgerly.example
+    group: Infrastructure
+---
+The list below is kept in front matter.
+`)
+	r.Commit("2026-11-15T10:00:00Z", "Move the list to front matter")
+	r.Write("content/subprocessors.md", strings.Replace(readFile(t, filepath.Join(r.Dir, "content", "subprocessors.md")), "---\nThe list", "  - name: Quillon Analytics SAS\n    purpose: Product analytics\n    location: France\n    website: https://quillon.example\n    group: Infrastructure\n    effective: 2027-01-15\n---\nThe list", 1))
+	r.Commit("2026-11-20T10:00:00Z", "Add Quillon from 15 January")
+	mustBuild(t, r.Dir, Options{})
+
+	var subs api.Subprocessors
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(r.Dir, "public", "api", "subprocessors.json"))), &subs); err != nil {
+		t.Fatal(err)
+	}
+	l := subs.Lists[0]
+	if moved := l.History[1]; moved.Summary != "no changes" {
+		t.Errorf("table → front matter: %q, want no changes", moved.Summary)
+	}
+	var row *api.RegisterChange
+	for i := range l.Upcoming {
+		if l.Upcoming[i].Version == nil {
+			row = &l.Upcoming[i]
+		}
+	}
+	if row == nil || len(row.Added) != 1 || row.Added[0].Name != "Quillon Analytics SAS" || *row.Effective != "2027-01-15" {
+		t.Fatalf("upcoming row: %+v", l.Upcoming)
+	}
+	page := readFile(t, filepath.Join(r.Dir, "public", "subprocessors", "index.html"))
+	if !strings.Contains(page, `<strong>Quillon Analytics SAS</strong> (Product analytics; France) takes effect on <time datetime="2027-01-15">15 January 2027</time>`) {
+		t.Error("upcoming row not announced")
+	}
+	if !strings.Contains(page, `<details class="document-text" open>`) {
+		t.Error("with the list in front matter, the document text should be open")
+	}
+}
