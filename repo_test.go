@@ -1,4 +1,4 @@
-package clause
+package clause_test
 
 import (
 	"io/fs"
@@ -6,11 +6,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/clause-portal/clause"
+	"github.com/clause-portal/clause/generator/site"
 )
 
 func TestThemeIsEmbedded(t *testing.T) {
 	for _, name := range []string{"layouts/baseof.html", "layouts/page.html", "layouts/home.html", "assets/css/clause.css", "layouts/_partials/hooks/footer.html"} {
-		if _, err := fs.Stat(Theme(), name); err != nil {
+		if _, err := fs.Stat(clause.Theme(), name); err != nil {
 			t.Errorf("theme lacks %s: %v", name, err)
 		}
 	}
@@ -34,6 +37,9 @@ func TestNetlifyGoVersionMatchesGoMod(t *testing.T) {
 	}
 	if string(goDirective[1]) != string(netlifyGo[1]) {
 		t.Errorf("netlify.toml GO_VERSION %s, go.mod go %s", netlifyGo[1], goDirective[1])
+	}
+	if !strings.Contains(string(netlify), `Content-Security-Policy = "`+site.ContentSecurityPolicy+`"`) {
+		t.Error("netlify.toml's Content-Security-Policy differs from site.ContentSecurityPolicy")
 	}
 	if !strings.Contains(string(netlify), `publish = "public"`) {
 		t.Error("netlify.toml does not publish the output folder public")

@@ -79,6 +79,12 @@ type Options struct {
 	Partial bool
 }
 
+// ContentSecurityPolicy is the policy the portal is built to work under:
+// nothing from other origins, no inline script or style. netlify.toml
+// sends it in production (a test keeps the two equal) and clause serve in
+// the preview.
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
 // ErrRender wraps failures inside Hugo (template errors and the like).
 var ErrRender = errors.New("rendering the portal failed")
 

@@ -1,0 +1,187 @@
+// Package preview serves a portal locally while it is edited: it builds
+// the portal into a temporary folder, serves it over HTTP on a loopback
+// address with the production security headers, and rebuilds when the
+// content, layouts, static files, configuration or git history change. A
+// failed rebuild is reported and the last good build stays served.
+package preview
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/clause-portal/clause/generator/portal"
+)
+
+// Options configures Serve.
+type Options struct {
+	// Build is how the portal is built; Out and BaseURL are set by Serve.
+	Build portal.Options
+	// Addr is the address to listen on (default "127.0.0.1:1313"; port 0
+	// picks a free one).
+	Addr string
+	// Headers are sent with every response (the production
+	// Content-Security-Policy, so the preview breaks where production
+	// would).
+	Headers map[string]string
+	// Log receives build results and errors.
+	Log io.Writer
+	// Ready, if set, is called with the preview's URL once it serves.
+	Ready func(url string)
+	// Debounce is how long to wait for more changes before rebuilding
+	// (default 200ms).
+	Debounce time.Duration
+}
+
+// Serve builds and serves the portal until ctx is done.
+func Serve(ctx context.Context, o Options) error {
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:1313"
+	}
+	if o.Debounce == 0 {
+		o.Debounce = 200 * time.Millisecond
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return fmt.Errorf("preview: %w", err)
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	out, err := os.MkdirTemp("", "clause-preview-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(out)
+	site := filepath.Join(out, "site")
+	o.Build.Out, o.Build.BaseURL = site, url
+
+	build := func() {
+		start := time.Now()
+		res, err := portal.Build(ctx, o.Build)
+		if err != nil {
+			if ctx.Err() == nil {
+				fmt.Fprintf(o.Log, "%s\nThe preview still shows the last good build.\n", err)
+			}
+			return
+		}
+		fmt.Fprintf(o.Log, "Built %d documents in %s\n", res.Documents, time.Since(start).Round(time.Millisecond))
+	}
+	build()
+
+	files := http.FileServer(http.Dir(site))
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range o.Headers {
+			w.Header().Set(k, v)
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		if _, err := os.Stat(site); err != nil {
+			http.Error(w, "The portal has not built yet: see the terminal for errors.", http.StatusServiceUnavailable)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}), ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	defer srv.Close()
+
+	watcher, err := watch(o.Build)
+	if err != nil {
+		return err
+	}
+	defer watcher.Close()
+	fmt.Fprintf(o.Log, "Serving the portal at %s (rebuilds on change; Ctrl-C to stop)\n", url)
+	if o.Ready != nil {
+		o.Ready(url)
+	}
+
+	var timer <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-serveErr:
+			if errors.Is(err, http.ErrServerClosed) {
+				return nil
+			}
+			return err
+		case ev, ok := <-watcher.Events:
+			if !ok {
+				return nil
+			}
+			if ev.Op&fsnotify.Create != 0 {
+				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() && !ignored(ev.Name) {
+					addTree(watcher, ev.Name)
+				}
+			}
+			if !ignored(ev.Name) {
+				timer = time.After(o.Debounce)
+			}
+		case err := <-watcher.Errors:
+			fmt.Fprintf(o.Log, "watching files: %v\n", err)
+		case <-timer:
+			timer = nil
+			build()
+		}
+	}
+}
+
+// watch watches what a build reads: the content folder, layouts/,
+// static/ and assets/ (recursively), the repository root (clause.toml),
+// and git's HEAD and branch heads (new commits change dates).
+func watch(b portal.Options) (*fsnotify.Watcher, error) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	repo := b.Repo
+	if repo == "" {
+		repo = "."
+	}
+	content := b.Content
+	if content == "" {
+		content = "content"
+	}
+	_ = w.Add(repo)
+	for _, dir := range []string{filepath.Join(repo, content), filepath.Join(repo, "layouts"), filepath.Join(repo, "static"), filepath.Join(repo, "assets")} {
+		addTree(w, dir)
+	}
+	for _, dir := range []string{filepath.Join(repo, ".git"), filepath.Join(repo, ".git", "refs", "heads")} {
+		_ = w.Add(dir)
+	}
+	return w, nil
+}
+
+func addTree(w *fsnotify.Watcher, root string) {
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			_ = w.Add(p)
+		}
+		return nil
+	})
+}
+
+// ignored tells which changes do not call for a rebuild: editor swap and
+// backup files, and git's lock and object files.
+func ignored(name string) bool {
+	base := filepath.Base(name)
+	return strings.HasSuffix(base, "~") || strings.HasSuffix(base, ".swp") || strings.HasSuffix(base, ".lock") ||
+		strings.HasPrefix(base, ".#") || strings.Contains(name, string(filepath.Separator)+"objects"+string(filepath.Separator))
+}
