@@ -52,9 +52,15 @@ func splitFrontMatter(p string, text []byte) (frontMatterBlock, error) {
 
 	// Locate the opening delimiter: the first non-blank line.
 	openLine, opener := 0, ""
-	for i, l := range strings.Split(string(text), "\n") {
-		if t := strings.TrimSpace(l); t != "" {
-			openLine, opener = i+1, t
+	for i, rest := 0, text; len(rest) > 0; i++ {
+		line := rest
+		if nl := bytes.IndexByte(rest, '\n'); nl >= 0 {
+			line, rest = rest[:nl], rest[nl+1:]
+		} else {
+			rest = nil
+		}
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			openLine, opener = i+1, string(t)
 			break
 		}
 	}
