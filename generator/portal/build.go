@@ -314,28 +314,39 @@ func writeAPI(stage string, c *Catalog, pg *pager) error {
 	return nil
 }
 
-// checkRegisters validates the sub-processor lists as they stand: errors
-// stop the build (file:line), warnings are printed.
-func checkRegisters(c *Catalog, log io.Writer) error {
-	var errs document.Errors
+// RegisterProblems validates the sub-processor lists as they stand and
+// returns what it found, errors and warnings, in file order.
+func (c *Catalog) RegisterProblems() ([]subprocessors.Problem, error) {
+	var out []subprocessors.Problem
 	for _, e := range c.Entries {
 		if e.Retired {
 			continue
 		}
 		h, err := c.Register(e)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if h == nil {
+		if h != nil {
+			out = append(out, h.Problems...)
+		}
+	}
+	return out, nil
+}
+
+// checkRegisters stops the build on register errors (file:line) and prints
+// the warnings.
+func checkRegisters(c *Catalog, log io.Writer) error {
+	problems, err := c.RegisterProblems()
+	if err != nil {
+		return err
+	}
+	var errs document.Errors
+	for _, p := range problems {
+		if p.Severity == subprocessors.Warning {
+			fmt.Fprintln(log, p.Error())
 			continue
 		}
-		for _, p := range h.Problems {
-			if p.Severity == subprocessors.Warning {
-				fmt.Fprintln(log, p.Error())
-				continue
-			}
-			errs = append(errs, &document.Error{Path: p.Path, Line: p.Line, Msg: p.Msg})
-		}
+		errs = append(errs, &document.Error{Path: p.Path, Line: p.Line, Msg: p.Msg})
 	}
 	if len(errs) > 0 {
 		return errs

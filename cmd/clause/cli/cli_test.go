@@ -270,3 +270,34 @@ func TestDiff(t *testing.T) {
 		}
 	}
 }
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir() // check needs no git: it runs on shallow clones in pull requests
+	write := func(p, s string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("content/dpa.md", "# DPA\n")
+	write("content/subprocessors.md", "---\ntitle: Sub-processors\n---\n| Name | Purpose | Location |\n|---|---|---|\n| Cumulus | Hosting | Germany |\n| Faraway Pty | Analytics | Australia |\n")
+	code, out, errOut := run(t, "check", "--repo", dir)
+	if code != ExitOK || out != "2 documents checked: 0 errors, 1 warning\n" || !strings.HasPrefix(errOut, "content/subprocessors.md:7: warning:") {
+		t.Errorf("warning only: %d %q %q", code, out, errOut)
+	}
+	if code, _, _ := run(t, "check", "--strict", "--repo", dir); code != ExitError {
+		t.Errorf("--strict with a warning: exit %d", code)
+	}
+	write("content/subprocessors.md", "---\ntitle: Sub-processors\n---\n| Name | Purpose | Location |\n|---|---|---|\n| Cumulus | | Germany |\n")
+	code, _, errOut = run(t, "check", "--repo", dir)
+	if code != ExitError || !strings.HasPrefix(errOut, "content/subprocessors.md:6: ") {
+		t.Errorf("row without purpose: %d %q", code, errOut)
+	}
+	write("content/dpa.md", "---\nkind: nda\n---\n")
+	code, _, errOut = run(t, "check", "--repo", dir)
+	if code != ExitError || !strings.HasPrefix(errOut, "content/dpa.md:2: unknown kind \"nda\"") {
+		t.Errorf("bad front matter: %d %q", code, errOut)
+	}
+}

@@ -88,7 +88,7 @@ date comes from the commit that last changed it on the published branch.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
-	root.AddCommand(newBuildCmd(streams, nil), newLogCmd(streams, nil), newNotifyCmd(streams, nil), newDiffCmd(streams, nil), newServeCmd(streams, nil), newVersionCmd(streams))
+	root.AddCommand(newBuildCmd(streams, nil), newLogCmd(streams, nil), newNotifyCmd(streams, nil), newDiffCmd(streams, nil), newServeCmd(streams, nil), newCheckCmd(streams), newVersionCmd(streams))
 	return root
 }
 
@@ -111,6 +111,8 @@ func Main(args []string, streams *IO) ExitCode {
 func report(w io.Writer, cmd *cobra.Command, err error) ExitCode {
 	var list document.Errors
 	switch {
+	case errors.Is(err, errCheckFailed):
+		return ExitError
 	case errors.Is(err, errUsage) || isCobraUsage(err):
 		fmt.Fprintf(w, "clause: %v\n", err)
 		if !errors.Is(err, errUsage) && cmd != nil {
