@@ -64,4 +64,3 @@ so it also runs on a shallow clone.`,
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "fail on warnings too")
 	return cmd
 }
-
