@@ -244,6 +244,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeFeeds(stage, c, s.BaseURL); err != nil {
 		return nil, err
 	}
+	if err := writeSitemap(stage, c, s.BaseURL); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"html"
 	"io/fs"
 	"os"
@@ -292,4 +293,53 @@ func tree(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// TestSitemapListsArchive checks the sitemap lists every document, its
+// changelog and every archived version, with absolute URLs.
+func TestSitemapListsArchive(t *testing.T) {
+	r := historyRepo(t)
+	mustBuild(t, r.Dir, Options{BaseURL: "https://legal.example.com/"})
+	var sm struct {
+		URLs []struct {
+			Loc     string `xml:"loc"`
+			LastMod string `xml:"lastmod"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal([]byte(readFile(t, filepath.Join(r.Dir, "public", "sitemap.xml"))), &sm); err != nil {
+		t.Fatal(err)
+	}
+	locs := map[string]string{}
+	for _, u := range sm.URLs {
+		locs[u.Loc] = u.LastMod
+	}
+	for _, d := range loadAPI(t, r.Dir).Documents {
+		want := []string{d.URL, "/" + d.ID + "/versions/"}
+		for _, v := range d.Versions {
+			want = append(want, v.URL)
+			if got, _ := time.Parse(time.RFC3339, locs["https://legal.example.com"+v.URL]); !got.Equal(mustTime(t, v.Date)) {
+				t.Errorf("%s lastmod %v, want %s", v.URL, got, v.Date)
+			}
+		}
+		for _, u := range want {
+			if _, ok := locs["https://legal.example.com"+u]; !ok {
+				t.Errorf("sitemap lacks %s", u)
+			}
+		}
+	}
+	if _, ok := locs["https://legal.example.com/changelog/"]; !ok {
+		t.Error("sitemap lacks the changelog")
+	}
+	if robots := readFile(t, filepath.Join(r.Dir, "public", "robots.txt")); !strings.Contains(robots, "Sitemap: https://legal.example.com/sitemap.xml") {
+		t.Errorf("robots.txt: %q", robots)
+	}
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	tm, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
 }

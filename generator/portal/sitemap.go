@@ -1,0 +1,82 @@
+package portal
+
+import (
+	"encoding/xml"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// maxSitemapURLs is the sitemaps.org limit of URLs in one file.
+const maxSitemapURLs = 50000
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+type urlset struct {
+	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
+// writeSitemap replaces Hugo's sitemap (which knows only the pages of the
+// first of the builds) with one that lists every document, changelog and
+// archived version: the index, the site changelog, and for each document
+// its page, its changelog and its versions. Redlines are left out: they
+// are derived pages, reachable from the versions. Past 50,000 URLs the
+// sitemap is split and sitemap.xml becomes an index.
+func writeSitemap(stage string, c *Catalog, base string) error {
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	urls := []sitemapURL{{Loc: absURL(base, "/"), LastMod: stamp(c.Now)}}
+	hasHistory := false
+	for _, e := range c.Entries {
+		var last time.Time
+		if len(e.Versions) > 0 {
+			last = e.Versions[0].Date
+			hasHistory = true
+		} else {
+			last = e.ModTime
+		}
+		urls = append(urls, sitemapURL{Loc: absURL(base, DocumentURL(e.ID)), LastMod: stamp(last)})
+		if len(e.Versions) > 0 {
+			urls = append(urls, sitemapURL{Loc: absURL(base, VersionsURL(e.ID)), LastMod: stamp(last)})
+		}
+		for _, v := range e.Versions {
+			urls = append(urls, sitemapURL{Loc: absURL(base, VersionURL(e.ID, v.ID)), LastMod: stamp(v.Date)})
+		}
+	}
+	if hasHistory {
+		urls = append(urls, sitemapURL{Loc: absURL(base, "/changelog/"), LastMod: stamp(c.Now)})
+	}
+	write := func(name string, v any) error {
+		b, err := xml.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(stage, name), append([]byte(xml.Header), append(b, '\n')...), 0o644)
+	}
+	if len(urls) <= maxSitemapURLs {
+		return write("sitemap.xml", urlset{URLs: urls})
+	}
+	var index sitemapIndex
+	for n, start := 1, 0; start < len(urls); n, start = n+1, start+maxSitemapURLs {
+		name := fmt.Sprintf("sitemap-%d.xml", n)
+		if err := write(name, urlset{URLs: urls[start:min(start+maxSitemapURLs, len(urls))]}); err != nil {
+			return err
+		}
+		index.Sitemaps = append(index.Sitemaps, sitemapURL{Loc: absURL(base, "/"+name), LastMod: stamp(c.Now)})
+	}
+	return write("sitemap.xml", index)
+}
