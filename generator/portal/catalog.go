@@ -78,12 +78,16 @@ type Version struct {
 }
 
 // TakesEffect is the date a version applies from: its effective date, or
-// else its publication date in loc.
+// its publication date (in loc) when that is later or there is no
+// effective date. A text cannot have applied before it was published, so
+// a backdated effective date does not make a version "in force" on days
+// when the portal still showed its predecessor.
 func (v *Version) TakesEffect(loc *time.Location) document.Date {
-	if !v.Effective.IsZero() {
+	published := document.DateOf(v.Date.In(loc))
+	if !v.Effective.IsZero() && v.Effective.After(published) {
 		return v.Effective
 	}
-	return document.DateOf(v.Date.In(loc))
+	return published
 }
 
 // InForce returns the index in e.Versions of the version in force on
