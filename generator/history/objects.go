@@ -5,14 +5,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // commitObject is the part of a raw commit object Read uses.
@@ -24,44 +22,11 @@ type commitObject struct {
 	message string
 }
 
-// object reads an object from the object database. A missing object is
-// reported as ErrPartialClone in a partial clone.
-func (r *Repository) object(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
-	return r.objectIn(r.st, t, h)
-}
-
-// objectIn reads an object through storage st: the repository's, or a
-// second one over the same folder for a goroutine of its own.
-func (r *Repository) objectIn(st *filesystem.Storage, t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
-	obj, err := st.EncodedObject(t, h)
-	if err == nil {
-		return obj, nil
-	}
-	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		if r.partial {
-			return nil, fmt.Errorf("%s: %s %s is missing: %w", r.root, t, h, ErrPartialClone)
-		}
-		return nil, fmt.Errorf("%s: %s %s is missing: the repository is incomplete or corrupt: %w", r.root, t, h, err)
-	}
-	return nil, fmt.Errorf("%s: read %s %s: %w", r.root, t, h, err)
-}
-
-// raw reads the content of an object.
+// raw reads the content of an object of type t. The content is shared
+// with the object cache: it must not be modified.
 func (r *Repository) raw(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
-	obj, err := r.object(t, h)
-	if err != nil {
-		return nil, err
-	}
-	rd, err := obj.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("%s: read %s %s: %w", r.root, t, h, err)
-	}
-	defer rd.Close()
-	buf := make([]byte, obj.Size())
-	if _, err := io.ReadFull(rd, buf); err != nil {
-		return nil, fmt.Errorf("%s: read %s %s: %w", r.root, t, h, err)
-	}
-	return buf, nil
+	_, data, err := r.objects.read(t, h)
+	return data, err
 }
 
 // Blob returns the content of the blob with the given 40-hex hash, such as
@@ -72,7 +37,8 @@ func (r *Repository) Blob(hash string) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("blob %q: not a 40-hex object hash", hash)
 	}
-	return r.raw(plumbing.BlobObject, h)
+	data, err := r.raw(plumbing.BlobObject, h)
+	return bytes.Clone(data), err
 }
 
 // commit reads and parses a commit object.
@@ -220,25 +186,21 @@ func (r *Repository) resolve(ref string) (plumbing.Hash, error) {
 		}
 	}
 	for range 10 { // peel annotated tags (tags of tags are rare)
-		obj, err := r.object(plumbing.AnyObject, h)
+		typ, data, err := r.objects.read(plumbing.AnyObject, h)
 		if err != nil {
 			return plumbing.ZeroHash, fmt.Errorf("%q: %w", ref, err)
 		}
-		switch obj.Type() {
+		switch typ {
 		case plumbing.CommitObject:
 			return h, nil
 		case plumbing.TagObject:
-			data, err := r.raw(plumbing.TagObject, h)
-			if err != nil {
-				return plumbing.ZeroHash, err
-			}
 			target, ok := tagTarget(data)
 			if !ok {
 				return plumbing.ZeroHash, fmt.Errorf("%s: %q: bad tag object %s", r.root, ref, h)
 			}
 			h = target
 		default:
-			return plumbing.ZeroHash, fmt.Errorf("%s: %q names a %s, not a commit: %w", r.root, ref, obj.Type(), ErrRefNotFound)
+			return plumbing.ZeroHash, fmt.Errorf("%s: %q names a %s, not a commit: %w", r.root, ref, typ, ErrRefNotFound)
 		}
 	}
 	return plumbing.ZeroHash, fmt.Errorf("%s: %q: too many nested tags", r.root, ref)

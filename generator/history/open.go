@@ -10,7 +10,6 @@ import (
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	format "github.com/go-git/go-git/v5/plumbing/format/config"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
@@ -21,11 +20,16 @@ import (
 type Repository struct {
 	root    string
 	st      *filesystem.Storage
+	objects *objectStore
 	shallow map[plumbing.Hash]bool
 	partial bool
 	// sums caches the SHA-256 and size of blobs already hashed.
 	sums map[plumbing.Hash]blobSum
 }
+
+// objectCacheSize bounds the cache of the objects the walk reads: the
+// commits and trees of two consecutive commits, and their delta bases.
+const objectCacheSize = 48 << 20
 
 // Option configures Open.
 type Option func(*openOptions)
@@ -66,13 +70,15 @@ func Open(dir string, opts ...Option) (*Repository, error) {
 	if err != nil {
 		return nil, err
 	}
-	gitFS, err := withCommonDir(osfs.New(gitDir))
+	gitFS, objectsRoot, err := withCommonDir(osfs.New(gitDir))
 	if err != nil {
 		return nil, err
 	}
-	st := filesystem.NewStorageWithOptions(gitFS, cache.NewObjectLRUDefault(),
-		filesystem.Options{KeepDescriptors: true})
-	r := &Repository{root: root, st: st, sums: make(map[plumbing.Hash]blobSum)}
+	gitFS = packFS{Filesystem: gitFS, objects: objectsRoot}
+	r := &Repository{root: root, sums: make(map[plumbing.Hash]blobSum)}
+	r.objects = newObjectStore(r, gitFS, objectCacheSize)
+	st := r.objects.st
+	r.st = st
 	if err := r.init(o); err != nil {
 		_ = st.Close()
 		return nil, err
@@ -182,19 +188,20 @@ func readGitFile(worktree, file string) (string, error) {
 
 // withCommonDir wraps the git folder of a linked worktree so that objects and
 // references are read from the main repository's git folder ("commondir").
-func withCommonDir(fs billy.Filesystem) (billy.Filesystem, error) {
+// It also returns the folder that holds "objects".
+func withCommonDir(fs billy.Filesystem) (billy.Filesystem, string, error) {
 	b, err := os.ReadFile(filepath.Join(fs.Root(), "commondir"))
 	if os.IsNotExist(err) {
-		return fs, nil
+		return fs, fs.Root(), nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open git repository: %w", err)
+		return nil, "", fmt.Errorf("open git repository: %w", err)
 	}
 	common := strings.TrimSpace(string(b))
 	if !filepath.IsAbs(common) {
 		common = filepath.Join(fs.Root(), common)
 	}
-	return dotgit.NewRepositoryFilesystem(fs, osfs.New(common)), nil
+	return dotgit.NewRepositoryFilesystem(fs, osfs.New(common)), common, nil
 }
 
 func isBareGitDir(dir string) bool {

@@ -4,11 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // blobSum is what Read needs of a blob: its SHA-256 and size, and what
@@ -23,7 +20,7 @@ type blobSum struct {
 // hasherCacheSize bounds the object cache of the hasher's storage. Versions
 // of a document are read newest first, so the delta bases a blob needs were
 // read just before: a small cache is enough.
-const hasherCacheSize = 32 * cache.MiByte
+const hasherCacheSize = 32 << 20
 
 // hasher computes the SHA-256 of version blobs in a goroutine of its own,
 // while the walk goes on: reading and hashing every version's content is
@@ -32,7 +29,7 @@ const hasherCacheSize = 32 * cache.MiByte
 // Each blob is read once and streamed: no content is kept.
 type hasher struct {
 	repo    *Repository
-	st      *filesystem.Storage
+	objects *objectStore
 	queue   chan plumbing.Hash
 	done    chan struct{}
 	inspect func([]byte) any
@@ -48,7 +45,7 @@ func (r *Repository) startHasher(ctx context.Context, inspect func([]byte) any) 
 	h := &hasher{
 		inspect: inspect,
 		repo:    r,
-		st:      filesystem.NewStorageWithOptions(r.st.Filesystem(), cache.NewObjectLRU(hasherCacheSize), filesystem.Options{KeepDescriptors: true}),
+		objects: newObjectStore(r, r.st.Filesystem(), hasherCacheSize),
 		queue:   make(chan plumbing.Hash, 1024),
 		done:    make(chan struct{}),
 		asked:   map[plumbing.Hash]bool{},
@@ -94,7 +91,7 @@ func (h *hasher) run(ctx context.Context) {
 func (h *hasher) wait() error {
 	close(h.queue)
 	<-h.done
-	if err := h.st.Close(); err != nil && h.err == nil {
+	if err := h.objects.Close(); err != nil && h.err == nil {
 		h.err = err
 	}
 	for b, s := range h.sums {
@@ -103,30 +100,16 @@ func (h *hasher) wait() error {
 	return h.err
 }
 
-// sum streams a blob through SHA-256 or, when there is an Inspect
-// function, reads it whole to hash and inspect it.
+// sum hashes a blob and, when there is an Inspect function, inspects it.
 func (h *hasher) sum(b plumbing.Hash) (blobSum, error) {
-	obj, err := h.repo.objectIn(h.st, plumbing.BlobObject, b)
+	_, data, err := h.objects.read(plumbing.BlobObject, b)
 	if err != nil {
 		return blobSum{}, err
 	}
-	rd, err := obj.Reader()
-	if err != nil {
-		return blobSum{}, err
-	}
-	defer rd.Close()
+	sum := sha256.Sum256(data)
+	s := blobSum{sha256: hex.EncodeToString(sum[:]), size: int64(len(data))}
 	if h.inspect != nil {
-		data, err := io.ReadAll(rd)
-		if err != nil {
-			return blobSum{}, err
-		}
-		sum := sha256.Sum256(data)
-		return blobSum{sha256: hex.EncodeToString(sum[:]), size: int64(len(data)), info: h.inspect(data), inspected: true}, nil
+		s.info, s.inspected = h.inspect(data), true
 	}
-	sh := sha256.New()
-	n, err := io.Copy(sh, rd)
-	if err != nil {
-		return blobSum{}, err
-	}
-	return blobSum{sha256: hex.EncodeToString(sh.Sum(nil)), size: n}, nil
+	return s, nil
 }

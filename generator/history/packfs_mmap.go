@@ -1,0 +1,21 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
+package history
+
+import (
+	"bytes"
+	"syscall"
+)
+
+// openMapped opens the file at path as a memory map named name, or returns
+// nil if it cannot be mapped.
+func openMapped(path, name string) *mappedFile {
+	mmap := func(fd, size int) ([]byte, error) {
+		return syscall.Mmap(fd, 0, size, syscall.PROT_READ, syscall.MAP_SHARED)
+	}
+	data, unmap, err := mapFile(path, mmap, syscall.Munmap)
+	if err != nil {
+		return nil
+	}
+	return &mappedFile{name: name, r: bytes.NewReader(data), unmap: unmap}
+}

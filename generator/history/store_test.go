@@ -1,0 +1,210 @@
+package history
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// gitBlobs reads blobs with `git cat-file --batch`: the oracle for the
+// content Read resolves from pack deltas itself.
+func gitBlobs(tb testing.TB, dir string, hashes []string) map[string][]byte {
+	tb.Helper()
+	cmd := exec.Command("git", "cat-file", "--batch")
+	cmd.Dir = dir
+	cmd.Env = gitEnv()
+	cmd.Stdin = strings.NewReader(strings.Join(hashes, "\n") + "\n")
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("git cat-file --batch: %v", err)
+	}
+	rd := bufio.NewReader(bytes.NewReader(out))
+	blobs := map[string][]byte{}
+	for range hashes {
+		header, err := rd.ReadString('\n')
+		if err != nil {
+			tb.Fatalf("git cat-file --batch: %v", err)
+		}
+		f := strings.Fields(header)
+		if len(f) != 3 || f[1] != "blob" {
+			tb.Fatalf("git cat-file --batch: header %q", header)
+		}
+		n, _ := strconv.Atoi(f[2])
+		data := make([]byte, n+1) // content and a newline
+		if _, err := io.ReadFull(rd, data); err != nil {
+			tb.Fatalf("git cat-file --batch: %v", err)
+		}
+		blobs[f[0]] = data[:n]
+	}
+	return blobs
+}
+
+// checkContent checks the SHA-256 and size of every version against the
+// blob git reads, and what Inspect saw against the same bytes.
+func checkContent(t *testing.T, dir string, h *History) {
+	t.Helper()
+	var hashes []string
+	for _, d := range h.Documents {
+		for _, v := range d.Versions {
+			hashes = append(hashes, v.Blob)
+		}
+	}
+	blobs := gitBlobs(t, dir, hashes)
+	for _, d := range h.Documents {
+		for _, v := range d.Versions {
+			data := blobs[v.Blob]
+			sum := sha256.Sum256(data)
+			if v.SHA256 != hex.EncodeToString(sum[:]) || v.Size != int64(len(data)) {
+				t.Errorf("%s at %s: SHA-256 %s size %d; git cat-file gives %x size %d", v.Path, v.Commit, v.SHA256, v.Size, sum, len(data))
+			}
+			if v.Info != nil && v.Info != string(data) {
+				t.Errorf("%s at %s: Inspect saw other content than git cat-file gives", v.Path, v.Commit)
+			}
+		}
+	}
+}
+
+// TestReadContentFromPacksAndLooseObjects checks the content of every
+// version on a packed history with delta chains (gitgen repacks with git's
+// default depth) continued by commits whose objects are loose, including a
+// rename with an edit and a deletion.
+func TestReadContentFromPacksAndLooseObjects(t *testing.T) {
+	dir := t.TempDir()
+	generateHistory(t, dir, 300, 30, 3)
+	g := &gitRepo{tb: t, dir: dir}
+	var docs []string
+	for _, p := range strings.Fields(g.git("ls-files", "content")) {
+		docs = append(docs, p)
+	}
+	if len(docs) < 3 {
+		t.Fatalf("generated %d documents", len(docs))
+	}
+	g.write(docs[0], g.read(docs[0])+"\nA clause added after the pack was written.\n")
+	g.commit("2030-01-02T10:00:00+01:00", "Edit a packed document")
+	g.git("mv", docs[1], "content/moved-after-pack.md")
+	g.write("content/moved-after-pack.md", g.read("content/moved-after-pack.md")+"\nEdited while moved.\n")
+	g.commit("2030-01-03T10:00:00Z", "Move and edit a packed document")
+	g.git("rm", "-q", docs[2])
+	g.commit("2030-01-04T10:00:00Z", "Retire a packed document")
+	if loose := g.git("count-objects"); strings.HasPrefix(loose, "0 objects") {
+		t.Fatalf("no loose objects: %s", loose)
+	}
+
+	r := openRepo(t, dir)
+	h, err := r.Read(t.Context(), Query{Prefix: "content", Inspect: func(b []byte) any { return string(b) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crossCheck(t, g, h)
+	checkContent(t, dir, h)
+	if d := findDoc(h, "content/moved-after-pack.md"); d == nil || len(d.Renames) == 0 || d.Renames[0].From != docs[1] {
+		t.Errorf("rename of %s after the pack not followed: %+v", docs[1], d)
+	}
+}
+
+// TestReadContentDeepDeltaChains repacks a history of one document edited
+// 300 times with long delta chains and a small window, so that resolving a
+// version needs many deltas, and checks every version's content.
+func TestReadContentDeepDeltaChains(t *testing.T) {
+	g := newGitRepo(t)
+	edits := map[int]string{}
+	for i := range 300 {
+		edits[1+i%40] = fmt.Sprintf("Revision %d of this clause.", i)
+		g.write("content/dpa.md", text("DPA", 40, edits))
+		g.commit(fmt.Sprintf("2024-01-01T00:%02d:%02dZ", i/60, i%60), fmt.Sprintf("Revision %d", i))
+	}
+	g.git("repack", "-adfq", "--depth=250", "--window=250")
+	r := openRepo(t, g.dir)
+	h, err := r.Read(t.Context(), Query{Prefix: "content", Inspect: func(b []byte) any { return string(b) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := findDoc(h, "content/dpa.md"); d == nil || len(d.Versions) != 300 {
+		t.Fatalf("want 300 versions of content/dpa.md, got %+v", d)
+	}
+	crossCheck(t, g, h)
+	checkContent(t, g.dir, h)
+}
+
+func TestReadCorruptPackNamesObject(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("content/dpa.md", text("DPA", 30, nil))
+	g.commit("2024-01-01T00:00:00Z", "Add the DPA")
+	g.git("repack", "-adq")
+	packs, _ := filepath.Glob(filepath.Join(g.dir, ".git", "objects", "pack", "*.pack"))
+	if len(packs) != 1 {
+		t.Fatalf("packs %q", packs)
+	}
+	blob := strings.TrimSpace(g.git("rev-parse", "HEAD:content/dpa.md"))
+	// Overwrite the middle of the pack, where the objects are; git's own
+	// reading would fail too.
+	data, err := os.ReadFile(packs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 40; i < len(data)-40; i++ {
+		data[i] = 0xff
+	}
+	if err := os.Chmod(packs[0], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(packs[0], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(g.dir)
+	if err == nil {
+		defer r.Close()
+		_, err = r.Blob(blob)
+	}
+	if err == nil {
+		t.Fatal("reading a corrupt pack succeeded")
+	}
+	t.Log(err)
+	if !strings.Contains(err.Error(), g.dir) {
+		t.Errorf("error does not name the repository: %v", err)
+	}
+}
+
+func TestContentCacheEvictsLeastRecentlyUsed(t *testing.T) {
+	c := newContentCache(100)
+	h := func(i int) plumbing.Hash { return plumbing.NewHash(fmt.Sprintf("%040x", i)) }
+	c.put(h(1), plumbing.BlobObject, make([]byte, 40))
+	c.put(h(2), plumbing.BlobObject, make([]byte, 40))
+	if _, ok := c.get(h(1)); !ok { // 1 is now the most recently used
+		t.Fatal("1 not cached")
+	}
+	c.put(h(3), plumbing.TreeObject, make([]byte, 40)) // evicts 2
+	if _, ok := c.get(h(2)); ok {
+		t.Error("2, least recently used, was kept")
+	}
+	for _, i := range []int{1, 3} {
+		if _, ok := c.get(h(i)); !ok {
+			t.Errorf("%d was evicted", i)
+		}
+	}
+	if e, _ := c.get(h(3)); e.typ != plumbing.TreeObject || len(e.data) != 40 {
+		t.Errorf("entry 3 is %v with %d bytes", e.typ, len(e.data))
+	}
+	if c.size != 80 {
+		t.Errorf("size %d, want 80", c.size)
+	}
+	c.put(h(4), plumbing.BlobObject, make([]byte, 101)) // larger than the cache
+	if _, ok := c.get(h(4)); ok || c.size != 80 {
+		t.Errorf("an object larger than the cache was kept (size %d)", c.size)
+	}
+	c.put(h(3), plumbing.TreeObject, make([]byte, 40)) // again: no double count
+	if c.size != 80 || len(c.entries) != 2 {
+		t.Errorf("size %d with %d entries after putting an entry twice", c.size, len(c.entries))
+	}
+}
