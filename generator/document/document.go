@@ -111,17 +111,62 @@ const MaxSize = 4 << 20
 // the repository root and contentDir the content folder relative to the
 // same root ("content"), used to derive the document's ID.
 func Parse(p, contentDir string, src []byte) (*Document, error) {
-	return parse(p, contentDir, src, false)
+	return parse(p, contentDir, src, false, nil)
 }
 
 // ParseMeta reads only what the front matter says: it does not look at the
 // body for a title or infer a kind. It is for reading the effective dates
 // of thousands of past versions, where a full parse would be wasted work.
 func ParseMeta(p, contentDir string, src []byte) (*Document, error) {
-	return parse(p, contentDir, src, true)
+	return parse(p, contentDir, src, true, nil)
 }
 
-func parse(p, contentDir string, src []byte, meta bool) (*Document, error) {
+// MetaCache makes ParseMeta decode each distinct front matter once.
+// Successive versions of a document mostly differ in their body only, and
+// decoding YAML is most of the cost of ParseMeta. The zero value is ready
+// to use; a MetaCache is not safe for concurrent use.
+type MetaCache struct {
+	decoded map[metaKey]metaEntry
+}
+
+// metaKey is what decoding front matter depends on.
+type metaKey struct {
+	path, format, raw string
+	line              int
+}
+
+type metaEntry struct {
+	doc Document // as decoded, with the first source seen
+	err error
+}
+
+// ParseMeta is ParseMeta with the decoded front matter remembered. The
+// documents it returns for equal front matter share their Params and
+// Aliases: treat them as read-only.
+func (c *MetaCache) ParseMeta(p, contentDir string, src []byte) (*Document, error) {
+	return parse(p, contentDir, src, true, c)
+}
+
+// decode decodes fm into d, or copies what an equal front matter decoded
+// to.
+func (c *MetaCache) decode(d *Document, fm frontMatterBlock) error {
+	key := metaKey{path: d.Path, format: fm.format, raw: string(fm.raw), line: fm.line}
+	if e, ok := c.decoded[key]; ok {
+		own := *d
+		*d = e.doc
+		d.ID, d.Source, d.Body, d.BodyLine, d.FrontMatter, d.FrontMatterLine =
+			own.ID, own.Source, own.Body, own.BodyLine, own.FrontMatter, own.FrontMatterLine
+		return e.err
+	}
+	err := d.decodeFrontMatter(fm)
+	if c.decoded == nil {
+		c.decoded = map[metaKey]metaEntry{}
+	}
+	c.decoded[key] = metaEntry{doc: *d, err: err}
+	return err
+}
+
+func parse(p, contentDir string, src []byte, meta bool, cache *MetaCache) (*Document, error) {
 	if len(src) > MaxSize {
 		return nil, errorf(p, 0, "file is %d bytes; documents are limited to %d MiB", len(src), MaxSize>>20)
 	}
@@ -133,7 +178,9 @@ func parse(p, contentDir string, src []byte, meta bool) (*Document, error) {
 		return nil, errorf(p, lineAt(src, off), "file is not valid UTF-8 (byte 0x%02x at offset %d); save it as UTF-8", src[off], off)
 	}
 	text := bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	text = bytes.ReplaceAll(text, []byte("\r\n"), []byte("\n"))
+	if bytes.IndexByte(text, '\r') >= 0 {
+		text = bytes.ReplaceAll(text, []byte("\r\n"), []byte("\n"))
+	}
 
 	d := &Document{Path: p, Source: src, NoticeDays: DefaultNoticeDays, Params: map[string]any{}}
 	rel := strings.TrimPrefix(p, strings.TrimSuffix(contentDir, "/")+"/")
@@ -149,7 +196,11 @@ func parse(p, contentDir string, src []byte, meta bool) (*Document, error) {
 	d.Body, d.BodyLine = fm.body, fm.bodyLine
 	d.FrontMatter, d.FrontMatterLine = fm.raw, fm.line
 	if fm.raw != nil {
-		if err := d.decodeFrontMatter(fm); err != nil {
+		decode := d.decodeFrontMatter
+		if cache != nil {
+			decode = func(fm frontMatterBlock) error { return cache.decode(d, fm) }
+		}
+		if err := decode(fm); err != nil {
 			return nil, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -32,24 +33,6 @@ type frontMatterBlock struct {
 // line of the file.
 func splitFrontMatter(p string, text []byte) (frontMatterBlock, error) {
 	var fm frontMatterBlock
-	capture := func(format string) frontmatter.UnmarshalFunc {
-		return func(data []byte, _ any) error {
-			fm.format = format
-			fm.raw = append([]byte{}, data...)
-			return nil
-		}
-	}
-	formats := []*frontmatter.Format{
-		frontmatter.NewFormat("---", "---", capture("yaml")),
-		frontmatter.NewFormat("---yaml", "---", capture("yaml")),
-		frontmatter.NewFormat("+++", "+++", capture("toml")),
-		frontmatter.NewFormat("---toml", "---", capture("toml")),
-	}
-	body, err := frontmatter.Parse(bytes.NewReader(text), nil, formats...)
-	if err != nil {
-		return fm, &Error{Path: p, Msg: "reading front matter: " + err.Error(), Err: err}
-	}
-
 	// Locate the opening delimiter: the first non-blank line.
 	openLine, opener := 0, ""
 	for i, rest := 0, text; len(rest) > 0; i++ {
@@ -64,19 +47,46 @@ func splitFrontMatter(p string, text []byte) (frontMatterBlock, error) {
 			break
 		}
 	}
-	if fm.raw == nil {
-		switch opener {
-		case "---", "---yaml", "+++", "---toml":
-			closer := "---"
-			if opener == "+++" {
-				closer = "+++"
-			}
-			return fm, errorf(p, openLine, "front matter opened here is never closed: add a line %q after it", closer)
-		}
+	switch opener {
+	case "---", "---yaml", "+++", "---toml":
+	default: // no front matter: adrg/frontmatter would copy the whole text
 		fm.body, fm.bodyLine = text, 1
 		return fm, nil
 	}
+	// adrg/frontmatter copies the whole body after the front matter; the
+	// reader stops once the front matter is captured, and the body is taken
+	// from text instead.
+	src := &stopReader{text: text}
+	capture := func(format string) frontmatter.UnmarshalFunc {
+		return func(data []byte, _ any) error {
+			fm.format = format
+			fm.raw = append([]byte{}, data...)
+			src.stop = true
+			return nil
+		}
+	}
+	formats := []*frontmatter.Format{
+		frontmatter.NewFormat("---", "---", capture("yaml")),
+		frontmatter.NewFormat("---yaml", "---", capture("yaml")),
+		frontmatter.NewFormat("+++", "+++", capture("toml")),
+		frontmatter.NewFormat("---toml", "---", capture("toml")),
+	}
+	rest, err := frontmatter.Parse(src, nil, formats...)
+	if err != nil {
+		return fm, &Error{Path: p, Msg: "reading front matter: " + err.Error(), Err: err}
+	}
+
+	if fm.raw == nil {
+		closer := "---"
+		if opener == "+++" {
+			closer = "+++"
+		}
+		return fm, errorf(p, openLine, "front matter opened here is never closed: add a line %q after it", closer)
+	}
 	fm.line = openLine + 1
+	// rest is the part of the body read before the reader stopped: the
+	// body starts len(rest) bytes before the end of what was read.
+	body := text[src.off-len(rest):]
 	fm.body = body
 	fm.bodyLine = lineAt(text, len(text)-len(body))
 	if len(body) == 0 {
@@ -86,6 +96,22 @@ func splitFrontMatter(p string, text []byte) (frontMatterBlock, error) {
 		return fm, errorf(p, fm.line, "front matter is %d bytes; the limit is %d KiB", len(fm.raw), MaxFrontMatter>>10)
 	}
 	return fm, nil
+}
+
+// stopReader reads text until stop is set.
+type stopReader struct {
+	text []byte
+	off  int // bytes read
+	stop bool
+}
+
+func (r *stopReader) Read(p []byte) (int, error) {
+	if r.stop || r.off == len(r.text) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.text[r.off:])
+	r.off += n
+	return n, nil
 }
 
 var (

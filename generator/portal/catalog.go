@@ -41,6 +41,8 @@ type Catalog struct {
 	root    string // absolute repository (project) folder
 	content string // content folder relative to root, slash-separated
 	log     io.Writer
+	// meta decodes the front matter of past versions (inspect).
+	meta document.MetaCache
 }
 
 // Entry is one document and its history.
@@ -319,7 +321,7 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 // text, while history is read (history.Query.Inspect). A version whose
 // front matter is broken simply has none.
 func (c *Catalog) inspect(src []byte) any {
-	d, err := document.ParseMeta("", c.content, src)
+	d, err := c.meta.ParseMeta("", c.content, src)
 	if err != nil {
 		return nil
 	}
