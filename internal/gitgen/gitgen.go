@@ -2,8 +2,9 @@
 // history of a legal portal, for tests and benchmarks of Clause's history
 // reading.
 //
-// A generated repository has documents in nested folders under a content
-// folder, edited one or two at a time, renamed (purely or with edits,
+// A generated repository has documents with YAML front matter (title, kind,
+// effective date, moved forward by the edits of every fifth commit) in nested folders under
+// a content folder, edited one or two at a time, renamed (purely or with edits,
 // sometimes to another folder), added and deleted; feature branches merged
 // into main with GitHub-style merge commits; minor-change trailers
 // (Change-Type: minor); commits outside the content folder; several time

@@ -53,7 +53,7 @@ func TestGenerateIsReproducible(t *testing.T) {
 	if a != b {
 		t.Fatalf("same options, different histories: %s and %s", a, b)
 	}
-	if want := "775906160570449a215a3420b2f40425c0980bc5"; a != want {
+	if want := "9d9d0fa82855ad6e1392cd065113e4bef9b9dd03"; a != want {
 		t.Errorf("main is %s, want %s", a, want)
 	}
 	opts.Seed = 8

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"time"
 )
 
 // history writes a synthetic history as a git fast-import stream (see
@@ -74,25 +75,55 @@ func (g *history) paragraph() string {
 	return strings.ToUpper(ws[0][:1]) + strings.Join(ws, " ")[1:] + "."
 }
 
-// newDoc makes a new document of 16 to 50 paragraphs at a new path.
+// newDoc makes a new document at a new path: YAML front matter (title,
+// kind, effective date, notice days), a title and 15 to 49 paragraphs.
 func (g *history) newDoc() (string, []string) {
 	g.nextName++
 	g.created++
 	p := fmt.Sprintf("%s/%s/doc-%03d.md", g.prefix, folders[g.nextName%len(folders)], g.nextName)
-	paras := []string{fmt.Sprintf("# Document %d", g.nextName)}
+	paras := []string{g.frontMatter(g.nextName), fmt.Sprintf("# Document %d", g.nextName)}
 	for range 15 + g.rnd.IntN(35) {
 		paras = append(paras, g.paragraph())
 	}
 	return p, paras
 }
 
+// frontMatter is the YAML front matter of document n, effective from the
+// day of the current commit.
+func (g *history) frontMatter(n int) string {
+	effective := time.Unix(g.when, 0).UTC().Format(time.DateOnly)
+	return fmt.Sprintf("---\ntitle: Document %d\nkind: %s\neffective: %s\nnotice_days: 30\n---",
+		n, kinds[n%len(kinds)], effective)
+}
+
+var kinds = []string{"dpa", "privacy", "terms", "cookies", "security"}
+
+// newEffective gives an edited document a new effective date, a week after
+// the current commit, as a material change announced in advance would.
+func (g *history) newEffective(paras []string) {
+	fm := paras[0]
+	i := strings.Index(fm, "\neffective: ")
+	if i < 0 {
+		return
+	}
+	i += len("\neffective: ")
+	date := time.Unix(g.when+7*86400, 0).UTC().Format(time.DateOnly)
+	paras[0] = fm[:i] + date + fm[i+len(date):]
+}
+
 func render(paras []string) string { return strings.Join(paras, "\n\n") + "\n" }
 
-// edit replaces one paragraph (not the title) and returns the new text,
-// similar enough to the old one for git's rename detection.
+// edit replaces one paragraph (not the front matter or the title) and
+// returns the new text, similar enough to the old one for git's rename
+// detection. The edits of every fifth commit also move the effective date
+// (chosen without drawing from rnd, so that the shape of the history does
+// not depend on it).
 func (g *history) edit(paras []string) []string {
 	out := slices.Clone(paras)
-	out[1+g.rnd.IntN(len(out)-1)] = g.paragraph()
+	out[2+g.rnd.IntN(len(out)-2)] = g.paragraph()
+	if g.commits%5 == 0 {
+		g.newEffective(out)
+	}
 	return out
 }
 
