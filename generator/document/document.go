@@ -121,49 +121,94 @@ func ParseMeta(p, contentDir string, src []byte) (*Document, error) {
 	return parse(p, contentDir, src, true, nil)
 }
 
-// MetaCache makes ParseMeta decode each distinct front matter once.
+// MetaCache makes ParseMeta read each distinct front matter once.
 // Successive versions of a document mostly differ in their body only, and
-// decoding YAML is most of the cost of ParseMeta. The zero value is ready
-// to use; a MetaCache is not safe for concurrent use.
+// reading and decoding the front matter is most of the cost of ParseMeta.
+// The zero value is ready to use; a MetaCache is not safe for concurrent
+// use.
 type MetaCache struct {
 	decoded map[metaKey]metaEntry
 }
 
-// metaKey is what decoding front matter depends on.
+// metaKey is what the result of ParseMeta depends on, besides the body: the
+// path and the text up to the end of the front matter.
 type metaKey struct {
-	path, format, raw string
-	line              int
+	path, head string
 }
 
 type metaEntry struct {
-	doc Document // as decoded, with the first source seen
+	doc Document // as parsed the first time, with that version's source
 	err error
 }
 
-// ParseMeta is ParseMeta with the decoded front matter remembered. The
-// documents it returns for equal front matter share their Params and
-// Aliases: treat them as read-only.
+// ParseMeta is ParseMeta with what the front matter says remembered. The
+// documents it returns for equal front matter share their FrontMatter,
+// Params and Aliases: treat them as read-only.
 func (c *MetaCache) ParseMeta(p, contentDir string, src []byte) (*Document, error) {
 	return parse(p, contentDir, src, true, c)
 }
 
-// decode decodes fm into d, or copies what an equal front matter decoded
-// to.
-func (c *MetaCache) decode(d *Document, fm frontMatterBlock) error {
-	key := metaKey{path: d.Path, format: fm.format, raw: string(fm.raw), line: fm.line}
-	if e, ok := c.decoded[key]; ok {
-		own := *d
-		*d = e.doc
-		d.ID, d.Source, d.Body, d.BodyLine, d.FrontMatter, d.FrontMatterLine =
-			own.ID, own.Source, own.Body, own.BodyLine, own.FrontMatter, own.FrontMatterLine
-		return e.err
+// lookup returns the document parsed earlier from a text that began with
+// the same front matter, with d's own path, ID, source and body.
+func (c *MetaCache) lookup(d *Document, text []byte) (*Document, bool, error) {
+	n := frontMatterEnd(text)
+	if n == 0 {
+		return nil, false, nil
 	}
-	err := d.decodeFrontMatter(fm)
+	e, ok := c.decoded[metaKey{path: d.Path, head: string(text[:n])}]
+	if !ok {
+		return nil, false, nil
+	}
+	if e.err != nil {
+		return nil, true, e.err
+	}
+	doc := e.doc
+	doc.ID, doc.Source, doc.Body = d.ID, d.Source, text[n:]
+	return &doc, true, nil
+}
+
+// remember records what parsing text, with the given body, gave: d or an
+// error.
+func (c *MetaCache) remember(p string, text, body []byte, d *Document, err error) {
 	if c.decoded == nil {
 		c.decoded = map[metaKey]metaEntry{}
 	}
-	c.decoded[key] = metaEntry{doc: *d, err: err}
-	return err
+	e := metaEntry{err: err}
+	if err == nil {
+		e.doc = *d
+	}
+	c.decoded[metaKey{path: p, head: string(text[:len(text)-len(body)])}] = e
+}
+
+// frontMatterEnd returns the length of the part of text that holds its
+// front matter, delimiters and leading blank lines included, as
+// splitFrontMatter finds it; 0 if text has no complete front matter.
+func frontMatterEnd(text []byte) int {
+	closer := ""
+	for off := 0; off < len(text); {
+		line := text[off:]
+		next := len(text)
+		if nl := bytes.IndexByte(line, '\n'); nl >= 0 {
+			line, next = line[:nl], off+nl+1
+		}
+		t := string(bytes.TrimSpace(line))
+		switch {
+		case closer == "" && t == "":
+		case closer == "":
+			switch t {
+			case "---", "---yaml", "---toml":
+				closer = "---"
+			case "+++":
+				closer = "+++"
+			default:
+				return 0
+			}
+		case t == closer:
+			return next
+		}
+		off = next
+	}
+	return 0
 }
 
 func parse(p, contentDir string, src []byte, meta bool, cache *MetaCache) (*Document, error) {
@@ -189,6 +234,11 @@ func parse(p, contentDir string, src []byte, meta bool, cache *MetaCache) (*Docu
 	}
 	d.ID = IDFromPath(rel)
 
+	if cache != nil {
+		if doc, ok, err := cache.lookup(d, text); ok {
+			return doc, err
+		}
+	}
 	fm, err := splitFrontMatter(p, text)
 	if err != nil {
 		return nil, err
@@ -196,11 +246,11 @@ func parse(p, contentDir string, src []byte, meta bool, cache *MetaCache) (*Docu
 	d.Body, d.BodyLine = fm.body, fm.bodyLine
 	d.FrontMatter, d.FrontMatterLine = fm.raw, fm.line
 	if fm.raw != nil {
-		decode := d.decodeFrontMatter
+		err := d.decodeFrontMatter(fm)
 		if cache != nil {
-			decode = func(fm frontMatterBlock) error { return cache.decode(d, fm) }
+			cache.remember(p, text, fm.body, d, err)
 		}
-		if err := decode(fm); err != nil {
+		if err != nil {
 			return nil, err
 		}
 	}
