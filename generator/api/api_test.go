@@ -1,0 +1,98 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// marshalStd is what Marshal was before its own indenting: the oracle.
+func marshalStd(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	err := enc.Encode(v)
+	return buf.Bytes(), err
+}
+
+func TestMarshalIndentsAsEncoder(t *testing.T) {
+	eff := "2026-01-01"
+	for _, v := range []any{
+		Documents{Generated: "2026-11-23T00:00:00Z", Documents: []Document{
+			{ID: "dpa", Title: `A "quoted" title, with \ and <b>&</b>: {[,]}`, Effective: &eff,
+				Versions: []Version{{ID: "abc", Subject: "Ünïcödé \u2028 and \t tabs", Material: true}}},
+			{ID: "empty", Versions: []Version{}},
+		}},
+		map[string]any{"a": []any{}, "b": map[string]any{}, "c": []any{[]any{}, map[string]any{"x": nil}}, "d": 1.5e300, "e": "\\"},
+		[]string{`"`, `\"`, `\\`, `\\"`, ""},
+		"plain",
+		nil,
+		[]any{},
+	} {
+		got, err := Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := marshalStd(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("Marshal(%#v):\n%s\nencoding/json indents:\n%s", v, got, want)
+		}
+	}
+}
+
+// FuzzIndent checks indent against json.Indent on the compact encoding of
+// any JSON value.
+func FuzzIndent(f *testing.F) {
+	for _, s := range []string{`{}`, `[]`, `{"a":[1,{"b":"c\"]"}],"d":{}}`, `"x\\"`, `[[[]],{}]`, `null`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var v any
+		if json.Unmarshal([]byte(in), &v) != nil {
+			return
+		}
+		var compact bytes.Buffer
+		enc := json.NewEncoder(&compact)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return
+		}
+		var want bytes.Buffer
+		if err := json.Indent(&want, compact.Bytes(), "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got := indent(nil, compact.Bytes()); !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("indent(%s):\n%s\njson.Indent:\n%s", compact.Bytes(), got, want.Bytes())
+		}
+	})
+}
+
+func BenchmarkMarshalDocuments(b *testing.B) {
+	v := Documents{Generated: "2026-11-23T00:00:00Z"}
+	for d := range 200 {
+		doc := Document{ID: "doc", Title: "A document"}
+		for range 30 {
+			doc.Versions = append(doc.Versions, Version{ID: "0123456789ab", Commit: "0123456789abcdef0123456789abcdef01234567",
+				Date: "2026-01-01T00:00:00+01:00", Path: "content/doc.md", Subject: "Update the clauses on sub-processors", Material: d%2 == 0})
+		}
+		v.Documents = append(v.Documents, doc)
+	}
+	b.Run("indent", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Marshal(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoder-indent", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := marshalStd(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
