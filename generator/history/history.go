@@ -139,8 +139,9 @@ type Version struct {
 	SHA256 string
 	// Size is the content size in bytes.
 	Size int64
-	// Info is what Query.Inspect returned for the content; nil without it.
-	Info any
+	// Info is what Query.Inspect returned for the content; empty without
+	// it.
+	Info string
 }
 
 // Commit identifies a commit of the first-parent history.
@@ -176,7 +177,21 @@ type Query struct {
 	// runs on a goroutine of Read's while the walk goes on (never two calls
 	// at once), so a caller that needs something of every version's text
 	// (its front matter, say) does not read every blob a second time.
-	Inspect func(content []byte) any
+	Inspect func(content []byte) string
+	// InspectKey names what Inspect computes, for the history cache: Inspect
+	// results are cached only with an InspectKey, and only under the same
+	// one. Change it whenever what Inspect returns for a content changes.
+	InspectKey string
+	// Cache is the folder of the history cache (see Repository.CacheDir),
+	// which makes reading the same history again cheap; empty disables it.
+	// The walk is cached only with the default Match, or with a MatchKey.
+	Cache string
+	// MatchKey names Match for the history cache. Change it whenever Match
+	// changes which paths it accepts.
+	MatchKey string
+	// Warn, when set, is told of problems that do not fail Read, such as a
+	// history cache that cannot be written.
+	Warn func(error)
 }
 
 // IsMarkdown reports whether path ends in .md or .markdown (any case): the

@@ -120,7 +120,7 @@ func parseSignatureTime(sig []byte) (time.Time, bool) {
 	loc := time.UTC
 	if len(fields) > 1 {
 		if off, ok := parseOffset(string(fields[1])); ok {
-			loc = time.FixedZone("", off)
+			loc = fixedZone(off)
 		}
 	}
 	return time.Unix(sec, 0).In(loc), true

@@ -19,6 +19,7 @@ import (
 // Close releases its file descriptors.
 type Repository struct {
 	root    string
+	gitDir  string // the git folder holding objects (the main one for a linked worktree)
 	st      *filesystem.Storage
 	objects *objectStore
 	shallow map[plumbing.Hash]bool
@@ -75,7 +76,7 @@ func Open(dir string, opts ...Option) (*Repository, error) {
 		return nil, err
 	}
 	gitFS = packFS{Filesystem: gitFS, objects: objectsRoot}
-	r := &Repository{root: root, sums: make(map[plumbing.Hash]blobSum)}
+	r := &Repository{root: root, gitDir: objectsRoot, sums: make(map[plumbing.Hash]blobSum)}
 	r.objects = newObjectStore(r, gitFS, objectCacheSize)
 	st := r.objects.st
 	r.st = st

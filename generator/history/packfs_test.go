@@ -106,5 +106,5 @@ func TestReadPackedLinkedWorktree(t *testing.T) {
 		t.Fatal(err)
 	}
 	crossCheck(t, g, h)
-	checkContent(t, g.dir, h)
+	checkContent(t, g.dir, h, false)
 }

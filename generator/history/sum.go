@@ -13,7 +13,7 @@ import (
 type blobSum struct {
 	sha256    string
 	size      int64
-	info      any
+	info      string
 	inspected bool
 }
 
@@ -26,14 +26,15 @@ const hasherCacheSize = 32 << 20
 // while the walk goes on: reading and hashing every version's content is
 // about half of the work of Read. It reads through a second storage over the
 // same git folder, since a go-git storage is not safe for concurrent use.
-// Each blob is read once and streamed: no content is kept.
+// Each blob is read once; no content is kept but in the object cache.
 type hasher struct {
 	repo    *Repository
 	objects *objectStore
 	queue   chan plumbing.Hash
 	done    chan struct{}
-	inspect func([]byte) any
+	inspect func([]byte) string
 	asked   map[plumbing.Hash]bool // walker side: blobs already queued
+	cache   *historyCache          // walker side; nil without one
 
 	// Written by the goroutine, read after done is closed.
 	sums   map[plumbing.Hash]blobSum
@@ -41,9 +42,10 @@ type hasher struct {
 	failed plumbing.Hash // the blob err is about
 }
 
-func (r *Repository) startHasher(ctx context.Context, inspect func([]byte) any) *hasher {
+func (r *Repository) startHasher(ctx context.Context, inspect func([]byte) string, cache *historyCache) *hasher {
 	h := &hasher{
 		inspect: inspect,
+		cache:   cache,
 		repo:    r,
 		objects: newObjectStore(r, r.st.Filesystem(), hasherCacheSize),
 		queue:   make(chan plumbing.Hash, 1024),
@@ -55,13 +57,20 @@ func (r *Repository) startHasher(ctx context.Context, inspect func([]byte) any) 
 	return h
 }
 
-// add queues blob b for hashing unless its sum is known or queued.
+// add queues blob b for hashing unless its sum is known (from an earlier
+// Read or the history cache) or queued.
 func (h *hasher) add(b plumbing.Hash) {
 	if h.asked[b] {
 		return
 	}
 	h.asked[b] = true
-	if s, ok := h.repo.sums[b]; ok && (s.inspected || h.inspect == nil) {
+	complete := func(s blobSum) bool { return s.inspected || h.inspect == nil }
+	if s, ok := h.cache.blob(b); ok && complete(s) {
+		h.repo.sums[b] = s
+		return
+	}
+	if s, ok := h.repo.sums[b]; ok && complete(s) {
+		h.cache.addBlob(b, s)
 		return
 	}
 	h.queue <- b
@@ -96,6 +105,7 @@ func (h *hasher) wait() error {
 	}
 	for b, s := range h.sums {
 		h.repo.sums[b] = s
+		h.cache.addBlob(b, s)
 	}
 	return h.err
 }

@@ -34,7 +34,7 @@ const progressEvery = 500
 // if ctx is done.
 func (r *Repository) Read(ctx context.Context, q Query) (*History, error) {
 	if q.Match == nil {
-		q.Match = IsMarkdown
+		q.Match, q.MatchKey = IsMarkdown, "markdown"
 	}
 	prefix := cleanPrefix(q.Prefix)
 	var parts []string
@@ -45,13 +45,19 @@ func (r *Repository) Read(ctx context.Context, q Query) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
+	warn := q.Warn
+	if warn == nil {
+		warn = func(error) {}
+	}
+	cache := r.openCache(q, prefix, warn)
 	w := &walker{
 		repo:    r,
 		trees:   newTreeReader(r),
 		match:   q.Match,
 		live:    map[string]*docState{},
 		dormant: map[string]*docState{},
-		hasher:  r.startHasher(ctx, q.Inspect),
+		cache:   cache,
+		hasher:  r.startHasher(ctx, q.Inspect, cache),
 	}
 	err = w.walk(ctx, head, prefix, parts, q.Progress)
 	if herr := w.hasher.wait(); err == nil && herr != nil {
@@ -62,6 +68,9 @@ func (r *Repository) Read(ctx context.Context, q Query) (*History, error) {
 	}
 	if err := w.finish(); err != nil {
 		return nil, err
+	}
+	if err := cache.write(); err != nil {
+		warn(err)
 	}
 	return w.history(), nil
 }
@@ -89,6 +98,8 @@ type walker struct {
 	commits int
 	head    Commit
 	hasher  *hasher
+	cache   *historyCache // nil without one
+	last    *commitObject // the last commit read, the next step's
 }
 
 // docState is a document being built; versions, renames and paths are
@@ -99,12 +110,15 @@ type docState struct {
 	paths []string // newest first
 }
 
-// step is one commit of the first-parent chain with its message parsed on
-// demand.
+// step is one commit of the first-parent chain, what it changes among the
+// documents, and its message parsed on demand.
 type step struct {
-	c      *commitObject
-	commit *Commit
-	msg    message
+	c       *commitObject
+	parent  plumbing.Hash // the commit the walk goes on with; zero at the end
+	changes *treeChanges
+	renames []renamePair // among changes.deleted and changes.added
+	commit  *Commit
+	msg     message
 }
 
 func (s *step) meta() *Commit {
@@ -116,17 +130,7 @@ func (s *step) meta() *Commit {
 }
 
 func (w *walker) walk(ctx context.Context, head plumbing.Hash, prefix string, parts []string, progress func(int)) error {
-	c, err := w.repo.commit(head)
-	if err != nil {
-		return err
-	}
-	cur := &step{c: c}
-	w.head = *cur.meta()
-	curTree, err := w.trees.subtree(c.tree, parts)
-	if err != nil {
-		return err
-	}
-	for {
+	for h := head; !h.IsZero(); {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -134,34 +138,22 @@ func (w *walker) walk(ctx context.Context, head plumbing.Hash, prefix string, pa
 		if progress != nil && w.commits%progressEvery == 0 {
 			progress(w.commits)
 		}
-		var parent *step
-		parentTree := plumbing.ZeroHash
-		if len(cur.c.parents) > 0 && !w.repo.shallow[cur.c.hash] {
-			pc, err := w.repo.commit(cur.c.parents[0])
-			if err != nil {
-				return err
-			}
-			parent = &step{c: pc}
-			if parentTree, err = w.trees.subtree(pc.tree, parts); err != nil {
+		s, err := w.cachedStep(h)
+		if err != nil {
+			return err
+		}
+		if s == nil {
+			if s, err = w.readStep(h, prefix, parts); err != nil {
 				return err
 			}
 		}
-		if curTree != parentTree {
-			var ch treeChanges
-			if err := w.trees.diff(curTree, parentTree, prefix, w.match, &ch); err != nil {
-				return err
-			}
-			if !ch.empty() {
-				if err := w.apply(cur, &ch); err != nil {
-					return err
-				}
-			}
+		if h == head {
+			w.head = *s.meta()
 		}
-		if parent == nil {
-			break
+		if !s.changes.empty() {
+			w.apply(s)
 		}
-		cur, curTree = parent, parentTree
-		w.trees.rotate()
+		h = s.parent
 	}
 	if progress != nil {
 		progress(w.commits)
@@ -169,14 +161,66 @@ func (w *walker) walk(ctx context.Context, head plumbing.Hash, prefix string, pa
 	return nil
 }
 
+// cachedStep returns the step of commit h from the history cache, or nil.
+func (w *walker) cachedStep(h plumbing.Hash) (*step, error) {
+	cs, ok := w.cache.step(h)
+	if !ok {
+		return nil, nil
+	}
+	s := &step{c: cs.commitOf(h)}
+	s.changes, s.renames = cs.changes()
+	if len(s.c.parents) > 0 {
+		s.parent = s.c.parents[0]
+	}
+	return s, nil
+}
+
+// readStep reads commit h and its first parent and compares their trees
+// under prefix.
+func (w *walker) readStep(h plumbing.Hash, prefix string, parts []string) (*step, error) {
+	c := w.last
+	if c == nil || c.hash != h {
+		var err error
+		if c, err = w.repo.commit(h); err != nil {
+			return nil, err
+		}
+	}
+	w.trees.rotate()
+	tree, err := w.trees.subtree(c.tree, parts)
+	if err != nil {
+		return nil, err
+	}
+	s := &step{c: c, changes: &treeChanges{}}
+	parentTree := plumbing.ZeroHash
+	w.last = nil
+	if len(c.parents) > 0 && !w.repo.shallow[h] {
+		s.parent = c.parents[0]
+		pc, err := w.repo.commit(s.parent)
+		if err != nil {
+			return nil, err
+		}
+		w.last = pc
+		if parentTree, err = w.trees.subtree(pc.tree, parts); err != nil {
+			return nil, err
+		}
+	}
+	if tree != parentTree {
+		if err := w.trees.diff(tree, parentTree, prefix, w.match, s.changes); err != nil {
+			return nil, err
+		}
+		if s.renames, err = w.repo.detectRenames(s.changes.deleted, s.changes.added); err != nil {
+			return nil, err
+		}
+	}
+	w.cache.addStep(h, newCachedStep(c, s.changes, s.renames))
+	return s, nil
+}
+
 // apply records the changes one commit makes to the documents.
-func (w *walker) apply(s *step, ch *treeChanges) error {
+func (w *walker) apply(s *step) {
+	ch, pairs := s.changes, s.renames
 	for _, m := range ch.modified {
 		w.addVersion(w.docAt(m.path), s, m.path, m.blob)
-	}
-	pairs, err := w.repo.detectRenames(ch.deleted, ch.added)
-	if err != nil {
-		return err
 	}
 	srcPaired := make([]bool, len(ch.deleted))
 	dstPaired := make([]bool, len(ch.added))
@@ -226,7 +270,6 @@ func (w *walker) apply(s *step, ch *treeChanges) error {
 		ds.doc.DeletedAt = s.meta()
 		w.live[d.path] = ds
 	}
-	return nil
 }
 
 // docAt returns the document at path in the newer tree of the current step.

@@ -31,6 +31,9 @@ type Options struct {
 	AllowShallow bool
 	// NoGit builds without reading git history; dates come from the files.
 	NoGit bool
+	// NoCache reads the whole history from git, without the history cache
+	// (see LoadOptions.NoCache).
+	NoCache bool
 	// Now is the build time (default time.Now()).
 	Now time.Time
 	// Progress receives progress messages (e.g. a terminal); nil for none.
@@ -103,7 +106,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := checkOutDir(out, repo, contentDir); err != nil {
 		return nil, err
 	}
-	c, err := Load(ctx, LoadOptions{Repo: repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
+	c, err := Load(ctx, LoadOptions{Repo: repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, NoCache: opts.NoCache, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
 	if err != nil {
 		return nil, err
 	}

@@ -196,9 +196,13 @@ type LoadOptions struct {
 	Repo, Content string
 	AllowShallow  bool
 	NoGit         bool
-	Now           time.Time
-	Progress      io.Writer
-	Log           io.Writer
+	// NoCache reads the whole history from git. By default what was read
+	// is kept in the history cache, in the git folder (history.CacheFolder),
+	// and a later Load reads only the commits that are new.
+	NoCache  bool
+	Now      time.Time
+	Progress io.Writer
+	Log      io.Writer
 }
 
 // Load reads the documents in the content folder and their history. The
@@ -267,7 +271,11 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 	if prefix == "." {
 		prefix = ""
 	}
-	q := history.Query{Ref: c.Config.Branch, Prefix: prefix, Inspect: c.inspect}
+	q := history.Query{Ref: c.Config.Branch, Prefix: prefix, Inspect: c.inspect, InspectKey: inspectKey,
+		Warn: func(err error) { fmt.Fprintf(c.log, "warning: %v\n", err) }}
+	if !o.NoCache {
+		q.Cache = r.CacheDir()
+	}
 	if o.Progress != nil {
 		q.Progress = func(n int) { progress(o.Progress, "Reading history: %d commits", n) }
 	}
@@ -317,15 +325,20 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 	return nil
 }
 
+// inspectKey names what inspect computes, for the history cache: change it
+// whenever inspect, or the parsing of front matter dates it relies on,
+// changes what it returns for a text.
+const inspectKey = "effective-date/1"
+
 // inspect reads the effective date from the front matter of a version's
 // text, while history is read (history.Query.Inspect). A version whose
 // front matter is broken simply has none.
-func (c *Catalog) inspect(src []byte) any {
+func (c *Catalog) inspect(src []byte) string {
 	d, err := c.meta.ParseMeta("", c.content, src)
 	if err != nil {
-		return nil
+		return ""
 	}
-	return d.Effective
+	return d.Effective.String()
 }
 
 // addVersions adds the versions, with the effective date each one's front
@@ -334,7 +347,11 @@ func (c *Catalog) addVersions(e *Entry, hd *history.Document) error {
 	for i := range hd.Versions {
 		hv := hd.Versions[i]
 		v := &Version{Version: hv}
-		if eff, ok := hv.Info.(document.Date); ok {
+		if hv.Info != "" {
+			eff, err := document.ParseDate(hv.Info)
+			if err != nil {
+				return fmt.Errorf("%s at commit %s: effective date %q: %w", hv.Path, hv.Commit, hv.Info, err)
+			}
 			v.Effective = eff
 		}
 		e.Versions = append(e.Versions, v)

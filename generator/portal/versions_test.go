@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/clause-portal/clause/generator/api"
+	"github.com/clause-portal/clause/generator/history"
 	"github.com/clause-portal/clause/internal/gittest"
 )
 
@@ -342,4 +343,34 @@ func mustTime(t *testing.T, s string) time.Time {
 		t.Fatal(err)
 	}
 	return tm
+}
+
+// TestHistoryCacheRebuildIsIdentical builds without the history cache,
+// then twice with it (filling it, then reading from it): the three sites
+// are identical byte for byte, and only the cached builds leave a cache.
+func TestHistoryCacheRebuildIsIdentical(t *testing.T) {
+	r := historyRepo(t)
+	cacheDir := filepath.Join(r.Dir, ".git", history.CacheFolder)
+	plain := filepath.Join(t.TempDir(), "plain")
+	mustBuild(t, r.Dir, Options{Out: plain, NoCache: true})
+	if _, err := os.Stat(cacheDir); !os.IsNotExist(err) {
+		t.Fatalf("a build with NoCache left %s (%v)", cacheDir, err)
+	}
+	want := tree(t, plain)
+	for _, run := range []string{"filling the cache", "from the cache"} {
+		out := filepath.Join(t.TempDir(), "cached")
+		mustBuild(t, r.Dir, Options{Out: out})
+		got := tree(t, out)
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d files, %d without the cache", run, len(got), len(want))
+		}
+		for name, content := range want {
+			if got[name] != content {
+				t.Errorf("%s: %s differs from the build without the cache", run, name)
+			}
+		}
+	}
+	if files, _ := filepath.Glob(filepath.Join(cacheDir, "history-*")); len(files) != 1 {
+		t.Errorf("cache files %q, want one", files)
+	}
 }

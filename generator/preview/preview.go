@@ -20,6 +20,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/clause-portal/clause/generator/history"
 	"github.com/clause-portal/clause/generator/portal"
 )
 
@@ -179,9 +180,13 @@ func addTree(w *fsnotify.Watcher, root string) {
 }
 
 // ignored tells which changes do not call for a rebuild: editor swap and
-// backup files, and git's lock and object files.
+// backup files, git's lock and object files, and Clause's own history
+// cache in the git folder (written by the builds themselves).
 func ignored(name string) bool {
 	base := filepath.Base(name)
+	sep := string(filepath.Separator)
+	cache := sep + ".git" + sep + history.CacheFolder
 	return strings.HasSuffix(base, "~") || strings.HasSuffix(base, ".swp") || strings.HasSuffix(base, ".lock") ||
-		strings.HasPrefix(base, ".#") || strings.Contains(name, string(filepath.Separator)+"objects"+string(filepath.Separator))
+		strings.HasPrefix(base, ".#") || strings.Contains(name, sep+"objects"+sep) ||
+		strings.HasSuffix(name, cache) || strings.Contains(name, cache+sep)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clause-portal/clause/generator/history"
 	"github.com/clause-portal/clause/generator/portal"
 )
 
@@ -18,6 +19,7 @@ type BuildOptions struct {
 	BaseURL      string
 	AllowShallow bool
 	NoGit        bool
+	NoCache      bool
 	Quiet        bool
 }
 
@@ -26,6 +28,11 @@ type BuildOptions struct {
 func addSourceFlags(cmd *cobra.Command, repo, content *string) {
 	cmd.Flags().StringVar(repo, "repo", ".", "portal repository `folder`")
 	cmd.Flags().StringVar(content, "content", "content", "content `folder`, relative to --repo")
+}
+
+// addCacheFlag registers --no-cache on the commands that read history.
+func addCacheFlag(cmd *cobra.Command, noCache *bool) {
+	cmd.Flags().BoolVar(noCache, "no-cache", false, "read the whole history from git, without the history cache in .git/"+history.CacheFolder+"/")
 }
 
 func newBuildCmd(streams *IO, runF func(*BuildOptions) error) *cobra.Command {
@@ -59,6 +66,7 @@ build host (GitHub Actions: fetch-depth: 0).`,
 	cmd.Flags().StringVar(&opts.BaseURL, "base-url", "", "absolute `URL` the portal is served from (default: clause.toml base_url, or $URL on Netlify)")
 	cmd.Flags().BoolVar(&opts.AllowShallow, "allow-shallow", false, "build a shallow clone anyway, with dates from file modification times")
 	cmd.Flags().BoolVar(&opts.NoGit, "no-git", false, "do not read git history; dates from file modification times")
+	addCacheFlag(cmd, &opts.NoCache)
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
 	return cmd
 }
@@ -72,6 +80,7 @@ func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 		BaseURL:      opts.BaseURL,
 		AllowShallow: opts.AllowShallow,
 		NoGit:        opts.NoGit,
+		NoCache:      opts.NoCache,
 		Env:          streams.Getenv,
 		Log:          streams.ErrOut,
 	}
@@ -99,8 +108,8 @@ func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 
 // loadCatalog reads the portal's documents and history for the commands
 // that do not build, with progress on a terminal unless quiet.
-func loadCatalog(cmd *cobra.Command, streams *IO, repo, content string, quiet bool) (*portal.Catalog, error) {
-	lo := portal.LoadOptions{Repo: repo, Content: content, Log: streams.ErrOut}
+func loadCatalog(cmd *cobra.Command, streams *IO, repo, content string, quiet, noCache bool) (*portal.Catalog, error) {
+	lo := portal.LoadOptions{Repo: repo, Content: content, NoCache: noCache, Log: streams.ErrOut}
 	if streams.IsTerminal && !quiet {
 		lo.Progress = streams.ErrOut
 	}

@@ -18,6 +18,7 @@ import (
 // NotifyOptions are the flags of clause notify.
 type NotifyOptions struct {
 	Repo, Content, BaseURL string
+	NoCache                bool
 	Webhooks               []string
 	SlackWebhooks          []string
 	SMTPURL, MailFrom      string
@@ -70,6 +71,7 @@ CONTEXT other than production).`,
 		},
 	}
 	addSourceFlags(cmd, &opts.Repo, &opts.Content)
+	addCacheFlag(cmd, &opts.NoCache)
 	f := cmd.Flags()
 	f.StringVar(&opts.BaseURL, "base-url", "", "absolute `URL` of the published portal (default: clause.toml base_url, or $URL)")
 	f.StringArrayVar(&opts.Webhooks, "webhook", nil, "send signed JSON events to `URL` (repeatable)")
@@ -94,7 +96,7 @@ func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) error {
 	if len(opts.Webhooks)+len(opts.SlackWebhooks) == 0 && opts.SMTPURL == "" {
 		return usageError{errors.New("no channel: give --webhook, --slack-webhook or --smtp-url")}
 	}
-	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, opts.Quiet)
+	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, opts.Quiet, opts.NoCache)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,292 @@
+package history
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// The history cache makes reading a long history again cheap.
+//
+// Everything Read computes is a function of immutable git objects: what a
+// first-parent commit changes among the documents (against its first
+// parent), the renames among those changes, a blob's SHA-256 and size and,
+// for a given Inspect function, what Inspect says of it. Read records these
+// in a file, keyed by object hashes, and a later Read takes them from there
+// instead of inflating commits, trees and blobs again: it reads objects only
+// for the commits that are new since. Keys that are object hashes cannot go
+// stale. What can change is Clause's own computation, so the file also
+// records cacheFormat, which must be incremented whenever the walk, the tree
+// diff, rename detection or the blob sums change what they produce, and
+// the version of a released Clause binary (see buildVersion); a file written
+// with other ones is ignored. Inspect results are kept only under
+// Query.InspectKey, which the caller changes when Inspect changes.
+//
+// The file is written atomically (a temporary file renamed into place)
+// after a successful Read that computed anything, with only the entries
+// that Read used, so that it does not grow with rewritten history. A file
+// that cannot be read is ignored and rewritten; one that cannot be written
+// is reported through Query.Warn and does not fail the Read.
+
+// cacheFormat is the version of the cache file's content; see above.
+const cacheFormat = 1
+
+// CacheFolder is the folder, inside the git folder (the main repository's
+// for a linked worktree), that Repository.CacheDir names.
+const CacheFolder = "clause"
+
+// cacheFile is the content of a cache file.
+type cacheFile struct {
+	Format  int
+	Build   string // buildVersion() of the writer
+	Key     string // prefix and match key
+	Inspect string // Query.InspectKey the Info fields belong to; "" for none
+	Steps   map[plumbing.Hash]*cachedStep
+	Blobs   map[plumbing.Hash]cachedBlob
+}
+
+// cachedStep is what the walk computed from one first-parent commit.
+type cachedStep struct {
+	Parents []plumbing.Hash
+	Date    int64 // committer date, Unix seconds
+	Offset  int   // its UTC offset, seconds east
+	Message string
+	// Added, Deleted and Modified are the documents the commit changes
+	// against its first parent (or the empty tree), Renames the pairs among
+	// Deleted and Added.
+	Added, Deleted, Modified []cachedChange
+	Renames                  []cachedRename
+}
+
+type cachedChange struct {
+	Path      string
+	Blob, Old plumbing.Hash
+}
+
+type cachedRename struct {
+	Src, Dst int
+	Pure     bool
+}
+
+type cachedBlob struct {
+	SHA256    [32]byte
+	Size      int64
+	Info      string
+	Inspected bool
+}
+
+// CacheDir returns the usual folder for Query.Cache: CacheFolder inside
+// the repository's git folder, which git itself never touches and which is
+// not part of the work tree.
+func (r *Repository) CacheDir() string { return filepath.Join(r.gitDir, CacheFolder) }
+
+// buildVersion is the module version of a released Clause binary, or "" for
+// a development build (whose changes to the computation cacheFormat must
+// cover).
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return ""
+}
+
+// historyCache is the cache of one Read: what was loaded, and what the Read
+// used or computed, to be written back.
+type historyCache struct {
+	path    string
+	key     string
+	inspect string
+	loaded  *cacheFile // nil when there was no usable file
+	used    *cacheFile
+	dirty   bool // something was computed or dropped: write the file
+}
+
+// cachePath returns the file for the documents q selects, or "" when the
+// walk cannot be cached: no Cache folder, no MatchKey, or a shallow clone
+// (whose commits at the boundary are read as roots). Read has set the
+// MatchKey of the default Match.
+func (r *Repository) cachePath(q Query, prefix string) (path, key string) {
+	if q.Cache == "" || r.Shallow() || q.MatchKey == "" {
+		return "", ""
+	}
+	key = prefix + "\x00" + q.MatchKey
+	sum := sha1.Sum([]byte(key))
+	return filepath.Join(q.Cache, "history-"+hex.EncodeToString(sum[:8])), key
+}
+
+// openCache loads the cache file for q, if any. Problems reading it are
+// reported through warn and leave an empty cache.
+func (r *Repository) openCache(q Query, prefix string, warn func(error)) *historyCache {
+	path, key := r.cachePath(q, prefix)
+	if path == "" {
+		return nil
+	}
+	c := &historyCache{path: path, key: key, inspect: q.InspectKey}
+	c.used = &cacheFile{Format: cacheFormat, Build: buildVersion(), Key: key, Inspect: c.inspect,
+		Steps: map[plumbing.Hash]*cachedStep{}, Blobs: map[plumbing.Hash]cachedBlob{}}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) { // none yet (writing will tell why)
+		c.dirty = true
+		return c
+	}
+	var f *cacheFile
+	if err == nil {
+		f, err = decodeCache(data)
+	}
+	if err != nil {
+		warn(fmt.Errorf("history cache %s is unreadable and will be rebuilt: %w", path, err))
+		c.dirty = true
+		return c
+	}
+	if f.Format != cacheFormat || f.Build != buildVersion() || f.Key != key {
+		c.dirty = true // written by another Clause: start afresh
+		return c
+	}
+	if f.Inspect != c.inspect {
+		for h, b := range f.Blobs {
+			b.Info, b.Inspected = "", false
+			f.Blobs[h] = b
+		}
+	}
+	c.loaded = f
+	return c
+}
+
+// step returns the cached step of commit h, recording it as used.
+func (c *historyCache) step(h plumbing.Hash) (*cachedStep, bool) {
+	if c == nil || c.loaded == nil {
+		return nil, false
+	}
+	s, ok := c.loaded.Steps[h]
+	if ok {
+		c.used.Steps[h] = s
+	}
+	return s, ok
+}
+
+// addStep records a step the walk computed.
+func (c *historyCache) addStep(h plumbing.Hash, s *cachedStep) {
+	if c != nil {
+		c.used.Steps[h] = s
+		c.dirty = true
+	}
+}
+
+// blob returns the cached sum of blob h, recording it as used.
+func (c *historyCache) blob(h plumbing.Hash) (blobSum, bool) {
+	if c == nil || c.loaded == nil {
+		return blobSum{}, false
+	}
+	b, ok := c.loaded.Blobs[h]
+	if !ok {
+		return blobSum{}, false
+	}
+	c.used.Blobs[h] = b
+	return blobSum{sha256: hex.EncodeToString(b.SHA256[:]), size: b.Size, info: b.Info, inspected: b.Inspected}, true
+}
+
+// addBlob records the sum of a blob that was hashed.
+func (c *historyCache) addBlob(h plumbing.Hash, s blobSum) {
+	if c == nil {
+		return
+	}
+	var b cachedBlob
+	if _, err := hex.Decode(b.SHA256[:], []byte(s.sha256)); err != nil {
+		return
+	}
+	b.Size, b.Info, b.Inspected = s.size, s.info, s.inspected
+	c.used.Blobs[h] = b
+	c.dirty = true
+}
+
+// write saves what the Read used, if that differs from what was loaded.
+func (c *historyCache) write() error {
+	if c == nil {
+		return nil
+	}
+	if !c.dirty && c.loaded != nil &&
+		(len(c.used.Steps) != len(c.loaded.Steps) || len(c.used.Blobs) != len(c.loaded.Blobs)) {
+		c.dirty = true // entries of rewritten history to drop
+	}
+	if !c.dirty {
+		return nil
+	}
+	data := encodeCache(c.used)
+	dir := filepath.Dir(c.path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("history cache: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".history-*.tmp")
+	if err != nil {
+		return fmt.Errorf("history cache: %w", err)
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), c.path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("history cache %s: %w", c.path, err)
+	}
+	return nil
+}
+
+// commitOf rebuilds the commit object a cached step was computed from (all
+// but its tree).
+func (s *cachedStep) commitOf(h plumbing.Hash) *commitObject {
+	return &commitObject{hash: h, parents: s.Parents, date: time.Unix(s.Date, 0).In(fixedZone(s.Offset)), message: s.Message}
+}
+
+// newCachedStep records what the walk computed from commit c.
+func newCachedStep(c *commitObject, ch *treeChanges, pairs []renamePair) *cachedStep {
+	_, off := c.date.Zone()
+	s := &cachedStep{Parents: c.parents, Date: c.date.Unix(), Offset: off, Message: c.message}
+	conv := func(in []fileChange) []cachedChange {
+		var out []cachedChange
+		for _, f := range in {
+			out = append(out, cachedChange{Path: f.path, Blob: f.blob, Old: f.old})
+		}
+		return out
+	}
+	s.Added, s.Deleted, s.Modified = conv(ch.added), conv(ch.deleted), conv(ch.modified)
+	for _, p := range pairs {
+		s.Renames = append(s.Renames, cachedRename{Src: p.src, Dst: p.dst, Pure: p.pure})
+	}
+	return s
+}
+
+// changes returns the step's changes and renames as the walk uses them.
+func (s *cachedStep) changes() (*treeChanges, []renamePair) {
+	conv := func(in []cachedChange) []fileChange {
+		var out []fileChange
+		for _, f := range in {
+			out = append(out, fileChange{path: f.Path, blob: f.Blob, old: f.Old})
+		}
+		return out
+	}
+	ch := &treeChanges{added: conv(s.Added), deleted: conv(s.Deleted), modified: conv(s.Modified)}
+	var pairs []renamePair
+	for _, p := range s.Renames {
+		pairs = append(pairs, renamePair{src: p.Src, dst: p.Dst, pure: p.Pure})
+	}
+	return ch, pairs
+}
+
+// fixedZone returns the zone of a commit date's offset, as parseSignatureTime
+// makes it.
+func fixedZone(off int) *time.Location { return time.FixedZone("", off) }

@@ -1,0 +1,291 @@
+package history
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// readWith reads dir with a fresh Repository (no blob sums in memory), so
+// that what a second Read knows comes from the cache file only.
+func readWith(t *testing.T, dir string, q Query) *History {
+	t.Helper()
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	h, err := r.Read(t.Context(), q)
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	return h
+}
+
+// cacheQuery is a Query with the cache in folder cache, counting Inspect
+// calls and failing the test on warnings.
+func cacheQuery(t *testing.T, cache string, inspected *int) Query {
+	return Query{
+		Prefix:     "content",
+		Cache:      cache,
+		Inspect:    func(b []byte) string { *inspected++; return firstLine(b) },
+		InspectKey: "first-line/1",
+		Warn:       func(err error) { t.Errorf("warning: %v", err) },
+	}
+}
+
+func firstLine(b []byte) string {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	return string(line)
+}
+
+// TestCacheGivesTheSameHistory reads a generated history without a cache,
+// then with a cache twice (filling it, then using it), then again after new
+// commits (an edit, a rename with an edit, a deletion) on top: every
+// cached result must equal the uncached one, and the walk must be
+// cross-checked with git.
+func TestCacheGivesTheSameHistory(t *testing.T) {
+	dir := t.TempDir()
+	generateHistory(t, dir, 300, 30, 11)
+	cache := filepath.Join(t.TempDir(), "cache")
+	var n int
+	plain := cacheQuery(t, "", &n)
+
+	want := readWith(t, dir, plain)
+	n = 0
+	if got := readWith(t, dir, cacheQuery(t, cache, &n)); !reflect.DeepEqual(got, want) {
+		t.Fatal("the Read that fills the cache differs from a Read without one")
+	}
+	filled := n
+	files, _ := filepath.Glob(filepath.Join(cache, "history-*"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %q, want one", files)
+	}
+	n = 0
+	if got := readWith(t, dir, cacheQuery(t, cache, &n)); !reflect.DeepEqual(got, want) {
+		t.Fatal("a Read from the cache differs from a Read without one")
+	}
+	if n != 0 || filled == 0 {
+		t.Errorf("Inspect ran %d times filling the cache and %d times reading from it, want >0 and 0", filled, n)
+	}
+
+	g := &gitRepo{tb: t, dir: dir}
+	continueHistory(g, "content/moved-after-cache.md")
+
+	want = readWith(t, dir, plain)
+	n = 0
+	got := readWith(t, dir, cacheQuery(t, cache, &n))
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("after new commits, a Read with the cache differs from a Read without one")
+	}
+	if n != 2 { // the two new texts
+		t.Errorf("Inspect ran %d times after three new commits, want 2 (the new texts)", n)
+	}
+	crossCheck(t, g, got)
+}
+
+// TestCacheIsUsed deletes the loose objects of old versions after the cache
+// is filled: a Read with the cache does not need them, a Read without it
+// fails.
+func TestCacheIsUsed(t *testing.T) {
+	g := smallRepo(t)
+	cache := filepath.Join(t.TempDir(), "cache")
+	var n int
+	h := readWith(t, g.dir, cacheQuery(t, cache, &n))
+	dpa := findDoc(h, "content/dpa.md")
+	for _, v := range dpa.Versions[1:] {
+		obj := filepath.Join(g.dir, ".git", "objects", v.Blob[:2], v.Blob[2:])
+		if err := os.Remove(obj); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := readWith(t, g.dir, cacheQuery(t, cache, &n)); !reflect.DeepEqual(got, h) {
+		t.Error("Read from the cache differs")
+	}
+	r := openRepo(t, g.dir)
+	if _, err := r.Read(t.Context(), Query{Prefix: "content"}); err == nil {
+		t.Error("Read without the cache succeeded with blobs missing: the test proves nothing")
+	}
+}
+
+func TestCacheInspectKey(t *testing.T) {
+	g := smallRepo(t)
+	cache := filepath.Join(t.TempDir(), "cache")
+	var n int
+	readWith(t, g.dir, cacheQuery(t, cache, &n))
+	q := cacheQuery(t, cache, &n)
+	q.InspectKey = "first-line/2"
+	q.Inspect = func(b []byte) string { n++; return "v2:" + firstLine(b) }
+	n = 0
+	h := readWith(t, g.dir, q)
+	if n == 0 {
+		t.Error("a new InspectKey did not run Inspect again")
+	}
+	for _, d := range h.Documents {
+		for _, v := range d.Versions {
+			if !strings.HasPrefix(v.Info, "v2:") {
+				t.Errorf("%s %s: Info %q is from the old Inspect", d.Path, v.ID, v.Info)
+			}
+		}
+	}
+	// Without an InspectKey, Inspect results are never taken from the cache.
+	q.InspectKey = ""
+	n = 0
+	readWith(t, g.dir, q)
+	if n == 0 {
+		t.Error("Inspect without InspectKey was answered from the cache")
+	}
+}
+
+func TestCacheDamagedFileIsRebuilt(t *testing.T) {
+	g := smallRepo(t)
+	cache := filepath.Join(t.TempDir(), "cache")
+	var n int
+	want := readWith(t, g.dir, cacheQuery(t, cache, &n))
+	files, _ := filepath.Glob(filepath.Join(cache, "history-*"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %q", files)
+	}
+	good, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)/2] ^= 0x40
+	for name, data := range map[string][]byte{
+		"truncated": good[:len(good)/2],
+		"flipped":   flipped,
+		"garbage":   []byte("not a cache"),
+		"empty":     nil,
+	} {
+		if err := os.WriteFile(files[0], data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var warnings []string
+		q := cacheQuery(t, cache, &n)
+		q.Warn = func(err error) { warnings = append(warnings, err.Error()) }
+		if got := readWith(t, g.dir, q); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s cache file: Read differs", name)
+		}
+		if len(warnings) != 1 || !strings.Contains(warnings[0], files[0]) {
+			t.Errorf("%s cache file: warnings %q, want one naming the file", name, warnings)
+		}
+		if now, _ := os.ReadFile(files[0]); !bytes.Equal(now, good) {
+			t.Errorf("%s cache file was not rewritten as it was", name)
+		}
+	}
+}
+
+func TestCacheUnwritableWarns(t *testing.T) {
+	g := smallRepo(t)
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	var warnings []error
+	q := cacheQuery(t, filepath.Join(blocker, "cache"), &n) // below a file: cannot be created
+	q.Warn = func(err error) { warnings = append(warnings, err) }
+	h := readWith(t, g.dir, q)
+	if d := findDoc(h, "content/dpa.md"); d == nil || len(d.Versions) != 3 {
+		t.Errorf("Read with an unwritable cache: %+v", d)
+	}
+	if len(warnings) != 1 {
+		t.Errorf("warnings %v, want one", warnings)
+	}
+}
+
+// TestCacheDropsRewrittenHistory resets the branch to an older commit and
+// commits anew: the cache keeps only the commits the last Read walked.
+func TestCacheDropsRewrittenHistory(t *testing.T) {
+	g := smallRepo(t)
+	cache := filepath.Join(t.TempDir(), "cache")
+	var n int
+	readWith(t, g.dir, cacheQuery(t, cache, &n))
+	g.git("reset", "-q", "--hard", "HEAD~2")
+	g.write("content/dpa.md", text("DPA", 10, map[int]string{2: "Rewritten."}))
+	g.commit("2024-06-01T00:00:00Z", "Rewrite\n")
+	h := readWith(t, g.dir, cacheQuery(t, cache, &n))
+	crossCheck(t, g, h)
+	files, _ := filepath.Glob(filepath.Join(cache, "history-*"))
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := decodeCache(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Steps) != h.Commits {
+		t.Errorf("cache holds %d commits, the history %d", len(f.Steps), h.Commits)
+	}
+}
+
+func TestCacheNotUsedForShallowClones(t *testing.T) {
+	g := smallRepo(t)
+	clone := filepath.Join(t.TempDir(), "clone")
+	runGit(t, "", gitEnv(), "clone", "-q", "--depth=1", "file://"+g.dir, clone)
+	r := openRepo(t, clone, AllowShallow())
+	cache := filepath.Join(t.TempDir(), "cache")
+	var n int
+	if _, err := r.Read(t.Context(), cacheQuery(t, cache, &n)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cache); !os.IsNotExist(err) {
+		t.Errorf("a shallow clone's history was cached (%v)", err)
+	}
+}
+
+func TestCacheDirIsInMainGitFolder(t *testing.T) {
+	g := smallRepo(t)
+	wt := filepath.Join(t.TempDir(), "wt")
+	g.git("worktree", "add", "-q", "-b", "preview", wt)
+	if got, want := openRepo(t, wt).CacheDir(), filepath.Join(g.dir, ".git", CacheFolder); got != want {
+		t.Errorf("CacheDir() = %s, want %s", got, want)
+	}
+}
+
+func TestCacheFileRoundTrip(t *testing.T) {
+	h := func(b byte) plumbing.Hash { return plumbing.Hash{b, 1, 2} }
+	f := &cacheFile{Format: cacheFormat, Build: "v1.2.3", Key: "content\x00markdown", Inspect: "k",
+		Steps: map[plumbing.Hash]*cachedStep{
+			h(1): {Parents: []plumbing.Hash{h(2), h(3)}, Date: -86400, Offset: -18000, Message: "Merge\n\nBody ü\n",
+				Added: []cachedChange{{Path: "content/a.md", Blob: h(4)}, {Path: "content/b.md", Blob: h(5)}}, Deleted: []cachedChange{{Path: "content/c.md", Blob: h(6)}},
+				Modified: []cachedChange{{Path: "content/d.md", Blob: h(7), Old: h(8)}}, Renames: []cachedRename{{Src: 0, Dst: 1, Pure: true}}},
+			h(2): {Date: 1700000000},
+		},
+		Blobs: map[plumbing.Hash]cachedBlob{h(4): {SHA256: [32]byte{9}, Size: 123, Info: "2026-01-01", Inspected: true}, h(5): {}},
+	}
+	data := encodeCache(f)
+	got, err := decodeCache(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, f) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, f)
+	}
+	if !bytes.Equal(encodeCache(got), data) {
+		t.Error("encoding is not deterministic")
+	}
+}
+
+// FuzzDecodeCache feeds damaged files to decodeCache: it must return an
+// error or a file that encodes back to the same bytes, and never panic.
+func FuzzDecodeCache(f *testing.F) {
+	f.Add(encodeCache(&cacheFile{Format: cacheFormat, Steps: map[plumbing.Hash]*cachedStep{{1}: {Message: "m", Added: []cachedChange{{Path: "p"}}}}}))
+	f.Add([]byte(cacheMagic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := decodeCache(data)
+		if err != nil || file.Format != cacheFormat {
+			return
+		}
+		if !bytes.Equal(encodeCache(file), data) {
+			t.Errorf("decoded file encodes differently")
+		}
+	})
+}
