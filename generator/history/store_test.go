@@ -215,3 +215,25 @@ func TestContentCacheEvictsLeastRecentlyUsed(t *testing.T) {
 		t.Errorf("size %d with %d entries after putting an entry twice", c.size, len(c.entries))
 	}
 }
+
+// TestReadContentLargeObjects reads versions of a document larger than
+// go-git's threshold for reading packed objects into memory at once
+// (16 KiB), stored whole and as deltas: every version's content must be
+// git's.
+func TestReadContentLargeObjects(t *testing.T) {
+	g := newGitRepo(t)
+	for i := range 5 {
+		g.write("content/dpa.md", text("DPA", 800, map[int]string{1 + i*100: fmt.Sprintf("Revision %d.", i)}))
+		g.commit(fmt.Sprintf("2024-02-0%dT00:00:00Z", i+1), fmt.Sprintf("Revision %d", i))
+	}
+	g.git("repack", "-adq")
+	h, err := openRepo(t, g.dir).Read(t.Context(), Query{Prefix: "content", Inspect: func(b []byte) string { return string(b) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := findDoc(h, "content/dpa.md")
+	if d == nil || len(d.Versions) != 5 || d.Versions[0].Size < 64<<10 {
+		t.Fatalf("want 5 versions over 64 KiB, got %+v", d)
+	}
+	checkContent(t, g.dir, h, true)
+}
