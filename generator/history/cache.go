@@ -213,6 +213,17 @@ func (c *historyCache) write() error {
 	if c == nil {
 		return nil
 	}
+	if err := c.save(); err != nil {
+		return fmt.Errorf("history cache not saved, the next read will read the whole history again (--no-cache skips the cache): %w", err)
+	}
+	return nil
+}
+
+// staleTemp is the age after which a temporary file of the cache folder is
+// taken for the leftover of an interrupted write and removed.
+const staleTemp = time.Hour
+
+func (c *historyCache) save() error {
 	if !c.dirty && c.loaded != nil &&
 		(len(c.used.Steps) != len(c.loaded.Steps) || len(c.used.Blobs) != len(c.loaded.Blobs)) {
 		c.dirty = true // entries of rewritten history to drop
@@ -223,11 +234,11 @@ func (c *historyCache) write() error {
 	data := encodeCache(c.used)
 	dir := filepath.Dir(c.path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("history cache: %w", err)
+		return err
 	}
 	tmp, err := os.CreateTemp(dir, ".history-*.tmp")
 	if err != nil {
-		return fmt.Errorf("history cache: %w", err)
+		return err
 	}
 	_, err = tmp.Write(data)
 	if cerr := tmp.Close(); err == nil {
@@ -241,7 +252,14 @@ func (c *historyCache) write() error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("history cache %s: %w", c.path, err)
+		return err
+	}
+	if old, _ := filepath.Glob(filepath.Join(dir, ".history-*.tmp")); len(old) > 0 {
+		for _, p := range old {
+			if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > staleTemp {
+				os.Remove(p)
+			}
+		}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -195,8 +196,37 @@ func TestCacheUnwritableWarns(t *testing.T) {
 	if d := findDoc(h, "content/dpa.md"); d == nil || len(d.Versions) != 3 {
 		t.Errorf("Read with an unwritable cache: %+v", d)
 	}
-	if len(warnings) != 1 {
-		t.Errorf("warnings %v, want one", warnings)
+	if len(warnings) != 1 || !strings.Contains(warnings[0].Error(), "--no-cache") {
+		t.Errorf("warnings %v, want one that names --no-cache", warnings)
+	}
+}
+
+// TestCacheRemovesStaleTemporaryFiles leaves the temporary files of
+// interrupted writes, one old and one recent, in the cache folder: a write
+// removes the old one only (the recent one may be another process's).
+func TestCacheRemovesStaleTemporaryFiles(t *testing.T) {
+	g := smallRepo(t)
+	cache := filepath.Join(t.TempDir(), "cache")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old, recent := filepath.Join(cache, ".history-1.tmp"), filepath.Join(cache, ".history-2.tmp")
+	for _, p := range []string{old, recent} {
+		if err := os.WriteFile(p, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-2 * staleTemp)
+	if err := os.Chtimes(old, long, long); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	readWith(t, g.dir, cacheQuery(t, cache, &n))
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file kept (%v)", err)
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("recent temporary file removed: %v", err)
 	}
 }
 

@@ -212,7 +212,9 @@ func (w *walker) readStep(h plumbing.Hash, prefix string, parts []string) (*step
 			return nil, err
 		}
 	}
-	w.cache.addStep(h, newCachedStep(c, s.changes, s.renames))
+	if w.cache != nil {
+		w.cache.addStep(h, newCachedStep(c, s.changes, s.renames))
+	}
 	return s, nil
 }
 
