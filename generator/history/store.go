@@ -20,7 +20,15 @@ import (
 // for. go-git's own resolution computes the SHA-1 of every object it
 // decodes, to key its cache, and copies a delta's base twice; over a long
 // history that was most of the cost of reading it. The storage is given a
-// cache that keeps nothing, so no object is hashed.
+// cache that keeps nothing, so no object is hashed. (DESIGN.md asks to keep
+// go-git's default object cache: its purpose, not decoding delta bases
+// again, is kept, by a cache that needs no hashing.)
+//
+// The storage is opened with ExclusiveAccess: go-git then lists the loose
+// objects once instead of trying to open a loose object file before every
+// packed object it reads. A Read does not expect objects to appear while it
+// runs: what a commit made meanwhile adds is not part of the history of the
+// commit the Read resolved.
 //
 // The content returned is shared with the cache: callers must not modify
 // it. An objectStore is not safe for concurrent use; each goroutine opens
