@@ -11,14 +11,18 @@
 // compares the raw tree objects with those of its first parent, descending only
 // into subtrees whose hash differs, and detects renames itself among the
 // documents a commit adds and deletes. See DESIGN.md, "Version" and the
-// performance non-negotiables.
+// performance non-negotiables. Pack deltas are applied by the package, with
+// pack files memory-mapped (store.go, packfs.go); every version's text is
+// read on a second goroutine for its SHA-256 and Query.Inspect (sum.go).
+// With Query.Cache, what a Read computed is kept on disk and the next Read
+// reads only the commits that are new (cache.go).
 //
 // Typical use:
 //
 //	repo, err := history.Open(".")
 //	if err != nil { ... }
 //	defer repo.Close()
-//	h, err := repo.Read(ctx, history.Query{Prefix: "content"})
+//	h, err := repo.Read(ctx, history.Query{Prefix: "content", Cache: repo.CacheDir()})
 package history
 
 import (
