@@ -124,18 +124,15 @@ func (r *Repository) cachePath(q Query, prefix string) (path, key string) {
 }
 
 // openCache loads the cache file for q, if any. Problems reading it are
-// reported through warn and leave an empty cache.
+// reported through warn and leave an empty cache, to be written.
 func (r *Repository) openCache(q Query, prefix string, warn func(error)) *historyCache {
-	path, key := r.cachePath(q, prefix)
-	if path == "" {
+	c := r.newCache(q, prefix)
+	if c == nil {
 		return nil
 	}
-	c := &historyCache{path: path, key: key, inspect: q.InspectKey}
-	c.used = &cacheFile{Format: cacheFormat, Build: buildVersion(), Key: key, Inspect: c.inspect,
-		Steps: map[plumbing.Hash]*cachedStep{}, Blobs: map[plumbing.Hash]cachedBlob{}}
+	path := c.path
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) { // none yet (writing will tell why)
-		c.dirty = true
 		return c
 	}
 	var f *cacheFile
@@ -144,12 +141,10 @@ func (r *Repository) openCache(q Query, prefix string, warn func(error)) *histor
 	}
 	if err != nil {
 		warn(fmt.Errorf("history cache %s is unreadable and will be rebuilt: %w", path, err))
-		c.dirty = true
 		return c
 	}
-	if f.Format != cacheFormat || f.Build != buildVersion() || f.Key != key {
-		c.dirty = true // written by another Clause: start afresh
-		return c
+	if f.Format != cacheFormat || f.Build != buildVersion() || f.Key != c.key {
+		return c // written by another Clause: start afresh
 	}
 	if f.Inspect != c.inspect {
 		for h, b := range f.Blobs {
@@ -157,7 +152,20 @@ func (r *Repository) openCache(q Query, prefix string, warn func(error)) *histor
 			f.Blobs[h] = b
 		}
 	}
-	c.loaded = f
+	c.loaded, c.dirty = f, false
+	return c
+}
+
+// newCache returns an empty cache for q, to be written after the Read; nil
+// when the Read cannot be cached.
+func (r *Repository) newCache(q Query, prefix string) *historyCache {
+	path, key := r.cachePath(q, prefix)
+	if path == "" {
+		return nil
+	}
+	c := &historyCache{path: path, key: key, inspect: q.InspectKey, dirty: true}
+	c.used = &cacheFile{Format: cacheFormat, Build: buildVersion(), Key: key, Inspect: c.inspect,
+		Steps: map[plumbing.Hash]*cachedStep{}, Blobs: map[plumbing.Hash]cachedBlob{}}
 	return c
 }
 

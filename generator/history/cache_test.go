@@ -319,3 +319,37 @@ func FuzzDecodeCache(f *testing.F) {
 		}
 	})
 }
+
+// TestCacheCycleIsRebuilt writes a cache whose head commit is its own
+// grandparent: Read must not loop, but warn, read from git and rewrite it.
+func TestCacheCycleIsRebuilt(t *testing.T) {
+	g := smallRepo(t)
+	cache := filepath.Join(t.TempDir(), "cache")
+	var n int
+	readWith(t, g.dir, cacheQuery(t, cache, &n))
+	files, _ := filepath.Glob(filepath.Join(cache, "history-*"))
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := decodeCache(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _ := parseHash(g.head())
+	parent := f.Steps[head].Parents[0]
+	f.Steps[parent].Parents = []plumbing.Hash{head}
+	if err := os.WriteFile(files[0], encodeCache(f), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var warnings []string
+	q := cacheQuery(t, cache, &n)
+	q.Warn = func(err error) { warnings = append(warnings, err.Error()) }
+	h := readWith(t, g.dir, q)
+	crossCheck(t, g, h)
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "own ancestor") {
+		t.Errorf("warnings %q, want one about the cycle", warnings)
+	}
+	// The file was rebuilt: the next Read has nothing to say.
+	readWith(t, g.dir, cacheQuery(t, cache, &n))
+}

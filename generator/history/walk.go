@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -49,7 +50,20 @@ func (r *Repository) Read(ctx context.Context, q Query) (*History, error) {
 	if warn == nil {
 		warn = func(error) {}
 	}
-	cache := r.openCache(q, prefix, warn)
+	h, err := r.read(ctx, q, head, prefix, parts, r.openCache(q, prefix, warn), warn)
+	if errors.Is(err, errCacheCycle) {
+		// Start afresh, without what the cache holds.
+		warn(fmt.Errorf("%w; it is rebuilt", err))
+		h, err = r.read(ctx, q, head, prefix, parts, r.newCache(q, prefix), warn)
+	}
+	return h, err
+}
+
+// errCacheCycle is the error of a history cache whose commits form a cycle,
+// which git history cannot.
+var errCacheCycle = errors.New("the history cache is damaged")
+
+func (r *Repository) read(ctx context.Context, q Query, head plumbing.Hash, prefix string, parts []string, cache *historyCache, warn func(error)) (*History, error) {
 	w := &walker{
 		repo:    r,
 		trees:   newTreeReader(r),
@@ -59,7 +73,7 @@ func (r *Repository) Read(ctx context.Context, q Query) (*History, error) {
 		cache:   cache,
 		hasher:  r.startHasher(ctx, q.Inspect, cache),
 	}
-	err = w.walk(ctx, head, prefix, parts, q.Progress)
+	err := w.walk(ctx, head, prefix, parts, q.Progress)
 	if herr := w.hasher.wait(); err == nil && herr != nil {
 		err = w.blobError(herr)
 	}
@@ -130,19 +144,28 @@ func (s *step) meta() *Commit {
 }
 
 func (w *walker) walk(ctx context.Context, head plumbing.Hash, prefix string, parts []string, progress func(int)) error {
+	// Git history has no cycles, but a damaged cache could make one.
+	var seen map[plumbing.Hash]bool
+	if w.cache != nil {
+		seen = map[plumbing.Hash]bool{}
+	}
 	for h := head; !h.IsZero(); {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if seen != nil {
+			if seen[h] {
+				return fmt.Errorf("%w: commit %s is its own ancestor in %s", errCacheCycle, h, w.cache.path)
+			}
+			seen[h] = true
 		}
 		w.commits++
 		if progress != nil && w.commits%progressEvery == 0 {
 			progress(w.commits)
 		}
-		s, err := w.cachedStep(h)
-		if err != nil {
-			return err
-		}
+		s := w.cachedStep(h)
 		if s == nil {
+			var err error
 			if s, err = w.readStep(h, prefix, parts); err != nil {
 				return err
 			}
@@ -162,17 +185,17 @@ func (w *walker) walk(ctx context.Context, head plumbing.Hash, prefix string, pa
 }
 
 // cachedStep returns the step of commit h from the history cache, or nil.
-func (w *walker) cachedStep(h plumbing.Hash) (*step, error) {
+func (w *walker) cachedStep(h plumbing.Hash) *step {
 	cs, ok := w.cache.step(h)
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	s := &step{c: cs.commitOf(h)}
 	s.changes, s.renames = cs.changes()
 	if len(s.c.parents) > 0 {
 		s.parent = s.c.parents[0]
 	}
-	return s, nil
+	return s
 }
 
 // readStep reads commit h and its first parent and compares their trees
