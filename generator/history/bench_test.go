@@ -73,8 +73,11 @@ func gitLogFirstParent(tb testing.TB, dir string) {
 // 200 documents (renames, deletions, merged feature branches), against the
 // git CLI's single pass `git log --first-parent --name-status -M`.
 //
-//   - open+read: Open and Read, as one `clause build` does (cold caches);
-//   - read-again: Read on an open repository (blob hashes cached);
+//   - open+read: Open and Read, as one `clause build` does on a fresh
+//     clone (no history cache);
+//   - open+read-cached: the same with the history cache filled by an
+//     earlier Read, as a rebuild does;
+//   - read-again: Read on an open repository (blob hashes in memory);
 //   - git-log-cli: the git CLI, for comparison.
 func BenchmarkRead(b *testing.B) {
 	dir := benchRepository(b)
@@ -104,6 +107,26 @@ func BenchmarkRead(b *testing.B) {
 			"documents %d, versions %d, renames %d; git log --first-parent --name-status -M (once, cold): %s",
 			benchCommits, benchDocs, benchRepo.gen.Round(time.Millisecond), h.Commits, len(h.Documents), versions, renames,
 			benchRepo.gitLog.Round(time.Millisecond))
+	})
+
+	b.Run("open+read-cached", func(b *testing.B) {
+		cq := q
+		cq.Cache = b.TempDir()
+		read := func() {
+			r, err := Open(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.Close()
+			if _, err := r.Read(ctx, cq); err != nil {
+				b.Fatal(err)
+			}
+		}
+		read() // fills the cache
+		b.ReportAllocs()
+		for b.Loop() {
+			read()
+		}
 	})
 
 	b.Run("read-again", func(b *testing.B) {
