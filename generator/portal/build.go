@@ -253,7 +253,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := swap(stage, out); err != nil {
+	if err := swap(stage, out, func(err error) { fmt.Fprintf(opts.Log, "warning: %v\n", err) }); err != nil {
 		return nil, err
 	}
 	return res, nil
