@@ -40,6 +40,35 @@ func cacheQuery(t *testing.T, cache string, inspected *int) Query {
 	}
 }
 
+// filledCache makes a small repository and reads it once with the cache
+// in a new folder, which it returns.
+func filledCache(t *testing.T) (*gitRepo, string) {
+	t.Helper()
+	g := smallRepo(t)
+	cache := filepath.Join(t.TempDir(), "cache")
+	var n int
+	readWith(t, g.dir, cacheQuery(t, cache, &n))
+	return g, cache
+}
+
+// cacheFileIn returns the one cache file in folder cache, decoded.
+func cacheFileIn(t *testing.T, cache string) (string, *cacheFile) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(cache, "history-*"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %q, want one", files)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := decodeCache(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files[0], f
+}
+
 func firstLine(b []byte) string {
 	line, _, _ := bytes.Cut(b, []byte("\n"))
 	return string(line)
@@ -115,10 +144,8 @@ func TestCacheIsUsed(t *testing.T) {
 }
 
 func TestCacheInspectKey(t *testing.T) {
-	g := smallRepo(t)
-	cache := filepath.Join(t.TempDir(), "cache")
+	g, cache := filledCache(t)
 	var n int
-	readWith(t, g.dir, cacheQuery(t, cache, &n))
 	q := cacheQuery(t, cache, &n)
 	q.InspectKey = "first-line/2"
 	q.Inspect = func(b []byte) string { n++; return "v2:" + firstLine(b) }
@@ -233,25 +260,14 @@ func TestCacheRemovesStaleTemporaryFiles(t *testing.T) {
 // TestCacheDropsRewrittenHistory resets the branch to an older commit and
 // commits anew: the cache keeps only the commits the last Read walked.
 func TestCacheDropsRewrittenHistory(t *testing.T) {
-	g := smallRepo(t)
-	cache := filepath.Join(t.TempDir(), "cache")
+	g, cache := filledCache(t)
 	var n int
-	readWith(t, g.dir, cacheQuery(t, cache, &n))
 	g.git("reset", "-q", "--hard", "HEAD~2")
 	g.write("content/dpa.md", text("DPA", 10, map[int]string{2: "Rewritten."}))
 	g.commit("2024-06-01T00:00:00Z", "Rewrite\n")
 	h := readWith(t, g.dir, cacheQuery(t, cache, &n))
 	crossCheck(t, g, h)
-	files, _ := filepath.Glob(filepath.Join(cache, "history-*"))
-	data, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := decodeCache(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.Steps) != h.Commits {
+	if _, f := cacheFileIn(t, cache); len(f.Steps) != h.Commits {
 		t.Errorf("cache holds %d commits, the history %d", len(f.Steps), h.Commits)
 	}
 }
@@ -323,23 +339,13 @@ func FuzzDecodeCache(f *testing.F) {
 // TestCacheCycleIsRebuilt writes a cache whose head commit is its own
 // grandparent: Read must not loop, but warn, read from git and rewrite it.
 func TestCacheCycleIsRebuilt(t *testing.T) {
-	g := smallRepo(t)
-	cache := filepath.Join(t.TempDir(), "cache")
+	g, cache := filledCache(t)
 	var n int
-	readWith(t, g.dir, cacheQuery(t, cache, &n))
-	files, _ := filepath.Glob(filepath.Join(cache, "history-*"))
-	data, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := decodeCache(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	file, f := cacheFileIn(t, cache)
 	head, _ := parseHash(g.head())
 	parent := f.Steps[head].Parents[0]
 	f.Steps[parent].Parents = []plumbing.Hash{head}
-	if err := os.WriteFile(files[0], encodeCache(f), 0o644); err != nil {
+	if err := os.WriteFile(file, encodeCache(f), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var warnings []string
