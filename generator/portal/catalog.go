@@ -199,7 +199,11 @@ type LoadOptions struct {
 	// NoCache reads the whole history from git. By default what was read
 	// is kept in the history cache, in the git folder (history.CacheFolder),
 	// and a later Load reads only the commits that are new.
-	NoCache  bool
+	NoCache bool
+	// NoFetch fails on a partial (blobless) clone that lacks objects of
+	// past versions. By default Load has the git command line fetch them
+	// from the clone's promisor remote, as git itself would on demand.
+	NoFetch  bool
 	Now      time.Time
 	Progress io.Writer
 	Log      io.Writer
@@ -280,6 +284,12 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 		q.Progress = func(n int) { progress(o.Progress, "Reading history: %d commits", n) }
 	}
 	h, err := r.Read(ctx, q)
+	if errors.Is(err, history.ErrPartialClone) && !o.NoFetch {
+		if r, err = c.fetchAndReopen(ctx, r, q, hopts, err); err == nil {
+			c.repo = r
+			h, err = r.Read(ctx, q)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -323,6 +333,22 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 		}
 	}
 	return nil
+}
+
+// fetchAndReopen fetches what the partial clone behind r lacks (readErr
+// says so) and opens the repository again, so that go-git sees the new
+// pack. It returns readErr, with why fetching did not help, if it fails.
+func (c *Catalog) fetchAndReopen(ctx context.Context, r *history.Repository, q history.Query, hopts []history.Option, readErr error) (*history.Repository, error) {
+	r.Close()
+	c.repo = nil
+	n, err := fetchMissingObjects(ctx, r.Root(), q.Ref, q.Prefix, c.log)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%w\n(fetching the missing objects with git failed: %v; pass --no-fetch to skip trying)", readErr, err)
+	case n == 0:
+		return nil, readErr // nothing git knows to be missing: a corrupt repository
+	}
+	return history.Open(c.root, hopts...)
 }
 
 // inspectKey names what inspect computes, for the history cache: change it

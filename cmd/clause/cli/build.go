@@ -19,8 +19,8 @@ type BuildOptions struct {
 	BaseURL      string
 	AllowShallow bool
 	NoGit        bool
-	NoCache      bool
-	Quiet        bool
+	HistoryFlags
+	Quiet bool
 }
 
 // addSourceFlags registers the flags every command that reads a portal
@@ -30,9 +30,16 @@ func addSourceFlags(cmd *cobra.Command, repo, content *string) {
 	cmd.Flags().StringVar(content, "content", "content", "content `folder`, relative to --repo")
 }
 
-// addCacheFlag registers --no-cache on the commands that read history.
-func addCacheFlag(cmd *cobra.Command, noCache *bool) {
-	cmd.Flags().BoolVar(noCache, "no-cache", false, "read the whole history from git, without the history cache in .git/"+history.CacheFolder+"/")
+// HistoryFlags are the flags of the commands that read git history.
+type HistoryFlags struct {
+	NoCache bool
+	NoFetch bool
+}
+
+// addHistoryFlags registers --no-cache and --no-fetch.
+func addHistoryFlags(cmd *cobra.Command, f *HistoryFlags) {
+	cmd.Flags().BoolVar(&f.NoCache, "no-cache", false, "read the whole history from git, without the history cache in .git/"+history.CacheFolder+"/")
+	cmd.Flags().BoolVar(&f.NoFetch, "no-fetch", false, "in a partial (blobless) clone, fail instead of having git fetch the missing past versions")
 }
 
 func newBuildCmd(streams *IO, runF func(*BuildOptions) error) *cobra.Command {
@@ -66,7 +73,7 @@ build host (GitHub Actions: fetch-depth: 0).`,
 	cmd.Flags().StringVar(&opts.BaseURL, "base-url", "", "absolute `URL` the portal is served from (default: clause.toml base_url, or $URL on Netlify)")
 	cmd.Flags().BoolVar(&opts.AllowShallow, "allow-shallow", false, "build a shallow clone anyway, with dates from file modification times")
 	cmd.Flags().BoolVar(&opts.NoGit, "no-git", false, "do not read git history; dates from file modification times")
-	addCacheFlag(cmd, &opts.NoCache)
+	addHistoryFlags(cmd, &opts.HistoryFlags)
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
 	return cmd
 }
@@ -81,6 +88,7 @@ func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 		AllowShallow: opts.AllowShallow,
 		NoGit:        opts.NoGit,
 		NoCache:      opts.NoCache,
+		NoFetch:      opts.NoFetch,
 		Env:          streams.Getenv,
 		Log:          streams.ErrOut,
 	}
@@ -108,8 +116,8 @@ func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 
 // loadCatalog reads the portal's documents and history for the commands
 // that do not build, with progress on a terminal unless quiet.
-func loadCatalog(cmd *cobra.Command, streams *IO, repo, content string, quiet, noCache bool) (*portal.Catalog, error) {
-	lo := portal.LoadOptions{Repo: repo, Content: content, NoCache: noCache, Log: streams.ErrOut}
+func loadCatalog(cmd *cobra.Command, streams *IO, repo, content string, quiet bool, hf HistoryFlags) (*portal.Catalog, error) {
+	lo := portal.LoadOptions{Repo: repo, Content: content, NoCache: hf.NoCache, NoFetch: hf.NoFetch, Log: streams.ErrOut}
 	if streams.IsTerminal && !quiet {
 		lo.Progress = streams.ErrOut
 	}

@@ -24,7 +24,7 @@ type DiffOptions struct {
 	Format        string
 	Color         string
 	Context       int
-	NoCache       bool
+	HistoryFlags
 }
 
 func newDiffCmd(streams *IO, runF func(*DiffOptions) error) *cobra.Command {
@@ -76,7 +76,7 @@ uncommitted changes, else HEAD. Without FROM, against the version before TO
 		},
 	}
 	addSourceFlags(cmd, &opts.Repo, &opts.Content)
-	addCacheFlag(cmd, &opts.NoCache)
+	addHistoryFlags(cmd, &opts.HistoryFlags)
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json or html")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (on a terminal, unless $NO_COLOR), always, never")
 	cmd.Flags().IntVar(&opts.Context, "context", 1, "unchanged blocks shown around each change")
@@ -84,7 +84,7 @@ uncommitted changes, else HEAD. Without FROM, against the version before TO
 }
 
 func diffRun(cmd *cobra.Command, streams *IO, opts *DiffOptions) error {
-	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, true, opts.NoCache)
+	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, true, opts.HistoryFlags)
 	if err != nil {
 		return err
 	}

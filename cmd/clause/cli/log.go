@@ -19,7 +19,7 @@ type LogOptions struct {
 	Document string
 	JSON     bool
 	Quiet    bool
-	NoCache  bool
+	HistoryFlags
 }
 
 func newLogCmd(streams *IO, runF func(*LogOptions) error) *cobra.Command {
@@ -51,14 +51,14 @@ not render the site.`,
 		},
 	}
 	addSourceFlags(cmd, &opts.Repo, &opts.Content)
-	addCacheFlag(cmd, &opts.NoCache)
+	addHistoryFlags(cmd, &opts.HistoryFlags)
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON (the objects of /api/documents.json)")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output")
 	return cmd
 }
 
 func logRun(cmd *cobra.Command, streams *IO, opts *LogOptions) error {
-	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, opts.Quiet, opts.NoCache)
+	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, opts.Quiet, opts.HistoryFlags)
 	if err != nil {
 		return err
 	}

@@ -18,18 +18,18 @@ import (
 // NotifyOptions are the flags of clause notify.
 type NotifyOptions struct {
 	Repo, Content, BaseURL string
-	NoCache                bool
-	Webhooks               []string
-	SlackWebhooks          []string
-	SMTPURL, MailFrom      string
-	MailToFile             string
-	Digest                 bool
-	State                  string
-	Since                  string
-	DryRun                 bool
-	Retries                int
-	Timeout                time.Duration
-	Quiet                  bool
+	HistoryFlags
+	Webhooks          []string
+	SlackWebhooks     []string
+	SMTPURL, MailFrom string
+	MailToFile        string
+	Digest            bool
+	State             string
+	Since             string
+	DryRun            bool
+	Retries           int
+	Timeout           time.Duration
+	Quiet             bool
 }
 
 func newNotifyCmd(streams *IO, runF func(*NotifyOptions) error) *cobra.Command {
@@ -71,7 +71,7 @@ CONTEXT other than production).`,
 		},
 	}
 	addSourceFlags(cmd, &opts.Repo, &opts.Content)
-	addCacheFlag(cmd, &opts.NoCache)
+	addHistoryFlags(cmd, &opts.HistoryFlags)
 	f := cmd.Flags()
 	f.StringVar(&opts.BaseURL, "base-url", "", "absolute `URL` of the published portal (default: clause.toml base_url, or $URL)")
 	f.StringArrayVar(&opts.Webhooks, "webhook", nil, "send signed JSON events to `URL` (repeatable)")
@@ -96,7 +96,7 @@ func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) error {
 	if len(opts.Webhooks)+len(opts.SlackWebhooks) == 0 && opts.SMTPURL == "" {
 		return usageError{errors.New("no channel: give --webhook, --slack-webhook or --smtp-url")}
 	}
-	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, opts.Quiet, opts.NoCache)
+	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, opts.Quiet, opts.HistoryFlags)
 	if err != nil {
 		return err
 	}

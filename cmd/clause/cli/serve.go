@@ -14,7 +14,7 @@ type ServeOptions struct {
 	Addr          string
 	AllowShallow  bool
 	NoGit         bool
-	NoCache       bool
+	HistoryFlags
 }
 
 func newServeCmd(streams *IO, ready func(string)) *cobra.Command {
@@ -33,7 +33,7 @@ edits are shown, marked as such on the page.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return preview.Serve(cmd.Context(), preview.Options{
-				Build:   portal.Options{Repo: opts.Repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, NoCache: opts.NoCache, Log: streams.ErrOut, Env: streams.Getenv},
+				Build:   portal.Options{Repo: opts.Repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, NoCache: opts.NoCache, NoFetch: opts.NoFetch, Log: streams.ErrOut, Env: streams.Getenv},
 				Addr:    opts.Addr,
 				Headers: map[string]string{"Content-Security-Policy": site.ContentSecurityPolicy, "X-Content-Type-Options": "nosniff"},
 				Log:     streams.ErrOut,
@@ -45,6 +45,6 @@ edits are shown, marked as such on the page.`,
 	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:1313", "`address` to serve on")
 	cmd.Flags().BoolVar(&opts.AllowShallow, "allow-shallow", false, "preview a shallow clone, with dates from file modification times")
 	cmd.Flags().BoolVar(&opts.NoGit, "no-git", false, "do not read git history; dates from file modification times")
-	addCacheFlag(cmd, &opts.NoCache)
+	addHistoryFlags(cmd, &opts.HistoryFlags)
 	return cmd
 }
