@@ -44,8 +44,21 @@ type Document struct {
 	// Effective is the effective date of the newest version, YYYY-MM-DD, or
 	// null.
 	Effective *string `json:"effective"`
+	// Translations are the other documents with the same translationKey,
+	// by language; omitted when there are none.
+	Translations []Translation `json:"translations,omitempty"`
 	// Versions are newest first.
 	Versions []Version `json:"versions"`
+}
+
+// Translation is a link from a document to one of its translations.
+type Translation struct {
+	// ID is the translation's document id.
+	ID string `json:"id"`
+	// Language is its BCP 47 language.
+	Language string `json:"language"`
+	// URL is its page, relative to the host.
+	URL string `json:"url"`
 }
 
 // Version is one published version of a document.

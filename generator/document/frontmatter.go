@@ -238,6 +238,20 @@ func (d *Document) decodeFrontMatter(fm frontMatterBlock) error {
 	return nil
 }
 
+// FieldLine returns the file line of a top-level front matter field, for
+// errors about its value: the line of the key, or of the front matter's
+// first line when the key cannot be found; 0 without front matter.
+func (d *Document) FieldLine(key string) int {
+	if d.FrontMatter == nil {
+		return 0
+	}
+	format := "yaml"
+	if keyLine(d.FrontMatter, "yaml", key) == 1 && keyLine(d.FrontMatter, "toml", key) > 1 {
+		format = "toml"
+	}
+	return d.FrontMatterLine + keyLine(d.FrontMatter, format, key) - 1
+}
+
 // keyLine returns the 1-based line of a top-level key within front matter,
 // or 1 when it cannot be found.
 func keyLine(raw []byte, format, key string) int {

@@ -22,11 +22,14 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 		ID:       e.ID,
 		Title:    e.Doc.Title,
 		Kind:     string(e.Doc.Kind),
-		Language: firstNonEmpty(e.Doc.Language, c.Config.Language),
+		Language: e.Language,
 		Path:     e.Doc.Path,
 		URL:      DocumentURL(e.ID),
 		Retired:  e.Retired,
 		Versions: make([]api.Version, 0, len(e.Versions)),
+	}
+	for _, t := range e.Translations {
+		d.Translations = append(d.Translations, api.Translation{ID: t.ID, Language: t.Language, URL: DocumentURL(t.ID)})
 	}
 	if len(e.Versions) > 0 {
 		last := e.Versions[0].Date.Format(time.RFC3339)

@@ -65,6 +65,12 @@ type Entry struct {
 	Uncommitted bool
 	// ModTime is the file's modification time (used without git).
 	ModTime time.Time
+	// Language is the document's BCP 47 language: its front matter's, or
+	// the portal's default.
+	Language string
+	// Translations are the other documents with the same translationKey
+	// (current ones only, not retired), by language.
+	Translations []*Entry
 
 	register *RegisterHistory // cache of Catalog.Register
 }
@@ -237,13 +243,39 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	if errs := checkTranslations(docs, cfg.Language); len(errs) > 0 {
+		return nil, errs
+	}
 	c := &Catalog{Config: cfg, Now: o.Now, Today: document.DateOf(o.Now.In(cfg.Location)), root: root, content: rel(root, contentDir), log: o.Log}
 	if err := c.readHistory(ctx, o, contentDir, docs); err != nil {
 		c.Close()
 		return nil, err
 	}
 	sort.Slice(c.Entries, func(i, j int) bool { return c.Entries[i].ID < c.Entries[j].ID })
+	c.linkTranslations()
 	return c, nil
+}
+
+// linkTranslations sets every entry's Language and, for the current
+// documents that share a translationKey, their Translations.
+func (c *Catalog) linkTranslations() {
+	groups := map[string][]*Entry{}
+	for _, e := range c.Entries {
+		e.Language = firstNonEmpty(e.Doc.Language, c.Config.Language)
+		if key := e.Doc.TranslationKey; key != "" && !e.Retired {
+			groups[key] = append(groups[key], e)
+		}
+	}
+	for _, group := range groups {
+		sort.Slice(group, func(i, j int) bool { return group[i].Language < group[j].Language })
+		for _, e := range group {
+			for _, other := range group {
+				if other != e {
+					e.Translations = append(e.Translations, other)
+				}
+			}
+		}
+	}
 }
 
 func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir string, docs []*document.Document) error {

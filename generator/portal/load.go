@@ -97,6 +97,28 @@ func loadDocuments(root, contentDir string) ([]*document.Document, error) {
 	return docs, nil
 }
 
+// checkTranslations refuses two documents with the same translationKey
+// and the same language (a document without one has the portal's default,
+// defaultLang): readers could not tell which is the translation of which.
+func checkTranslations(docs []*document.Document, defaultLang string) document.Errors {
+	var errs document.Errors
+	seen := map[[2]string]*document.Document{}
+	for _, d := range docs {
+		if d.TranslationKey == "" {
+			continue
+		}
+		lang := firstNonEmpty(d.Language, defaultLang)
+		k := [2]string{d.TranslationKey, strings.ToLower(lang)}
+		if other, dup := seen[k]; dup {
+			errs = append(errs, &document.Error{Path: d.Path, Line: d.FieldLine("translationKey"),
+				Msg: fmt.Sprintf("translationKey %q is also used by %s, in the same language (%s): give each translation its language", d.TranslationKey, other.Path, lang)})
+			continue
+		}
+		seen[k] = d
+	}
+	return errs
+}
+
 func asDocErrors(err error) document.Errors {
 	var list document.Errors
 	if errors.As(err, &list) {

@@ -1,6 +1,9 @@
 package portal
 
 import (
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
 	"fmt"
 	"sort"
 	"strings"
@@ -96,7 +99,7 @@ func (p *pager) documentParams(e *Entry) map[string]any {
 		"kind":         string(d.Kind),
 		"kind_label":   d.Kind.Label(),
 		"summary":      d.Summary,
-		"language":     d.Language,
+		"language":     e.Language,
 		"url":          DocumentURL(e.ID),
 		"versions_url": VersionsURL(e.ID),
 		"feed_atom":    atomURL,
@@ -107,6 +110,13 @@ func (p *pager) documentParams(e *Entry) map[string]any {
 	}
 	if p.c.DatesNote != "" {
 		params["dates_note"] = p.c.DatesNote
+	}
+	if len(e.Translations) > 0 {
+		var tr []map[string]any
+		for _, t := range e.Translations {
+			tr = append(tr, map[string]any{"language": t.Language, "name": LanguageName(t.Language), "title": t.Doc.Title, "url": DocumentURL(t.ID)})
+		}
+		params["translations"] = tr
 	}
 	if e.Retired && e.RetiredAt != nil {
 		params["retired_on"] = p.stamp(e.RetiredAt.Date)
@@ -317,4 +327,18 @@ func filterAliases(pages []*site.Page, real map[string]bool) {
 		}
 		pg.Aliases = kept
 	}
+}
+
+// LanguageName is the name of a BCP 47 language in that language
+// ("Deutsch" for de), for links to translations; the tag itself when the
+// name is unknown.
+func LanguageName(tag string) string {
+	t, err := language.Parse(tag)
+	if err != nil {
+		return tag
+	}
+	if name := display.Self.Name(t); name != "" {
+		return name
+	}
+	return tag
 }
