@@ -14,11 +14,26 @@ const maxSitemapURLs = 50000
 type sitemapURL struct {
 	Loc     string `xml:"loc"`
 	LastMod string `xml:"lastmod,omitempty"`
+	// Alternates are the page's translations, itself included, in the form
+	// search engines read from sitemaps (xhtml:link, hreflang).
+	Alternates []xhtmlLink `xml:"xhtml:link,omitempty"`
 }
 
+// xhtmlLink is an <xhtml:link rel="alternate" hreflang="…" href="…"/>.
+type xhtmlLink struct {
+	Rel      string `xml:"rel,attr"`
+	Hreflang string `xml:"hreflang,attr"`
+	Href     string `xml:"href,attr"`
+}
+
+// xhtmlNS is the namespace of the xhtml prefix of sitemap alternates.
+const xhtmlNS = "http://www.w3.org/1999/xhtml"
+
 type urlset struct {
-	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
-	URLs    []sitemapURL `xml:"url"`
+	XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	// XHTML declares the xhtml prefix when some URL has alternates.
+	XHTML string       `xml:"xmlns:xhtml,attr,omitempty"`
+	URLs  []sitemapURL `xml:"url"`
 }
 
 type sitemapIndex struct {
@@ -49,7 +64,14 @@ func writeSitemap(stage string, c *Catalog, base string) error {
 		} else {
 			last = e.ModTime
 		}
-		urls = append(urls, sitemapURL{Loc: absURL(base, DocumentURL(e.ID)), LastMod: stamp(last)})
+		page := sitemapURL{Loc: absURL(base, DocumentURL(e.ID)), LastMod: stamp(last)}
+		if len(e.Translations) > 0 {
+			page.Alternates = append(page.Alternates, xhtmlLink{Rel: "alternate", Hreflang: e.Language, Href: page.Loc})
+			for _, t := range e.Translations {
+				page.Alternates = append(page.Alternates, xhtmlLink{Rel: "alternate", Hreflang: t.Language, Href: absURL(base, DocumentURL(t.ID))})
+			}
+		}
+		urls = append(urls, page)
 		if len(e.Versions) > 0 {
 			urls = append(urls, sitemapURL{Loc: absURL(base, VersionsURL(e.ID)), LastMod: stamp(last)})
 		}
@@ -67,13 +89,23 @@ func writeSitemap(stage string, c *Catalog, base string) error {
 		}
 		return os.WriteFile(filepath.Join(stage, name), append([]byte(xml.Header), append(b, '\n')...), 0o644)
 	}
+	set := func(urls []sitemapURL) urlset {
+		u := urlset{URLs: urls}
+		for _, x := range urls {
+			if len(x.Alternates) > 0 {
+				u.XHTML = xhtmlNS
+				break
+			}
+		}
+		return u
+	}
 	if len(urls) <= maxSitemapURLs {
-		return write("sitemap.xml", urlset{URLs: urls})
+		return write("sitemap.xml", set(urls))
 	}
 	var index sitemapIndex
 	for n, start := 1, 0; start < len(urls); n, start = n+1, start+maxSitemapURLs {
 		name := fmt.Sprintf("sitemap-%d.xml", n)
-		if err := write(name, urlset{URLs: urls[start:min(start+maxSitemapURLs, len(urls))]}); err != nil {
+		if err := write(name, set(urls[start:min(start+maxSitemapURLs, len(urls))])); err != nil {
 			return err
 		}
 		index.Sitemaps = append(index.Sitemaps, sitemapURL{Loc: absURL(base, "/"+name), LastMod: stamp(c.Now)})

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"encoding/xml"
 	"errors"
 	"path/filepath"
 	"regexp"
@@ -62,6 +63,29 @@ func TestTranslationsLinked(t *testing.T) {
 	privacy := readFile(t, filepath.Join(r.Dir, "public", "privacy", "index.html"))
 	if strings.Contains(privacy, "hreflang") || strings.Contains(privacy, "Deutsch") {
 		t.Error("the privacy policy links its retired translation")
+	}
+
+	// The sitemap lists the alternates too, in the xhtml namespace.
+	var sm struct {
+		URLs []struct {
+			Loc   string `xml:"loc"`
+			Links []struct {
+				Hreflang string `xml:"hreflang,attr"`
+				Href     string `xml:"href,attr"`
+			} `xml:"http://www.w3.org/1999/xhtml link"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal([]byte(readFile(t, filepath.Join(r.Dir, "public", "sitemap.xml"))), &sm); err != nil {
+		t.Fatal(err)
+	}
+	alternates := map[string]int{}
+	for _, u := range sm.URLs {
+		for _, l := range u.Links {
+			alternates[strings.TrimPrefix(u.Loc, "https://legal.example.com/")+" "+l.Hreflang+" "+strings.TrimPrefix(l.Href, "https://legal.example.com/")]++
+		}
+	}
+	if len(alternates) != 9 || alternates["dpa/ de de/auftragsverarbeitung/"] != 1 || alternates["fr/dpa/ fr fr/dpa/"] != 1 {
+		t.Errorf("sitemap alternates %v, want 3 for each of the 3 DPAs", alternates)
 	}
 
 	docs := loadAPI(t, r.Dir)
