@@ -158,11 +158,34 @@ func (c *Catalog) Source(v *Version) ([]byte, error) {
 	return c.repo.Blob(v.Blob)
 }
 
+// ErrVersionTooLarge is the error of comparing a version whose text is
+// larger than document.MaxSize.
+var ErrVersionTooLarge = errors.New("the text of this version is larger than Clause publishes")
+
+// TooLarge reports whether the version's text is larger than
+// document.MaxSize, the limit on documents: such a version, committed
+// before the limit or by mistake, stays in the history but its text is not
+// rendered, compared or read for sub-processors.
+func (v *Version) TooLarge() bool { return v.Size > document.MaxSize }
+
+// tooLargeNote says, in markdown, why a version's text is not shown.
+func tooLargeNote(v *Version) string {
+	return fmt.Sprintf("*The text of this version is not shown: it is %.1f MiB, more than the %d MiB that Clause publishes. "+
+		"Its SHA-256 is `%s`; the portal's git repository holds it (commit `%.7s`, file `%s`).*\n",
+		float64(v.Size)/(1<<20), document.MaxSize>>20, v.SHA256, v.Commit, v.Path)
+}
+
 // ParseVersion reads and parses a version's text. Versions committed before
 // a rule existed may break it: rather than fail the build over history
 // that cannot be changed, the error is logged and the text is shown with
-// the front matter cut off.
+// the front matter cut off. A version that is TooLarge is not read: its
+// document says why its text is not shown.
 func (c *Catalog) ParseVersion(e *Entry, v *Version) (*document.Document, error) {
+	if v.TooLarge() {
+		note := []byte(tooLargeNote(v))
+		return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: note, Source: note,
+			Effective: v.Effective, NoticeDays: e.Doc.NoticeDays}, nil
+	}
 	src, err := c.Source(v)
 	if err != nil {
 		return nil, fmt.Errorf("%s at version %s (commit %.7s): %w", v.Path, v.ID, v.Commit, err)

@@ -46,8 +46,12 @@ func (s Side) Label() string {
 	return s.Version.ID
 }
 
-// VersionSide reads version v of e.
+// VersionSide reads version v of e. A version that is TooLarge gives an
+// error wrapping ErrVersionTooLarge.
 func (c *Catalog) VersionSide(e *Entry, v *Version) (Side, error) {
+	if v.TooLarge() {
+		return Side{}, fmt.Errorf("%s at version %s: %w (%.1f MiB; the limit is %d MiB)", v.Path, v.ID, ErrVersionTooLarge, float64(v.Size)/(1<<20), document.MaxSize>>20)
+	}
 	d, err := c.ParseVersion(e, v)
 	if err != nil {
 		return Side{}, err
@@ -155,6 +159,9 @@ func comparePairs(e *Entry) [][2]int {
 // link to the full text, or a long history would repeat every version's
 // whole text on hundreds of pages.
 func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) {
+	if e.Versions[from].TooLarge() || e.Versions[to].TooLarge() {
+		return p.notComparedPage(e, from, to)
+	}
 	a, err := p.side(e, from)
 	if err != nil {
 		return nil, "", err
@@ -186,6 +193,38 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 		aliases = append(aliases, CompareURL(old, e.Versions[from].ID, e.Versions[to].ID))
 	}
 	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: buf.Bytes(), Aliases: aliases}, cmp.Summary(), nil
+}
+
+// notComparedPage stands for the redline between two versions when one of
+// them is too large to compare: the page exists, as every comparison the
+// versions link to does, and says why there is no redline.
+func (p *pager) notComparedPage(e *Entry, from, to int) (*site.Page, string, error) {
+	inForce := e.InForce(p.c.Today, p.loc)
+	params := p.documentParams(e)
+	params["type"] = "compare"
+	params["title"] = e.Doc.Title
+	params["from"] = p.versionRef(e, from, inForce)
+	params["to"] = p.versionRef(e, to, inForce)
+	params["summary"] = "Not compared"
+	params["identical"] = false
+	params["not_compared"] = true
+	params["compare"] = p.compareControl(e, from, to)
+	var html bytes.Buffer
+	for _, i := range []int{from, to} {
+		if v := e.Versions[i]; v.TooLarge() {
+			r, err := markdown.Render([]byte(tooLargeNote(v)))
+			if err != nil {
+				return nil, "", err
+			}
+			html.Write(r.HTML)
+		}
+	}
+	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, e.Versions[from].Date.In(p.loc).Format(DisplayDate), e.Versions[to].Date.In(p.loc).Format(DisplayDate))
+	var aliases []string
+	for _, old := range e.OldIDs {
+		aliases = append(aliases, CompareURL(old, e.Versions[from].ID, e.Versions[to].ID))
+	}
+	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html.Bytes(), Aliases: aliases}, "not compared: a version is too large", nil
 }
 
 // side returns version i of e, parsed once per document: the comparisons of

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/clause-portal/clause/generator/api"
@@ -40,15 +41,26 @@ func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
 	h.Registers = make([]*subprocessors.Register, len(e.Versions))
 	h.Changes = make([]subprocessors.Changes, len(e.Versions))
 	for i := len(e.Versions) - 1; i >= 0; i-- {
+		var prev *subprocessors.Register
+		if i+1 < len(e.Versions) {
+			prev = h.Registers[i+1]
+		}
+		if v := e.Versions[i]; v.TooLarge() {
+			// Its rows cannot be read: taken as unchanged, rather than as
+			// every sub-processor removed (and added again after it).
+			fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) is too large to read its sub-processors (%.1f MiB); taken as unchanged\n", v.Path, v.ID, v.Commit, float64(v.Size)/(1<<20))
+			h.Registers[i] = prev
+			if prev == nil {
+				h.Registers[i] = &subprocessors.Register{}
+			}
+			h.Changes[i] = subprocessors.Compare(prev, h.Registers[i])
+			continue
+		}
 		d, err := c.ParseVersion(e, e.Versions[i])
 		if err != nil {
 			return nil, err
 		}
 		h.Registers[i], _ = subprocessors.Extract(d)
-		var prev *subprocessors.Register
-		if i+1 < len(e.Versions) {
-			prev = h.Registers[i+1]
-		}
 		h.Changes[i] = subprocessors.Compare(prev, h.Registers[i])
 	}
 	e.register = h
