@@ -34,6 +34,9 @@ type Options struct {
 	// NoCache reads the whole history from git, without the history cache
 	// (see LoadOptions.NoCache).
 	NoCache bool
+	// CacheDir is the folder of the history cache (see
+	// LoadOptions.CacheDir).
+	CacheDir string
 	// NoFetch fails on a partial clone instead of fetching what it lacks
 	// (see LoadOptions.NoFetch).
 	NoFetch bool
@@ -109,7 +112,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := checkOutDir(out, repo, contentDir); err != nil {
 		return nil, err
 	}
-	c, err := Load(ctx, LoadOptions{Repo: repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, NoCache: opts.NoCache, NoFetch: opts.NoFetch, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
+	c, err := Load(ctx, LoadOptions{Repo: repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, NoCache: opts.NoCache, CacheDir: opts.CacheDir, NoFetch: opts.NoFetch, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
 	if err != nil {
 		return nil, err
 	}

@@ -229,6 +229,9 @@ type LoadOptions struct {
 	// is kept in the history cache, in the git folder (history.CacheFolder),
 	// and a later Load reads only the commits that are new.
 	NoCache bool
+	// CacheDir is the folder of the history cache; empty means the
+	// repository's own (history.Repository.CacheDir).
+	CacheDir string
 	// NoFetch fails on a partial (blobless) clone that lacks objects of
 	// past versions. By default Load has the git command line fetch them
 	// from the clone's promisor remote, as git itself would on demand.
@@ -333,7 +336,7 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 	q := history.Query{Ref: c.Config.Branch, Prefix: prefix, Inspect: c.inspect, InspectKey: inspectKey,
 		Warn: func(err error) { fmt.Fprintf(c.log, "warning: %v\n", err) }}
 	if !o.NoCache {
-		q.Cache = r.CacheDir()
+		q.Cache = firstNonEmpty(o.CacheDir, r.CacheDir())
 	}
 	if o.Progress != nil {
 		q.Progress = func(n int) { progress(o.Progress, "Reading history: %d commits", n) }

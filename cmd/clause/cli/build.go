@@ -32,13 +32,24 @@ func addSourceFlags(cmd *cobra.Command, repo, content *string) {
 
 // HistoryFlags are the flags of the commands that read git history.
 type HistoryFlags struct {
-	NoCache bool
-	NoFetch bool
+	NoCache  bool
+	CacheDir string
+	NoFetch  bool
 }
 
-// addHistoryFlags registers --no-cache and --no-fetch.
+// cacheDir is the history cache folder: --cache-dir, else
+// $CLAUSE_CACHE_DIR, else "" (the repository's .git/clause/).
+func (f HistoryFlags) cacheDir(streams *IO) string {
+	if f.CacheDir != "" {
+		return f.CacheDir
+	}
+	return streams.Getenv("CLAUSE_CACHE_DIR")
+}
+
+// addHistoryFlags registers --no-cache, --cache-dir and --no-fetch.
 func addHistoryFlags(cmd *cobra.Command, f *HistoryFlags) {
 	cmd.Flags().BoolVar(&f.NoCache, "no-cache", false, "read the whole history from git, without the history cache in .git/"+history.CacheFolder+"/")
+	cmd.Flags().StringVar(&f.CacheDir, "cache-dir", "", "keep the history cache in `folder` instead (default $CLAUSE_CACHE_DIR, else .git/"+history.CacheFolder+"/)")
 	cmd.Flags().BoolVar(&f.NoFetch, "no-fetch", false, "in a partial (blobless) clone, fail instead of having git fetch the missing past versions")
 }
 
@@ -88,6 +99,7 @@ func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 		AllowShallow: opts.AllowShallow,
 		NoGit:        opts.NoGit,
 		NoCache:      opts.NoCache,
+		CacheDir:     opts.cacheDir(streams),
 		NoFetch:      opts.NoFetch,
 		Env:          streams.Getenv,
 		Log:          streams.ErrOut,
@@ -117,7 +129,7 @@ func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 // loadCatalog reads the portal's documents and history for the commands
 // that do not build, with progress on a terminal unless quiet.
 func loadCatalog(cmd *cobra.Command, streams *IO, repo, content string, quiet bool, hf HistoryFlags) (*portal.Catalog, error) {
-	lo := portal.LoadOptions{Repo: repo, Content: content, NoCache: hf.NoCache, NoFetch: hf.NoFetch, Log: streams.ErrOut}
+	lo := portal.LoadOptions{Repo: repo, Content: content, NoCache: hf.NoCache, CacheDir: hf.cacheDir(streams), NoFetch: hf.NoFetch, Log: streams.ErrOut}
 	if streams.IsTerminal && !quiet {
 		lo.Progress = streams.ErrOut
 	}

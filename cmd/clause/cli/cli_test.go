@@ -301,3 +301,44 @@ func TestCheck(t *testing.T) {
 		t.Errorf("bad front matter: %d %q", code, errOut)
 	}
 }
+
+// TestHistoryCacheFolder: the history cache goes to .git/clause/ by
+// default, to $CLAUSE_CACHE_DIR when set, to --cache-dir over both, and
+// nowhere with --no-cache, for build and log alike.
+func TestHistoryCacheFolder(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "---\ntitle: DPA\n---\nText\n")
+	r.Commit("2026-01-01T10:00:00Z", "DPA")
+	envDir, flagDir := t.TempDir(), t.TempDir()
+	files := func(dir string) int {
+		m, _ := filepath.Glob(filepath.Join(dir, "history-*"))
+		return len(m)
+	}
+	gitDir := filepath.Join(r.Dir, ".git", "clause")
+	for _, tc := range []struct {
+		env          string
+		args         []string
+		git, e, flag int
+	}{
+		{"", []string{"log", "--no-cache"}, 0, 0, 0},
+		{envDir, []string{"log"}, 0, 1, 0},
+		{envDir, []string{"build", "--quiet", "--cache-dir", flagDir}, 0, 1, 1},
+		{"", []string{"build", "--quiet"}, 1, 1, 1},
+	} {
+		var out, errOut bytes.Buffer
+		getenv := func(k string) string {
+			if k == "CLAUSE_CACHE_DIR" {
+				return tc.env
+			}
+			return ""
+		}
+		args := append(tc.args, "--repo", r.Dir)
+		if code := Main(args, &IO{Out: &out, ErrOut: &errOut, In: strings.NewReader(""), Getenv: getenv}); code != ExitOK {
+			t.Fatalf("%v: code %d: %s", args, code, errOut.String())
+		}
+		if got := [3]int{files(gitDir), files(envDir), files(flagDir)}; got != [3]int{tc.git, tc.e, tc.flag} {
+			t.Errorf("after %v with CLAUSE_CACHE_DIR=%q: cache files in .git/clause, $CLAUSE_CACHE_DIR, --cache-dir: %v, want %v",
+				tc.args, tc.env, got, [3]int{tc.git, tc.e, tc.flag})
+		}
+	}
+}
