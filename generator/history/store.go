@@ -4,8 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
@@ -34,10 +38,17 @@ import (
 // it. An objectStore is not safe for concurrent use; each goroutine opens
 // its own.
 type objectStore struct {
-	repo  *Repository // for errors: the root and whether it is a partial clone
-	st    *filesystem.Storage
+	repo *Repository // for errors: the root and whether it is a partial clone
+	st   *filesystem.Storage
+	// alts are the storages of the alternate object databases
+	// (objects/info/alternates, as `git clone --shared` writes it), which
+	// DeltaObject does not search.
+	alts  []*filesystem.Storage
 	cache *contentCache
 }
+
+// maxAlternateDepth bounds the chains of alternates followed, as git does.
+const maxAlternateDepth = 5
 
 // maxDeltaChain bounds the delta chains followed, well above git's default
 // pack depth of 50 and its maximum of 4095, so that a corrupt pack whose
@@ -45,15 +56,80 @@ type objectStore struct {
 const maxDeltaChain = 10000
 
 func newObjectStore(r *Repository, fs billy.Filesystem, cacheBytes int) *objectStore {
-	return &objectStore{
+	s := &objectStore{
 		repo:  r,
-		st:    filesystem.NewStorageWithOptions(fs, noCache{}, filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true}),
+		st:    openStorage(fs),
 		cache: newContentCache(cacheBytes),
 	}
+	seen := map[string]bool{filepath.Clean(filepath.Join(r.gitDir, "objects")): true}
+	var add func(gitDir string, depth int)
+	add = func(gitDir string, depth int) {
+		for _, objects := range alternates(gitDir) {
+			if seen[objects] || depth > maxAlternateDepth {
+				continue
+			}
+			seen[objects] = true
+			alt := filepath.Dir(objects)
+			s.alts = append(s.alts, openStorage(packFS{Filesystem: osfs.New(alt), objects: alt}))
+			add(alt, depth+1)
+		}
+	}
+	add(r.gitDir, 1)
+	return s
+}
+
+func openStorage(fs billy.Filesystem) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(fs, noCache{}, filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
+}
+
+// alternates returns the object folders listed in gitDir's
+// objects/info/alternates, absolute and cleaned; relative ones are relative
+// to gitDir/objects, as in git.
+func alternates(gitDir string) []string {
+	objects := filepath.Join(gitDir, "objects")
+	b, err := os.ReadFile(filepath.Join(objects, "info", "alternates"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if !filepath.IsAbs(line) {
+			line = filepath.Join(objects, line)
+		}
+		if fi, err := os.Stat(line); err == nil && fi.IsDir() {
+			out = append(out, filepath.Clean(line))
+		}
+	}
+	return out
 }
 
 // Close releases the file descriptors of the pack files.
-func (s *objectStore) Close() error { return s.st.Close() }
+func (s *objectStore) Close() error {
+	err := s.st.Close()
+	for _, a := range s.alts {
+		if aerr := a.Close(); err == nil {
+			err = aerr
+		}
+	}
+	return err
+}
+
+// deltaObject returns object h as stored (see storer.DeltaObjectStorer),
+// from the repository's own database or an alternate one.
+func (s *objectStore) deltaObject(h plumbing.Hash) (plumbing.EncodedObject, error) {
+	obj, err := s.st.DeltaObject(plumbing.AnyObject, h)
+	for _, a := range s.alts {
+		if !errors.Is(err, plumbing.ErrObjectNotFound) {
+			break
+		}
+		obj, err = a.DeltaObject(plumbing.AnyObject, h)
+	}
+	return obj, err
+}
 
 // read returns the content of object h, which must be of type t (or any
 // type for plumbing.AnyObject), and its type.
@@ -105,7 +181,7 @@ func (s *objectStore) resolve(h plumbing.Hash) (plumbing.ObjectType, []byte, err
 		if len(chain) == maxDeltaChain {
 			return 0, nil, fmt.Errorf("delta chain longer than %d objects", maxDeltaChain)
 		}
-		obj, err := s.st.DeltaObject(plumbing.AnyObject, cur)
+		obj, err := s.deltaObject(cur)
 		if err != nil {
 			return 0, nil, err
 		}

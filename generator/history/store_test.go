@@ -237,3 +237,39 @@ func TestReadContentLargeObjects(t *testing.T) {
 	}
 	checkContent(t, g.dir, h, true)
 }
+
+// TestReadSharedClone reads a clone made with `git clone --shared`, whose
+// objects are in the source repository (objects/info/alternates).
+func TestReadSharedClone(t *testing.T) {
+	g := smallRepo(t)
+	g.git("repack", "-adq")
+	shared := filepath.Join(t.TempDir(), "shared")
+	runGit(t, "", gitEnv(), "clone", "-q", "--shared", g.dir, shared)
+	if _, err := os.Stat(filepath.Join(shared, ".git", "objects", "info", "alternates")); err != nil {
+		t.Fatalf("no alternates: %v", err)
+	}
+	h, err := openRepo(t, shared).Read(t.Context(), Query{Prefix: "content"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crossCheck(t, &gitRepo{tb: t, dir: shared}, h)
+	checkContent(t, shared, h, false)
+
+	// The same with the alternate given relative to the objects folder, as
+	// git allows.
+	alt := filepath.Join(shared, ".git", "objects", "info", "alternates")
+	rel, err := filepath.Rel(filepath.Join(shared, ".git", "objects"), filepath.Join(g.dir, ".git", "objects"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(alt, []byte(rel+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h2, err := openRepo(t, shared).Read(t.Context(), Query{Prefix: "content"})
+	if err != nil {
+		t.Fatalf("relative alternate %s: %v", rel, err)
+	}
+	if len(h2.Documents) != len(h.Documents) || h2.Head != h.Head {
+		t.Error("a relative alternate gives another history")
+	}
+}
