@@ -48,6 +48,12 @@ var ErrPartialClone = errors.New("partial (blobless) clone: objects of old docum
 	"fetch them with `git config --unset remote.origin.partialclonefilter && git fetch --refetch origin` (git 2.36+), " +
 	"or make a full clone without --filter (GitHub Actions: actions/checkout without `filter:`, with `fetch-depth: 0`)")
 
+// ErrObjectFormat is returned by Open for a repository whose objects are not
+// named by SHA-1 (git init --object-format=sha256): go-git v5, which Clause
+// reads history with, cannot read them.
+var ErrObjectFormat = errors.New("go-git v5, which Clause reads history with, reads only repositories with SHA-1 object names (git's default); " +
+	"publish from a SHA-1 repository (`git fast-export --all | git fast-import` into a new `git init --object-format=sha1` one converts it, with new commit hashes)")
+
 // ErrEmptyRepository is returned by Open when the repository has no commits.
 var ErrEmptyRepository = errors.New("the git repository has no commits yet: commit the documents first")
 

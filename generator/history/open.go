@@ -101,10 +101,14 @@ func (r *Repository) init(o openOptions) error {
 			r.shallow[h] = true
 		}
 	}
-	r.partial, err = r.isPartialClone()
+	cfg, err := r.config()
 	if err != nil {
 		return fmt.Errorf("%s: read git config: %w", r.root, err)
 	}
+	if f := cfg.Section("extensions").Option("objectformat"); f != "" && !strings.EqualFold(f, "sha1") {
+		return fmt.Errorf("%s: the repository names its objects with %s (extensions.objectFormat): %w", r.root, f, ErrObjectFormat)
+	}
+	r.partial = isPartialClone(cfg)
 	if _, err := r.resolve("HEAD"); err != nil {
 		if !errors.Is(err, ErrRefNotFound) {
 			return err
@@ -214,31 +218,35 @@ func isBareGitDir(dir string) bool {
 	return true
 }
 
+// config reads the repository's git configuration; a repository without
+// one has an empty configuration.
+func (r *Repository) config() (*format.Config, error) {
+	cfg := format.New()
+	f, err := r.st.Filesystem().Open("config")
+	if os.IsNotExist(err) {
+		return cfg, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if err := format.NewDecoder(f).Decode(cfg); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
 // isPartialClone reports whether the configuration names a promisor remote
 // (extensions.partialClone or remote.*.promisor), as `git clone --filter`
 // writes it.
-func (r *Repository) isPartialClone() (bool, error) {
-	f, err := r.st.Filesystem().Open("config")
-	if os.IsNotExist(err) {
-		return false, nil
+func isPartialClone(cfg *format.Config) bool {
+	if cfg.Section("extensions").Option("partialclone") != "" {
+		return true
 	}
-	if err != nil {
-		return false, err
-	}
-	defer f.Close()
-	cfg := format.New()
-	if err := format.NewDecoder(f).Decode(cfg); err != nil {
-		return false, err
-	}
-	if cfg.HasSection("extensions") && cfg.Section("extensions").Option("partialclone") != "" {
-		return true, nil
-	}
-	if cfg.HasSection("remote") {
-		for _, sub := range cfg.Section("remote").Subsections {
-			if strings.EqualFold(sub.Option("promisor"), "true") {
-				return true, nil
-			}
+	for _, sub := range cfg.Section("remote").Subsections {
+		if strings.EqualFold(sub.Option("promisor"), "true") {
+			return true
 		}
 	}
-	return false, nil
+	return false
 }

@@ -202,3 +202,16 @@ func TestOpenBareRepository(t *testing.T) {
 		t.Errorf("Root() = %s: %v", r.Root(), err)
 	}
 }
+
+func TestOpenSHA256Repository(t *testing.T) {
+	requireGit(t)
+	dir := t.TempDir()
+	runGit(t, dir, gitEnv(), "init", "-q", "--object-format=sha256", "-b", "main")
+	g := &gitRepo{tb: t, dir: dir}
+	g.write("content/dpa.md", "# DPA\n")
+	g.commit("2026-01-01T00:00:00Z", "DPA")
+	_, err := Open(dir)
+	if !errors.Is(err, ErrObjectFormat) || !strings.Contains(err.Error(), "sha256") {
+		t.Errorf("Open of a SHA-256 repository: %v, want ErrObjectFormat naming sha256", err)
+	}
+}
