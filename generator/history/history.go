@@ -54,6 +54,12 @@ var ErrPartialClone = errors.New("partial (blobless) clone: objects of old docum
 var ErrObjectFormat = errors.New("go-git v5, which Clause reads history with, reads only repositories with SHA-1 object names (git's default); " +
 	"publish from a SHA-1 repository (`git fast-export --all | git fast-import` into a new `git init --object-format=sha1` one converts it, with new commit hashes)")
 
+// ErrRefFormat is returned by Open for a repository whose references are
+// not stored as files (git init --ref-format=reftable): go-git v5 cannot
+// read them.
+var ErrRefFormat = errors.New("go-git v5, which Clause reads history with, reads only references stored as files (git's default); " +
+	"convert them with `git refs migrate --ref-format=files` (git 2.46+)")
+
 // ErrEmptyRepository is returned by Open when the repository has no commits.
 var ErrEmptyRepository = errors.New("the git repository has no commits yet: commit the documents first")
 

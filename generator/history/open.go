@@ -108,6 +108,9 @@ func (r *Repository) init(o openOptions) error {
 	if f := cfg.Section("extensions").Option("objectformat"); f != "" && !strings.EqualFold(f, "sha1") {
 		return fmt.Errorf("%s: the repository names its objects with %s (extensions.objectFormat): %w", r.root, f, ErrObjectFormat)
 	}
+	if f := cfg.Section("extensions").Option("refstorage"); f != "" && !strings.EqualFold(f, "files") {
+		return fmt.Errorf("%s: the repository stores its references as %s (extensions.refStorage): %w", r.root, f, ErrRefFormat)
+	}
 	r.partial = isPartialClone(cfg)
 	if _, err := r.resolve("HEAD"); err != nil {
 		if !errors.Is(err, ErrRefNotFound) {
@@ -249,4 +252,22 @@ func isPartialClone(cfg *format.Config) bool {
 		}
 	}
 	return false
+}
+
+// replaceRefs counts the references under refs/replace/ (git replace),
+// which git log applies and go-git does not.
+func (r *Repository) replaceRefs() int {
+	refs, err := r.st.IterReferences()
+	if err != nil {
+		return 0
+	}
+	defer refs.Close()
+	n := 0
+	_ = refs.ForEach(func(ref *plumbing.Reference) error {
+		if strings.HasPrefix(ref.Name().String(), "refs/replace/") {
+			n++
+		}
+		return nil
+	})
+	return n
 }

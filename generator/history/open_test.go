@@ -215,3 +215,32 @@ func TestOpenSHA256Repository(t *testing.T) {
 		t.Errorf("Open of a SHA-256 repository: %v, want ErrObjectFormat naming sha256", err)
 	}
 }
+
+func TestOpenReftableRepository(t *testing.T) {
+	g := smallRepo(t)
+	// git 2.45+ writes this for --ref-format=reftable; the CI's git may
+	// predate it, so the configuration is written directly.
+	g.git("config", "core.repositoryformatversion", "1")
+	g.git("config", "extensions.refStorage", "reftable")
+	_, err := Open(g.dir)
+	if !errors.Is(err, ErrRefFormat) || !strings.Contains(err.Error(), "reftable") {
+		t.Errorf("Open of a reftable repository: %v, want ErrRefFormat naming reftable", err)
+	}
+}
+
+func TestReadWarnsOfReplaceRefs(t *testing.T) {
+	g := smallRepo(t)
+	g.git("replace", "--graft", "HEAD", "HEAD~2")
+	var warnings []string
+	h, err := openRepo(t, g.dir).Read(t.Context(), Query{Prefix: "content", Warn: func(err error) { warnings = append(warnings, err.Error()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "replace references (1 under refs/replace/)") {
+		t.Errorf("warnings %q, want one about the replace reference", warnings)
+	}
+	// The history is the commits' own, as git log --no-replace-objects shows it.
+	if d := findDoc(h, "content/dpa.md"); d == nil || len(d.Versions) != 3 {
+		t.Errorf("dpa: %+v", d)
+	}
+}

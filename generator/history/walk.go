@@ -50,6 +50,9 @@ func (r *Repository) Read(ctx context.Context, q Query) (*History, error) {
 	if warn == nil {
 		warn = func(error) {}
 	}
+	if n := r.replaceRefs(); n > 0 {
+		warn(fmt.Errorf("%s has replace references (%d under refs/replace/): git log shows the history they rewrite, Clause reads the commits as they are", r.root, n))
+	}
 	h, err := r.read(ctx, q, head, prefix, parts, r.openCache(q, prefix, warn), warn)
 	if errors.Is(err, errCacheCycle) {
 		// Start afresh, without what the cache holds.
