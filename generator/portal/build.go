@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clause-portal/clause/generator/api"
@@ -188,36 +189,26 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	// Archived versions, in batches: each Hugo build holds only its batch.
+	// The pages of the next batch (the redlines above all) are computed
+	// while Hugo renders the current one.
 	siteOpts.Partial = true
-	for start := 0; start < len(versionRefs); start += opts.BatchSize {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	batches := pageBatches(ctx, pg, versionRefs, opts.BatchSize)
+	for b := range batches.out {
+		if b.err != nil {
+			batches.stop()
+			return nil, b.err
 		}
-		end := min(start+opts.BatchSize, len(versionRefs))
-		progress(opts.Progress, "Rendering archived versions %d–%d of %d…", start+1, end, len(versionRefs))
+		progress(opts.Progress, "Rendering archived versions %d–%d of %d…", b.start+1, b.start+len(b.pages), len(versionRefs))
 		batch := *s
-		batch.Pages = nil
-		for _, vr := range versionRefs[start:end] {
-			var p *site.Page
-			var err error
-			if vr.from < 0 {
-				p, err = pg.versionPage(vr.e, vr.i)
-			} else {
-				var summary string
-				p, summary, err = pg.comparePage(vr.e, vr.from, vr.i)
-				if vr.from == vr.i+1 {
-					vr.e.Versions[vr.i].Summary = summary
-				}
-			}
-			if err != nil {
-				return nil, err
-			}
-			batch.Pages = append(batch.Pages, p)
-		}
+		batch.Pages = b.pages
 		filterAliases(batch.Pages, realURLs)
 		if err := site.Build(&batch, siteOpts); err != nil {
+			batches.stop()
 			return nil, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	// Changelogs last: they show each version's redline summary.
 	last := *s
@@ -387,4 +378,69 @@ func progress(w io.Writer, format string, args ...any) {
 	if w != nil {
 		fmt.Fprintf(w, format+"\n", args...)
 	}
+}
+
+// pageBatch is a batch of archived pages, from versionRefs[start:], or the
+// error that stopped computing them.
+type pageBatch struct {
+	start int
+	pages []*site.Page
+	err   error
+}
+
+// batchProducer computes batches of archived pages on a goroutine of its
+// own, one batch ahead of their rendering. The pager and the catalog are
+// used by that goroutine only until out is closed.
+type batchProducer struct {
+	out  chan pageBatch
+	done chan struct{}
+	once sync.Once
+}
+
+// stop makes the producer give up and waits for it to finish.
+func (b *batchProducer) stop() {
+	b.once.Do(func() { close(b.done) })
+	for range b.out {
+	}
+}
+
+func pageBatches(ctx context.Context, pg *pager, refs []versionRef, size int) *batchProducer {
+	b := &batchProducer{out: make(chan pageBatch, 1), done: make(chan struct{})}
+	go func() {
+		defer close(b.out)
+		for start := 0; start < len(refs); start += size {
+			if ctx.Err() != nil {
+				return
+			}
+			end := min(start+size, len(refs))
+			batch := pageBatch{start: start}
+			for _, vr := range refs[start:end] {
+				var p *site.Page
+				var err error
+				if vr.from < 0 {
+					p, err = pg.versionPage(vr.e, vr.i)
+				} else {
+					var summary string
+					p, summary, err = pg.comparePage(vr.e, vr.from, vr.i)
+					if vr.from == vr.i+1 {
+						vr.e.Versions[vr.i].Summary = summary
+					}
+				}
+				if err != nil {
+					batch.pages, batch.err = nil, err
+					break
+				}
+				batch.pages = append(batch.pages, p)
+			}
+			select {
+			case b.out <- batch:
+			case <-b.done:
+				return
+			}
+			if batch.err != nil {
+				return
+			}
+		}
+	}()
+	return b
 }
