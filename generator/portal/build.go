@@ -32,15 +32,8 @@ type Options struct {
 	AllowShallow bool
 	// NoGit builds without reading git history; dates come from the files.
 	NoGit bool
-	// NoCache reads the whole history from git, without the history cache
-	// (see LoadOptions.NoCache).
-	NoCache bool
-	// CacheDir is the folder of the history cache (see
-	// LoadOptions.CacheDir).
-	CacheDir string
-	// NoFetch fails on a partial clone instead of fetching what it lacks
-	// (see LoadOptions.NoFetch).
-	NoFetch bool
+	// HistoryOptions are how git history is read.
+	HistoryOptions
 	// Now is the build time (default time.Now()).
 	Now time.Time
 	// Progress receives progress messages (e.g. a terminal); nil for none.
@@ -113,7 +106,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := checkOutDir(out, repo, contentDir); err != nil {
 		return nil, err
 	}
-	c, err := Load(ctx, LoadOptions{Repo: repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, NoCache: opts.NoCache, CacheDir: opts.CacheDir, NoFetch: opts.NoFetch, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
+	c, err := Load(ctx, LoadOptions{Repo: repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, HistoryOptions: opts.HistoryOptions, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
 	if err != nil {
 		return nil, err
 	}

@@ -225,6 +225,14 @@ type LoadOptions struct {
 	Repo, Content string
 	AllowShallow  bool
 	NoGit         bool
+	HistoryOptions
+	Now      time.Time
+	Progress io.Writer
+	Log      io.Writer
+}
+
+// HistoryOptions are how Load reads git history, for Load and Build alike.
+type HistoryOptions struct {
 	// NoCache reads the whole history from git. By default what was read
 	// is kept in the history cache, in the git folder (history.CacheFolder),
 	// and a later Load reads only the commits that are new.
@@ -235,10 +243,7 @@ type LoadOptions struct {
 	// NoFetch fails on a partial (blobless) clone that lacks objects of
 	// past versions. By default Load has the git command line fetch them
 	// from the clone's promisor remote, as git itself would on demand.
-	NoFetch  bool
-	Now      time.Time
-	Progress io.Writer
-	Log      io.Writer
+	NoFetch bool
 }
 
 // Load reads the documents in the content folder and their history. The

@@ -63,7 +63,7 @@ func TestLoadFetchesWhatAPartialCloneLacks(t *testing.T) {
 	}
 	// Everything is there now: the next load fetches nothing.
 	log.Reset()
-	again, err := Load(t.Context(), LoadOptions{Repo: dst, Now: now, Log: &log, NoCache: true})
+	again, err := Load(t.Context(), LoadOptions{Repo: dst, Now: now, Log: &log, HistoryOptions: HistoryOptions{NoCache: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestLoadFetchesWhatAPartialCloneLacks(t *testing.T) {
 
 func TestLoadPartialCloneNoFetch(t *testing.T) {
 	dst := partialClone(t, historyRepo(t))
-	_, err := Load(t.Context(), LoadOptions{Repo: dst, Now: now, NoFetch: true})
+	_, err := Load(t.Context(), LoadOptions{Repo: dst, Now: now, HistoryOptions: HistoryOptions{NoFetch: true}})
 	if !errors.Is(err, history.ErrPartialClone) {
 		t.Errorf("NoFetch on a partial clone: %v, want ErrPartialClone", err)
 	}

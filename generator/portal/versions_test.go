@@ -352,7 +352,7 @@ func TestHistoryCacheRebuildIsIdentical(t *testing.T) {
 	r := historyRepo(t)
 	cacheDir := filepath.Join(r.Dir, ".git", history.CacheFolder)
 	plain := filepath.Join(t.TempDir(), "plain")
-	mustBuild(t, r.Dir, Options{Out: plain, NoCache: true})
+	mustBuild(t, r.Dir, Options{Out: plain, HistoryOptions: HistoryOptions{NoCache: true}})
 	if _, err := os.Stat(cacheDir); !os.IsNotExist(err) {
 		t.Fatalf("a build with NoCache left %s (%v)", cacheDir, err)
 	}

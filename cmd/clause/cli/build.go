@@ -37,13 +37,15 @@ type HistoryFlags struct {
 	NoFetch  bool
 }
 
-// cacheDir is the history cache folder: --cache-dir, else
-// $CLAUSE_CACHE_DIR, else "" (the repository's .git/clause/).
-func (f HistoryFlags) cacheDir(streams *IO) string {
-	if f.CacheDir != "" {
-		return f.CacheDir
+// options are the flags as the portal takes them; the cache folder is
+// --cache-dir, else $CLAUSE_CACHE_DIR, else "" (the repository's
+// .git/clause/).
+func (f HistoryFlags) options(streams *IO) portal.HistoryOptions {
+	o := portal.HistoryOptions{NoCache: f.NoCache, CacheDir: f.CacheDir, NoFetch: f.NoFetch}
+	if o.CacheDir == "" {
+		o.CacheDir = streams.Getenv("CLAUSE_CACHE_DIR")
 	}
-	return streams.Getenv("CLAUSE_CACHE_DIR")
+	return o
 }
 
 // addHistoryFlags registers --no-cache, --cache-dir and --no-fetch.
@@ -92,17 +94,15 @@ build host (GitHub Actions: fetch-depth: 0).`,
 func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 	start := time.Now()
 	po := portal.Options{
-		Repo:         opts.Repo,
-		Content:      opts.Content,
-		Out:          opts.Out,
-		BaseURL:      opts.BaseURL,
-		AllowShallow: opts.AllowShallow,
-		NoGit:        opts.NoGit,
-		NoCache:      opts.NoCache,
-		CacheDir:     opts.cacheDir(streams),
-		NoFetch:      opts.NoFetch,
-		Env:          streams.Getenv,
-		Log:          streams.ErrOut,
+		Repo:           opts.Repo,
+		Content:        opts.Content,
+		Out:            opts.Out,
+		BaseURL:        opts.BaseURL,
+		AllowShallow:   opts.AllowShallow,
+		NoGit:          opts.NoGit,
+		HistoryOptions: opts.HistoryFlags.options(streams),
+		Env:            streams.Getenv,
+		Log:            streams.ErrOut,
 	}
 	if streams.IsTerminal && !opts.Quiet {
 		po.Progress = streams.ErrOut
@@ -129,7 +129,7 @@ func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 // loadCatalog reads the portal's documents and history for the commands
 // that do not build, with progress on a terminal unless quiet.
 func loadCatalog(cmd *cobra.Command, streams *IO, repo, content string, quiet bool, hf HistoryFlags) (*portal.Catalog, error) {
-	lo := portal.LoadOptions{Repo: repo, Content: content, NoCache: hf.NoCache, CacheDir: hf.cacheDir(streams), NoFetch: hf.NoFetch, Log: streams.ErrOut}
+	lo := portal.LoadOptions{Repo: repo, Content: content, HistoryOptions: hf.options(streams), Log: streams.ErrOut}
 	if streams.IsTerminal && !quiet {
 		lo.Progress = streams.ErrOut
 	}

@@ -33,7 +33,7 @@ edits are shown, marked as such on the page.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return preview.Serve(cmd.Context(), preview.Options{
-				Build:   portal.Options{Repo: opts.Repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, NoCache: opts.NoCache, CacheDir: opts.cacheDir(streams), NoFetch: opts.NoFetch, Log: streams.ErrOut, Env: streams.Getenv},
+				Build:   portal.Options{Repo: opts.Repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, HistoryOptions: opts.HistoryFlags.options(streams), Log: streams.ErrOut, Env: streams.Getenv},
 				Addr:    opts.Addr,
 				Headers: map[string]string{"Content-Security-Policy": site.ContentSecurityPolicy, "X-Content-Type-Options": "nosniff"},
 				Log:     streams.ErrOut,
