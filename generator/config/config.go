@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/gobwas/glob"
 
 	"github.com/clause-portal/clause/generator/document"
 )
@@ -41,12 +42,32 @@ type Config struct {
 	// Branch is the published branch whose first-parent history gives the
 	// versions. Default: the checked-out HEAD.
 	Branch string `toml:"branch"`
+	// Content is the content folder, relative to the repository, when the
+	// --content flag does not give it. Default: "content" if it exists,
+	// else the folder Clause detects (the repository root when it holds
+	// markdown documents).
+	Content string `toml:"content"`
+	// Include, when set, limits the documents to the files below the
+	// content folder that match one of these globs ("policies/**",
+	// "*.md"); `**` matches any number of folders. It also brings back a
+	// repository file left out by default (README, LICENSE…). Files and
+	// folders starting with "." or "_" are never published.
+	Include []string `toml:"include"`
+	// Exclude leaves out the files that match one of these globs (relative
+	// to the content folder), after Include.
+	Exclude []string `toml:"exclude"`
 
 	// Location is TimeZone, loaded.
 	Location *time.Location `toml:"-"`
 	// Path is the file the configuration was read from, if any.
 	Path string `toml:"-"`
+
+	set map[string]bool // the top-level keys clause.toml sets
 }
+
+// IsSet reports whether clause.toml sets a top-level key ("title"), as
+// opposed to its default applying.
+func (c *Config) IsSet(key string) bool { return c.set[key] }
 
 // Default returns the configuration used when there is no clause.toml.
 func Default() *Config {
@@ -74,6 +95,12 @@ func Load(dir string) (*Config, error) {
 		}
 		return nil, &document.Error{Path: FileName, Msg: err.Error(), Err: err}
 	}
+	c.set = map[string]bool{}
+	for _, k := range md.Keys() {
+		if len(k) > 0 {
+			c.set[k[0]] = true
+		}
+	}
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
 		keys := make([]string, len(undecoded))
 		for i, k := range undecoded {
@@ -81,7 +108,18 @@ func Load(dir string) (*Config, error) {
 		}
 		sort.Strings(keys)
 		return nil, &document.Error{Path: FileName, Line: lineOfKey(string(b), undecoded[0].String()),
-			Msg: fmt.Sprintf("unknown setting %s (known: title, description, base_url, time_zone, language, repo_url, branch)", strings.Join(keys, ", "))}
+			Msg: fmt.Sprintf("unknown setting %s (known: title, description, base_url, time_zone, language, repo_url, branch, content, include, exclude)", strings.Join(keys, ", "))}
+	}
+	for _, key := range []string{"include", "exclude"} {
+		list := c.Include
+		if key == "exclude" {
+			list = c.Exclude
+		}
+		for _, g := range list {
+			if err := CheckGlob(g); err != nil {
+				return nil, &document.Error{Path: FileName, Line: lineOfKey(string(b), key), Msg: fmt.Sprintf("%s: %v", key, err)}
+			}
+		}
 	}
 	if c.Title == "" {
 		c.Title = "Legal"
@@ -133,4 +171,39 @@ func CommitURL(repoURL, hash string) string {
 		return u + "/commit/" + hash
 	}
 	return u + "/commit/" + hash
+}
+
+// CheckGlob reports whether g is a usable include/exclude pattern: a glob
+// relative to the content folder, with "/" between folders.
+func CheckGlob(g string) error {
+	switch {
+	case strings.TrimSpace(g) == "":
+		return errors.New("empty pattern")
+	case strings.HasPrefix(g, "/") || strings.Contains(g, "\\"):
+		return fmt.Errorf("pattern %q must be relative to the content folder, with / between folders", g)
+	}
+	_, err := glob.Compile(g, '/')
+	if err != nil {
+		return fmt.Errorf("pattern %q: %v", g, err)
+	}
+	return nil
+}
+
+// Globs compiles include or exclude patterns checked by Load. A file path
+// (relative to the content folder) matches when any pattern matches it.
+func Globs(patterns []string) func(rel string) bool {
+	var gs []glob.Glob
+	for _, p := range patterns {
+		if g, err := glob.Compile(p, '/'); err == nil {
+			gs = append(gs, g)
+		}
+	}
+	return func(rel string) bool {
+		for _, g := range gs {
+			if g.Match(rel) {
+				return true
+			}
+		}
+		return false
+	}
 }

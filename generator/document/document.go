@@ -89,6 +89,9 @@ type Document struct {
 	NoticeDays int
 	// Aliases are additional URL paths that redirect to the document.
 	Aliases []string
+	// Draft is set by `draft: true`: the document is not published (only
+	// clause serve --drafts shows it), its history neither.
+	Draft bool
 	// Params holds the whole front matter as decoded, for templates.
 	Params map[string]any
 	// FrontMatter is the raw front matter text (without delimiters), and

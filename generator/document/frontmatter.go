@@ -192,6 +192,16 @@ func (d *Document) decodeFrontMatter(fm frontMatterBlock) error {
 		}
 	}
 	d.Summary = str("summary")
+	if _, ok := params["summary"]; !ok {
+		d.Summary = str("description") // Jekyll, Docusaurus, MkDocs
+	}
+	if v, line, ok := field("draft"); ok && v != nil {
+		b, isBool := v.(bool)
+		if !isBool {
+			errs = append(errs, errorf(d.Path, line, "draft must be true or false, not %s", describe(v)))
+		}
+		d.Draft = b
+	}
 	if v, line, ok := field("effective"); ok && v != nil {
 		date, err := dateValue(v)
 		if err != nil {
