@@ -6,69 +6,218 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // ErrUnsafeOutput is returned when the output folder would overwrite the
-// repository, its content or its history.
+// repository, its content, its history, its templates, a folder holding
+// the user's home, or a folder that Clause did not write.
 var ErrUnsafeOutput = errors.New("unsafe output folder")
 
+// OutputMarker is the file clause build leaves at the root of every site it
+// writes. A non-empty output folder without it was not written by Clause
+// and is not replaced unless the build is forced (--force).
+const OutputMarker = ".clause-output"
+
+const markerText = "This folder is written by `clause build` and replaced on every build: do not keep anything here.\n"
+
 // checkOutDir refuses output folders whose replacement would destroy
-// sources: the repository itself, a folder containing it, the content
-// folder or anything holding it, and .git.
-func checkOutDir(out, repo, content string) error {
+// something that is not a previous build: the repository itself or a
+// folder holding it or the user's home; the content folder, .git, the
+// theme overrides (layouts, static, assets, i18n) or anything inside them;
+// a file; a symbolic link; a non-empty folder that Clause did not write
+// (unless force).
+func checkOutDir(out, repo, content string, force bool) error {
 	within := func(child, parent string) bool {
 		r, err := filepath.Rel(parent, child)
-		return err == nil && (r == "." || !strings.HasPrefix(r, ".."))
+		return err == nil && (r == "." || r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)))
 	}
-	switch {
-	case within(repo, out):
+	// The output path's own name is not resolved: a symbolic link there is
+	// refused below, not followed.
+	out = filepath.Join(resolvePath(filepath.Dir(out)), filepath.Base(out))
+	repo, content = resolvePath(repo), resolvePath(content)
+	if within(repo, out) {
 		return fmt.Errorf("%w: %s contains the repository; choose a folder inside it such as public", ErrUnsafeOutput, out)
-	case within(content, out) || within(out, content):
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" && within(resolvePath(home), out) {
+		return fmt.Errorf("%w: %s contains your home folder; choose a folder inside the repository such as public", ErrUnsafeOutput, out)
+	}
+	if content != repo && (within(out, content) || within(content, out)) {
 		return fmt.Errorf("%w: %s overlaps the content folder %s", ErrUnsafeOutput, out, content)
-	case within(out, filepath.Join(repo, ".git")):
-		return fmt.Errorf("%w: %s is inside .git", ErrUnsafeOutput, out)
+	}
+	for _, own := range []string{".git", "layouts", "static", "assets", "i18n", "themes", "archetypes", "data"} {
+		if within(out, filepath.Join(repo, own)) {
+			return fmt.Errorf("%w: %s is inside the repository's %s folder", ErrUnsafeOutput, out, own)
+		}
+	}
+	fi, err := os.Lstat(out)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case fi.Mode()&os.ModeSymlink != 0:
+		return fmt.Errorf("%w: %s is a symbolic link; give the folder itself", ErrUnsafeOutput, out)
+	case !fi.IsDir():
+		return fmt.Errorf("%w: %s is a file, not a folder", ErrUnsafeOutput, out)
+	}
+	if force || writtenByClause(out) {
+		return nil
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("%w: %s is not empty and was not written by clause build (it has no %s file); "+
+			"pass --force to replace it and everything in it", ErrUnsafeOutput, out, OutputMarker)
 	}
 	return nil
 }
 
-// stageDir creates an empty folder next to out, on the same file system,
-// so the finished site can be renamed into place.
-func stageDir(out string) (string, error) {
-	parent := filepath.Dir(out)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", err
+// writtenByClause reports whether a folder is a site Clause wrote: it has
+// the marker, or, written before the marker existed, Clause's API index.
+func writtenByClause(dir string) bool {
+	if fi, err := os.Lstat(filepath.Join(dir, OutputMarker)); err == nil && fi.Mode().IsRegular() {
+		return true
 	}
-	return os.MkdirTemp(parent, "."+filepath.Base(out)+".clause-build-")
+	b, err := os.ReadFile(filepath.Join(dir, "api", "documents.json"))
+	return err == nil && strings.Contains(string(b[:min(len(b), 512)]), `"generated"`)
 }
 
-// swap replaces out with the completed stage folder. Readers see either the
-// old site or the new one: out is renamed aside, stage renamed into place,
-// and the old site removed only once the new one stands. If the second
-// rename fails the old site is put back. An old site that cannot be
-// removed is reported through warn: the new one is published all the same.
-func swap(stage, out string, warn func(error)) error {
-	old := ""
-	if _, err := os.Lstat(out); err == nil {
-		old = stage + ".old"
-		if err := os.Rename(out, old); err != nil {
-			return fmt.Errorf("moving previous output aside: %w", err)
-		}
+// resolvePath makes p absolute and resolves the symbolic links of its
+// longest existing prefix, so that two names of one folder compare equal.
+func resolvePath(p string) string {
+	p, err := filepath.Abs(p)
+	if err != nil {
+		return p
 	}
+	rest := ""
+	for dir := p; ; {
+		if r, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(r, rest)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return p
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+		dir = parent
+	}
+}
+
+// A build works in a folder beside the output, on the same file system:
+// ".OUT.clause-build-RANDOM/", holding the site being built ("site/") and
+// Hugo's working folders. Nothing goes to /tmp, and a build that is killed
+// leaves only that folder, which the next build removes.
+const buildDirInfix = ".clause-build-"
+
+// buildDir creates the working folder of a build beside out, after
+// removing those left by builds that were killed. The lock serialises
+// builds into one output folder: it is held until release.
+type buildDir struct {
+	path   string // the working folder
+	site   string // path/site: the staged site
+	unlock func()
+}
+
+func newBuildDir(out string, log func(string)) (*buildDir, error) {
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	unlock, err := lockOutput(parent)
+	if err != nil {
+		return nil, err
+	}
+	removeLeftovers(parent, filepath.Base(out), log)
+	dir, err := os.MkdirTemp(parent, "."+filepath.Base(out)+buildDirInfix)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	b := &buildDir{path: dir, site: filepath.Join(dir, "site"), unlock: unlock}
+	if err := os.Mkdir(b.site, 0o755); err != nil {
+		b.release(nil)
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(b.site, OutputMarker), []byte(markerText), 0o644); err != nil {
+		b.release(nil)
+		return nil, err
+	}
+	return b, nil
+}
+
+// release removes the working folder (with the previous site, after a
+// swap) and lets the next build in. A folder that cannot be removed is
+// reported to warn; the next build tries again.
+func (b *buildDir) release(warn func(error)) {
+	if err := os.RemoveAll(b.path); err != nil && warn != nil {
+		warn(fmt.Errorf("the build folder %s could not be removed: %w", b.path, err))
+	}
+	b.unlock()
+}
+
+// removeLeftovers removes the working folders of builds of out that were
+// killed. It runs under the output lock, so none of them is in use.
+func removeLeftovers(parent, base string, log func(string)) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), "."+base+buildDirInfix) {
+			continue
+		}
+		p := filepath.Join(parent, e.Name())
+		if err := os.RemoveAll(p); err != nil {
+			log(fmt.Sprintf("the folder %s, left by an interrupted build, could not be removed: %v", p, err))
+			continue
+		}
+		log(fmt.Sprintf("removed %s, left by an interrupted build", p))
+	}
+}
+
+// swap puts the staged site in place of out. Where the system can
+// exchange two folders atomically (Linux renameat2 RENAME_EXCHANGE) the
+// output path holds a complete site at every instant: the old one, then
+// the new one. Elsewhere the old site is renamed aside and the new one
+// renamed in, and the old one put back if that fails. The previous site
+// ends up in the build folder, removed by release. An old site that cannot
+// be removed is reported by release.
+func swap(b *buildDir, out string) error {
+	stage := b.site
 	if err := os.Chmod(stage, 0o755); err != nil {
 		return err
 	}
+	if _, err := os.Lstat(out); errors.Is(err, os.ErrNotExist) {
+		if err := os.Rename(stage, out); err != nil {
+			return fmt.Errorf("publishing %s: %w", out, err)
+		}
+		return nil
+	}
+	if err := exchange(stage, out); err == nil {
+		return nil
+	} else if !errors.Is(err, errNoExchange) {
+		return fmt.Errorf("publishing %s: %w", out, err)
+	}
+	old := filepath.Join(b.path, "previous")
+	if err := os.Rename(out, old); err != nil {
+		return fmt.Errorf("moving previous output aside: %w", err)
+	}
 	if err := os.Rename(stage, out); err != nil {
-		if old != "" {
-			if rerr := os.Rename(old, out); rerr != nil {
-				return fmt.Errorf("publishing %s: %w (and restoring the previous output failed: %v; it is at %s)", out, err, rerr, old)
-			}
+		if rerr := os.Rename(old, out); rerr != nil {
+			return fmt.Errorf("publishing %s: %w (and restoring the previous output failed: %v; it is at %s)", out, err, rerr, old)
 		}
 		return fmt.Errorf("publishing %s: %w", out, err)
 	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			warn(fmt.Errorf("the new site is published, but the previous one could not be removed from %s: %w", old, err))
-		}
-	}
 	return nil
 }
+
+// errNoExchange is returned by exchange where the system or file system
+// cannot exchange two paths atomically.
+var errNoExchange = errors.New("atomic exchange not supported")
+
+// lockTimeout is how long a build waits for another build of the same
+// output folder to finish.
+const lockTimeout = 10 * time.Minute

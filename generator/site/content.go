@@ -85,6 +85,18 @@ func checkURL(u string) error {
 // rendered by generator/markdown.
 func writeContent(dir string, s *Site) error {
 	loc := location(s)
+	if s.HomeHTML != nil {
+		b, err := json.MarshalIndent(map[string]any{"title": s.Title}, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "_index.html"), append(append(b, '\n'), s.HomeHTML...), 0o644); err != nil {
+			return err
+		}
+	}
 	for i, p := range s.Pages {
 		if err := checkURL(p.URL); err != nil {
 			return err

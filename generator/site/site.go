@@ -40,6 +40,10 @@ type Site struct {
 	Params map[string]any
 	// Pages are the pages to render.
 	Pages []*Page
+	// HomeHTML is the text of the repository's home page (its index.md or
+	// README), rendered by generator/markdown, shown above the list of
+	// documents; nil for none.
+	HomeHTML []byte
 }
 
 // Page is one page of the portal.
@@ -66,6 +70,10 @@ type Page struct {
 type Options struct {
 	// PublishDir is the (empty or missing) folder Hugo writes the site to.
 	PublishDir string
+	// WorkDir is the folder Hugo's temporary project is made in ("": the
+	// system's temporary folder). Builds keep it beside the output, so
+	// that a killed build leaves nothing in /tmp.
+	WorkDir string
 	// LayoutsDir, StaticDir and AssetsDir are the user's override folders;
 	// empty or missing folders are ignored.
 	LayoutsDir string
@@ -90,7 +98,7 @@ var ErrRender = errors.New("rendering the portal failed")
 
 // Build renders s into opts.PublishDir.
 func Build(s *Site, opts Options) error {
-	work, err := os.MkdirTemp("", "clause-hugo-")
+	work, err := os.MkdirTemp(opts.WorkDir, "clause-hugo-")
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,8 @@
+//go:build unix
+
+package portal
+
+import "syscall"
+
+// syscallNoFollow makes opening a symbolic link fail.
+const syscallNoFollow = syscall.O_NOFOLLOW
