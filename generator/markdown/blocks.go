@@ -100,6 +100,9 @@ func Blocks(body []byte, opts ...Option) []Block {
 		}
 	}
 	anchorHeadings(doc, body)
+	if o.links != nil {
+		rewriteLinks(doc, o.links)
+	}
 	w := blockWalker{source: body}
 	w.container(doc, 0, 0)
 	return w.blocks

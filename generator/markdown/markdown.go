@@ -48,6 +48,7 @@ type Rendered struct {
 type options struct {
 	unsafe    bool
 	dropTitle string
+	links     LinkResolver
 }
 
 // Option configures Render.
@@ -89,6 +90,9 @@ func Render(body []byte, opts ...Option) (*Rendered, error) {
 	}
 
 	headings := anchorHeadings(doc, body)
+	if o.links != nil {
+		rewriteLinks(doc, o.links)
+	}
 
 	var buf bytes.Buffer
 	if err := md.Renderer().Render(&buf, body, doc); err != nil {

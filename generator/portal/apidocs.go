@@ -24,12 +24,12 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 		Kind:     string(e.Doc.Kind),
 		Language: e.Language,
 		Path:     e.Doc.Path,
-		URL:      DocumentURL(e.ID),
+		URL:      escapePath(DocumentURL(e.ID)),
 		Retired:  e.Retired,
 		Versions: make([]api.Version, 0, len(e.Versions)),
 	}
 	for _, t := range e.Translations {
-		d.Translations = append(d.Translations, api.Translation{ID: t.ID, Language: t.Language, URL: DocumentURL(t.ID)})
+		d.Translations = append(d.Translations, api.Translation{ID: t.ID, Language: t.Language, URL: escapePath(DocumentURL(t.ID))})
 	}
 	if len(e.Versions) > 0 {
 		last := e.Versions[0].Date.Format(time.RFC3339)
@@ -41,7 +41,7 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 	for i, v := range e.Versions {
 		var diffURL *string
 		if i+1 < len(e.Versions) {
-			diffURL = api.String(CompareURL(e.ID, e.Versions[i+1].ID, v.ID))
+			diffURL = api.String(escapePath(CompareURL(e.ID, e.Versions[i+1].ID, v.ID)))
 		}
 		d.Versions = append(d.Versions, api.Version{
 			ID:        v.ID,
@@ -52,7 +52,7 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 			Material:  v.Material,
 			Effective: api.String(v.Effective.String()),
 			SHA256:    v.SHA256,
-			URL:       VersionURL(e.ID, v.ID),
+			URL:       escapePath(VersionURL(e.ID, v.ID)),
 			DiffURL:   diffURL,
 		})
 	}

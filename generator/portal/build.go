@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/clause-portal/clause/generator/api"
+	"github.com/clause-portal/clause/generator/config"
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/site"
 	"github.com/clause-portal/clause/generator/subprocessors"
@@ -43,6 +44,9 @@ type Options struct {
 	// Env looks up environment variables (Netlify's URL, REPOSITORY_URL);
 	// nil means none are consulted.
 	Env func(string) string
+	// Force replaces an output folder that is not empty although Clause
+	// did not write it (it lacks OutputMarker).
+	Force bool
 	// BatchSize is how many archived version pages one Hugo build renders
 	// (default 500): memory stays bounded however long the history.
 	BatchSize int
@@ -67,9 +71,6 @@ type Result struct {
 func (o *Options) defaults() {
 	if o.Repo == "" {
 		o.Repo = "."
-	}
-	if o.Content == "" {
-		o.Content = "content"
 	}
 	if o.Out == "" {
 		o.Out = "public"
@@ -98,15 +99,23 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	contentDir := filepath.Join(repo, filepath.FromSlash(opts.Content))
+	cfg, err := config.Load(repo)
+	if err != nil {
+		return nil, err
+	}
+	content, how := ResolveContent(repo, opts.Content, cfg)
+	if line := DescribeContent(content, how); line != "" {
+		fmt.Fprintln(opts.Log, line)
+	}
+	contentDir := filepath.Join(repo, filepath.FromSlash(content))
 	out := opts.Out
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(repo, filepath.FromSlash(out))
 	}
-	if err := checkOutDir(out, repo, contentDir); err != nil {
+	if err := checkOutDir(out, repo, contentDir, opts.Force); err != nil {
 		return nil, err
 	}
-	c, err := Load(ctx, LoadOptions{Repo: repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, HistoryOptions: opts.HistoryOptions, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
+	c, err := Load(ctx, LoadOptions{Repo: repo, Content: content, Out: out, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, HistoryOptions: opts.HistoryOptions, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +124,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := checkRegisters(c, opts.Log); err != nil {
 		return nil, err
 	}
-	cfg := c.Config
+	reportLeftOut(c, opts.Log)
+	for _, p := range c.LinkProblems() {
+		fmt.Fprintln(opts.Log, p.Error())
+	}
+	cfg = c.Config
 	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL"))}
 	s := &site.Site{
 		Title:        cfg.Title,
@@ -123,6 +136,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		LanguageCode: cfg.Language,
 		Location:     cfg.Location,
 		Params:       siteParams(c, pg),
+	}
+	c.SetBasePath(s.BaseURL)
+	if c.Home != nil {
+		r, err := render(c.Home, c.linker().resolver(nil, c.Home.Path, nil, false))
+		if err != nil {
+			return nil, err
+		}
+		s.HomeHTML = r.HTML
 	}
 	res := &Result{Out: out, Documents: len(c.Entries), Commits: c.Commits, DatesFromFiles: c.DatesNote != ""}
 	if c.Head != nil {
@@ -165,12 +186,15 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	filterAliases(s.Pages, realURLs)
 
-	stage, err := stageDir(out)
+	warn := func(err error) { fmt.Fprintf(opts.Log, "warning: %v\n", err) }
+	bd, err := newBuildDir(out, func(msg string) { fmt.Fprintln(opts.Log, msg) })
 	if err != nil {
 		return nil, fmt.Errorf("creating output folder: %w", err)
 	}
-	defer os.RemoveAll(stage) // no-op after a successful swap
+	defer bd.release(warn) // removes the previous site after a swap
+	stage := bd.site
 	siteOpts := site.Options{
+		WorkDir:    bd.path,
 		PublishDir: stage,
 		LayoutsDir: filepath.Join(repo, "layouts"),
 		StaticDir:  filepath.Join(repo, "static"),
@@ -231,6 +255,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	if err := writeAssets(stage, c); err != nil {
+		return nil, err
+	}
 	if err := writeAPI(stage, c, pg); err != nil {
 		return nil, err
 	}
@@ -243,10 +270,68 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := swap(stage, out, func(err error) { fmt.Fprintf(opts.Log, "warning: %v\n", err) }); err != nil {
+	if err := swap(bd, out); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// reportLeftOut says, on one line, which markdown files below the content
+// folder are not published, and how to change that.
+func reportLeftOut(c *Catalog, log io.Writer) {
+	if len(c.LeftOut) > 0 {
+		fmt.Fprintf(log, "Left out %d file(s) that are not legal documents: %s (include / exclude in clause.toml change this)\n",
+			len(c.LeftOut), strings.Join(c.LeftOut, ", "))
+	}
+	if len(c.Drafts) > 0 {
+		fmt.Fprintf(log, "Not published, draft: true: %s\n", strings.Join(c.Drafts, ", "))
+	}
+}
+
+// writeAssets copies the files documents link (PDF annexes, images below
+// the content folder) into the staged site, at their path below the
+// content folder. A file that would replace a page is left out.
+func writeAssets(stage string, c *Catalog) error {
+	for src, u := range c.Assets() {
+		dst := filepath.Join(stage, filepath.FromSlash(strings.TrimPrefix(u, "/")))
+		if _, err := os.Lstat(dst); err == nil {
+			fmt.Fprintf(c.log, "warning: %s: not published, %s is a page of the portal\n", src, u)
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := copyRegular(filepath.Join(c.root, filepath.FromSlash(src)), dst, MaxAssetSize); err != nil {
+			return fmt.Errorf("%s: %w", src, err)
+		}
+	}
+	return nil
+}
+
+// copyRegular copies a regular file, refusing anything else (a symbolic
+// link swapped in since it was checked) and files over limit bytes.
+func copyRegular(src, dst string, limit int64) error {
+	in, err := os.OpenFile(src, os.O_RDONLY|syscallNoFollow, 0)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > limit {
+		return fmt.Errorf("not a regular file of at most %d MiB", limit>>20)
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, io.LimitReader(in, limit)); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // versionRef is an archived page to render: version i of e, or, when

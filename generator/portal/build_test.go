@@ -299,27 +299,34 @@ func TestNotARepository(t *testing.T) {
 }
 
 // TestPlainFolderOfPolicies is a repository as people have them: no
-// configuration, only titles in front matter, nested folders, a README.
+// configuration, only titles in front matter, nested folders, a README
+// (the home page: its heading names the portal, its text is on the index).
 func TestPlainFolderOfPolicies(t *testing.T) {
 	r := gittest.New(t)
-	r.Write("content/README.md", "# About these policies\n")
+	r.Write("content/README.md", "# About these policies\n\nRead them [here](policies/Privacy%20Policy.md).\n")
 	r.Write("content/policies/Privacy Policy.md", "---\ntitle: Privacy\n---\nText\n")
 	r.Write("content/policies/eu/data-processing-agreement.md", "---\ntitle: DPA (EU)\n---\nText\n")
 	r.Write("content/policies/us/terms.markdown", "---\ntitle: US Terms\n---\nText\n")
 	r.Write("content/_drafts/secret.md", "# Not published\n")
 	r.Commit("2026-06-01T10:00:00Z", "Policies")
 	res := mustBuild(t, r.Dir, Options{})
-	if res.Documents != 4 {
-		t.Errorf("documents = %d, want 4", res.Documents)
+	if res.Documents != 3 {
+		t.Errorf("documents = %d, want 3", res.Documents)
 	}
-	for _, p := range []string{"readme", "policies/privacy-policy", "policies/eu/data-processing-agreement", "policies/us/terms"} {
+	for _, p := range []string{"policies/privacy-policy", "policies/eu/data-processing-agreement", "policies/us/terms"} {
 		if _, err := os.Stat(filepath.Join(r.Dir, "public", p, "index.html")); err != nil {
 			t.Errorf("missing page %s", p)
 		}
 	}
+	if _, err := os.Stat(filepath.Join(r.Dir, "public", "readme")); !os.IsNotExist(err) {
+		t.Errorf("README published as a document (%v)", err)
+	}
 	index := readFile(t, filepath.Join(r.Dir, "public", "index.html"))
-	if !strings.Contains(index, "<title>Legal</title>") {
-		t.Error("default title not used")
+	if !strings.Contains(index, "<title>About these policies</title>") {
+		t.Error("the README's heading does not name the portal")
+	}
+	if !strings.Contains(index, `Read them <a href="/policies/privacy-policy/">here</a>.`) {
+		t.Errorf("README text or its link to a document missing from the index:\n%s", index)
 	}
 	if !strings.Contains(index, `href="/policies/eu/data-processing-agreement/">DPA (EU)</a>`) {
 		t.Error("index does not list the nested DPA")
@@ -361,15 +368,14 @@ func TestUnsafePathsRefused(t *testing.T) {
 		t.Fatal("no error")
 	}
 	for _, want := range []string{
-		"content/api.md: the URL /api/ is reserved",
+		"content/api.md: would take the URL /api/, which the portal itself uses",
 		"same URL /dpa/ as content/DPA.md",
-		"content/index.md: would replace the portal's index page",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
-	for _, out := range []string{".", "content", "..", ".git/x"} {
+	for _, out := range []string{".", "content", "..", ".git/x", "layouts"} {
 		if _, err := build(t, r.Dir, Options{Out: out}); !errors.Is(err, ErrUnsafeOutput) {
 			t.Errorf("--out %s: want ErrUnsafeOutput, got %v", out, err)
 		}

@@ -10,6 +10,8 @@ import (
 	"io"
 	"path"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -36,8 +38,21 @@ type Catalog struct {
 	// Now is the build time; Today its date in the portal's time zone.
 	Now   time.Time
 	Today document.Date
+	// Home is the content root's index.md, _index.md or README.md: its
+	// text is shown on the portal's index page, its title and summary are
+	// the portal's when clause.toml gives none. Nil when there is none.
+	Home *document.Document
+	// LeftOut are the markdown files below the content folder that are not
+	// published: repository files (README, LICENSE…), section pages with no
+	// text, files clause.toml's include / exclude leave out. Repository
+	// relative, sorted.
+	LeftOut []string
+	// Drafts are the files marked `draft: true`: never published.
+	Drafts []string
 
 	repo    *history.Repository
+	sel     *selector
+	links   *linker
 	root    string // absolute repository (project) folder
 	content string // content folder relative to root, slash-separated
 	log     io.Writer
@@ -222,9 +237,13 @@ func stripFrontMatter(src []byte) []byte {
 
 // LoadOptions selects what Load reads.
 type LoadOptions struct {
+	// Repo is the repository folder (default "."); Content the content
+	// folder relative to it (default: see ResolveContent).
 	Repo, Content string
-	AllowShallow  bool
-	NoGit         bool
+	// Out is the output folder of a build, never read as content.
+	Out          string
+	AllowShallow bool
+	NoGit        bool
 	HistoryOptions
 	Now      time.Time
 	Progress io.Writer
@@ -252,9 +271,6 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 	if o.Repo == "" {
 		o.Repo = "."
 	}
-	if o.Content == "" {
-		o.Content = "content"
-	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
@@ -269,16 +285,39 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	contentDir := filepath.Join(root, filepath.FromSlash(o.Content))
-	docs, err := loadDocuments(root, contentDir)
+	content, how := ResolveContent(root, o.Content, cfg)
+	if line := DescribeContent(content, how); line != "" {
+		fmt.Fprintln(o.Log, line)
+	}
+	contentDir := filepath.Join(root, filepath.FromSlash(content))
+	sel := newSelector(cfg)
+	if o.Out != "" {
+		sel.skip = resolvePath(o.Out)
+	}
+	found, err := loadDocuments(root, contentDir, sel)
 	if err != nil {
 		return nil, err
 	}
+	docs := found.docs
 	if errs := checkTranslations(docs, cfg.Language); len(errs) > 0 {
 		return nil, errs
 	}
-	c := &Catalog{Config: cfg, Now: o.Now, Today: document.DateOf(o.Now.In(cfg.Location)), root: root, content: rel(root, contentDir), log: o.Log}
-	if err := c.readHistory(ctx, o, contentDir, docs); err != nil {
+	c := &Catalog{Config: cfg, Now: o.Now, Today: document.DateOf(o.Now.In(cfg.Location)), root: root, content: rel(root, contentDir), log: o.Log,
+		sel: sel, Home: found.home, LeftOut: found.leftOut}
+	for _, d := range found.drafts {
+		c.Drafts = append(c.Drafts, d.Path)
+	}
+	if h := found.home; h != nil {
+		// The home page's title and summary name the portal, unless
+		// clause.toml does.
+		if !cfg.IsSet("title") && h.Title != "" && (h.TitleFromBody || h.Params["title"] != nil) {
+			cfg.Title = h.Title
+		}
+		if !cfg.IsSet("description") && h.Summary != "" {
+			cfg.Description = h.Summary
+		}
+	}
+	if err := c.readHistory(ctx, o, contentDir, docs, found.drafts); err != nil {
 		c.Close()
 		return nil, err
 	}
@@ -309,7 +348,7 @@ func (c *Catalog) linkTranslations() {
 	}
 }
 
-func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir string, docs []*document.Document) error {
+func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir string, docs, drafts []*document.Document) error {
 	if o.NoGit {
 		c.DatesNote = "Dates on this page come from file modification times: this portal was built without git history (--no-git)."
 		return c.fromFiles(docs)
@@ -339,6 +378,7 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 		prefix = ""
 	}
 	q := history.Query{Ref: c.Config.Branch, Prefix: prefix, Inspect: c.inspect, InspectKey: inspectKey,
+		Match: c.historyMatch, MatchKey: c.sel.key,
 		Warn: func(err error) { fmt.Fprintf(c.log, "warning: %v\n", err) }}
 	if !o.NoCache {
 		q.Cache = firstNonEmpty(o.CacheDir, r.CacheDir())
@@ -358,22 +398,39 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 	}
 	c.Head, c.Commits = &h.Head, h.Commits
 
+	gitPath := func(d *document.Document) string {
+		return filepath.ToSlash(mustRel(r.Root(), filepath.Join(c.root, filepath.FromSlash(d.Path))))
+	}
 	byPath := map[string]*document.Document{}
 	for _, d := range docs {
-		byPath[filepath.ToSlash(mustRel(r.Root(), filepath.Join(c.root, filepath.FromSlash(d.Path))))] = d
+		byPath[gitPath(d)] = d
+	}
+	draftAt := map[string]*document.Document{}
+	for _, d := range drafts {
+		draftAt[gitPath(d)] = d
 	}
 	ids := map[string]bool{}
 	for _, d := range docs {
 		ids[d.ID] = true
 	}
 	matched := map[*document.Document]bool{}
-	var retired []*history.Document
+	var retired, redrafted []*history.Document
 	for _, hd := range h.Documents {
+		hd.Versions = slices.DeleteFunc(hd.Versions, func(v history.Version) bool { return isDraftInfo(v.Info) })
+		if len(hd.Versions) == 0 {
+			continue // never published
+		}
 		d := byPath[hd.Path]
-		if hd.Deleted || d == nil || matched[d] {
-			if hd.Deleted && len(hd.Versions) > 0 {
-				retired = append(retired, hd)
-			}
+		switch {
+		case hd.Deleted:
+			retired = append(retired, hd)
+			continue
+		case d == nil && draftAt[hd.Path] != nil:
+			// Published before, a draft now: the last published text
+			// stands until the draft is published.
+			redrafted = append(redrafted, hd)
+			continue
+		case d == nil || matched[d]:
 			continue
 		}
 		matched[d] = true
@@ -390,12 +447,54 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 			c.Entries = append(c.Entries, &Entry{ID: d.ID, Doc: d, Uncommitted: true})
 		}
 	}
+	for _, hd := range redrafted {
+		d := draftAt[hd.Path]
+		if ids[d.ID] {
+			continue
+		}
+		ids[d.ID] = true
+		e := &Entry{ID: d.ID}
+		if err := c.addVersions(e, hd); err != nil {
+			return err
+		}
+		doc, err := c.ParseVersion(&Entry{ID: d.ID, Doc: d}, e.Versions[0])
+		if err != nil {
+			return err
+		}
+		doc.ID = d.ID
+		e.Doc = doc
+		c.Entries = append(c.Entries, e)
+	}
 	for _, hd := range retired {
 		if err := c.addRetired(hd, ids); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// historyMatch is the history walk's Query.Match: the repository paths
+// that may be documents. Repository files (README…) pass, as they are
+// documents when they have front matter; addRetired decides on the text.
+func (c *Catalog) historyMatch(gitPath string) bool {
+	rc, ok := c.relToContent(gitPath)
+	if !ok {
+		// Outside the content folder (history followed a rename into it):
+		// only the rule of hidden names applies.
+		return history.IsMarkdown(gitPath) && !hiddenPath(gitPath)
+	}
+	return c.sel.role(rc, func() bool { return true }) == roleDocument
+}
+
+// hiddenPath reports whether a slash-separated path has a segment that
+// starts with "." or "_".
+func hiddenPath(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if strings.HasPrefix(seg, ".") || strings.HasPrefix(seg, "_") {
+			return true
+		}
+	}
+	return false
 }
 
 // fetchAndReopen fetches what the partial clone behind r lacks (readErr
@@ -417,17 +516,49 @@ func (c *Catalog) fetchAndReopen(ctx context.Context, r *history.Repository, q h
 // inspectKey names what inspect computes, for the history cache: change it
 // whenever inspect, or the parsing of front matter dates it relies on,
 // changes what it returns for a text.
-const inspectKey = "effective-date/1"
+const inspectKey = "effective-date+draft/2"
 
 // inspect reads the effective date from the front matter of a version's
-// text, while history is read (history.Query.Inspect). A version whose
-// front matter is broken simply has none.
+// text, while history is read (history.Query.Inspect), and whether the
+// version is a draft (`draft: true`): "draft" and the date, separated by
+// a space. A version whose front matter is broken simply has none.
 func (c *Catalog) inspect(src []byte) string {
 	d, err := c.meta.ParseMeta("", c.content, src)
 	if err != nil {
+		if bytes.Contains(src[:min(len(src), 64<<10)], []byte("draft")) && draftLine.Match(src[:frontMatterLen(src)]) {
+			return draftInfo // a draft whose front matter is broken is still a draft
+		}
 		return ""
 	}
+	if d.Draft {
+		return strings.TrimSpace(draftInfo + " " + d.Effective.String())
+	}
 	return d.Effective.String()
+}
+
+// draftInfo marks the Info of a version whose text is a draft.
+const draftInfo = "draft"
+
+func isDraftInfo(info string) bool {
+	return info == draftInfo || strings.HasPrefix(info, draftInfo+" ")
+}
+
+// draftLine finds "draft: true" (YAML) or "draft = true" (TOML).
+var draftLine = regexp.MustCompile(`(?m)^\s*draft\s*[:=]\s*(?:true|yes|on|"true")\s*$`)
+
+// frontMatterLen returns the length of the front matter block a text
+// opens with (up to 64 KiB), or 0.
+func frontMatterLen(src []byte) int {
+	if !opensFrontMatter(src) {
+		return 0
+	}
+	head := src[:min(len(src), 64<<10)]
+	for _, delim := range []string{"\n---", "\n+++"} {
+		if i := bytes.Index(head[3:], []byte(delim)); i >= 0 {
+			return i + 3
+		}
+	}
+	return len(head)
 }
 
 // addVersions adds the versions, with the effective date each one's front
@@ -436,8 +567,8 @@ func (c *Catalog) addVersions(e *Entry, hd *history.Document) error {
 	for i := range hd.Versions {
 		hv := hd.Versions[i]
 		v := &Version{Version: hv}
-		if hv.Info != "" {
-			eff, err := document.ParseDate(hv.Info)
+		if info := strings.TrimPrefix(hv.Info, draftInfo+" "); info != "" && info != draftInfo {
+			eff, err := document.ParseDate(info)
 			if err != nil {
 				return fmt.Errorf("%s at commit %s: effective date %q: %w", hv.Path, hv.Commit, hv.Info, err)
 			}
@@ -463,25 +594,39 @@ func (c *Catalog) addRetired(hd *history.Document, ids map[string]bool) error {
 	if base == "" {
 		return nil
 	}
-	id := base
-	for n := 1; ids[id]; n++ {
-		id = fmt.Sprintf("%s-retired", base)
-		if n > 1 {
-			id = fmt.Sprintf("%s-retired-%d", base, n)
-		}
-	}
-	ids[id] = true
-	e := &Entry{ID: id, Retired: true, RetiredAt: hd.DeletedAt}
 	last := hd.Versions[0]
 	src, err := c.repo.Blob(last.Blob)
 	if err != nil {
 		return fmt.Errorf("%s at commit %.7s: %w", last.Path, last.Commit, err)
 	}
+	if rc, ok := c.relToContent(last.Path); !ok || c.sel.role(rc, func() bool { return opensFrontMatter(src) }) != roleDocument {
+		return nil // never a document (a README, a file clause.toml leaves out)
+	}
+	if problem := idProblem(base); problem != "" {
+		// Its name was allowed once, or never checked: the document stays
+		// online under a name that cannot clash.
+		renamed := "retired/" + strings.NewReplacer("/", "-", ".", "-").Replace(strings.Trim(base, "./-"))
+		if strings.Trim(base, "./-") == "" {
+			renamed = "retired/document"
+		}
+		fmt.Fprintf(c.log, "warning: %s (retired at commit %.7s) %s; it is published at /%s/ instead\n", last.Path, hd.DeletedAt.Hash, problem, renamed)
+		base = renamed
+	}
+	id := base
+	for n := 1; ids[strings.ToLower(id)]; n++ {
+		id = fmt.Sprintf("%s-retired", base)
+		if n > 1 {
+			id = fmt.Sprintf("%s-retired-%d", base, n)
+		}
+	}
+	ids[strings.ToLower(id)] = true
+	e := &Entry{ID: id, Retired: true, RetiredAt: hd.DeletedAt}
 	d, err := document.Parse(c.repoRelative(last.Path), c.content, src)
 	if err != nil {
 		d = &document.Document{Path: c.repoRelative(last.Path), Title: document.TitleFromName(last.Path), Kind: document.KindFromName(last.Path), Body: stripFrontMatter(src), Source: src, NoticeDays: document.DefaultNoticeDays}
 	}
 	d.ID = id
+	d.Aliases = nil // a retired text's aliases are checked by nobody
 	e.Doc = d
 	if err := c.addVersions(e, hd); err != nil {
 		return err
@@ -490,18 +635,24 @@ func (c *Catalog) addRetired(hd *history.Document, ids map[string]bool) error {
 	return nil
 }
 
+// relToContent returns a git path relative to the content folder, and
+// whether it is below it.
+func (c *Catalog) relToContent(gitPath string) (string, bool) {
+	p := c.repoRelative(gitPath)
+	if c.content == "." || c.content == "" {
+		return p, !strings.HasPrefix(p, "../") && !strings.HasPrefix(p, "/")
+	}
+	return strings.CutPrefix(p, strings.TrimSuffix(c.content, "/")+"/")
+}
+
 // idOf returns the document ID of a git path, or "" when the path is not
 // below the content folder.
 func (c *Catalog) idOf(gitPath string) string {
-	p := c.repoRelative(gitPath)
-	prefix := strings.TrimSuffix(c.content, "/") + "/"
-	if c.content == "." || c.content == "" {
-		prefix = ""
-	}
-	if !strings.HasPrefix(p, prefix) {
+	rc, ok := c.relToContent(gitPath)
+	if !ok {
 		return ""
 	}
-	return sanitizeID(document.IDFromPath(strings.TrimPrefix(p, prefix)))
+	return sanitizeID(document.IDFromPath(rc))
 }
 
 func (c *Catalog) fromFiles(docs []*document.Document) error {

@@ -28,14 +28,20 @@ type Side struct {
 	Version *Version
 	Doc     *document.Document
 
-	blocks []markdown.Block // cached Blocks(Doc)
+	blocks []markdown.Block      // cached Blocks(Doc)
+	links  markdown.LinkResolver // how links between documents read
 }
 
 func (s Side) blockList() []markdown.Block {
 	if s.blocks != nil {
 		return s.blocks
 	}
-	return Blocks(s.Doc)
+	return blocksOf(s.Doc, s.links)
+}
+
+// WorktreeSide is the side of e's file in the content folder, as it is.
+func (c *Catalog) WorktreeSide(e *Entry) Side {
+	return Side{Doc: e.Doc, links: c.linker().resolver(e, e.Doc.Path, nil, false)}
 }
 
 // Label names a side for readers.
@@ -56,14 +62,21 @@ func (c *Catalog) VersionSide(e *Entry, v *Version) (Side, error) {
 	if err != nil {
 		return Side{}, err
 	}
-	return Side{Version: v, Doc: d}, nil
+	// Links between documents read as the documents' URLs on both sides
+	// of a comparison: a link is changed only when its target is.
+	return Side{Version: v, Doc: d, links: c.linker().resolver(e, c.repoRelative(v.Path), v, false)}, nil
 }
 
 // Blocks splits a side's body into the blocks a redline compares.
-func Blocks(d *document.Document) []markdown.Block {
+func Blocks(d *document.Document) []markdown.Block { return blocksOf(d, nil) }
+
+func blocksOf(d *document.Document, links markdown.LinkResolver) []markdown.Block {
 	var opts []markdown.Option
 	if d.TitleFromBody {
 		opts = append(opts, markdown.WithoutTitle(d.Title))
+	}
+	if links != nil {
+		opts = append(opts, markdown.WithLinks(links))
 	}
 	return markdown.Blocks(d.Body, opts...)
 }
@@ -242,7 +255,7 @@ func (p *pager) side(e *Entry, i int) (Side, error) {
 	if err != nil {
 		return Side{}, err
 	}
-	s.blocks = Blocks(s.Doc)
+	s.blocks = blocksOf(s.Doc, s.links)
 	p.sides[i] = s
 	return s, nil
 }

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -24,10 +25,18 @@ func DocumentFeedURLs(id string) (atom, json string) {
 
 // absURL makes a site path absolute when the base URL is known.
 func absURL(base, p string) string {
+	p = escapePath(p)
 	if base == "" || base == "/" {
 		return p
 	}
 	return strings.TrimSuffix(base, "/") + p
+}
+
+// escapePath percent-encodes a URL path as links, the sitemap and the API
+// publish it ("/ja-利用規約/" → "/ja-%E5%88%A9…/"); Hugo writes the
+// folders with the characters themselves.
+func escapePath(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
 }
 
 // feedEntry turns version i of e into a feed entry.

@@ -162,7 +162,7 @@ func (p *pager) documentPage(e *Entry) (*site.Page, error) {
 		params["effective"] = p.dateStamp(e.Doc.Effective)
 		date = v.Date
 	}
-	r, err := render(shown)
+	r, err := render(shown, p.c.linker().resolver(e, shown.Path, nil, false))
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +222,7 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := render(doc)
+	r, err := render(doc, p.c.linker().resolver(e, p.c.repoRelative(v.Path), v, true))
 	if err != nil {
 		return nil, err
 	}
@@ -286,10 +286,15 @@ func (p *pager) changelogPage() *site.Page {
 	return &site.Page{URL: "/changelog/", Layout: "changelog", Title: "Changelog", Date: date, Params: map[string]any{"type": "changelog", "entries": list}}
 }
 
-func render(d *document.Document) (*markdown.Rendered, error) {
+// render renders a document's body, with its links resolved by links
+// (nil: as written).
+func render(d *document.Document, links markdown.LinkResolver) (*markdown.Rendered, error) {
 	var opts []markdown.Option
 	if d.TitleFromBody {
 		opts = append(opts, markdown.WithoutTitle(d.Title))
+	}
+	if links != nil {
+		opts = append(opts, markdown.WithLinks(links))
 	}
 	r, err := markdown.Render(d.Body, opts...)
 	if err != nil {
@@ -320,7 +325,7 @@ func filterAliases(pages []*site.Page, real map[string]bool) {
 		for _, a := range pg.Aliases {
 			trimmed := strings.Trim(a, "/")
 			first := strings.SplitN(trimmed, "/", 2)[0]
-			if trimmed == "" || real["/"+trimmed+"/"] || reserved[first] || strings.HasPrefix(first, ".") || strings.HasPrefix(first, "_") {
+			if trimmed == "" || real["/"+trimmed+"/"] || real["/"+strings.ToLower(trimmed)+"/"] || isReserved(first) || strings.HasPrefix(first, ".") || strings.HasPrefix(first, "_") {
 				continue
 			}
 			kept = append(kept, a)

@@ -129,7 +129,7 @@ func (c *Catalog) registerChange(e *Entry, h *RegisterHistory, i int) api.Regist
 	v := e.Versions[i]
 	ch := h.Changes[i]
 	date := v.Date.Format(time.RFC3339)
-	url := VersionURL(e.ID, v.ID)
+	url := escapePath(VersionURL(e.ID, v.ID))
 	eff := v.TakesEffect(c.Config.Location).String()
 	return api.RegisterChange{
 		Version:           api.String(v.ID),
@@ -185,7 +185,7 @@ func (c *Catalog) SubprocessorsAPI() (api.Subprocessors, error) {
 		if h == nil {
 			continue
 		}
-		l := api.SubprocessorList{ID: e.ID, Title: e.Doc.Title, URL: DocumentURL(e.ID), Retired: e.Retired, NoticeDays: e.Doc.NoticeDays, History: []api.RegisterChange{}}
+		l := api.SubprocessorList{ID: e.ID, Title: e.Doc.Title, URL: escapePath(DocumentURL(e.ID)), Retired: e.Retired, NoticeDays: e.Doc.NoticeDays, History: []api.RegisterChange{}}
 		reg := h.Current
 		if inForce := e.InForce(c.Today, c.Config.Location); len(e.Versions) > 0 {
 			if inForce < 0 {

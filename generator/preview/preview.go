@@ -20,6 +20,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/clause-portal/clause/generator/config"
 	"github.com/clause-portal/clause/generator/history"
 	"github.com/clause-portal/clause/generator/portal"
 )
@@ -150,10 +151,11 @@ func watch(b portal.Options) (*fsnotify.Watcher, error) {
 	if repo == "" {
 		repo = "."
 	}
-	content := b.Content
-	if content == "" {
-		content = "content"
+	cfg, err := config.Load(repo)
+	if err != nil {
+		cfg = config.Default()
 	}
+	content, _ := portal.ResolveContent(repo, b.Content, cfg)
 	_ = w.Add(repo)
 	for _, dir := range []string{filepath.Join(repo, content), filepath.Join(repo, "layouts"), filepath.Join(repo, "static"), filepath.Join(repo, "assets")} {
 		addTree(w, dir)

@@ -16,6 +16,7 @@ type BuildOptions struct {
 	Repo         string
 	Content      string
 	Out          string
+	Force        bool
 	BaseURL      string
 	AllowShallow bool
 	NoGit        bool
@@ -27,7 +28,7 @@ type BuildOptions struct {
 // repository shares.
 func addSourceFlags(cmd *cobra.Command, repo, content *string) {
 	cmd.Flags().StringVar(repo, "repo", ".", "portal repository `folder`")
-	cmd.Flags().StringVar(content, "content", "content", "content `folder`, relative to --repo")
+	cmd.Flags().StringVar(content, "content", "", "content `folder`, relative to --repo (default: content in clause.toml, else content/ if it exists, else detected: the repository root when it holds documents)")
 }
 
 // HistoryFlags are the flags of the commands that read git history.
@@ -88,6 +89,7 @@ build host (GitHub Actions: fetch-depth: 0).`,
 	cmd.Flags().BoolVar(&opts.NoGit, "no-git", false, "do not read git history; dates from file modification times")
 	addHistoryFlags(cmd, &opts.HistoryFlags)
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace the output folder even if Clause did not write it (it lacks "+portal.OutputMarker+")")
 	return cmd
 }
 
@@ -100,6 +102,7 @@ func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 		BaseURL:        opts.BaseURL,
 		AllowShallow:   opts.AllowShallow,
 		NoGit:          opts.NoGit,
+		Force:          opts.Force,
 		HistoryOptions: opts.HistoryFlags.options(streams),
 		Env:            streams.Getenv,
 		Log:            streams.ErrOut,

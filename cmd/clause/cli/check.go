@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -40,9 +41,15 @@ so it also runs on a shallow clone.`,
 				return err
 			}
 			defer c.Close()
-			problems, err := c.RegisterProblems()
+			problems, err := c.Problems()
 			if err != nil {
 				return err
+			}
+			if len(c.LeftOut) > 0 {
+				fmt.Fprintf(streams.ErrOut, "Left out (not legal documents): %s; include / exclude in clause.toml change this\n", strings.Join(c.LeftOut, ", "))
+			}
+			if len(c.Drafts) > 0 {
+				fmt.Fprintf(streams.ErrOut, "Not published (draft: true): %s\n", strings.Join(c.Drafts, ", "))
 			}
 			errs, warnings := 0, 0
 			for _, p := range problems {

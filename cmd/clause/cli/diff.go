@@ -143,7 +143,7 @@ var ErrNoVersion = errors.New("no such version")
 func resolveSide(c *portal.Catalog, e *portal.Entry, ref, role string, others ...portal.Side) (portal.Side, error) {
 	vs := e.Versions
 	version := func(i int) (portal.Side, error) { return c.VersionSide(e, vs[i]) }
-	worktree := portal.Side{Doc: e.Doc}
+	worktree := c.WorktreeSide(e)
 	if ref == "" {
 		if role == "before" {
 			to := others[0]

@@ -1,0 +1,124 @@
+package markdown
+
+import (
+	"bytes"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// LinkResolver maps the destination of a link or image as written in a
+// document to the one to publish. It returns ok=false to leave the link as
+// it is, and dest="" with ok=true to drop the link (its text stays).
+type LinkResolver func(dest string) (newDest string, ok bool)
+
+// WithLinks rewrites the destination of every link and image through
+// resolve: links between documents are written as links to source files
+// ("../terms/index.md#liability", as on GitHub) and published as links to
+// portal pages.
+func WithLinks(resolve LinkResolver) Option { return func(o *options) { o.links = resolve } }
+
+// rewriteLinks applies resolve to every link and image below doc.
+func rewriteLinks(doc ast.Node, resolve LinkResolver) {
+	var drop []*ast.Link
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch l := n.(type) {
+		case *ast.Link:
+			if dest, ok := resolve(string(l.Destination)); ok {
+				if dest == "" {
+					drop = append(drop, l)
+				} else {
+					l.Destination = []byte(dest)
+				}
+			}
+		case *ast.Image:
+			if dest, ok := resolve(string(l.Destination)); ok && dest != "" {
+				l.Destination = []byte(dest)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, l := range drop {
+		parent := l.Parent()
+		for c := l.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			parent.InsertBefore(parent, l, c)
+			c = next
+		}
+		parent.RemoveChild(parent, l)
+	}
+}
+
+// Link is a link or image of a document, as written.
+type Link struct {
+	// Dest is the destination as written (after reference resolution).
+	Dest string
+	// Line is the 1-based line of the body it is on.
+	Line int
+	// Image is set for an image.
+	Image bool
+}
+
+// Links returns the links and images of a markdown body in document
+// order, for linters.
+func Links(body []byte) []Link {
+	doc := Parser().Parse(text.NewReader(body))
+	var out []Link
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch l := n.(type) {
+		case *ast.Link:
+			out = append(out, Link{Dest: string(l.Destination), Line: inlineLine(l, l.Destination, body)})
+		case *ast.Image:
+			out = append(out, Link{Dest: string(l.Destination), Line: inlineLine(l, l.Destination, body), Image: true})
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+// inlineLine finds the line of an inline node: the line of its block, moved
+// down to where the destination is written within the block's lines.
+func inlineLine(n ast.Node, dest, source []byte) int {
+	block := n.Parent()
+	for block != nil && block.Type() != ast.TypeBlock {
+		block = block.Parent()
+	}
+	if block == nil {
+		return 0
+	}
+	lines := block.Lines()
+	if lines == nil || lines.Len() == 0 {
+		return lineOf(block, source)
+	}
+	start, end := lines.At(0).Start, lines.At(lines.Len()-1).Stop
+	line := bytes.Count(source[:start], []byte("\n")) + 1
+	if i := bytes.Index(source[start:end], dest); i >= 0 && len(dest) > 0 {
+		line += bytes.Count(source[start:start+i], []byte("\n"))
+	}
+	return line
+}
+
+// GitHubAnchor is the anchor GitHub (and most markdown sites: Docusaurus,
+// Jekyll's kramdown with GFM ids) gives a heading: lower-cased, without
+// punctuation, spaces as hyphens ("5.2 Sub-processors" →
+// "52-sub-processors"). Links written for those sites use it.
+func GitHubAnchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '-' || r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}

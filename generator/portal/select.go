@@ -1,0 +1,220 @@
+package portal
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/clause-portal/clause/generator/config"
+)
+
+// What a file below the content folder is to the portal.
+type fileRole int
+
+const (
+	// roleDocument: a markdown file published as a legal document.
+	roleDocument fileRole = iota
+	// roleHome: the content root's index.md, _index.md or README.md, whose
+	// text is the portal's home page.
+	roleHome
+	// roleLeftOut: a markdown file left out by default (a repository file
+	// such as README or LICENSE) or by clause.toml's include / exclude.
+	roleLeftOut
+	// roleHidden: never published, whatever the configuration: a file or
+	// folder whose name starts with "." or "_", or a file that is not
+	// markdown.
+	roleHidden
+)
+
+// repositoryFiles are the names (without extension, lower-cased) of the
+// files that describe a repository rather than a policy: GitHub's
+// community files. They are left out unless clause.toml's include names
+// them or they have front matter (then they were written as pages). The
+// names that are also titles of legal documents (a security overview
+// named security.md, a licence agreement named license.md) are left out
+// only when written in capitals, as GitHub's convention has them
+// (SECURITY.md).
+var repositoryFiles = map[string]bool{
+	"readme": true, "contributing": true, "code_of_conduct": true, "code-of-conduct": true, "changelog": true,
+	"governance": true, "funding": true, "authors": true, "contributors": true, "codeowners": true,
+	"pull_request_template": true, "issue_template": true, "maintainers": true,
+	// capitals only:
+	"security": false, "license": false, "licence": false, "support": false, "notice": false,
+}
+
+// isRepositoryFile reports whether a file name stem is one of
+// repositoryFiles, in the case that makes it one.
+func isRepositoryFile(stem string) bool {
+	anyCase, ok := repositoryFiles[strings.ToLower(stem)]
+	return ok && (anyCase || stem == strings.ToUpper(stem))
+}
+
+// selector decides which files below the content folder are documents.
+// It is the one place this is decided, for the files on disk and for the
+// paths git history knows, so that a file that was never published never
+// comes back as a retired document.
+type selector struct {
+	include, exclude func(rel string) bool
+	hasInclude       bool
+	key              string // names the rules, for the history cache
+	skip             string // an absolute folder never read (the output folder)
+}
+
+func newSelector(cfg *config.Config) *selector {
+	s := &selector{include: config.Globs(cfg.Include), exclude: config.Globs(cfg.Exclude), hasInclude: len(cfg.Include) > 0}
+	s.key = "select/1\x00" + strings.Join(cfg.Include, "\x00") + "\x01" + strings.Join(cfg.Exclude, "\x00")
+	return s
+}
+
+// role classifies rel, a slash-separated path relative to the content
+// folder. hasFrontMatter reports whether the file opens with front
+// matter; it is consulted only for repository files (README, LICENSE…),
+// and may be nil when the text is not at hand (the file is then taken to
+// have none).
+func (s *selector) role(rel string, hasFrontMatter func() bool) fileRole {
+	segs := strings.Split(rel, "/")
+	name := segs[len(segs)-1]
+	if !isMarkdown(name) {
+		return roleHidden
+	}
+	stem := strings.TrimSuffix(name, path.Ext(name))
+	if lower := strings.ToLower(stem); len(segs) == 1 && (lower == "index" || lower == "_index" || lower == "readme") {
+		return roleHome
+	}
+	for _, seg := range segs {
+		if strings.HasPrefix(seg, ".") || strings.HasPrefix(seg, "_") {
+			return roleHidden
+		}
+	}
+	if s.exclude(rel) {
+		return roleLeftOut
+	}
+	if s.hasInclude {
+		if s.include(rel) {
+			return roleDocument
+		}
+		return roleLeftOut
+	}
+	if isRepositoryFile(stem) && (hasFrontMatter == nil || !hasFrontMatter()) {
+		return roleLeftOut
+	}
+	return roleDocument
+}
+
+// homeRank orders the candidates for the home page: index.md, then
+// _index.md, then README.md. The lower wins.
+func homeRank(rel string) int {
+	stem := strings.ToLower(strings.TrimSuffix(rel, path.Ext(rel)))
+	switch stem {
+	case "index":
+		return 0
+	case "_index":
+		return 1
+	}
+	return 2
+}
+
+// opensFrontMatter reports whether a text starts with a front matter
+// delimiter (after a byte order mark and blank lines).
+func opensFrontMatter(src []byte) bool {
+	s := strings.TrimLeft(strings.TrimPrefix(string(src[:min(len(src), 256)]), "\ufeff"), " \t\r\n")
+	return strings.HasPrefix(s, "---") || strings.HasPrefix(s, "+++")
+}
+
+// ResolveContent returns the content folder (relative to root, slash
+// separated) and how it was chosen: given (the --content flag), else
+// clause.toml's content, else "content" when it exists, else detected: the
+// repository root when it holds a document or a home page (index.md,
+// README.md), else the one first-level folder holding markdown documents.
+func ResolveContent(root, given string, cfg *config.Config) (folder, how string) {
+	switch {
+	case given != "":
+		return filepath.ToSlash(given), "--content"
+	case cfg != nil && cfg.Content != "":
+		return filepath.ToSlash(cfg.Content), "clause.toml"
+	}
+	if fi, err := os.Stat(filepath.Join(root, "content")); err == nil && fi.IsDir() {
+		return "content", "default"
+	}
+	sel := newSelector(cfg)
+	if cfg == nil {
+		sel = newSelector(config.Default())
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return "content", "default"
+	}
+	var folders []string
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case e.Type().IsRegular() && isMarkdown(name):
+			if r := sel.role(name, func() bool { return opensFrontMatter(readHead(filepath.Join(root, name))) }); r == roleDocument || r == roleHome {
+				return ".", "detected"
+			}
+		case e.IsDir() && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_") && !ignoredFolder[name] && holdsMarkdown(filepath.Join(root, name), 3):
+			folders = append(folders, name)
+		}
+	}
+	if len(folders) == 1 {
+		return folders[0], "detected"
+	}
+	for _, name := range []string{"legal", "policies", "pages", "docs"} {
+		for _, f := range folders {
+			if f == name {
+				return f, "detected"
+			}
+		}
+	}
+	if len(folders) > 0 {
+		return ".", "detected"
+	}
+	return "content", "default"
+}
+
+// ignoredFolder are folders that never hold a portal's documents.
+var ignoredFolder = map[string]bool{"node_modules": true, "public": true, "layouts": true, "static": true, "assets": true,
+	"i18n": true, "themes": true, "vendor": true, "build": true, "dist": true, "resources": true}
+
+func readHead(p string) []byte {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b := make([]byte, 256)
+	n, _ := f.Read(b)
+	return b[:n]
+}
+
+// holdsMarkdown reports whether dir or a folder below it (depth levels)
+// holds a markdown file.
+func holdsMarkdown(dir string, depth int) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") || strings.HasPrefix(e.Name(), "_") {
+			continue
+		}
+		if e.Type().IsRegular() && isMarkdown(e.Name()) {
+			return true
+		}
+		if e.IsDir() && depth > 0 && holdsMarkdown(filepath.Join(dir, e.Name()), depth-1) {
+			return true
+		}
+	}
+	return false
+}
+
+// DescribeContent is the line build and check print about a content folder
+// that was not given.
+func DescribeContent(folder, how string) string {
+	if how != "detected" {
+		return ""
+	}
+	return fmt.Sprintf("Content folder: %s (detected; set it with --content or content in clause.toml)", folder)
+}
