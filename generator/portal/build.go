@@ -13,6 +13,7 @@ import (
 	"github.com/clause-portal/clause/generator/api"
 	"github.com/clause-portal/clause/generator/config"
 	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/markdown"
 	"github.com/clause-portal/clause/generator/site"
 	"github.com/clause-portal/clause/generator/subprocessors"
 )
@@ -139,7 +140,13 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	c.SetBasePath(s.BaseURL)
 	if c.Home != nil {
-		r, err := render(c.Home, c.linker().resolver(nil, c.Home.Path, nil, false))
+		home := *c.Home
+		// The index page has its own heading (the portal's title): the
+		// home page's own first heading is not repeated under it.
+		if t, _, ok := markdown.Title(home.Body); ok {
+			home.Title, home.TitleFromBody = t, true
+		}
+		r, err := render(&home, c.linker().resolver(nil, home.Path, nil, false))
 		if err != nil {
 			return nil, err
 		}

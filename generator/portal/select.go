@@ -106,7 +106,8 @@ func (s *selector) role(rel string, hasFrontMatter func() bool) fileRole {
 // homeRank orders the candidates for the home page: index.md, then
 // _index.md, then README.md. The lower wins.
 func homeRank(rel string) int {
-	stem := strings.ToLower(strings.TrimSuffix(rel, path.Ext(rel)))
+	name := path.Base(rel)
+	stem := strings.ToLower(strings.TrimSuffix(name, path.Ext(name)))
 	switch stem {
 	case "index":
 		return 0

@@ -1,0 +1,326 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clause-portal/clause/internal/gittest"
+)
+
+// apiDocuments reads the built /api/documents.json.
+func apiDocuments(t *testing.T, dir string) map[string]map[string]any {
+	t.Helper()
+	var doc struct {
+		Documents []map[string]any `json:"documents"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "public", "api", "documents.json"))), &doc); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]any{}
+	for _, d := range doc.Documents {
+		out[d["id"].(string)] = d
+	}
+	return out
+}
+
+var hrefRE = regexp.MustCompile(`href="([^"]*)"`)
+
+// hrefs returns the href attributes of a page.
+func hrefs(html string) []string {
+	var out []string
+	for _, m := range hrefRE.FindAllStringSubmatch(html, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// TestHomePageFromIndex: the content root's index.md is the portal's home
+// page (title, description, text), not an error and not a document.
+func TestHomePageFromIndex(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/index.md", "---\ntitle: Acme Legal Center\ndescription: Our agreements and policies.\n---\n\n# Acme Legal Center\n\nWelcome. Start with the [DPA](dpa.md).\n")
+	r.Write("content/dpa.md", "# DPA\n\nText.\n")
+	r.Write("content/README.md", "# How to edit\n")
+	r.Write("content/LICENSE.md", "MIT\n")
+	r.Commit("2026-01-01T10:00:00Z", "Docs")
+	var log bytes.Buffer
+	res := mustBuild(t, r.Dir, Options{Log: &log})
+	if res.Documents != 1 {
+		t.Errorf("documents = %d, want 1 (dpa)", res.Documents)
+	}
+	index := readFile(t, filepath.Join(r.Dir, "public", "index.html"))
+	for _, want := range []string{"<title>Acme Legal Center</title>", "Our agreements and policies.", `Welcome. Start with the <a href="/dpa/">DPA</a>.`} {
+		if !strings.Contains(index, want) {
+			t.Errorf("index lacks %q", want)
+		}
+	}
+	if strings.Count(index, "<h1") != 1 {
+		t.Errorf("index has %d h1 headings, want 1", strings.Count(index, "<h1"))
+	}
+	if !strings.Contains(log.String(), "Left out 2 file(s) that are not legal documents: content/LICENSE.md, content/README.md") {
+		t.Errorf("left-out files not reported on one line:\n%s", log.String())
+	}
+	for _, id := range []string{"index", "readme", "license"} {
+		if _, ok := apiDocuments(t, r.Dir)[id]; ok {
+			t.Errorf("%s published as a document", id)
+		}
+	}
+}
+
+// linkRepo is a repository whose documents link each other the way they do
+// on GitHub, with a history: security v1 → v2, and a DPA version before and
+// after it.
+func linkRepo(t *testing.T) *gittest.Repo {
+	r := gittest.New(t)
+	r.Write("content/security/index.md", "# Security\n\n## 2. Encryption\n\nAES-128.\n")
+	r.Write("content/terms.md", "# Terms\n\n## 5.2 Liability\n\nCapped.\n")
+	r.Write("content/annex.pdf", "%PDF-1.4 fake")
+	r.Write("notes/internal.md", "# Internal\n")
+	r.Write("content/dpa.md", strings.Join([]string{
+		"# DPA",
+		"",
+		"See the [security annex](security/index.md#2-encryption), the [terms](./terms.md#52-liability),",
+		"the [terms again](/content/terms.md), [security folder](security/), [root-relative](/terms.md),",
+		"the [annex PDF](annex.pdf), our [notes](../notes/internal.md) and [a site](https://example.com/x.md).",
+		"",
+	}, "\n"))
+	r.Commit("2026-01-01T10:00:00Z", "First")
+	r.Write("content/security/index.md", "# Security\n\n## 2. Encryption\n\nAES-256.\n")
+	r.Commit("2026-03-01T10:00:00Z", "Stronger encryption")
+	r.Write("content/dpa.md", readRepoFile(t, r, "content/dpa.md")+"\nA new sentence.\n")
+	r.Commit("2026-04-01T10:00:00Z", "DPA v2")
+	return r
+}
+
+func readRepoFile(t *testing.T, r *gittest.Repo, p string) string {
+	return readFile(t, filepath.Join(r.Dir, filepath.FromSlash(p)))
+}
+
+// TestLinksBetweenDocuments: links to source files become portal URLs on
+// every page; on a past version, to the version of the target in force on
+// its date; fragments map to clause anchors; linked PDFs are published;
+// links to markdown files that are not documents lose their target.
+func TestLinksBetweenDocuments(t *testing.T) {
+	r := linkRepo(t)
+	var log bytes.Buffer
+	mustBuild(t, r.Dir, Options{Log: &log})
+	page := readFile(t, filepath.Join(r.Dir, "public", "dpa", "index.html"))
+	for _, want := range []string{
+		`<a href="/security/#clause-2">security annex</a>`,
+		`<a href="/terms/#clause-5-2">terms</a>`,
+		`<a href="/terms/">terms again</a>`,
+		`<a href="/security/">security folder</a>`,
+		`<a href="/terms/">root-relative</a>`,
+		`<a href="/annex.pdf">annex PDF</a>`,
+		`our notes and`,
+		`<a href="https://example.com/x.md">a site</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("current DPA page lacks %s", want)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(r.Dir, "public", "annex.pdf")); err != nil || string(b) != "%PDF-1.4 fake" {
+		t.Errorf("annex.pdf not published beside the documents: %v", err)
+	}
+	// Every page: no href to a .md file.
+	filepath.Walk(filepath.Join(r.Dir, "public"), func(p string, fi os.FileInfo, err error) error {
+		if err == nil && strings.HasSuffix(p, ".html") {
+			for _, h := range hrefs(readFile(t, p)) {
+				if strings.HasSuffix(strings.SplitN(h, "#", 2)[0], ".md") && !strings.HasPrefix(h, "https://") {
+					t.Errorf("%s links %s", p, h)
+				}
+			}
+		}
+		return nil
+	})
+	// The first DPA version was in force with security v1: its page links
+	// that version, permanently.
+	api := apiDocuments(t, r.Dir)
+	secVersions := api["security"]["versions"].([]any)
+	secV1 := secVersions[len(secVersions)-1].(map[string]any)["url"].(string)
+	secV2 := secVersions[0].(map[string]any)["url"].(string)
+	dpaVersions := api["dpa"]["versions"].([]any)
+	dpaV1 := dpaVersions[1].(map[string]any)["url"].(string)
+	dpaV2 := dpaVersions[0].(map[string]any)["url"].(string)
+	old := readFile(t, filepath.Join(r.Dir, "public", filepath.FromSlash(strings.Trim(dpaV1, "/")), "index.html"))
+	if !strings.Contains(old, `<a href="`+secV1+`#clause-2">security annex</a>`) {
+		t.Errorf("DPA v1 does not link security v1 (%s):\n%s", secV1, old)
+	}
+	cur := readFile(t, filepath.Join(r.Dir, "public", filepath.FromSlash(strings.Trim(dpaV2, "/")), "index.html"))
+	if !strings.Contains(cur, `<a href="`+secV2+`#clause-2">security annex</a>`) {
+		t.Errorf("DPA v2 does not link security v2 (%s)", secV2)
+	}
+	// The redline does not show link targets as changed.
+	var compare string
+	filepath.Walk(filepath.Join(r.Dir, "public", "dpa", "compare"), func(p string, fi os.FileInfo, err error) error {
+		if err == nil && strings.HasSuffix(p, "index.html") && compare == "" {
+			compare = readFile(t, p)
+		}
+		return nil
+	})
+	if strings.Contains(compare, ".md") && strings.Contains(compare, "security/index.md") {
+		t.Errorf("redline shows source paths of links")
+	}
+	// The unpublished markdown file is a warning at its file line.
+	if !strings.Contains(log.String(), "content/dpa.md:5: warning: links to ../notes/internal.md, which is not a document of the portal") {
+		t.Errorf("no warning at file:line for the link to a file that is not a document:\n%s", log.String())
+	}
+}
+
+// TestCheckWarnsAboutLinks: clause check (no history) reports links to
+// missing files and to markdown files that are not documents, at file:line.
+func TestCheckWarnsAboutLinks(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, map[string]string{
+		filepath.Join(dir, "content", "dpa.md"):    "---\ntitle: DPA\n---\n\nSee [gone](missing.pdf).\n\nAnd [readme](README.md).\n\nAnd [notes](notes.md).\n",
+		filepath.Join(dir, "content", "notes.md"):  "---\ndraft: true\n---\n# Notes\n",
+		filepath.Join(dir, "content", "README.md"): "# Readme\n",
+		filepath.Join(dir, "content", "x.md"):      "# X\n",
+	})
+	c, err := Load(context.Background(), LoadOptions{Repo: dir, NoGit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	problems, err := c.Problems()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.Error())
+	}
+	joined := strings.Join(got, "\n")
+	// README.md is the home page: a link to it is fine.
+	want := []string{
+		"content/dpa.md:5: warning: links to missing.pdf, which does not exist in the repository",
+		"content/dpa.md:9: warning: links to notes.md, which is not a document of the portal",
+	}
+	for _, w := range want {
+		if !strings.Contains(joined, w) {
+			t.Errorf("problems:\n%s\nlack %q", joined, w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d problems, want %d:\n%s", len(got), len(want), joined)
+	}
+}
+
+// TestScriptsInFileNames: file names in other scripts keep their letters;
+// links, sitemap and API percent-encode them; two files on one URL fail.
+func TestScriptsInFileNames(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/JA-利用規約.md", "# 利用規約\n\nテキスト\n")
+	r.Write("content/ZH-CN-服务条款.md", "# 服务条款\n\n文本\n")
+	r.Write("content/DE-Geschäftsbedingungen.md", "# AGB\n\nSiehe [Nutzungsbedingungen](JA-利用規約.md).\n")
+	r.Commit("2026-01-01T10:00:00Z", "Docs")
+	mustBuild(t, r.Dir, Options{BaseURL: "https://legal.example/"})
+	for _, p := range []string{"ja-利用規約", "zh-cn-服务条款", "de-geschäftsbedingungen"} {
+		if _, err := os.Stat(filepath.Join(r.Dir, "public", p, "index.html")); err != nil {
+			t.Errorf("no page at /%s/: %v", p, err)
+		}
+	}
+	de := readFile(t, filepath.Join(r.Dir, "public", "de-geschäftsbedingungen", "index.html"))
+	if !strings.Contains(de, `<a href="/ja-%E5%88%A9%E7%94%A8%E8%A6%8F%E7%B4%84/">Nutzungsbedingungen</a>`) {
+		t.Error("link to the Japanese document not percent-encoded")
+	}
+	sitemap := readFile(t, filepath.Join(r.Dir, "public", "sitemap.xml"))
+	if !strings.Contains(sitemap, "<loc>https://legal.example/ja-%E5%88%A9%E7%94%A8%E8%A6%8F%E7%B4%84/</loc>") || strings.Contains(sitemap, "利用規約") {
+		t.Error("sitemap URLs not percent-encoded")
+	}
+	if api := apiDocuments(t, r.Dir); api["ja-利用規約"]["url"] != "/ja-%E5%88%A9%E7%94%A8%E8%A6%8F%E7%B4%84/" {
+		t.Errorf("API url = %v", api["ja-利用規約"]["url"])
+	}
+
+	// The same name decomposed (as macOS writes it) and in capitals: one URL.
+	r.Write("content/de-gesch\u0061\u0308ftsbedingungen.md", "# AGB 2\n")
+	_, err := build(t, r.Dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "has the same URL") || !strings.Contains(err.Error(), "DE-Geschäftsbedingungen.md") {
+		t.Errorf("two files on one URL: %v", err)
+	}
+}
+
+// TestNothingHiddenOrDraftIsPublished: files and folders starting with "."
+// or "_", and documents marked draft: true, are never published: not as
+// documents, not once deleted (retired), not in the API.
+func TestNothingHiddenOrDraftIsPublished(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n\nPublic.\n")
+	r.Write("content/_draft.md", "# Secret draft\n\nSECRET-1\n")
+	r.Write("content/.hidden.md", "# Hidden\n\nSECRET-2\n")
+	r.Write("content/_internal/notes.md", "# Notes\n\nSECRET-3\n")
+	r.Write("content/new-terms.md", "---\ndraft: true\n---\n# New terms\n\nSECRET-4\n")
+	r.Write("content/privacy.md", "# Privacy\n\nPublished text.\n")
+	r.Commit("2026-01-01T10:00:00Z", "Docs")
+	r.Write("content/privacy.md", "---\ndraft: true\n---\n# Privacy\n\nSECRET-5 rewrite in progress.\n")
+	r.Commit("2026-01-02T10:00:00Z", "Privacy rewrite, not ready")
+	r.Remove("content/_draft.md")
+	r.Remove("content/.hidden.md")
+	r.Remove("content/_internal/notes.md")
+	r.Commit("2026-01-03T10:00:00Z", "Clean up")
+	var log bytes.Buffer
+	mustBuild(t, r.Dir, Options{Log: &log})
+	api := apiDocuments(t, r.Dir)
+	if len(api) != 2 || api["dpa"] == nil || api["privacy"] == nil {
+		t.Errorf("documents = %v, want dpa and privacy", keys(api))
+	}
+	if p := api["privacy"]; p != nil && len(p["versions"].([]any)) != 1 {
+		t.Errorf("privacy has %d versions, want 1 (the draft is not one)", len(p["versions"].([]any)))
+	}
+	filepath.Walk(filepath.Join(r.Dir, "public"), func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			b, _ := os.ReadFile(p)
+			if bytes.Contains(b, []byte("SECRET-")) {
+				t.Errorf("%s publishes a draft or hidden text", p)
+			}
+		}
+		return nil
+	})
+	if !strings.Contains(readFile(t, filepath.Join(r.Dir, "public", "privacy", "index.html")), "Published text.") {
+		t.Error("privacy's published text is not shown while its next version is a draft")
+	}
+	if !strings.Contains(log.String(), "Not published, draft: true: content/new-terms.md, content/privacy.md") {
+		t.Errorf("drafts not reported:\n%s", log.String())
+	}
+}
+
+func keys(m map[string]map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// TestReservedNameInHistory: a document with a reserved name that existed
+// once (added, then deleted) does not make the repository unbuildable; it
+// stays online, retired, under a name that cannot clash.
+func TestReservedNameInHistory(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Write("content/favicon.svg.md", "# Oops\n")
+	r.Write("content/dpa/versions.md", "# Hidden behind the changelog\n")
+	r.Commit("2026-01-01T10:00:00Z", "Mistake")
+	r.Remove("content/favicon.svg.md")
+	r.Remove("content/dpa/versions.md")
+	r.Commit("2026-01-02T10:00:00Z", "Fix")
+	var log bytes.Buffer
+	mustBuild(t, r.Dir, Options{Log: &log, Now: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)})
+	if fi, err := os.Stat(filepath.Join(r.Dir, "public", "favicon.svg")); err != nil || fi.IsDir() {
+		t.Errorf("favicon.svg is not the theme's icon: %v", err)
+	}
+	api := apiDocuments(t, r.Dir)
+	if api["retired/favicon-svg"] == nil || api["retired/dpa-versions"] == nil {
+		t.Errorf("retired documents with reserved names not renamed: %v", keys(api))
+	}
+	if !strings.Contains(log.String(), "warning: content/favicon.svg.md (retired at commit") {
+		t.Errorf("no warning about the renamed retired document:\n%s", log.String())
+	}
+}
