@@ -22,9 +22,17 @@ type Documents struct {
 
 // Document is one legal document and its versions.
 type Document struct {
-	// ID is the stable identifier (the path below the content folder
-	// without extension).
+	// ID is the identifier of the document's current path (the path below
+	// the content folder without extension): its URL.
 	ID string `json:"id"`
+	// Key is the document's identity, which survives renames: the ID of
+	// the first path it had. Notices, webhooks and feed entries are keyed
+	// by it.
+	Key string `json:"key"`
+	// FormerIDs are the IDs of the paths the document had before a rename,
+	// oldest first: their URLs redirect to the current ones. Omitted when
+	// there are none.
+	FormerIDs []string `json:"former_ids,omitempty"`
 	// Title is the current title.
 	Title string `json:"title"`
 	// Kind is dpa, privacy, subprocessors, cookies, terms, security or other.

@@ -19,14 +19,16 @@ func Documents(c *Catalog) api.Documents {
 // DocumentJSON returns the API object of one document.
 func DocumentJSON(c *Catalog, e *Entry) api.Document {
 	d := api.Document{
-		ID:       e.ID,
-		Title:    e.Doc.Title,
-		Kind:     string(e.Doc.Kind),
-		Language: e.Language,
-		Path:     e.Doc.Path,
-		URL:      escapePath(DocumentURL(e.ID)),
-		Retired:  e.Retired,
-		Versions: make([]api.Version, 0, len(e.Versions)),
+		ID:        e.ID,
+		Key:       e.DocKey(),
+		FormerIDs: e.OldIDs,
+		Title:     e.Doc.Title,
+		Kind:      string(e.Doc.Kind),
+		Language:  e.Language,
+		Path:      e.Doc.Path,
+		URL:       escapePath(DocumentURL(e.ID)),
+		Retired:   e.Retired,
+		Versions:  make([]api.Version, 0, len(e.Versions)),
 	}
 	for _, t := range e.Translations {
 		d.Translations = append(d.Translations, api.Translation{ID: t.ID, Language: t.Language, URL: escapePath(DocumentURL(t.ID))})

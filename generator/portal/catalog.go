@@ -73,9 +73,14 @@ type Entry struct {
 	RetiredAt *history.Commit
 	// Versions are newest first; empty without git history.
 	Versions []*Version
-	// OldIDs are the IDs of paths the document had before a rename: their
-	// URLs redirect to the current ones.
+	// OldIDs are the IDs of paths the document had before a rename, oldest
+	// first: their URLs redirect to the current ones.
 	OldIDs []string
+	// Key is the document's identity, which survives renames: the ID of the
+	// first path it had below the content folder (its ID when it was never
+	// renamed). Feed entries, notices and webhooks are keyed by it, so that
+	// a rename sends nothing again and changes no feed entry.
+	Key string
 	// Uncommitted is set when the file differs from its newest version.
 	Uncommitted bool
 	// ModTime is the file's modification time (used without git).
@@ -88,6 +93,24 @@ type Entry struct {
 	Translations []*Entry
 
 	register *RegisterHistory // cache of Catalog.Register
+}
+
+// DocKey is e.Key, or e.ID for an entry without history.
+func (e *Entry) DocKey() string {
+	if e.Key != "" {
+		return e.Key
+	}
+	return e.ID
+}
+
+// IDs are every ID the document had: the current one, then the former
+// ones, newest first.
+func (e *Entry) IDs() []string {
+	out := []string{e.ID}
+	for i := len(e.OldIDs) - 1; i >= 0; i-- {
+		out = append(out, e.OldIDs[i])
+	}
+	return out
 }
 
 // Version is a history version with what its own text says.
@@ -579,6 +602,9 @@ func (c *Catalog) addVersions(e *Entry, hd *history.Document) error {
 	seen := map[string]bool{e.ID: true}
 	for _, p := range hd.Paths {
 		id := c.idOf(p)
+		if id != "" && e.Key == "" {
+			e.Key = id
+		}
 		if id != "" && !seen[id] {
 			seen[id] = true
 			e.OldIDs = append(e.OldIDs, id)

@@ -49,7 +49,7 @@ func feedEntry(c *Catalog, e *Entry, i int, base string) feed.Entry {
 	return feed.Entry{
 		DiffURL:     diffURL,
 		Summary:     v.Summary,
-		ID:          "urn:clause:" + e.ID + ":" + v.ID,
+		ID:          "urn:clause:" + e.DocKey() + ":" + v.ID,
 		Title:       e.Doc.Title + ": " + v.Subject,
 		URL:         absURL(base, VersionURL(e.ID, v.ID)),
 		DocumentURL: absURL(base, DocumentURL(e.ID)),
@@ -95,10 +95,13 @@ func writeFeeds(stage string, c *Catalog, base string) error {
 		Author:   c.Config.Title,
 		Updated:  c.Now,
 	}
+	current := map[string]bool{}
 	for _, e := range c.Entries {
-		atomURL, jsonURL := DocumentFeedURLs(e.ID)
+		current[e.ID] = true
+	}
+	for _, e := range c.Entries {
 		doc := &feed.Feed{
-			ID:       "urn:clause:feed:" + e.ID,
+			ID:       "urn:clause:feed:" + e.DocKey(),
 			Title:    e.Doc.Title + ": changes",
 			Subtitle: "Every published version of " + e.Doc.Title,
 			HomeURL:  absURL(base, VersionsURL(e.ID)),
@@ -116,8 +119,16 @@ func writeFeeds(stage string, c *Catalog, base string) error {
 		if len(doc.Entries) > 0 {
 			doc.Updated = doc.Entries[0].Published
 		}
-		if err := writeFeedPair(stage, doc, base, atomURL, jsonURL); err != nil {
-			return err
+		// Under every ID the document had: a feed reader subscribed
+		// before a rename follows no HTML redirect.
+		for i, id := range e.IDs() {
+			if i > 0 && current[id] {
+				continue // the former ID is another document's now
+			}
+			atomURL, jsonURL := DocumentFeedURLs(id)
+			if err := writeFeedPair(stage, doc, base, atomURL, jsonURL); err != nil {
+				return err
+			}
 		}
 	}
 	sortEntries(site.Entries)

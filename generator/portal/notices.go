@@ -31,7 +31,7 @@ func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
 				continue
 			}
 			n := notify.Notice{
-				DocumentID:    e.ID,
+				DocumentID:    e.DocKey(),
 				DocumentTitle: e.Doc.Title,
 				Kind:          string(e.Doc.Kind),
 				VersionID:     v.ID,

@@ -324,3 +324,67 @@ func TestReservedNameInHistory(t *testing.T) {
 		t.Errorf("no warning about the renamed retired document:\n%s", log.String())
 	}
 }
+
+// TestIdentitySurvivesRenames: after `git mv` of a document with three
+// versions, its feed entry ids, notice keys and API key are those it had,
+// its former per-document feed is still published, and its former URLs
+// redirect.
+func TestIdentitySurvivesRenames(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa-a.md", "# DPA\n\nOne.\n")
+	r.Commit("2026-01-01T10:00:00Z", "v1")
+	r.Write("content/dpa-a.md", "# DPA\n\nOne. Two.\n")
+	r.Commit("2026-02-01T10:00:00Z", "v2")
+	r.Write("content/dpa-a.md", "# DPA\n\nOne. Two. Three.\n")
+	r.Commit("2026-03-01T10:00:00Z", "v3")
+	const base = "https://legal.example/"
+	snapshot := func() (feedIDs []string, keys []string, apiKey any) {
+		mustBuild(t, r.Dir, Options{BaseURL: base})
+		atom := readFile(t, filepath.Join(r.Dir, "public", "feeds", "dpa-a.atom"))
+		for _, m := range regexp.MustCompile(`<id>(urn:clause:[^<]*)</id>`).FindAllStringSubmatch(atom, -1) {
+			feedIDs = append(feedIDs, m[1])
+		}
+		c, err := Load(context.Background(), LoadOptions{Repo: r.Dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		notices, err := c.Notices(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range notices {
+			keys = append(keys, n.Key())
+		}
+		for id, d := range apiDocuments(t, r.Dir) {
+			if strings.HasPrefix(id, "dpa") {
+				apiKey = d["key"]
+			}
+		}
+		return feedIDs, keys, apiKey
+	}
+	feedsBefore, keysBefore, keyBefore := snapshot()
+	if len(feedsBefore) != 4 || len(keysBefore) != 3 {
+		t.Fatalf("before: %d feed ids, %d notices", len(feedsBefore), len(keysBefore))
+	}
+	r.Git("mv", "content/dpa-a.md", "content/dpa-b.md")
+	r.Commit("2026-04-01T10:00:00Z", "Rename")
+	feedsAfter, keysAfter, keyAfter := snapshot()
+	if strings.Join(feedsBefore, " ") != strings.Join(feedsAfter, " ") {
+		t.Errorf("feed ids changed:\n%v\n%v", feedsBefore, feedsAfter)
+	}
+	if strings.Join(keysBefore, " ") != strings.Join(keysAfter, " ") {
+		t.Errorf("notice keys changed (notify would send again):\n%v\n%v", keysBefore, keysAfter)
+	}
+	if keyBefore != "dpa-a" || keyAfter != "dpa-a" {
+		t.Errorf("API key %v → %v, want dpa-a", keyBefore, keyAfter)
+	}
+	for _, p := range []string{"feeds/dpa-b.atom", "feeds/dpa-a.json", "dpa-b/index.html"} {
+		if _, err := os.Stat(filepath.Join(r.Dir, "public", filepath.FromSlash(p))); err != nil {
+			t.Errorf("%s missing: %v", p, err)
+		}
+	}
+	if old := readFile(t, filepath.Join(r.Dir, "public", "dpa-a", "index.html")); !strings.Contains(old, "url=https://legal.example/dpa-b/") {
+		t.Error("the former URL does not redirect")
+	}
+}
