@@ -304,6 +304,9 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSymlinks(root, append([]string{config.FileName}, repositoryFolders...)...); err != nil {
+		return nil, err
+	}
 	cfg, err := config.Load(root)
 	if err != nil {
 		return nil, err

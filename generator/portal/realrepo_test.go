@@ -388,3 +388,39 @@ func TestIdentitySurvivesRenames(t *testing.T) {
 		t.Error("the former URL does not redirect")
 	}
 }
+
+// TestSymlinksLeavingTheRepositoryRefused: a static/, layouts/ or
+// clause.toml that is a symbolic link out of the repository, or into .git,
+// is refused by name; nothing of it is published.
+func TestSymlinksLeavingTheRepositoryRefused(t *testing.T) {
+	outside := t.TempDir()
+	writeTree(t, map[string]string{filepath.Join(outside, "secret.txt"): "SECRET"})
+	for _, tc := range []struct{ name, link, target, want string }{
+		{"static to .git", "static", ".git", "static: symlink into .git"},
+		{"static outside", "static", outside, "static: symlink to outside the repository"},
+		{"file in layouts", "layouts/x.html", filepath.Join(outside, "secret.txt"), "layouts/x.html: symlink to outside the repository"},
+		{"clause.toml", "clause.toml", filepath.Join(outside, "secret.txt"), "clause.toml: symlink to outside the repository"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := gittest.New(t)
+			r.Write("content/dpa.md", "# DPA\n")
+			r.Commit("2026-01-01T10:00:00Z", "DPA")
+			link := filepath.Join(r.Dir, filepath.FromSlash(tc.link))
+			os.MkdirAll(filepath.Dir(link), 0o755)
+			target := tc.target
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(r.Dir, target)
+			}
+			if err := os.Symlink(target, link); err != nil {
+				t.Fatal(err)
+			}
+			_, err := build(t, r.Dir, Options{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want %q, got %v", tc.want, err)
+			}
+			if _, err := os.Stat(filepath.Join(r.Dir, "public")); !os.IsNotExist(err) {
+				t.Errorf("something was published (%v)", err)
+			}
+		})
+	}
+}

@@ -2,12 +2,14 @@ package portal
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/clause-portal/clause/generator/config"
+	"github.com/clause-portal/clause/generator/document"
 )
 
 // What a file below the content folder is to the portal.
@@ -218,4 +220,58 @@ func DescribeContent(folder, how string) string {
 		return ""
 	}
 	return fmt.Sprintf("Content folder: %s (detected; set it with --content or content in clause.toml)", folder)
+}
+
+// repositoryFolders are the folders of the repository Clause reads besides
+// the content: the theme overrides and the user's static files.
+var repositoryFolders = []string{"layouts", "static", "assets", "i18n"}
+
+// checkSymlinks refuses symbolic links that would make the build read
+// outside the repository, or read its .git folder (where a CI's
+// credentials are): the folders themselves and everything below them.
+// Symbolic links that stay inside the repository are followed as usual.
+func checkSymlinks(root string, paths ...string) error {
+	realRoot := resolvePath(root)
+	gitDir := filepath.Join(realRoot, ".git")
+	inside := func(p, dir string) bool {
+		r, err := filepath.Rel(dir, p)
+		return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+	}
+	var errs document.Errors
+	check := func(p string) {
+		target, err := filepath.EvalSymlinks(p)
+		rp := rel(root, p)
+		switch {
+		case err != nil:
+			errs = append(errs, &document.Error{Path: rp, Msg: "symlink that leads nowhere: remove it"})
+		case !inside(target, realRoot):
+			errs = append(errs, &document.Error{Path: rp, Msg: "symlink to outside the repository: Clause reads only files inside it; copy the file in instead"})
+		case inside(target, gitDir):
+			errs = append(errs, &document.Error{Path: rp, Msg: "symlink into .git: git's own files are never published"})
+		}
+	}
+	for _, name := range paths {
+		p := filepath.Join(root, name)
+		fi, err := os.Lstat(p)
+		if err != nil {
+			continue
+		}
+		if fi.Mode()&os.ModeSymlink != 0 {
+			check(p)
+			continue
+		}
+		if !fi.IsDir() {
+			continue
+		}
+		_ = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type()&fs.ModeSymlink != 0 {
+				check(q)
+			}
+			return nil
+		})
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
 }
