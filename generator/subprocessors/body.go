@@ -29,6 +29,8 @@ type bodyReader struct {
 	// lacking are the required fields that the table of a row has no
 	// column for, by row line: reported once for the table, not per row.
 	lacking map[int][]string
+	// pending are the tables read only if nothing else is found.
+	pending []pendingTable
 }
 
 // fromBody reads the rows of the sub-processor tables and lists in the
@@ -47,7 +49,7 @@ func fromBody(doc *document.Document, o *options) (rows []Row, problems []Proble
 			e.headingLoc = contextLocation(e.heading, true)
 			return ast.WalkSkipChildren, nil
 		case *east.Table:
-			e.table(t)
+			e.table(t, false)
 			return ast.WalkSkipChildren, nil
 		case *ast.List:
 			if doc.Kind == document.KindSubprocessors && e.list(t) {
@@ -56,7 +58,23 @@ func fromBody(doc *document.Document, o *options) (rows []Row, problems []Proble
 		}
 		return ast.WalkContinue, nil
 	})
+	if len(e.rows) == 0 {
+		// A sub-processor document with no list but tables with a name
+		// column ("Entity | Duty | Hosting Zone"): they are its list, and
+		// say which columns they lack.
+		for _, p := range e.pending {
+			e.heading, e.headingLoc = p.heading, p.headingLoc
+			e.table(p.table, true)
+		}
+	}
 	return e.rows, e.problems, e.lacking
+}
+
+// pendingTable is a table with a name column and no other recognised
+// column, with the heading it stands under.
+type pendingTable struct {
+	table               *east.Table
+	heading, headingLoc string
 }
 
 func (e *bodyReader) report(line int, sev Severity, format string, args ...any) {
@@ -91,8 +109,9 @@ func (e *bodyReader) leadIn(n ast.Node) string {
 // table reads a sub-processor table. A table is one when its headers name
 // a sub-processor column and a purpose or location column (see
 // tableColumns and columnField), or, in a sub-processor document, when the
-// header of its name column says "Sub-processor", "Vendor" or "Supplier";
-// others are ignored. Outside a
+// header of its name column says "Sub-processor", "Vendor" or "Supplier",
+// or when it is the only kind of table with a name column that the
+// document has (force); others are ignored. Outside a
 // sub-processor document (a DPA and its annexes) the headers must name a
 // purpose and a location column too, or the name column, the heading or
 // the sentence before the table must say "sub-processors": a table of
@@ -102,7 +121,7 @@ func (e *bodyReader) leadIn(n ast.Node) string {
 // no heading or lead-in that names one) is one error at the table, naming
 // its headers and the clause.toml lines that would map them, rather than
 // an error on every row.
-func (e *bodyReader) table(t *east.Table) {
+func (e *bodyReader) table(t *east.Table, force bool) {
 	header, ok := t.FirstChild().(*east.TableHeader)
 	if !ok {
 		return
@@ -128,7 +147,8 @@ func (e *bodyReader) table(t *east.Table) {
 	lead := e.leadIn(t)
 	listing := has[FieldPurpose] || has[FieldLocation]
 	if e.doc.Kind == document.KindSubprocessors {
-		if !listing && !subprocessorWords.MatchString(nameHeader) {
+		if !listing && !subprocessorWords.MatchString(nameHeader) && !force {
+			e.pending = append(e.pending, pendingTable{t, e.heading, e.headingLoc})
 			return
 		}
 	} else if !(has[FieldPurpose] && has[FieldLocation]) {

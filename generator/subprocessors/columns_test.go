@@ -196,6 +196,19 @@ func TestMissingColumnIsOneErrorAtTheTable(t *testing.T) {
 		t.Errorf("problems = %v", problems)
 	}
 
+	// A table whose only recognised column is a name ("Entity") is the
+	// list of a sub-processor document that has no other...
+	src = "# Sub-processors\n\n" + table("| Entity | Job | Zone |", "| A GmbH | x | Germany |")
+	if r, problems = Extract(parse(t, "content/subprocessors.md", src)); len(r.Rows) != 1 || len(problems) != 1 ||
+		!strings.Contains(problems[0].Msg, `"Entity", "Job", "Zone"`) {
+		t.Errorf("name-only table: rows %q, problems %v", names(r.Rows), problems)
+	}
+	// ...and is nothing beside one that is a list.
+	src += "\n" + table("| Name | Purpose | Location |", "| B Ltd | Support | Ireland |")
+	if r, problems = Extract(parse(t, "content/subprocessors.md", src)); len(r.Rows) != 1 || r.Rows[0].Name != "B Ltd" || len(problems) != 0 {
+		t.Errorf("name-only table beside a list: rows %q, problems %v", names(r.Rows), problems)
+	}
+
 	// A location named by the heading needs no column.
 	src = "# Sub-processors in Germany\n\n" + table("| Vendor | Purpose |", "| A GmbH | Hosting |")
 	if r, problems = Extract(parse(t, "content/subprocessors.md", src)); HasErrors(problems) || r.Rows[0].Location != "Germany" {
