@@ -72,7 +72,8 @@ type Entry struct {
 	// (current ones only, not retired), by language.
 	Translations []*Entry
 
-	register *RegisterHistory // cache of Catalog.Register
+	register    *RegisterHistory // cache of Catalog.Register
+	notRegister bool             // Catalog.Register found no sub-processor list
 }
 
 // Version is a history version with what its own text says.
