@@ -6,7 +6,16 @@
 // tables whose headers name a sub-processor column and a purpose or
 // location column, and bullet lists of the form "[Name](url). Purpose." or
 // "**Name** — purpose" under a heading or lead-in sentence that names the
-// list or its location.
+// list or its location. Outside a document of kind subprocessors (a DPA
+// and its annexes), only tables that say they list sub-processors are
+// read.
+//
+// Columns. Table headers are recognised by what they mean, in the
+// wordings of published lists ("Entity Name", "Relevant Services",
+// "Purpose of Processing", "Location of Subprocessors"; see columnField);
+// WithColumns maps any other header to a field (clause.toml's
+// [subprocessors.columns]). A table that lacks a purpose or location
+// column is one problem at the table, not one per row.
 //
 // Identity. Every row has a Key that stays the same across versions of the
 // list as long as the sub-processor does: the host of its website, or its
