@@ -295,9 +295,6 @@ func tableColumns(heads []string, o *options) []tableColumn {
 	return cols
 }
 
-// requiredFields are the fields every row needs.
-var requiredFields = []string{FieldName, FieldPurpose, FieldLocation}
-
 // missingColumnsMsg is the message for a sub-processor table that lacks
 // columns for some required fields: it names the headers seen and the
 // clause.toml lines that would map them.
@@ -322,25 +319,17 @@ func missingColumnsMsg(cols []tableColumn, missingFields []string) string {
 		fmt.Fprintf(&mapping, "\n%s = %s", quote(h), quote(f))
 	}
 	what := strings.Join(missingFields, " or ")
-	return fmt.Sprintf("sub-processor table has no %s column: its columns are %s; if one of them gives the %s, map it in %s:\n%s",
-		what, strings.Join(heads, ", "), fieldWords(missingFields), "clause.toml", mapping.String())
+	return fmt.Sprintf("sub-processor table has no %s column: its columns are %s; if one of them gives the %s, map it in clause.toml:\n%s",
+		what, strings.Join(heads, ", "), fieldWords(missingFields), mapping.String())
 }
 
-// fieldWords names fields for a reader ("location of processing").
+// fieldWords names fields for a reader ("purpose or location of
+// processing").
 func fieldWords(fields []string) string {
-	out := make([]string, len(fields))
-	for i, f := range fields {
-		switch f {
-		case FieldLocation:
+	out := slices.Clone(fields)
+	for i, f := range out {
+		if f == FieldLocation {
 			out[i] = "location of processing"
-		case FieldEntityCountry:
-			out[i] = "entity country"
-		case FieldTransferMechanism:
-			out[i] = "transfer mechanism"
-		case FieldDataCategories:
-			out[i] = "data categories"
-		default:
-			out[i] = f
 		}
 	}
 	return strings.Join(out, " or ")
