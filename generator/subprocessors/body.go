@@ -110,8 +110,9 @@ func (e *bodyReader) leadIn(n ast.Node) string {
 // a sub-processor column and a purpose or location column (see
 // tableColumns and columnField), or, in a sub-processor document, when the
 // header of its name column says "Sub-processor", "Vendor" or "Supplier",
-// or when it is the only kind of table with a name column that the
-// document has (force); others are ignored. Outside a
+// or when it is the only kind of table with a name column, or with a
+// purpose and a location column, that the document has (force); others
+// are ignored. Outside a
 // sub-processor document (a DPA and its annexes) the headers must name a
 // purpose and a location column too, or the name column, the heading or
 // the sentence before the table must say "sub-processors": a table of
@@ -141,13 +142,21 @@ func (e *bodyReader) table(t *east.Table, force bool) {
 			}
 		}
 	}
+	listing := has[FieldPurpose] || has[FieldLocation]
 	if !has[FieldName] {
-		return
+		// "Tool | Use | Where": in a sub-processor document without
+		// another list, a table of purposes and locations is the list,
+		// and lacks a name column.
+		if e.doc.Kind == document.KindSubprocessors && has[FieldPurpose] && has[FieldLocation] && !force {
+			e.pending = append(e.pending, pendingTable{t, e.heading, e.headingLoc})
+		}
+		if !force {
+			return
+		}
 	}
 	lead := e.leadIn(t)
-	listing := has[FieldPurpose] || has[FieldLocation]
 	if e.doc.Kind == document.KindSubprocessors {
-		if !listing && !subprocessorWords.MatchString(nameHeader) && !force {
+		if !force && !listing && !subprocessorWords.MatchString(nameHeader) {
 			e.pending = append(e.pending, pendingTable{t, e.heading, e.headingLoc})
 			return
 		}
@@ -164,6 +173,9 @@ func (e *bodyReader) table(t *east.Table, force bool) {
 		}
 	}
 	var lacking []string
+	if !has[FieldName] {
+		lacking = append(lacking, FieldName)
+	}
 	if !has[FieldPurpose] {
 		lacking = append(lacking, FieldPurpose)
 	}

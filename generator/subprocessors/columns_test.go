@@ -296,3 +296,28 @@ func TestSubprocessorTableInADPA(t *testing.T) {
 		t.Errorf("annex without location column: rows %q, problems %v", names(r.Rows), problems)
 	}
 }
+
+// TestTableWithoutNameColumn: in a sub-processor document whose only
+// table has a purpose and a location column but no recognised name, the
+// table is one error that says how to map the name; beside another list
+// it is nothing.
+func TestTableWithoutNameColumn(t *testing.T) {
+	src := "# Sub-processors\n\n" + table("| Tool | Use | Where |", "| A GmbH | Hosting | Germany |", "| B Ltd | Support | Ireland |")
+	r, problems := Extract(parse(t, "content/subprocessors.md", src))
+	if len(r.Rows) != 2 || r.Rows[1].Purpose != "Support" || len(problems) != 1 || problems[0].Line != 3 ||
+		!strings.HasSuffix(problems[0].Msg, "no name column: its columns are \"Tool\", \"Use\", \"Where\"; if one of them gives the name, map it in clause.toml:\n[subprocessors.columns]\n\"Tool\" = \"name\"") {
+		t.Errorf("rows %+v, problems %v", r.Rows, problems)
+	}
+	r, problems = Extract(parse(t, "content/subprocessors.md", src), WithColumns(map[string]string{"tool": "name"}))
+	if len(r.Rows) != 2 || r.Rows[0].Name != "A GmbH" || HasErrors(problems) {
+		t.Errorf("mapped: rows %+v, problems %v", r.Rows, problems)
+	}
+	src += "\n" + table("| Name | Purpose | Location |", "| C AB | Bank feeds | Sweden |")
+	if r, problems = Extract(parse(t, "content/subprocessors.md", src)); len(r.Rows) != 1 || len(problems) != 0 {
+		t.Errorf("beside a list: rows %q, problems %v", names(r.Rows), problems)
+	}
+	// Outside a sub-processor document, such a table is not a register.
+	if r, problems = Extract(parse(t, "content/dpa.md", "---\nkind: dpa\n---\n"+src)); len(r.Rows) != 1 || len(problems) != 0 {
+		t.Errorf("in a DPA: rows %q, problems %v", names(r.Rows), problems)
+	}
+}

@@ -104,11 +104,13 @@ func validate(r *Register, lacking map[int][]string) []Problem {
 	first := map[dupKey]Row{}
 	for _, row := range r.Rows {
 		label := "sub-processor " + quote(row.Name)
+		noColumn := func(field string) bool { return slices.Contains(lacking[row.Line], field) }
 		if missing(row.Name) {
 			label = "sub-processor row"
-			report(row, Error, "sub-processor row has no name")
+			if !noColumn(FieldName) {
+				report(row, Error, "sub-processor row has no name")
+			}
 		}
-		noColumn := func(field string) bool { return slices.Contains(lacking[row.Line], field) }
 		if missing(row.Purpose) && !noColumn(FieldPurpose) {
 			report(row, Error, "%s has no purpose: say what it does", label)
 		}
