@@ -9,7 +9,8 @@ const SubprocessorsPath = "api/subprocessors.json"
 type Subprocessors struct {
 	// Generated is the build time, RFC 3339.
 	Generated string `json:"generated"`
-	// Lists are the documents of kind "subprocessors", ordered by id.
+	// Lists are the documents of kind "subprocessors" and the other
+	// documents with a sub-processor table (a DPA's annex), ordered by id.
 	Lists []SubprocessorList `json:"lists"`
 }
 

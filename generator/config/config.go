@@ -56,6 +56,8 @@ type Config struct {
 	// Exclude leaves out the files that match one of these globs (relative
 	// to the content folder), after Include.
 	Exclude []string `toml:"exclude"`
+	// Subprocessors are the settings of sub-processor lists.
+	Subprocessors Subprocessors `toml:"subprocessors"`
 
 	// Location is TimeZone, loaded.
 	Location *time.Location `toml:"-"`
@@ -108,7 +110,10 @@ func Load(dir string) (*Config, error) {
 		}
 		sort.Strings(keys)
 		return nil, &document.Error{Path: FileName, Line: lineOfKey(string(b), undecoded[0].String()),
-			Msg: fmt.Sprintf("unknown setting %s (known: title, description, base_url, time_zone, language, repo_url, branch, content, include, exclude)", strings.Join(keys, ", "))}
+			Msg: fmt.Sprintf("unknown setting %s (known: title, description, base_url, time_zone, language, repo_url, branch, content, include, exclude, subprocessors.columns)", strings.Join(keys, ", "))}
+	}
+	if err := checkColumns(c.Subprocessors.Columns, string(b)); err != nil {
+		return nil, err
 	}
 	for _, key := range []string{"include", "exclude"} {
 		list := c.Include
@@ -144,6 +149,9 @@ func lineOfKey(src, key string) int {
 		if strings.HasPrefix(strings.TrimSpace(l), key) {
 			return i + 1
 		}
+	}
+	if i := strings.LastIndexByte(key, '.'); i >= 0 { // a key in a [table]
+		return lineOfKey(src, key[i+1:])
 	}
 	return 0
 }

@@ -72,3 +72,32 @@ func TestCommitURL(t *testing.T) {
 		}
 	}
 }
+
+func TestSubprocessorColumns(t *testing.T) {
+	c, err := Load(write(t, "title = \"x\"\n\n[subprocessors.columns]\n\"Hosting Region\" = \"location\"\n'Duty' = \"Purpose\"\nNotes = \"ignore\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"Hosting Region": "location", "Duty": "Purpose", "Notes": "ignore"}
+	if len(c.Subprocessors.Columns) != len(want) {
+		t.Errorf("columns = %v", c.Subprocessors.Columns)
+	}
+	for h, f := range want {
+		if c.Subprocessors.Columns[h] != f {
+			t.Errorf("columns[%q] = %q, want %q", h, c.Subprocessors.Columns[h], f)
+		}
+	}
+	for src, want := range map[string]string{
+		"[subprocessors.columns]\n\"Hosting Region\" = \"location\"\n\"Zone\" = \"place\"\n": `clause.toml:3: [subprocessors.columns] "Zone" = "place": unknown field (known: name, purpose, location,`,
+		"title = \"x\"\n[subprocessors]\ncolumns = { \"Zone\" = \"where\" }\n":               `clause.toml:3: [subprocessors.columns] "Zone" = "where": unknown field`,
+		"[subprocessors]\ncolumn = { \"Zone\" = \"location\" }\n":                            "clause.toml:2: unknown setting subprocessors.column, subprocessors.column.Zone (known: title, description, base_url, time_zone, language, repo_url, branch, content, include, exclude, subprocessors.columns)",
+	} {
+		_, err := Load(write(t, src))
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: error %v, want prefix %q", src, err, want)
+		}
+		if !errors.Is(err, document.ErrContent) {
+			t.Errorf("%q: not a content error", src)
+		}
+	}
+}

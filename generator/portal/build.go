@@ -100,6 +100,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSymlinks(repo, append([]string{config.FileName}, repositoryFolders...)...); err != nil {
+		return nil, err
+	}
 	cfg, err := config.Load(repo)
 	if err != nil {
 		return nil, err

@@ -92,7 +92,8 @@ type Entry struct {
 	// (current ones only, not retired), by language.
 	Translations []*Entry
 
-	register *RegisterHistory // cache of Catalog.Register
+	register    *RegisterHistory // cache of Catalog.Register
+	notRegister bool             // Catalog.Register found no sub-processor list
 }
 
 // DocKey is e.Key, or e.ID for an entry without history.

@@ -174,7 +174,9 @@ func (p *pager) documentPage(e *Entry) (*site.Page, error) {
 	layout := ""
 	if h, err := p.c.Register(e); err != nil {
 		return nil, err
-	} else if h != nil {
+	} else if h != nil && e.Doc.Kind == document.KindSubprocessors {
+		// A register in another document (a DPA's annex) keeps the page
+		// of its kind: its text comes first. Its rows are in the API.
 		shownIndex := -1
 		if shown != e.Doc {
 			shownIndex = inForce
@@ -248,7 +250,7 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	}
 	if h, err := p.c.Register(e); err != nil {
 		return nil, err
-	} else if h != nil && i < len(e.Versions)-1 {
+	} else if h != nil && i < len(e.Versions)-1 && (e.Doc.Kind == document.KindSubprocessors || !h.Changes[i].Empty()) {
 		params["register_change"] = p.changeParams(e, h, i, inForce)
 	}
 	var aliases []string

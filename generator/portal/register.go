@@ -23,21 +23,28 @@ type RegisterHistory struct {
 	Changes   []subprocessors.Changes
 }
 
-// IsRegister reports whether an entry is a sub-processor list.
-func (e *Entry) IsRegister() bool { return e.Doc.Kind == document.KindSubprocessors }
+// extract reads the sub-processor register of a document with the
+// portal's column mapping (clause.toml [subprocessors.columns]).
+func (c *Catalog) extract(doc *document.Document) (*subprocessors.Register, []subprocessors.Problem) {
+	return subprocessors.Extract(doc, subprocessors.WithColumns(c.Config.Subprocessors.Columns))
+}
 
 // Register reads the sub-processor register of every version of e. It
-// returns nil for other kinds of document. Problems in past versions are
-// not reported: history cannot be fixed.
+// returns nil when e is not a sub-processor list: a document of kind
+// subprocessors always is one; any other document (a DPA with its annex)
+// is one when it has a sub-processor table or a "subprocessors" front
+// matter list as it stands (see subprocessors.Extract). Problems in past
+// versions are not reported: history cannot be fixed.
 func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
-	if !e.IsRegister() {
-		return nil, nil
-	}
-	if e.register != nil {
+	if e.register != nil || e.notRegister {
 		return e.register, nil
 	}
 	h := &RegisterHistory{}
-	h.Current, h.Problems = subprocessors.Extract(e.Doc)
+	h.Current, h.Problems = c.extract(e.Doc)
+	if e.Doc.Kind != document.KindSubprocessors && h.Current.Source == subprocessors.SourceNone {
+		e.notRegister = true
+		return nil, nil
+	}
 	h.Registers = make([]*subprocessors.Register, len(e.Versions))
 	h.Changes = make([]subprocessors.Changes, len(e.Versions))
 	for i := len(e.Versions) - 1; i >= 0; i-- {
@@ -60,7 +67,7 @@ func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
 		if err != nil {
 			return nil, err
 		}
-		h.Registers[i], _ = subprocessors.Extract(d)
+		h.Registers[i], _ = c.extract(d)
 		h.Changes[i] = subprocessors.Compare(prev, h.Registers[i])
 	}
 	e.register = h
@@ -218,6 +225,12 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 	cols := map[string]bool{}
 	rows := make([]map[string]any, 0, len(reg.Rows))
 	for _, r := range reg.Rows {
+		// Empty cells are empty values: a row without data categories
+		// (when others have them) gets an empty list, not nil.
+		cats := r.DataCategories
+		if cats == nil {
+			cats = []string{}
+		}
 		countries := make([]string, 0, len(r.Locations))
 		for _, code := range r.Locations {
 			countries = append(countries, subprocessors.CountryName(code))
@@ -225,7 +238,7 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 		m := map[string]any{
 			"name": r.Name, "purpose": r.Purpose, "location": r.Location, "countries": countries,
 			"entity_country": r.EntityCountry, "transfer_mechanism": r.TransferMechanism,
-			"data_categories": r.DataCategories, "website": safeWebsite(r.Website), "group": r.Group, "key": r.Key,
+			"data_categories": cats, "website": safeWebsite(r.Website), "group": r.Group, "key": r.Key,
 		}
 		if eff := reg.EffectiveDate(r); eff.After(p.c.Today) {
 			m["effective"] = p.dateStamp(eff)

@@ -23,14 +23,21 @@ type bodyReader struct {
 	src        []byte
 	heading    string // text of the nearest heading above
 	headingLoc string // location named by that heading, if any
+	opts       *options
 	rows       []Row
 	problems   []Problem
+	// lacking are the required fields that the table of a row has no
+	// column for, by row line: reported once for the table, not per row.
+	lacking map[int][]string
+	// pending are the tables read only if nothing else is found.
+	pending []pendingTable
 }
 
 // fromBody reads the rows of the sub-processor tables and lists in the
-// document body.
-func fromBody(doc *document.Document) ([]Row, []Problem) {
-	e := &bodyReader{doc: doc, src: doc.Body}
+// document body: tables only, outside a sub-processor document. lacking
+// is bodyReader.lacking.
+func fromBody(doc *document.Document, o *options) (rows []Row, problems []Problem, lacking map[int][]string) {
+	e := &bodyReader{doc: doc, src: doc.Body, opts: o, lacking: map[int][]string{}}
 	root := markdown.Parser().Parse(text.NewReader(doc.Body))
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -42,16 +49,32 @@ func fromBody(doc *document.Document) ([]Row, []Problem) {
 			e.headingLoc = contextLocation(e.heading, true)
 			return ast.WalkSkipChildren, nil
 		case *east.Table:
-			e.table(t)
+			e.table(t, false)
 			return ast.WalkSkipChildren, nil
 		case *ast.List:
-			if e.list(t) {
+			if doc.Kind == document.KindSubprocessors && e.list(t) {
 				return ast.WalkSkipChildren, nil
 			}
 		}
 		return ast.WalkContinue, nil
 	})
-	return e.rows, e.problems
+	if len(e.rows) == 0 {
+		// A sub-processor document with no list but tables with a name
+		// column ("Entity | Duty | Hosting Zone"): they are its list, and
+		// say which columns they lack.
+		for _, p := range e.pending {
+			e.heading, e.headingLoc = p.heading, p.headingLoc
+			e.table(p.table, true)
+		}
+	}
+	return e.rows, e.problems, e.lacking
+}
+
+// pendingTable is a table with a name column and no other recognised
+// column, with the heading it stands under.
+type pendingTable struct {
+	table               *east.Table
+	heading, headingLoc string
 }
 
 func (e *bodyReader) report(line int, sev Severity, format string, args ...any) {
@@ -84,34 +107,85 @@ func (e *bodyReader) leadIn(n ast.Node) string {
 }
 
 // table reads a sub-processor table. A table is one when its headers name
-// a sub-processor column and a purpose or location column; others are
-// ignored.
-func (e *bodyReader) table(t *east.Table) {
+// a sub-processor column and a purpose or location column (see
+// tableColumns and columnField), or, in a sub-processor document, when the
+// header of its name column says "Sub-processor", "Vendor" or "Supplier",
+// or when it is the only kind of table with a name column, or with a
+// purpose and a location column, that the document has (force); others
+// are ignored. Outside a
+// sub-processor document (a DPA and its annexes) the headers must name a
+// purpose and a location column too, or the name column, the heading or
+// the sentence before the table must say "sub-processors": a table of
+// "Company | Country" in a privacy policy is not a register.
+//
+// A table without a purpose or location column (and, for the location,
+// no heading or lead-in that names one) is one error at the table, naming
+// its headers and the clause.toml lines that would map them, rather than
+// an error on every row.
+func (e *bodyReader) table(t *east.Table, force bool) {
 	header, ok := t.FirstChild().(*east.TableHeader)
 	if !ok {
 		return
 	}
-	var cols, heads []string
-	has := map[string]bool{}
+	var heads []string
 	for c := header.FirstChild(); c != nil; c = c.NextSibling() {
 		heads = append(heads, cleanText(e.text(c)))
-		f := fieldFor(e.text(c))
-		if has[f] {
-			f = "" // a second column for the same field is ignored
-		}
-		has[f] = f != ""
-		cols = append(cols, f)
 	}
-	if !has[FieldName] || !(has[FieldPurpose] || has[FieldLocation]) {
-		return
+	cols := tableColumns(heads, e.opts)
+	has := map[string]bool{}
+	var nameHeader string
+	for _, c := range cols {
+		if c.field != "" && !c.extra {
+			has[c.field] = true
+			if c.field == FieldName {
+				nameHeader = c.header
+			}
+		}
+	}
+	listing := has[FieldPurpose] || has[FieldLocation]
+	if !has[FieldName] {
+		// "Tool | Use | Where": in a sub-processor document without
+		// another list, a table of purposes and locations is the list,
+		// and lacks a name column.
+		if e.doc.Kind == document.KindSubprocessors && has[FieldPurpose] && has[FieldLocation] && !force {
+			e.pending = append(e.pending, pendingTable{t, e.heading, e.headingLoc})
+		}
+		if !force {
+			return
+		}
+	}
+	lead := e.leadIn(t)
+	if e.doc.Kind == document.KindSubprocessors {
+		if !force && !listing && !subprocessorWords.MatchString(nameHeader) {
+			e.pending = append(e.pending, pendingTable{t, e.heading, e.headingLoc})
+			return
+		}
+	} else if !(has[FieldPurpose] && has[FieldLocation]) {
+		says := subprocessorWord.MatchString(nameHeader) || subprocessorWord.MatchString(e.heading) || subprocessorWord.MatchString(lead)
+		if !listing || !says {
+			return
+		}
 	}
 	var ctxLoc string
 	if !has[FieldLocation] {
-		if ctxLoc = contextLocation(e.leadIn(t), false); ctxLoc == "" {
+		if ctxLoc = contextLocation(lead, false); ctxLoc == "" {
 			ctxLoc = e.headingLoc
 		}
 	}
+	var lacking []string
+	if !has[FieldName] {
+		lacking = append(lacking, FieldName)
+	}
+	if !has[FieldPurpose] {
+		lacking = append(lacking, FieldPurpose)
+	}
+	if !has[FieldLocation] && ctxLoc == "" {
+		lacking = append(lacking, FieldLocation)
+	}
 	prevLine := e.line(t.Pos())
+	if len(lacking) > 0 {
+		e.report(prevLine, Error, "%s", missingColumnsMsg(cols, lacking))
+	}
 	for tr := header.NextSibling(); tr != nil; tr = tr.NextSibling() {
 		row := Row{Group: e.heading, Line: e.line(tr.Pos())}
 		if row.Line == 0 {
@@ -120,32 +194,46 @@ func (e *bodyReader) table(t *east.Table) {
 		prevLine = row.Line
 		empty := true
 		var nameURL string
+		var extras []string
 		i := 0
 		for c := tr.FirstChild(); c != nil && i < len(cols); c, i = c.NextSibling(), i+1 {
 			txt := e.text(c)
 			if cleanText(txt) != "" {
 				empty = false
 			}
-			switch cols[i] {
-			case "":
+			col := cols[i]
+			switch {
+			case col.field == "":
 				continue
-			case FieldGroup:
+			case col.extra:
+				if v := cleanText(txt); !missing(v) {
+					extras = append(extras, col.header+": "+v)
+				}
+				continue
+			case col.field == FieldGroup:
 				if cleanText(txt) == "" {
 					continue // an empty group cell keeps the heading
 				}
-			case FieldWebsite:
+			case col.field == FieldWebsite:
 				if u := e.firstURL(c); u != "" {
 					txt = u
 				}
-			case FieldName:
+			case col.field == FieldName:
 				nameURL = e.firstURL(c)
 			}
-			if err := setField(&row, cols[i], txt); err != nil {
-				e.report(row.Line, Error, "column %q: %v", heads[i], err)
+			if err := setField(&row, col.field, txt); err != nil {
+				e.report(row.Line, Error, "column %q: %v", col.header, err)
 			}
 		}
 		if empty {
 			continue
+		}
+		if len(extras) > 0 {
+			if missing(row.Purpose) {
+				row.Purpose = strings.Join(extras, "; ")
+			} else {
+				row.Purpose += "; " + strings.Join(extras, "; ")
+			}
 		}
 		if row.Website == "" && isHTTP(nameURL) {
 			row.Website = nameURL
@@ -153,9 +241,15 @@ func (e *bodyReader) table(t *east.Table) {
 		if !has[FieldLocation] {
 			row.Location = ctxLoc
 		}
+		if len(lacking) > 0 {
+			e.lacking[row.Line] = lacking
+		}
 		e.rows = append(e.rows, row)
 	}
 }
+
+// subprocessorWord is "sub-processor" in any spelling.
+var subprocessorWord = regexp.MustCompile(`(?i)\bsub[- ]?processor`)
 
 // subprocessorWords names a list of sub-processors in a heading or lead-in.
 var subprocessorWords = regexp.MustCompile(`(?i)\bsub[- ]?processors?\b|\bsub[- ]?processing\b|\bvendors?\b|\bsuppliers?\b|\bservice providers?\b|\bthird[- ]part(?:y|ies)\b|\bprocessors\b`)

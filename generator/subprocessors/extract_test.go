@@ -280,6 +280,8 @@ func FuzzExtract(f *testing.F) {
 	f.Add(versions[7].src)
 	f.Add(versions[8].src)
 	f.Add("Sub-processors in the U.S.:\n\n- **A** — b. Location: c (d\n- [x](y). z; hosted in the EU.\n")
+	f.Add(dpaWithAnnex)
+	f.Add("| Entity Name | Relevant Services | Purpose of Processing | Location of Subprocessors |\n|---|---|---|---|\n| A | b | | d |\n| A | | c | d |\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		doc, err := document.Parse("content/subprocessors.md", "content", []byte(src))
 		if err != nil {

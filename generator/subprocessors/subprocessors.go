@@ -6,7 +6,16 @@
 // tables whose headers name a sub-processor column and a purpose or
 // location column, and bullet lists of the form "[Name](url). Purpose." or
 // "**Name** — purpose" under a heading or lead-in sentence that names the
-// list or its location.
+// list or its location. Outside a document of kind subprocessors (a DPA
+// and its annexes), only tables that say they list sub-processors are
+// read.
+//
+// Columns. Table headers are recognised by what they mean, in the
+// wordings of published lists ("Entity Name", "Relevant Services",
+// "Purpose of Processing", "Location of Subprocessors"; see columnField);
+// WithColumns maps any other header to a field (clause.toml's
+// [subprocessors.columns]). A table that lacks a purpose or location
+// column is one problem at the table, not one per row.
 //
 // Identity. Every row has a Key that stays the same across versions of the
 // list as long as the sub-processor does: the host of its website, or its
@@ -129,16 +138,27 @@ type Row struct {
 // is reported as a warning, since readers see one and the API the other;
 // a sub-processor document with no list at all is a warning too.
 //
+// Outside a document of kind subprocessors (a DPA and its annexes), only
+// the front matter list and tables of sub-processors are read, not bullet
+// lists, and a table must say that it lists sub-processors (see the
+// package documentation): a Register with Source SourceNone means the
+// document has no sub-processor list.
+//
 // The problems include those of Validate, so callers need not call it
 // again; a problem of severity Error means the register is not fit to
 // publish. Problems are ordered by line. The register is never nil.
-func Extract(doc *document.Document) (*Register, []Problem) {
+func Extract(doc *document.Document, opts ...Option) (*Register, []Problem) {
+	o := &options{}
+	for _, opt := range opts {
+		opt(o)
+	}
 	r := &Register{Path: doc.Path, Effective: doc.Effective, NoticeDays: doc.NoticeDays}
 	var problems []Problem
 	fmRows, fmLine, present, fmProblems := fromFrontMatter(doc)
-	bodyRows, bodyProblems := fromBody(doc)
+	bodyRows, bodyProblems, lacking := fromBody(doc, o)
 	switch {
 	case present:
+		lacking = nil
 		r.Source, r.Rows = SourceFrontMatter, fmRows
 		problems = append(problems, fmProblems...)
 		if len(bodyRows) > 0 {
@@ -162,7 +182,7 @@ func Extract(doc *document.Document) (*Register, []Problem) {
 		}
 	}
 	prepare(r)
-	problems = append(problems, Validate(r)...)
+	problems = append(problems, validate(r, lacking)...)
 	sortProblems(problems)
 	return r, problems
 }

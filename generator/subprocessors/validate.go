@@ -90,7 +90,12 @@ func HasErrors(problems []Problem) bool {
 //
 // Extract already includes these problems; Validate is for registers
 // built or changed by other means.
-func Validate(r *Register) []Problem {
+func Validate(r *Register) []Problem { return validate(r, nil) }
+
+// validate is Validate, but does not report a missing name, purpose or
+// location on a row when lacking[row.Line] lists that field: its table has
+// no column for it, which is reported once for the table.
+func validate(r *Register, lacking map[int][]string) []Problem {
 	var out []Problem
 	report := func(row Row, sev Severity, format string, args ...any) {
 		out = append(out, Problem{Path: r.Path, Line: row.Line, Severity: sev, Msg: fmt.Sprintf(format, args...)})
@@ -99,15 +104,20 @@ func Validate(r *Register) []Problem {
 	first := map[dupKey]Row{}
 	for _, row := range r.Rows {
 		label := "sub-processor " + quote(row.Name)
+		noColumn := func(field string) bool { return slices.Contains(lacking[row.Line], field) }
 		if missing(row.Name) {
 			label = "sub-processor row"
-			report(row, Error, "sub-processor row has no name")
+			if !noColumn(FieldName) {
+				report(row, Error, "sub-processor row has no name")
+			}
 		}
-		if missing(row.Purpose) {
+		if missing(row.Purpose) && !noColumn(FieldPurpose) {
 			report(row, Error, "%s has no purpose: say what it does", label)
 		}
 		if missing(row.Location) {
-			report(row, Error, "%s has no location of processing: name the countries where it processes data", label)
+			if !noColumn(FieldLocation) {
+				report(row, Error, "%s has no location of processing: name the countries where it processes data", label)
+			}
 		} else {
 			validateLocation(row, label, report)
 		}
