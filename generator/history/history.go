@@ -27,6 +27,7 @@ package history
 
 import (
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -208,6 +209,29 @@ type Query struct {
 	// Warn, when set, is told of problems that do not fail Read, such as a
 	// history cache that cannot be written.
 	Warn func(error)
+}
+
+// indexName starts the name of a folder's own page ("_index.md", as in
+// Hugo), the one file starting with "_" that is published.
+const indexName = "_index."
+
+// Unpublished reports whether the file at path rel, slash-separated and
+// relative to the content folder, is one Clause never publishes: a hidden
+// file or a draft, that is, one of the path's segments starts with "." or
+// "_" (".hidden.md", "_draft.md", "_internal/notes.md", ".github/x.md"),
+// except a last segment "_index.*", a folder's own page. Read never makes
+// documents or versions of such files, whatever Query.Match says.
+func Unpublished(rel string) bool {
+	for {
+		seg, rest, more := strings.Cut(rel, "/")
+		if unpublishedName([]byte(seg), more) {
+			return true
+		}
+		if !more {
+			return false
+		}
+		rel = rest
+	}
 }
 
 // IsMarkdown reports whether path ends in .md or .markdown (any case): the
