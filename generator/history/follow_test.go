@@ -169,6 +169,37 @@ func TestFollowTwoMoves(t *testing.T) {
 	}
 }
 
+// TestFollowDeletedAndAddedAgainOutside moves into the content folder a
+// file that was deleted and added again at the same path outside it: as
+// under the content folder (and as `git log --follow` shows), the earlier
+// file at that path is the same document.
+func TestFollowDeletedAndAddedAgainOutside(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("policy.md", text("Policy", 12, nil))
+	g.write("content/dpa.md", text("DPA", 12, nil))
+	c1 := g.commit("2020-01-01T10:00:00Z", "Start\n")
+	g.write("policy.md", text("Policy", 12, map[int]string{2: "Edited."}))
+	c2 := g.commit("2020-02-01T10:00:00Z", "Edit\n")
+	g.git("rm", "-q", "policy.md")
+	c3 := g.commit("2020-03-01T10:00:00Z", "Remove the policy\n")
+	g.write("policy.md", strings.Repeat("a policy written anew\n", 30))
+	c4 := g.commit("2020-04-01T10:00:00Z", "Write the policy again\n")
+	g.write("policy.md", strings.Repeat("a policy written anew\n", 30)+"One more line.\n")
+	c5 := g.commit("2020-05-01T10:00:00Z", "Edit it\n")
+	g.move("policy.md", "content/policy.md")
+	g.commit("2020-06-01T10:00:00Z", "Move it into content/\n")
+
+	h := readAllWays(t, g.dir, Query{Prefix: "content"}, c3, c5)
+	crossCheck(t, g, h)
+	d := findDoc(h, "content/policy.md")
+	if got, want := versionCommits(d), []string{c5, c4, c2, c1}; !slices.Equal(got, want) {
+		t.Errorf("versions %q, want %q", got, want)
+	}
+	if len(h.Documents) != 2 {
+		t.Errorf("documents %+v: a file deleted outside the content folder is no document of its own", h.Documents)
+	}
+}
+
 // TestFollowMoveWithEdit moves a document into the content folder with an
 // edit in the same commit, among other files deleted outside it: the
 // source is found by similarity, and the move is a version.
