@@ -38,7 +38,7 @@ import (
 // is reported through Query.Warn and does not fail the Read.
 
 // cacheFormat is the version of the cache file's content; see above.
-const cacheFormat = 1
+const cacheFormat = 2
 
 // CacheFolder is the folder, inside the git folder (the main repository's
 // for a linked worktree), that Repository.CacheDir names.
@@ -65,6 +65,29 @@ type cachedStep struct {
 	// Deleted and Added.
 	Added, Deleted, Modified []cachedChange
 	Renames                  []cachedRename
+	// Inward are the documents of Added moved there from outside the
+	// prefix.
+	Inward []cachedInward
+	// FollowKey names the set of paths outside the prefix that documents
+	// were followed to (walker.followSetKey; zero for none) when Follow was
+	// computed: what the commit does to those of them it changes.
+	FollowKey uint64
+	Follow    []cachedFollow
+}
+
+type cachedInward struct {
+	Dst  int
+	From string
+	Blob plumbing.Hash
+	Pure bool
+}
+
+type cachedFollow struct {
+	Path      string
+	Blob, Old plumbing.Hash
+	From      string
+	FromBlob  plumbing.Hash
+	Pure      bool
 }
 
 type cachedChange struct {
@@ -278,10 +301,11 @@ func (s *cachedStep) commitOf(h plumbing.Hash) *commitObject {
 	return &commitObject{hash: h, parents: s.Parents, date: time.Unix(s.Date, 0).In(fixedZone(s.Offset)), message: s.Message}
 }
 
-// newCachedStep records what the walk computed from commit c.
-func newCachedStep(c *commitObject, ch *treeChanges, pairs []renamePair) *cachedStep {
+// newCachedStep records what the walk computed from the commit of s.
+func newCachedStep(st *step) *cachedStep {
+	c, ch := st.c, st.changes
 	_, off := c.date.Zone()
-	s := &cachedStep{Parents: c.parents, Date: c.date.Unix(), Offset: off, Message: c.message}
+	s := &cachedStep{Parents: c.parents, Date: c.date.Unix(), Offset: off, Message: c.message, FollowKey: st.followKey}
 	conv := func(in []fileChange) []cachedChange {
 		var out []cachedChange
 		for _, f := range in {
@@ -290,14 +314,20 @@ func newCachedStep(c *commitObject, ch *treeChanges, pairs []renamePair) *cached
 		return out
 	}
 	s.Added, s.Deleted, s.Modified = conv(ch.added), conv(ch.deleted), conv(ch.modified)
-	for _, p := range pairs {
+	for _, p := range st.renames {
 		s.Renames = append(s.Renames, cachedRename{Src: p.src, Dst: p.dst, Pure: p.pure})
+	}
+	for _, in := range st.inward {
+		s.Inward = append(s.Inward, cachedInward{Dst: in.dst, From: in.from.path, Blob: in.from.blob, Pure: in.pure})
+	}
+	for _, f := range st.follow {
+		s.Follow = append(s.Follow, cachedFollow{Path: f.path, Blob: f.blob, Old: f.old, From: f.from, FromBlob: f.fromBlob, Pure: f.pure})
 	}
 	return s
 }
 
 // changes returns the step's changes and renames as the walk uses them.
-func (s *cachedStep) changes() (*treeChanges, []renamePair) {
+func (s *cachedStep) changes() (*treeChanges, []renamePair, []inwardRename) {
 	conv := func(in []cachedChange) []fileChange {
 		var out []fileChange
 		for _, f := range in {
@@ -310,7 +340,20 @@ func (s *cachedStep) changes() (*treeChanges, []renamePair) {
 	for _, p := range s.Renames {
 		pairs = append(pairs, renamePair{src: p.Src, dst: p.Dst, pure: p.Pure})
 	}
-	return ch, pairs
+	var inward []inwardRename
+	for _, in := range s.Inward {
+		inward = append(inward, inwardRename{dst: in.Dst, from: fileChange{path: in.From, blob: in.Blob}, pure: in.Pure})
+	}
+	return ch, pairs, inward
+}
+
+// followChanges returns the step's changes to followed paths.
+func (s *cachedStep) followChanges() []followChange {
+	var out []followChange
+	for _, f := range s.Follow {
+		out = append(out, followChange{path: f.Path, blob: f.Blob, old: f.Old, from: f.From, fromBlob: f.FromBlob, pure: f.Pure})
+	}
+	return out
 }
 
 // fixedZone returns the zone of a commit date's offset, as parseSignatureTime

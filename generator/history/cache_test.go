@@ -74,14 +74,16 @@ func firstLine(b []byte) string {
 	return string(line)
 }
 
-// TestCacheGivesTheSameHistory reads a generated history without a cache,
-// then with a cache twice (filling it, then using it), then again after new
-// commits (an edit, a rename with an edit, a deletion) on top: every
-// cached result must equal the uncached one, and the walk must be
+// TestCacheGivesTheSameHistory reads a generated history (with documents
+// outside the content folder) without a cache, then with a cache twice
+// (filling it, then using it), then again after new commits (an edit, a
+// rename with an edit, a deletion, documents moved in from outside) on top:
+// every cached result must equal the uncached one, and the walk must be
 // cross-checked with git.
 func TestCacheGivesTheSameHistory(t *testing.T) {
 	dir := t.TempDir()
 	generateHistory(t, dir, 300, 30, 11)
+	startOutside(&gitRepo{tb: t, dir: dir})
 	cache := filepath.Join(t.TempDir(), "cache")
 	var n int
 	plain := cacheQuery(t, "", &n)
@@ -106,6 +108,7 @@ func TestCacheGivesTheSameHistory(t *testing.T) {
 
 	g := &gitRepo{tb: t, dir: dir}
 	continueHistory(g, "content/moved-after-cache.md")
+	moveIntoContent(g)
 
 	want = readWith(t, dir, plain)
 	n = 0
@@ -113,10 +116,40 @@ func TestCacheGivesTheSameHistory(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatal("after new commits, a Read with the cache differs from a Read without one")
 	}
-	if n != 2 { // the two new texts
-		t.Errorf("Inspect ran %d times after three new commits, want 2 (the new texts)", n)
+	if n != 6 { // the two new texts of continueHistory, the annex's three, the draft's last
+		t.Errorf("Inspect ran %d times after the new commits, want 6 (the texts that are new versions)", n)
 	}
 	crossCheck(t, g, got)
+	if a := findDoc(got, "content/annex.md"); a == nil || len(a.Versions) != 3 || a.Versions[2].Path != "policies/annex.md" {
+		t.Errorf("content/annex.md: %+v, want 3 versions, the first outside content/", a)
+	}
+	if p := findDoc(got, "content/published.md"); p == nil || len(p.Versions) != 1 {
+		t.Errorf("content/published.md: %+v, want 1 version: the draft's is not one", p)
+	}
+}
+
+// startOutside commits documents outside the content folder, and a draft
+// in it: policies/annex.md, edited, and content/_draft.md.
+func startOutside(g *gitRepo) {
+	g.tb.Helper()
+	g.write("policies/annex.md", text("Annex", 12, nil))
+	g.write("content/_draft.md", text("Draft", 12, nil))
+	g.commit("2030-12-01T10:00:00+01:00", "Draft an annex\n")
+	g.write("policies/annex.md", text("Annex", 12, map[int]string{3: "Edited outside."}))
+	g.commit("2030-12-02T10:00:00+01:00", "Edit the annex\n")
+}
+
+// moveIntoContent continues startOutside after a cache was filled: the
+// annex moves to policies/old/ and then into content/ with an edit, the
+// draft is published.
+func moveIntoContent(g *gitRepo) {
+	g.tb.Helper()
+	g.move("policies/annex.md", "policies/old/annex.md")
+	g.commit("2031-02-01T10:00:00+01:00", "Move the annex\n")
+	g.move("policies/old/annex.md", "content/annex.md")
+	g.write("content/annex.md", text("Annex", 12, map[int]string{3: "Edited outside.", 4: "Edited on the way in."}))
+	g.move("content/_draft.md", "content/published.md")
+	g.commit("2031-02-02T10:00:00+01:00", "Publish the annex and the draft\n")
 }
 
 // TestCacheIsUsed deletes the loose objects of old versions after the cache
@@ -302,7 +335,10 @@ func TestCacheFileRoundTrip(t *testing.T) {
 		Steps: map[plumbing.Hash]*cachedStep{
 			h(1): {Parents: []plumbing.Hash{h(2), h(3)}, Date: -86400, Offset: -18000, Message: "Merge\n\nBody ü\n",
 				Added: []cachedChange{{Path: "content/a.md", Blob: h(4)}, {Path: "content/b.md", Blob: h(5)}}, Deleted: []cachedChange{{Path: "content/c.md", Blob: h(6)}},
-				Modified: []cachedChange{{Path: "content/d.md", Blob: h(7), Old: h(8)}}, Renames: []cachedRename{{Src: 0, Dst: 1, Pure: true}}},
+				Modified: []cachedChange{{Path: "content/d.md", Blob: h(7), Old: h(8)}}, Renames: []cachedRename{{Src: 0, Dst: 1, Pure: true}},
+				Inward:    []cachedInward{{Dst: 0, From: "old/a.md", Blob: h(9), Pure: true}},
+				FollowKey: 1<<63 | 5,
+				Follow:    []cachedFollow{{Path: "x.md", Blob: h(10), From: "y/x.md", FromBlob: h(11)}, {Path: "z.md", Old: h(12)}}},
 			h(2): {Date: 1700000000},
 		},
 		Blobs: map[plumbing.Hash]cachedBlob{h(4): {SHA256: [32]byte{9}, Size: 123, Info: "2026-01-01", Inspected: true}, h(5): {}},

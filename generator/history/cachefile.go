@@ -58,6 +58,23 @@ func encodeCache(f *cacheFile) []byte {
 			e.int(int64(r.Dst))
 			e.bool(r.Pure)
 		}
+		e.int(int64(len(s.Inward)))
+		for _, in := range s.Inward {
+			e.int(int64(in.Dst))
+			e.str(in.From)
+			e.hash(in.Blob)
+			e.bool(in.Pure)
+		}
+		e.uint(s.FollowKey)
+		e.int(int64(len(s.Follow)))
+		for _, f := range s.Follow {
+			e.str(f.Path)
+			e.hash(f.Blob)
+			e.hash(f.Old)
+			e.str(f.From)
+			e.hash(f.FromBlob)
+			e.bool(f.Pure)
+		}
 	}
 	blobs := sortedHashes(f.Blobs)
 	e.int(int64(len(blobs)))
@@ -85,6 +102,7 @@ func sortedHashes[V any](m map[plumbing.Hash]V) []plumbing.Hash {
 type cacheEncoder struct{ buf []byte }
 
 func (e *cacheEncoder) int(n int64)          { e.buf = binary.AppendVarint(e.buf, n) }
+func (e *cacheEncoder) uint(n uint64)        { e.buf = binary.AppendUvarint(e.buf, n) }
 func (e *cacheEncoder) hash(h plumbing.Hash) { e.buf = append(e.buf, h[:]...) }
 func (e *cacheEncoder) str(s string) {
 	e.int(int64(len(s)))
@@ -138,6 +156,19 @@ func decodeCache(data []byte) (*cacheFile, error) {
 				s.Renames[i] = cachedRename{Src: int(d.int()), Dst: int(d.int()), Pure: d.bool()}
 			}
 		}
+		if n := d.count(); n > 0 {
+			s.Inward = make([]cachedInward, n)
+			for i := range s.Inward {
+				s.Inward[i] = cachedInward{Dst: int(d.int()), From: d.str(), Blob: d.hash(), Pure: d.bool()}
+			}
+		}
+		s.FollowKey = d.uint()
+		if n := d.count(); n > 0 {
+			s.Follow = make([]cachedFollow, n)
+			for i := range s.Follow {
+				s.Follow[i] = cachedFollow{Path: d.str(), Blob: d.hash(), Old: d.hash(), From: d.str(), FromBlob: d.hash(), Pure: d.bool()}
+			}
+		}
 		if err := s.check(); err != nil && d.err == nil {
 			d.err = err
 		}
@@ -167,12 +198,21 @@ func decodeCache(data []byte) (*cacheFile, error) {
 	return f, nil
 }
 
-// check refuses a step whose renames point outside its changes.
+// check refuses a step whose renames point outside its changes, or name a
+// document added twice.
 func (s *cachedStep) check() error {
+	dst := make([]bool, len(s.Added))
 	for _, r := range s.Renames {
 		if r.Src < 0 || r.Src >= len(s.Deleted) || r.Dst < 0 || r.Dst >= len(s.Added) {
 			return fmt.Errorf("%w: rename out of range", errCacheFile)
 		}
+		dst[r.Dst] = true
+	}
+	for _, in := range s.Inward {
+		if in.Dst < 0 || in.Dst >= len(s.Added) || dst[in.Dst] {
+			return fmt.Errorf("%w: rename out of range", errCacheFile)
+		}
+		dst[in.Dst] = true
 	}
 	return nil
 }
@@ -189,6 +229,16 @@ func (d *cacheDecoder) fail(what string) {
 		d.err = fmt.Errorf("%w: bad %s", errCacheFile, what)
 	}
 	d.buf = nil
+}
+
+func (d *cacheDecoder) uint() uint64 {
+	n, k := binary.Uvarint(d.buf)
+	if k <= 0 {
+		d.fail("number")
+		return 0
+	}
+	d.buf = d.buf[k:]
+	return n
 }
 
 func (d *cacheDecoder) int() int64 {

@@ -5,12 +5,27 @@
 // commits on the first-parent history of the published branch in which its
 // content differs from the previous first-parent commit, following renames
 // (like `git log --first-parent --follow`); a pure rename is not a version.
+// A document moved into the content folder from elsewhere in the repository
+// is followed there too: its versions from before the move are its
+// versions, each with the path it had (Version.Path, Document.Paths).
+//
+// Files that are never published are never documents, whatever Query.Match
+// says: hidden files and drafts, whose path below the content folder has a
+// segment starting with "." or "_" (see Unpublished; for a file outside the
+// content folder that a document may come from, any segment of its
+// repository path). They make no document,
+// current or deleted, and no version; a draft renamed to a published name
+// starts a new document (the draft's earlier texts are not its versions),
+// and a document renamed to an unpublished name is deleted. This is a
+// confidentiality rule, built in so that no caller can forget it.
 //
 // The package reads the repository with go-git only (no git binary is needed)
 // and walks the first-parent chain once for all documents: for each commit it
 // compares the raw tree objects with those of its first parent, descending only
 // into subtrees whose hash differs, and detects renames itself among the
-// documents a commit adds and deletes. See DESIGN.md, "Version" and the
+// documents a commit adds and deletes; it looks outside the content folder
+// only for commits that add documents, and along the paths of documents
+// moved in from there (follow.go). See DESIGN.md, "Version" and the
 // performance non-negotiables. Pack deltas are applied by the package, with
 // pack files memory-mapped (store.go, packfs.go); every version's text is
 // read on a second goroutine for its SHA-256 and Query.Inspect (sum.go).
@@ -27,6 +42,7 @@ package history
 
 import (
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -98,7 +114,8 @@ type Document struct {
 	// document; nil otherwise.
 	DeletedAt *Commit
 	// Paths are all the paths the document has had, oldest first, each once;
-	// the last one is Path. Old paths are what old URLs redirect from.
+	// the last one is Path. Old paths are what old URLs redirect from. Paths
+	// outside Query.Prefix are those of a document moved into it.
 	Paths []string
 	// Renames are the document's renames, newest first.
 	Renames []Rename
@@ -147,7 +164,8 @@ type Version struct {
 	Material bool
 	// Merge reports that the commit is a merge commit.
 	Merge bool
-	// Path is the document's path at this version.
+	// Path is the document's path at this version: outside Query.Prefix
+	// for a version from before the document was moved into it.
 	Path string
 	// Blob is the 40-hex git blob hash of the content.
 	Blob string
@@ -183,7 +201,10 @@ type Query struct {
 	// documents, e.g. "content"; empty means the whole repository.
 	Prefix string
 	// Match reports whether the file at a repository-relative path is a
-	// document; nil means files ending in .md or .markdown.
+	// document; nil means files ending in .md or .markdown. Whatever it
+	// says, unpublished files (see Unpublished) are never documents. It
+	// also selects the files outside Prefix a document may have been moved
+	// into it from.
 	Match func(path string) bool
 	// Progress, when set, is called about every 500 commits with the number
 	// of commits walked so far, and once at the end.
@@ -208,6 +229,29 @@ type Query struct {
 	// Warn, when set, is told of problems that do not fail Read, such as a
 	// history cache that cannot be written.
 	Warn func(error)
+}
+
+// indexName starts the name of a folder's own page ("_index.md", as in
+// Hugo), the one file starting with "_" that is published.
+const indexName = "_index."
+
+// Unpublished reports whether the file at path rel, slash-separated and
+// relative to the content folder, is one Clause never publishes: a hidden
+// file or a draft, that is, one of the path's segments starts with "." or
+// "_" (".hidden.md", "_draft.md", "_internal/notes.md", ".github/x.md"),
+// except a last segment "_index.*", a folder's own page. Read never makes
+// documents or versions of such files, whatever Query.Match says.
+func Unpublished(rel string) bool {
+	for {
+		seg, rest, more := strings.Cut(rel, "/")
+		if unpublishedName([]byte(seg), more) {
+			return true
+		}
+		if !more {
+			return false
+		}
+		rel = rest
+	}
 }
 
 // IsMarkdown reports whether path ends in .md or .markdown (any case): the

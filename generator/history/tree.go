@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -141,7 +142,8 @@ func (c *treeChanges) empty() bool {
 // diff compares tree newer with tree older (either may be the zero hash: the
 // empty tree), both at folder dir, and records the regular files for which
 // match is true that were added, deleted or changed content. Subtrees with the
-// same hash on both sides are skipped without being read. A change of mode
+// same hash on both sides are skipped without being read, and so are files
+// and folders that are never published (unpublishedName). A change of mode
 // only is not a change; a file that becomes a symbolic link or a submodule is
 // deleted, and the other way round.
 func (tr *treeReader) diff(newer, older plumbing.Hash, dir string, match func(string) bool, out *treeChanges) error {
@@ -185,6 +187,9 @@ func (tr *treeReader) diff(newer, older plumbing.Hash, dir string, match func(st
 			if ea.hash == eb.hash && ea.mode&modeTypeMask == eb.mode&modeTypeMask {
 				continue
 			}
+			if unpublishedName(ea.name, ea.isTree()) {
+				continue
+			}
 			if ea.isTree() { // both are trees: same key
 				if err := tr.diff(ea.hash, eb.hash, join(dir, ea.name), match, out); err != nil {
 					return err
@@ -212,6 +217,9 @@ func (tr *treeReader) diff(newer, older plumbing.Hash, dir string, match func(st
 
 // side records an entry present on one side only: added (newer) or deleted.
 func (tr *treeReader) side(e *treeEntry, dir string, match func(string) bool, out *treeChanges, newer bool) error {
+	if unpublishedName(e.name, e.isTree()) {
+		return nil
+	}
 	switch {
 	case e.isTree():
 		if newer {
@@ -230,6 +238,110 @@ func (tr *treeReader) side(e *treeEntry, dir string, match func(string) bool, ou
 		}
 	}
 	return nil
+}
+
+// deletions records the regular files for which match is true that tree
+// older has and tree newer lacks (or has as something else than a regular
+// file), both at folder dir, except below folder skip: the files a commit
+// deletes outside the content folder, among which a document moved into it
+// may have come from. Like diff, it reads only the subtrees that differ,
+// and never goes into what is never published.
+func (tr *treeReader) deletions(newer, older plumbing.Hash, dir, skip string, match func(string) bool, out *[]fileChange) error {
+	if newer == older || older.IsZero() {
+		return nil
+	}
+	a, err := tr.read(newer)
+	if err != nil {
+		return err
+	}
+	b, err := tr.read(older)
+	if err != nil {
+		return err
+	}
+	i := 0
+	for j := range b {
+		eb := &b[j]
+		c := 1
+		for i < len(a) {
+			if c = compareEntries(&a[i], eb); c >= 0 {
+				break
+			}
+			i++ // only in newer: an addition
+		}
+		if unpublishedName(eb.name, eb.isTree()) {
+			continue
+		}
+		p := join(dir, eb.name)
+		if c == 0 { // same name on both sides
+			ea := &a[i]
+			i++
+			switch {
+			case ea.hash == eb.hash && ea.mode&modeTypeMask == eb.mode&modeTypeMask:
+			case eb.isTree():
+				if p != skip {
+					if err := tr.deletions(ea.hash, eb.hash, p, skip, match, out); err != nil {
+						return err
+					}
+				}
+			case eb.isRegular() && !ea.isRegular() && match(p):
+				*out = append(*out, fileChange{path: p, blob: eb.hash})
+			}
+			continue
+		}
+		switch { // only in older
+		case eb.isTree():
+			if p != skip {
+				if err := tr.deletions(plumbing.ZeroHash, eb.hash, p, skip, match, out); err != nil {
+					return err
+				}
+			}
+		case eb.isRegular() && match(p):
+			*out = append(*out, fileChange{path: p, blob: eb.hash})
+		}
+	}
+	return nil
+}
+
+// blobAt returns the blob of the regular file at the slash-separated path
+// p below tree root, or the zero hash if there is none.
+func (tr *treeReader) blobAt(root plumbing.Hash, p string) (plumbing.Hash, error) {
+	dir, name := "", p
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		dir, name = p[:i], p[i+1:]
+	}
+	h := root
+	if dir != "" {
+		var err error
+		if h, err = tr.subtree(root, strings.Split(dir, "/")); err != nil {
+			return plumbing.ZeroHash, err
+		}
+	}
+	if h.IsZero() {
+		return plumbing.ZeroHash, nil
+	}
+	entries, err := tr.read(h)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	for i := range entries {
+		if e := &entries[i]; !e.isTree() && string(e.name) == name {
+			if e.isRegular() {
+				return e.hash, nil
+			}
+			break
+		}
+	}
+	return plumbing.ZeroHash, nil
+}
+
+// unpublishedName reports whether a file or folder name below the content
+// folder makes what it names unpublished (see Unpublished): it starts with
+// "." or "_", and is not the file "_index.*".
+func unpublishedName(name []byte, tree bool) bool {
+	if len(name) == 0 || (name[0] != '.' && name[0] != '_') {
+		return false
+	}
+	return tree || !bytes.HasPrefix(name, []byte(indexName))
 }
 
 // compareEntries orders entries as git sorts a tree: by name, a tree's

@@ -24,10 +24,16 @@ const progressEvery = 500
 // rename with identical content (a pure rename) does not, but is recorded.
 // Documents are identified by their path at q.Ref, or their last path if
 // deleted; a document deleted and later added again at the same path is the
-// same document. Renames are detected among documents only: a file moved
-// into or out of q.Prefix, or to a name q.Match rejects, is added or
-// deleted. The order of versions is the first-parent order, whatever the
-// commit dates.
+// same document. Renames are detected among documents first; a document
+// that a commit adds under q.Prefix and that is not renamed from within it
+// is looked for among the markdown files (q.Match) the commit deletes
+// outside q.Prefix, and a document moved in from outside is followed there
+// into older commits, like `git log --follow`: its versions from before the
+// move are its versions, with their paths outside q.Prefix (follow.go). A
+// file moved out of q.Prefix, or to a name q.Match rejects or that is never
+// published (see Unpublished), is deleted; one moved from such a name is
+// added, without the versions it had there. The order of versions is the
+// first-parent order, whatever the commit dates.
 //
 // Read returns an error wrapping ErrRefNotFound if q.Ref names no commit,
 // ErrPartialClone if a needed object is missing from a partial clone,
@@ -68,15 +74,18 @@ var errCacheCycle = errors.New("the history cache is damaged")
 
 func (r *Repository) read(ctx context.Context, q Query, head plumbing.Hash, prefix string, parts []string, cache *historyCache, warn func(error)) (*History, error) {
 	w := &walker{
-		repo:    r,
-		trees:   newTreeReader(r),
-		match:   q.Match,
-		live:    map[string]*docState{},
-		dormant: map[string]*docState{},
-		cache:   cache,
-		hasher:  r.startHasher(ctx, q.Inspect, cache),
+		repo:     r,
+		trees:    newTreeReader(r),
+		match:    q.Match,
+		prefix:   prefix,
+		parts:    parts,
+		live:     map[string]*docState{},
+		dormant:  map[string]*docState{},
+		followed: map[string]bool{},
+		cache:    cache,
+		hasher:   r.startHasher(ctx, q.Inspect, cache),
 	}
-	err := w.walk(ctx, head, prefix, parts, q.Progress)
+	err := w.walk(ctx, head, q.Progress)
 	if herr := w.hasher.wait(); err == nil && herr != nil {
 		err = w.blobError(herr)
 	}
@@ -102,21 +111,28 @@ func cleanPrefix(p string) string {
 // the oldest; live maps the paths of the documents in the newer tree of the
 // step being processed to their documents.
 type walker struct {
-	repo  *Repository
-	trees *treeReader
-	match func(string) bool
+	repo   *Repository
+	trees  *treeReader
+	match  func(string) bool
+	prefix string   // the content folder, cleaned; "" for the whole repository
+	parts  []string // its segments
 
 	live map[string]*docState
 	// dormant maps a path to the document last added there (seen from the
 	// newest commit back): an older deletion at that path is the same
 	// document's.
 	dormant map[string]*docState
-	docs    []*docState
-	commits int
-	head    Commit
-	hasher  *hasher
-	cache   *historyCache // nil without one
-	last    *commitObject // the last commit read, the next step's
+	// followed are the paths outside the prefix that are keys of live or
+	// dormant: where documents moved into the prefix were before (follow.go).
+	followed    map[string]bool
+	followKey   uint64 // of followed, see followSetKey; valid unless followDirty
+	followDirty bool
+	docs        []*docState
+	commits     int
+	head        Commit
+	hasher      *hasher
+	cache       *historyCache // nil without one
+	last        *commitObject // the last commit read, the next step's
 }
 
 // docState is a document being built; versions, renames and paths are
@@ -134,8 +150,24 @@ type step struct {
 	parent  plumbing.Hash // the commit the walk goes on with; zero at the end
 	changes *treeChanges
 	renames []renamePair // among changes.deleted and changes.added
-	commit  *Commit
-	msg     message
+	// inward are the documents moved into the prefix from outside it.
+	inward []inwardRename
+	// follow is what the commit does to the followed paths (see
+	// walker.followed), computed for the set followKey names.
+	follow    []followChange
+	followKey uint64
+	// tree and parentTree are the root trees of the commit and of its first
+	// parent (zero for none), when known: for a step read from the cache,
+	// they are not.
+	tree, parentTree plumbing.Hash
+	rootsRead        bool
+	// outside are the files the commit deletes outside the prefix, once
+	// computed (outsideRead).
+	outside     []fileChange
+	outsideRead bool
+	cached      *cachedStep // the cache entry the step was read from; nil if none
+	commit      *Commit
+	msg         message
 }
 
 func (s *step) meta() *Commit {
@@ -146,7 +178,7 @@ func (s *step) meta() *Commit {
 	return s.commit
 }
 
-func (w *walker) walk(ctx context.Context, head plumbing.Hash, prefix string, parts []string, progress func(int)) error {
+func (w *walker) walk(ctx context.Context, head plumbing.Hash, progress func(int)) error {
 	// Git history has no cycles, but a damaged cache could make one.
 	var seen map[plumbing.Hash]bool
 	if w.cache != nil {
@@ -169,14 +201,20 @@ func (w *walker) walk(ctx context.Context, head plumbing.Hash, prefix string, pa
 		s := w.cachedStep(h)
 		if s == nil {
 			var err error
-			if s, err = w.readStep(h, prefix, parts); err != nil {
+			if s, err = w.readStep(h); err != nil {
 				return err
 			}
+		}
+		if err := w.followStep(s); err != nil {
+			return err
+		}
+		if w.cache != nil && (s.cached == nil || s.cached.FollowKey != s.followKey) {
+			w.cache.addStep(h, newCachedStep(s))
 		}
 		if h == head {
 			w.head = *s.meta()
 		}
-		if !s.changes.empty() {
+		if !s.changes.empty() || len(s.follow) > 0 {
 			w.apply(s)
 		}
 		h = s.parent
@@ -193,8 +231,8 @@ func (w *walker) cachedStep(h plumbing.Hash) *step {
 	if !ok {
 		return nil
 	}
-	s := &step{c: cs.commitOf(h)}
-	s.changes, s.renames = cs.changes()
+	s := &step{c: cs.commitOf(h), cached: cs}
+	s.changes, s.renames, s.inward = cs.changes()
 	if len(s.c.parents) > 0 {
 		s.parent = s.c.parents[0]
 	}
@@ -202,8 +240,10 @@ func (w *walker) cachedStep(h plumbing.Hash) *step {
 }
 
 // readStep reads commit h and its first parent and compares their trees
-// under prefix.
-func (w *walker) readStep(h plumbing.Hash, prefix string, parts []string) (*step, error) {
+// under the prefix. When the commit adds documents that are not renamed
+// from within the prefix, it looks for where they come from among the
+// files the commit deletes outside it.
+func (w *walker) readStep(h plumbing.Hash) (*step, error) {
 	c := w.last
 	if c == nil || c.hash != h {
 		var err error
@@ -212,11 +252,11 @@ func (w *walker) readStep(h plumbing.Hash, prefix string, parts []string) (*step
 		}
 	}
 	w.trees.rotate()
-	tree, err := w.trees.subtree(c.tree, parts)
+	tree, err := w.trees.subtree(c.tree, w.parts)
 	if err != nil {
 		return nil, err
 	}
-	s := &step{c: c, changes: &treeChanges{}}
+	s := &step{c: c, changes: &treeChanges{}, tree: c.tree, rootsRead: true}
 	parentTree := plumbing.ZeroHash
 	w.last = nil
 	if len(c.parents) > 0 && !w.repo.shallow[h] {
@@ -226,53 +266,89 @@ func (w *walker) readStep(h plumbing.Hash, prefix string, parts []string) (*step
 			return nil, err
 		}
 		w.last = pc
-		if parentTree, err = w.trees.subtree(pc.tree, parts); err != nil {
+		s.parentTree = pc.tree
+		if parentTree, err = w.trees.subtree(pc.tree, w.parts); err != nil {
 			return nil, err
 		}
 	}
 	if tree != parentTree {
-		if err := w.trees.diff(tree, parentTree, prefix, w.match, s.changes); err != nil {
+		if err := w.trees.diff(tree, parentTree, w.prefix, w.match, s.changes); err != nil {
 			return nil, err
 		}
 		if s.renames, err = w.repo.detectRenames(s.changes.deleted, s.changes.added); err != nil {
 			return nil, err
 		}
-	}
-	if w.cache != nil {
-		w.cache.addStep(h, newCachedStep(c, s.changes, s.renames))
+		if len(s.changes.added) > len(s.renames) {
+			if err := w.inwardRenames(s); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return s, nil
 }
 
 // apply records the changes one commit makes to the documents.
 func (w *walker) apply(s *step) {
-	ch, pairs := s.changes, s.renames
+	ch := s.changes
 	for _, m := range ch.modified {
 		w.addVersion(w.docAt(m.path), s, m.path, m.blob)
 	}
 	srcPaired := make([]bool, len(ch.deleted))
 	dstPaired := make([]bool, len(ch.added))
-	renamed := make([]*docState, len(pairs))
-	for k, p := range pairs {
+	var moves []move
+	for _, p := range s.renames {
 		srcPaired[p.src], dstPaired[p.dst] = true, true
 		dst := ch.added[p.dst]
-		ds := w.docAt(dst.path)
-		renamed[k] = ds
-		if !p.pure {
-			w.addVersion(ds, s, dst.path, dst.blob)
+		moves = append(moves, move{from: ch.deleted[p.src].path, to: dst.path, blob: dst.blob, pure: p.pure})
+	}
+	for _, in := range s.inward {
+		dstPaired[in.dst] = true
+		dst := ch.added[in.dst]
+		moves = append(moves, move{from: in.from.path, to: dst.path, blob: dst.blob, pure: in.pure})
+	}
+	// What the commit does to the followed paths outside the prefix.
+	var created []followChange
+	var restored []string
+	for _, f := range s.follow {
+		switch {
+		case f.from != "":
+			moves = append(moves, move{from: f.from, to: f.path, blob: f.blob, pure: f.pure})
+			if !w.outside(f.from) { // moved out of the prefix, then back in
+				for i, d := range ch.deleted {
+					if d.path == f.from && !srcPaired[i] {
+						srcPaired[i] = true
+						break
+					}
+				}
+			}
+		case f.blob.IsZero():
+			restored = append(restored, f.path)
+		case f.old.IsZero():
+			created = append(created, f)
+		default:
+			if ds := w.live[f.path]; ds != nil {
+				w.addVersion(ds, s, f.path, f.blob)
+			}
 		}
-		ds.doc.Renames = append(ds.doc.Renames, Rename{From: ch.deleted[p.src].path, To: dst.path, Commit: *s.meta(), Pure: p.pure})
+	}
+	renamed := make([]*docState, len(moves))
+	for k, m := range moves {
+		ds := w.docAt(m.to)
+		renamed[k] = ds
+		if !m.pure {
+			w.addVersion(ds, s, m.to, m.blob)
+		}
+		ds.doc.Renames = append(ds.doc.Renames, Rename{From: m.from, To: m.to, Commit: *s.meta(), Pure: m.pure})
 	}
 	// Two phases, so that a path both renamed to and from in one commit
 	// keeps the right document.
-	for _, p := range pairs {
-		delete(w.live, ch.added[p.dst].path)
+	for _, m := range moves {
+		delete(w.live, m.to)
 	}
-	for k, p := range pairs {
-		src := ch.deleted[p.src].path
-		delete(w.dormant, src)
-		w.live[src] = renamed[k]
-		renamed[k].paths = append(renamed[k].paths, src)
+	for k, m := range moves {
+		delete(w.dormant, m.from)
+		w.live[m.from] = renamed[k]
+		renamed[k].paths = append(renamed[k].paths, m.from)
 	}
 	for i, a := range ch.added {
 		if dstPaired[i] {
@@ -282,6 +358,13 @@ func (w *walker) apply(s *step) {
 		w.addVersion(ds, s, a.path, a.blob)
 		delete(w.live, a.path)
 		w.dormant[a.path] = ds
+	}
+	for _, f := range created {
+		if ds := w.live[f.path]; ds != nil {
+			w.addVersion(ds, s, f.path, f.blob)
+			delete(w.live, f.path)
+			w.dormant[f.path] = ds
+		}
 	}
 	for i, d := range ch.deleted {
 		if srcPaired[i] {
@@ -298,6 +381,32 @@ func (w *walker) apply(s *step) {
 		ds.doc.DeletedAt = s.meta()
 		w.live[d.path] = ds
 	}
+	for _, p := range restored {
+		if ds, ok := w.dormant[p]; ok {
+			delete(w.dormant, p)
+			w.live[p] = ds
+		}
+	}
+	if len(moves) > len(s.renames) || len(created) > 0 || len(restored) > 0 {
+		for _, m := range moves {
+			w.updateFollowed(m.from)
+			w.updateFollowed(m.to)
+		}
+		for _, f := range created {
+			w.updateFollowed(f.path)
+		}
+		for _, p := range restored {
+			w.updateFollowed(p)
+		}
+	}
+}
+
+// move is a rename of a document in one commit: to is its path in the
+// commit, with blob, from its path in the first parent.
+type move struct {
+	from, to string
+	blob     plumbing.Hash
+	pure     bool
 }
 
 // docAt returns the document at path in the newer tree of the current step.
