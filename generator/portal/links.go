@@ -97,6 +97,10 @@ func (l *linker) index() {
 	})
 }
 
+// webAddress matches a link that is a host name without a scheme
+// ("example.com/privacy"), a common slip.
+var webAddress = regexp.MustCompile(`^(?:www\.)?(?:[a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}(?:/|$)`)
+
 // schemeOrAbsolute matches destinations that are not paths in the
 // repository: URLs with a scheme ("https:", "mailto:") or a host ("//x").
 var schemeOrAbsolute = regexp.MustCompile(`^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)`)
@@ -387,6 +391,8 @@ func (c *Catalog) LinkProblems() []subprocessors.Problem {
 				msg = fmt.Sprintf("links to %s, which is retired: the link goes to its retired page", lk.Dest)
 			case t.notDoc != "":
 				msg = fmt.Sprintf("links to %s, which is not a document of the portal (not published): the link is left out, its text kept", lk.Dest)
+			case t.missing != "" && webAddress.MatchString(lk.Dest):
+				msg = fmt.Sprintf("links to %s, which does not exist in the repository: for a web address write https://%s", lk.Dest, lk.Dest)
 			case t.missing != "":
 				msg = fmt.Sprintf("links to %s, which does not exist in the repository", lk.Dest)
 			default:
