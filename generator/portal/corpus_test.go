@@ -2,9 +2,9 @@ package portal
 
 import (
 	"net/url"
-	"regexp"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
