@@ -195,20 +195,11 @@ func notifyChannels(streams *IO, opts *NotifyOptions) ([]notify.Channel, error) 
 // readRecipients reads the subscriber list, refusing a file inside the
 // portal repository: subscribers' addresses must never be published.
 func readRecipients(repo, file string) ([]string, error) {
-	absRepo, err := filepath.Abs(repo)
+	inside, err := insideRepository(repo, file)
 	if err != nil {
 		return nil, err
 	}
-	absFile, err := filepath.Abs(file)
-	if err != nil {
-		return nil, err
-	}
-	realRepo, err1 := filepath.EvalSymlinks(absRepo)
-	realFile, err2 := filepath.EvalSymlinks(absFile)
-	if err1 == nil && err2 == nil {
-		absRepo, absFile = realRepo, realFile
-	}
-	if r, err := filepath.Rel(absRepo, absFile); err == nil && !strings.HasPrefix(r, "..") {
+	if inside {
 		return nil, usageError{fmt.Errorf("--mail-to-file %s is inside the portal repository: subscribers' addresses must not be published; keep the list outside it (e.g. a CI secret written to a temporary file)", file)}
 	}
 	f, err := os.Open(file)
@@ -217,6 +208,53 @@ func readRecipients(repo, file string) ([]string, error) {
 	}
 	defer f.Close()
 	return notify.ParseRecipients(file, f)
+}
+
+// insideRepository reports whether file is, or would be, inside the
+// repository folder repo. Both paths are resolved first (absolute, cleaned,
+// symbolic links followed), and the folders above the file are compared
+// with the repository by identity (os.SameFile), not by name, so that a
+// symbolic link, "..", a different letter case on a case-insensitive file
+// system or a bind mount does not hide that the file is in the repository.
+// A name like "..subs.txt" is an ordinary file in the folder.
+func insideRepository(repo, file string) (bool, error) {
+	absRepo, err := filepath.Abs(repo)
+	if err != nil {
+		return false, err
+	}
+	if real, err := filepath.EvalSymlinks(absRepo); err == nil {
+		absRepo = real
+	}
+	repoInfo, err := os.Stat(absRepo)
+	if err != nil {
+		return false, err
+	}
+	absFile, err := filepath.Abs(file)
+	if err != nil {
+		return false, err
+	}
+	real, err := filepath.EvalSymlinks(absFile)
+	if err != nil {
+		// A missing file fails when it is opened; a dangling link or an
+		// unreadable folder is judged by where its parent folder lies.
+		real = absFile
+		if dir, err := filepath.EvalSymlinks(filepath.Dir(absFile)); err == nil {
+			real = filepath.Join(dir, filepath.Base(absFile))
+		}
+	}
+	if rel, err := filepath.Rel(absRepo, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return true, nil
+	}
+	for dir := real; ; {
+		if info, err := os.Stat(dir); err == nil && os.SameFile(info, repoInfo) {
+			return true, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return false, nil
+		}
+		dir = parent
+	}
 }
 
 // noticesUpTo returns the notices published at or before since, a date

@@ -174,3 +174,51 @@ func TestNotifyRefusals(t *testing.T) {
 		t.Error("a refused run wrote state")
 	}
 }
+
+// TestNotifyRefusesSubscriberFilesInsideTheRepository: the subscriber list
+// must never be in the public repository, however the path is written.
+func TestNotifyRefusesSubscriberFilesInsideTheRepository(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish")
+	for _, name := range []string{"..subs.txt", "subscribers.txt", "content/subs.txt"} {
+		if err := os.WriteFile(filepath.Join(r.Dir, name), []byte("a@example.com\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outside := t.TempDir()
+	if err := os.Symlink(filepath.Join(r.Dir, "subscribers.txt"), filepath.Join(outside, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(r.Dir, filepath.Join(outside, "repo")); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{
+		filepath.Join(r.Dir, "..subs.txt"),                       // a file name starting with "..", not a parent
+		filepath.Join(r.Dir, "content", "..", "subscribers.txt"), // ".." inside the repository
+		filepath.Join(outside, "link.txt"),                       // a link from outside to a file inside
+		filepath.Join(outside, "repo", "content", "subs.txt"),    // through a link to the repository
+		filepath.Join(outside, "..", filepath.Base(outside), "link.txt"),
+	} {
+		code, _, errOut := notifyRunCmd(t, nil, "--repo", r.Dir, "--base-url", "https://legal.example.com/",
+			"--smtp-url", "smtp://127.0.0.1:2525", "--mail-from", "legal@example.com", "--mail-to-file", file)
+		if code != ExitUsage || !strings.Contains(errOut, "inside the portal repository") {
+			t.Errorf("--mail-to-file %s: exit %d, %q", file, code, errOut)
+		}
+	}
+	// Through a link to the repository given as --repo, too.
+	code, _, errOut := notifyRunCmd(t, nil, "--repo", filepath.Join(outside, "repo"), "--base-url", "https://legal.example.com/",
+		"--smtp-url", "smtp://127.0.0.1:2525", "--mail-from", "legal@example.com", "--mail-to-file", filepath.Join(r.Dir, "..subs.txt"))
+	if code != ExitUsage || !strings.Contains(errOut, "inside the portal repository") {
+		t.Errorf("--repo through a link: exit %d, %q", code, errOut)
+	}
+	// A file next to the repository is fine (it fails later, connecting).
+	beside := filepath.Join(filepath.Dir(r.Dir), filepath.Base(r.Dir)+"-subs.txt")
+	if err := os.WriteFile(beside, []byte("a@example.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(beside)
+	if inside, err := insideRepository(r.Dir, beside); err != nil || inside {
+		t.Errorf("%s next to the repository: inside %v, %v", beside, inside, err)
+	}
+}
