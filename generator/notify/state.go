@@ -78,6 +78,12 @@ type Delivery struct {
 // leaves no stale lock on Linux, macOS and the BSDs; it is not deleted).
 // Parent folders are created as needed.
 //
+// path is resolved first — made absolute, symbolic links followed (a link
+// to a file that does not exist yet included) — and the State uses the
+// resolved path for its lock and its saves: two runs that name the same file
+// through different links take the same lock, and a save replaces the file,
+// not the link.
+//
 // The error wraps ErrStateLocked when another run holds the lock, and
 // ErrCorruptState, with the line and column, when the file is not a valid
 // state.
@@ -86,6 +92,10 @@ func OpenState(path string) (*State, error) {
 		return nil, errors.New("notify state: empty path")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("notify state: %w", err)
+	}
+	path, err := resolvePath(path)
+	if err != nil {
 		return nil, fmt.Errorf("notify state: %w", err)
 	}
 	release, err := acquireLock(path + ".lock")
@@ -98,6 +108,45 @@ func OpenState(path string) (*State, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// resolvePath returns the absolute path of the file path names, symbolic
+// links followed. When the file does not exist, its folder is resolved (and
+// created); a dangling link is followed to where the file would be.
+func resolvePath(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	for range 40 {
+		real, err := filepath.EvalSymlinks(abs)
+		if err == nil {
+			return real, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		if fi, err := os.Lstat(abs); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(abs)
+			if err != nil {
+				return "", err
+			}
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(filepath.Dir(abs), target)
+			}
+			abs = filepath.Clean(target)
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+			return "", err
+		}
+		dir, err := filepath.EvalSymlinks(filepath.Dir(abs))
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(dir, filepath.Base(abs)), nil
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
 }
 
 func writeAll(f *os.File, data []byte) error {
@@ -172,7 +221,7 @@ func position(data []byte, off int64) (line, col int) {
 	return line, col
 }
 
-// Path returns the State file's path.
+// Path returns the State file's resolved path (see OpenState).
 func (s *State) Path() string { return s.path }
 
 // Close releases the lock. The State must not be used afterwards.
