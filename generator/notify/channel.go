@@ -240,11 +240,50 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// checkName validates a channel id given by the user.
+// checkName validates a channel id given by the user and returns the
+// channel name kind + ":" + id. An id is a word of letters, digits and
+// ".", "_", "-", "+", "@" (at most 64), starting with a letter or digit:
+// it cannot be mistaken for a URL, and it carries no secret.
 func checkName(kind, id string) (string, error) {
 	id = strings.TrimSpace(id)
-	if strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return "", fmt.Errorf("%s channel id %q contains control characters", kind, id)
+	ok := id != "" && len(id) <= 64
+	for i, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case i > 0 && strings.ContainsRune("._-+@", r):
+		default:
+			ok = false
+		}
+	}
+	if !ok {
+		return "", fmt.Errorf("%s channel name %q: use letters, digits, and . _ - + @ (at most 64), starting with a letter or digit", kind, clip(oneLine(id), 70))
 	}
 	return kind + ":" + id, nil
+}
+
+// Endpointer is implemented by channels that talk to a URL: Endpoint is its
+// scheme and host ("https://hooks.example.com"), the only part of the URL
+// ever printed or stored.
+type Endpointer interface {
+	Endpoint() string
+}
+
+// LegacyNamer is implemented by channels whose name in the State differed
+// in an earlier release of clause: LegacyNames lists the names the channel
+// may be recorded under in a State written by it. Deliver moves such an
+// entry to the channel's name (see State.Adopt).
+type LegacyNamer interface {
+	LegacyNames() []string
+}
+
+// describe names a channel in log lines: its name, and the scheme and host
+// it talks to when the name does not say.
+func describe(ch Channel) string {
+	name := ch.Name()
+	if e, ok := ch.(Endpointer); ok {
+		if ep := e.Endpoint(); ep != "" && !strings.HasSuffix(name, ":"+ep) {
+			return name + " (" + ep + ")"
+		}
+	}
+	return name
 }

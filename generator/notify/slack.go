@@ -12,10 +12,12 @@ import (
 // SlackConfig configures a Slack-compatible incoming webhook.
 type SlackConfig struct {
 	// URL is the incoming-webhook URL. Its path is a secret: it is never
-	// stored or printed; the channel name carries a hash of it instead.
+	// stored or printed.
 	URL string
-	// ID, if set, names the channel "slack:ID" instead of the URL's hash,
-	// so that the URL can be rotated without resending anything.
+	// ID names the channel "slack:ID" (letters, digits, "._-+@"); without
+	// it the channel is named by the URL's scheme and host
+	// ("slack:https://hooks.slack.com"), which two Slack channels share:
+	// give each an ID.
 	ID string
 	// Digest posts up to 20 notices in one message; otherwise each notice
 	// is its own message.
@@ -37,9 +39,11 @@ const slackDigestMax = 20
 // HTTP replies are classified as for Webhook; Slack answers 4xx for a
 // revoked URL or an archived channel, a permanent failure.
 type Slack struct {
-	name   string
-	digest bool
-	sender *httpSender
+	name     string
+	endpoint string
+	legacy   string
+	digest   bool
+	sender   *httpSender
 }
 
 // NewSlack validates cfg and returns the channel.
@@ -48,18 +52,29 @@ func NewSlack(cfg SlackConfig) (*Slack, error) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("slack webhook URL %s: want an absolute http(s) URL", publicURL(cfg.URL, false))
 	}
-	name := "slack:" + u.Host + "#" + shortHash(cfg.URL)
+	endpoint := publicURL(cfg.URL, false)
+	name := "slack:" + endpoint
 	if cfg.ID != "" {
 		if name, err = checkName("slack", cfg.ID); err != nil {
 			return nil, err
 		}
 	}
-	return &Slack{name: name, digest: cfg.Digest, sender: newHTTPSender(cfg.URL, cfg.Client)}, nil
+	return &Slack{
+		name: name, endpoint: endpoint, legacy: "slack:" + u.Host + "#" + shortHash(cfg.URL),
+		digest: cfg.Digest, sender: newHTTPSender(cfg.URL, cfg.Client),
+	}, nil
 }
 
-// Name returns "slack:HOST#HASH" (HASH: 12 hex digits of the URL's
-// SHA-256), or "slack:ID" when the config set an ID.
+// Name returns "slack:ID", or "slack:" followed by the URL's scheme and
+// host when the config set no ID.
 func (s *Slack) Name() string { return s.name }
+
+// Endpoint returns the URL's scheme and host.
+func (s *Slack) Endpoint() string { return s.endpoint }
+
+// LegacyNames returns the name earlier releases of clause gave the channel without an ID:
+// "slack:HOST#HASH", HASH being 12 hex digits of the URL's SHA-256.
+func (s *Slack) LegacyNames() []string { return []string{s.legacy} }
 
 // MaxBatch is the digest size: 1 unless the config asked for a digest.
 func (s *Slack) MaxBatch() int {

@@ -2,6 +2,8 @@ package notify
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -30,7 +33,7 @@ const stateVersion = 1
 //	{
 //	  "version": 1,
 //	  "channels": {
-//	    "webhook:https://hooks.example.com/clause": {
+//	    "webhook:prod": {
 //	      "baseline": "2026-03-01T09:00:00Z",
 //	      "delivered": {
 //	        "dpa@3f2a…": {"at": "2026-03-01T09:00:00Z", "baseline": true},
@@ -41,7 +44,11 @@ const stateVersion = 1
 //	}
 //
 // The file holds no secrets (channel names carry none), so it may be kept
-// in the repository. OpenState locks it against concurrent runs until
+// in the repository. A State written by an earlier release named a webhook
+// without an ID by its URL, path included: such names are replaced on
+// reading by "legacy:" and a hash of the old name, and moved to the
+// channel's current name when the channel is used again (see Adopt); the
+// path is never written back. OpenState locks it against concurrent runs until
 // Close; every change is saved at once and atomically: the new content is
 // written to a temporary file in the same folder, synced, and renamed over
 // the old one, so the file is never truncated or half-written, even by a
@@ -50,6 +57,9 @@ type State struct {
 	path    string
 	release func() error
 	file    stateFile
+	// dirty reports a change made in memory (names migrated on reading, or
+	// by Adopt) that no save has written yet.
+	dirty bool
 	// write writes the temporary file's content; tests replace it to
 	// simulate a failure in the middle of a save.
 	write func(f *os.File, data []byte) error
@@ -71,6 +81,9 @@ type Delivery struct {
 	At time.Time `json:"at"`
 	// Baseline reports that the notice was recorded by Baseline, not sent.
 	Baseline bool `json:"baseline,omitempty"`
+	// Dropped reports that the notice was given up by decision (Drop),
+	// not sent.
+	Dropped bool `json:"dropped,omitempty"`
 }
 
 // OpenState locks and reads the State file at path; a missing file is an
@@ -207,7 +220,126 @@ func (s *State) load() error {
 		}
 	}
 	s.file = f
+	for name := range f.Channels {
+		if secretName(name) {
+			s.rename(name, legacyKey(name))
+			s.dirty = true
+		}
+	}
 	return nil
+}
+
+// secretName reports a channel name written by an earlier release that
+// holds a URL path: "webhook:https://host/path".
+func secretName(name string) bool {
+	rest, ok := strings.CutPrefix(name, "webhook:")
+	if !ok {
+		return false
+	}
+	_, hostPath, ok := strings.Cut(rest, "://")
+	return ok && strings.ContainsAny(hostPath, "/?#")
+}
+
+// legacyKey is what a secret channel name of an earlier release is kept
+// under: "legacy:" and 16 hex digits of the name's SHA-256.
+func legacyKey(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return "legacy:" + hex.EncodeToString(sum[:8])
+}
+
+// rename moves the entry of channel from to channel to, merging it into an
+// existing entry: deliveries are joined (the earlier one kept), and so are
+// baselines and the other marks.
+func (s *State) rename(from, to string) {
+	old := s.file.Channels[from]
+	if old == nil || from == to {
+		return
+	}
+	delete(s.file.Channels, from)
+	cur := s.file.Channels[to]
+	if cur == nil {
+		s.file.Channels[to] = old
+		return
+	}
+	for k, d := range old.Delivered {
+		if have, ok := cur.Delivered[k]; !ok || d.At.Before(have.At) {
+			cur.Delivered[k] = d
+		}
+	}
+	if cur.Baseline == nil || (old.Baseline != nil && old.Baseline.Before(*cur.Baseline)) {
+		cur.Baseline = old.Baseline
+	}
+}
+
+// Adopt moves the entry a channel has under one of its former names (see
+// LegacyNamer) to its name, so that a channel renamed by an upgrade keeps
+// what was delivered, and what is still pending, instead of being
+// baselined as new. It reports whether an entry was moved; the change is
+// saved by the next save, or at once by Save.
+func (s *State) Adopt(name string, formerNames []string) bool {
+	moved := false
+	for _, former := range formerNames {
+		for _, key := range []string{former, legacyKey(former)} {
+			if key != name && s.file.Channels[key] != nil {
+				s.rename(key, name)
+				moved = true
+			}
+		}
+	}
+	if moved {
+		s.dirty = true
+	}
+	return moved
+}
+
+// LegacyChannels counts the entries of an earlier release that no channel
+// has adopted yet (named "legacy:…", see Adopt).
+func (s *State) LegacyChannels() int {
+	n := 0
+	for name := range s.file.Channels {
+		if strings.HasPrefix(name, "legacy:") {
+			n++
+		}
+	}
+	return n
+}
+
+// Save writes changes made in memory (by reading an earlier release's
+// State, or by Adopt), if any.
+func (s *State) Save() error {
+	if !s.dirty {
+		return nil
+	}
+	return s.save()
+}
+
+// Drop records the notices as given up for the channel: delivered by
+// decision, without sending anything, so that they are no longer pending.
+// Notices the channel already has are left as they are. It saves, and
+// returns the keys it recorded. The channel must be known to the State.
+func (s *State) Drop(channel string, notices []Notice) ([]string, error) {
+	ch := s.file.Channels[channel]
+	if ch == nil {
+		return nil, fmt.Errorf("notify state: drop: no channel %q in %s", channel, s.path)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	var added []string
+	for _, n := range notices {
+		if _, ok := ch.Delivered[n.Key()]; !ok {
+			ch.Delivered[n.Key()] = Delivery{At: now, Dropped: true}
+			added = append(added, n.Key())
+		}
+	}
+	if len(added) == 0 {
+		return nil, nil
+	}
+	if err := s.save(); err != nil {
+		for _, k := range added {
+			delete(ch.Delivered, k)
+		}
+		return nil, err
+	}
+	return added, nil
 }
 
 // position converts a byte offset into a 1-based line and column.
@@ -374,6 +506,7 @@ func (s *State) save() error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("save notify state %s: %w", s.path, err)
 	}
+	s.dirty = false
 	// Make the rename durable. Some file systems cannot sync a folder;
 	// the rename itself is atomic either way.
 	if d, err := os.Open(dir); err == nil {
