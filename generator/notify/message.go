@@ -8,6 +8,8 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/textproto"
+	"net/url"
+	"sort"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -143,6 +145,17 @@ func (e *Email) compose(batch []Notice, now time.Time) ([]byte, error) {
 	writeHeader(&b, "Subject", mime.QEncoding.Encode("utf-8", e.Subject(batch)))
 	writeHeader(&b, "Date", now.Format(time.RFC1123Z))
 	writeHeader(&b, "Message-ID", e.MessageID(batch))
+	if len(batch) > 1 {
+		// A digest refers to the message each of its notices has on its
+		// own, so that a reader (or a filter) who got a notice before, in
+		// an email whose delivery was not recorded, can tell.
+		var refs []string
+		for _, n := range batch {
+			refs = append(refs, e.MessageID([]Notice{n}))
+		}
+		writeHeader(&b, "References", strings.Join(refs, " "))
+	}
+	writeHeader(&b, "X-Clause-Notice-Ids", noticeIDsHeader(batch))
 	writeHeader(&b, "MIME-Version", "1.0")
 	writeHeader(&b, "Auto-Submitted", "auto-generated")
 	writeHeader(&b, "X-Auto-Response-Suppress", "All")
@@ -174,11 +187,34 @@ func (e *Email) compose(batch []Notice, now time.Time) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// MessageID returns the Message-ID of the email announcing batch: the same
-// on every retry and rerun, so that receivers can drop a duplicate.
+// MessageID returns the Message-ID of the email announcing batch: derived
+// from the channel's name and the keys of the notices it contains, in key
+// order, so that it is the same on every retry and rerun of the same
+// notices and receivers can drop a duplicate. An email of one notice has
+// the notice's own id; a digest, which has an id of its own, lists those
+// of its notices in its References header (and their keys in
+// X-Clause-Notice-Ids), so that a digest re-sent with a further version is
+// recognisable too.
 func (e *Email) MessageID(batch []Notice) string {
 	domain := e.from.Address[strings.LastIndexByte(e.from.Address, '@')+1:]
-	return "<" + deliveryID(e.name, batch) + ".clause-notify@" + domain + ">"
+	return "<" + deliveryID(e.name, sortedByKey(batch)) + ".clause-notify@" + domain + ">"
+}
+
+// sortedByKey returns the notices in key order.
+func sortedByKey(batch []Notice) []Notice {
+	out := append([]Notice(nil), batch...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
+	return out
+}
+
+// noticeIDsHeader lists the keys of batch for the X-Clause-Notice-Ids
+// header, in key order, each percent-encoded to stay printable ASCII.
+func noticeIDsHeader(batch []Notice) string {
+	var keys []string
+	for _, n := range sortedByKey(batch) {
+		keys = append(keys, url.PathEscape(n.Key()))
+	}
+	return strings.Join(keys, ", ")
 }
 
 // writeHeader writes one header field, folded at spaces to keep lines

@@ -14,8 +14,11 @@
 // acceptance and the State save, or a reply lost to a timeout, means the next
 // attempt sends the same notice again. Every delivery therefore carries an
 // identifier that is stable across retries and reruns — the webhook-id header
-// for webhooks, the Message-ID header for email — so that receivers can drop
-// duplicates.
+// for webhooks, the Message-ID header for email, an idempotency key and a
+// block id per notice for Slack — so that receivers can drop duplicates. A
+// digest (email or Slack) re-sent together with a newer version cannot be
+// the same message; it names the notices it repeats (References,
+// X-Clause-Notice-Ids; the notices' block ids) so that it is recognisable.
 package notify
 
 import (

@@ -89,26 +89,65 @@ func (s *Slack) Send(ctx context.Context, batch []Notice) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	body, err := json.Marshal(NewSlackMessage(batch))
+	m := NewSlackMessage(batch)
+	body, err := json.Marshal(m)
 	if err != nil {
 		return Permanent(err)
 	}
-	return s.sender.post(ctx, body, nil)
+	h := http.Header{}
+	h.Set("Idempotency-Key", m.Metadata.Payload.IdempotencyKey)
+	return s.sender.post(ctx, body, h)
 }
 
+// SlackIdempotencyKey returns the idempotency key of the message announcing
+// batch: "clause-" and 24 hex digits derived from the notices' keys in key
+// order. It is the same on every retry and rerun of the same notices.
+func SlackIdempotencyKey(batch []Notice) string {
+	return "clause-" + deliveryID("", sortedByKey(batch))
+}
+
+// slackBlockID is the block_id of the section announcing n: the same in
+// every message that announces n, alone or in a digest.
+func slackBlockID(n Notice) string { return "clause-notice-" + deliveryID("", []Notice{n}) }
+
 // SlackMessage is the JSON body posted to a Slack incoming webhook.
+//
+// A message carries ids that are the same whenever the same notices are
+// sent again (a retry, or a rerun after a delivery that was not recorded),
+// so that a re-sent message is recognisable: the message metadata's
+// idempotency_key (also sent as the Idempotency-Key header) derives from
+// all its notices, and each notice's section has a block_id of its own,
+// the same alone or in a digest.
 type SlackMessage struct {
 	// Text is the fallback shown in notifications and by receivers that
 	// do not render blocks.
 	Text string `json:"text"`
 	// Blocks lay the message out, with a section per notice.
 	Blocks []SlackBlock `json:"blocks"`
+	// Metadata is Slack message metadata naming the notices.
+	Metadata SlackMetadata `json:"metadata"`
+}
+
+// SlackMetadata is Slack's message metadata: event_type "clause_notice".
+type SlackMetadata struct {
+	EventType string             `json:"event_type"`
+	Payload   SlackNoticePayload `json:"event_payload"`
+}
+
+// SlackNoticePayload identifies the notices of a message.
+type SlackNoticePayload struct {
+	// IdempotencyKey is SlackIdempotencyKey of the message's notices.
+	IdempotencyKey string `json:"idempotency_key"`
+	// NoticeKeys lists the notices' keys (DOC@VERSION), comma-separated,
+	// in publication order.
+	NoticeKeys string `json:"notice_keys"`
 }
 
 // SlackBlock is one Block Kit block: a header, a section or a divider.
 type SlackBlock struct {
-	Type string     `json:"type"`
-	Text *SlackText `json:"text,omitempty"`
+	Type    string     `json:"type"`
+	BlockID string     `json:"block_id,omitempty"`
+	Text    *SlackText `json:"text,omitempty"`
 }
 
 // SlackText is a Block Kit text object, "plain_text" or "mrkdwn".
@@ -131,10 +170,13 @@ func NewSlackMessage(notices []Notice) SlackMessage {
 		if i > 0 {
 			m.Blocks = append(m.Blocks, SlackBlock{Type: "divider"})
 		}
-		m.Blocks = append(m.Blocks, SlackBlock{Type: "section", Text: &SlackText{Type: "mrkdwn", Text: slackSection(n)}})
+		m.Blocks = append(m.Blocks, SlackBlock{Type: "section", BlockID: slackBlockID(n), Text: &SlackText{Type: "mrkdwn", Text: slackSection(n)}})
 		lines = append(lines, slackEscape(headline(n))+": "+n.URL)
 	}
 	m.Text = strings.Join(lines, "\n")
+	m.Metadata = SlackMetadata{EventType: "clause_notice", Payload: SlackNoticePayload{
+		IdempotencyKey: SlackIdempotencyKey(notices), NoticeKeys: strings.Join(keysOf(notices), ","),
+	}}
 	return m
 }
 
