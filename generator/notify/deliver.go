@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -229,8 +230,34 @@ func deliverChannel(ctx context.Context, state *State, ch Channel, notices []Not
 		return cr, false
 	}
 
+	// A channel of an earlier release, which did not announce retired
+	// documents, is not told now of those retired before its last run.
+	if before, ok := state.retirementsBefore(name); ok {
+		var old []Notice
+		for _, n := range notices {
+			if _, done := state.Delivered(name, n.Key()); n.Retired && !done && !n.Published.After(before) {
+				old = append(old, n)
+			}
+		}
+		if err := state.baselineRetirements(name, old, opts.DryRun); err != nil {
+			cr.Err = fmt.Errorf("%s: baseline: %w", name, err)
+			return cr, true
+		}
+		if len(old) > 0 {
+			cr.Baselined = keysOf(old)
+			verb := "baselined"
+			if opts.DryRun {
+				verb = "would baseline"
+			}
+			fmt.Fprintf(opts.Log, "%s: %s %s retired before its last run (announced from now on; nothing sent)\n", who, verb, plural(len(old), "document"))
+		}
+	}
+
 	var pending []Notice
 	for _, n := range notices {
+		if slices.Contains(cr.Baselined, n.Key()) {
+			continue
+		}
 		if _, ok := state.Delivered(name, n.Key()); ok {
 			cr.Skipped = append(cr.Skipped, n.Key())
 		} else {

@@ -183,3 +183,85 @@ func TestChannelNamesAreWords(t *testing.T) {
 		}
 	}
 }
+
+// TestRetirementsBeforeAnUpgradeAreNotSent: a channel of an earlier
+// release, which did not announce retired documents, is not told of the
+// documents retired before its last run; one retired since is sent.
+func TestRetirementsBeforeAnUpgradeAreNotSent(t *testing.T) {
+	srv := newHookServer(t, 0, 0)
+	notices := testNotices()
+	lastRun := time.Date(2026, 3, 6, 0, 0, 0, 0, time.UTC)
+	old := map[string]any{"version": 1, "channels": map[string]any{
+		"webhook:prod": map[string]any{"delivered": map[string]any{
+			notices[0].Key(): map[string]any{"at": lastRun.Add(-time.Hour)},
+			notices[1].Key(): map[string]any{"at": lastRun},
+			notices[2].Key(): map[string]any{"at": lastRun},
+		}},
+	}}
+	data, _ := json.Marshal(old)
+	path := filepath.Join(t.TempDir(), "notify-state.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	state, err := OpenState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer state.Close()
+	retired := func(id string, at time.Time) Notice {
+		return Notice{DocumentID: id, DocumentTitle: id, VersionID: "retired-x", Commit: strings.Repeat("d", 40), Published: at,
+			Subject: "Retire " + id, Material: true, Retired: true, URL: "https://legal.example.com/" + id + "/", DocumentURL: "https://legal.example.com/" + id + "/"}
+	}
+	all := append(notices, retired("cookies", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)), retired("terms", lastRun.Add(time.Hour)))
+	hook := newTestWebhook(t, srv.URL, "prod")
+	rep, err := deliver(t, state, []Channel{hook}, all, fastOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr := rep.Channels[0]
+	if len(cr.Sent) != 1 || cr.Sent[0] != "terms@retired-x" || len(cr.Baselined) != 1 || cr.Baselined[0] != "cookies@retired-x" {
+		t.Errorf("%+v: want the old retirement baselined and the new one sent", cr)
+	}
+	var ev WebhookEvent
+	if reqs := srv.received(); len(reqs) != 1 || json.Unmarshal(reqs[0].body, &ev) != nil || ev.Type != EventDocumentRetired || !ev.Data.Retired {
+		t.Errorf("event %+v", ev)
+	}
+	// A new channel, after its baseline, gets every retirement.
+	state2 := openTestState(t)
+	if _, err := state2.Baseline("webhook:prod", notices); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := deliver(t, state2, []Channel{hook}, all, fastOptions()); err != nil || len(rep.Channels[0].Sent) != 2 {
+		t.Errorf("new channel: %+v %v", rep.Channels[0], err)
+	}
+}
+
+func TestRetiredNoticesSayRetired(t *testing.T) {
+	n := Notice{DocumentID: "subprocessors", DocumentTitle: "Sub-processors", VersionID: "retired-s4d5e6", Commit: strings.Repeat("e", 40),
+		Published: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC), Subject: "Withdraw the list", Material: true, Retired: true,
+		URL: "https://legal.example.com/subprocessors/", DocumentURL: "https://legal.example.com/subprocessors/"}
+	m := NewSlackMessage([]Notice{n})
+	if !strings.Contains(m.Text, "Sub-processors retired 2026-05-01") || !strings.Contains(m.Blocks[0].Text.Text, "Read the retired document") || strings.Contains(m.Blocks[0].Text.Text, "Current text") {
+		t.Errorf("slack message: %+v", m)
+	}
+	e, err := NewEmail(EmailConfig{URL: "smtp://127.0.0.1:2525", From: "legal@acme.example", Recipients: []string{"dpo@customer.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Subject([]Notice{n}); got != "Sub-processors retired 2026-05-01" {
+		t.Errorf("subject %q", got)
+	}
+	msg, err := e.compose([]Notice{n}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parseMail(t, msg)
+	for _, want := range []string{"Retired: Sub-processors", "Retired: 2026-05-01 10:00 UTC", "Read the retired document: https://legal.example.com/subprocessors/"} {
+		if !strings.Contains(strings.ReplaceAll(p.text, "=\r\n", ""), want) {
+			t.Errorf("text part lacks %q:\n%s", want, p.text)
+		}
+	}
+	if !strings.Contains(p.html, "Read the retired document") {
+		t.Errorf("html part:\n%s", p.html)
+	}
+}

@@ -184,16 +184,25 @@ func NewSlackMessage(notices []Notice) SlackMessage {
 // Agreement updated 2026-03-01".
 func headline(n Notice) string {
 	t := clip(n.title(), 120)
-	if d := n.publishedDate(); d != "" {
-		return t + " updated " + d
+	what := " updated"
+	if n.Retired {
+		what = " retired"
 	}
-	return t + " updated"
+	if d := n.publishedDate(); d != "" {
+		return t + what + " " + d
+	}
+	return t + what
 }
 
 func slackSection(n Notice) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*<%s|%s>*", n.URL, slackLabel(clip(n.title(), 200)))
-	if d := n.publishedDate(); d != "" {
+	switch d := n.publishedDate(); {
+	case n.Retired && d != "":
+		fmt.Fprintf(&b, " — retired %s (withdrawn; the last text stays online)", d)
+	case n.Retired:
+		b.WriteString(" — retired (withdrawn; the last text stays online)")
+	case d != "":
 		fmt.Fprintf(&b, " — new version published %s", d)
 	}
 	if s := oneLine(n.Subject); s != "" {
@@ -222,10 +231,13 @@ func slackSection(n Notice) string {
 		}
 	}
 	links := []string{fmt.Sprintf("<%s|Read this version>", n.URL)}
+	if n.Retired {
+		links = []string{fmt.Sprintf("<%s|Read the retired document>", n.URL)}
+	}
 	if n.DiffURL != "" {
 		links = append(links, fmt.Sprintf("<%s|See the changes>", n.DiffURL))
 	}
-	if n.DocumentURL != "" {
+	if n.DocumentURL != "" && n.DocumentURL != n.URL {
 		links = append(links, fmt.Sprintf("<%s|Current text>", n.DocumentURL))
 	}
 	b.WriteString("\n" + strings.Join(links, " · "))

@@ -73,6 +73,10 @@ type stateFile struct {
 type channelState struct {
 	Baseline  *time.Time          `json:"baseline,omitempty"`
 	Delivered map[string]Delivery `json:"delivered"`
+	// Retirements is set once the channel is served by a clause that
+	// announces retired documents; a channel of an earlier release has
+	// not been told of the documents retired before (see Deliver).
+	Retirements bool `json:"retirements,omitempty"`
 }
 
 // Delivery records when a notice was delivered to a channel.
@@ -269,6 +273,7 @@ func (s *State) rename(from, to string) {
 	if cur.Baseline == nil || (old.Baseline != nil && old.Baseline.Before(*cur.Baseline)) {
 		cur.Baseline = old.Baseline
 	}
+	cur.Retirements = cur.Retirements && old.Retirements
 }
 
 // Adopt moves the entry a channel has under one of its former names (see
@@ -466,10 +471,57 @@ func (s *State) record(channel string, keys []string, at time.Time) error {
 func (s *State) channel(name string) *channelState {
 	ch := s.file.Channels[name]
 	if ch == nil {
-		ch = &channelState{Delivered: map[string]Delivery{}}
+		ch = &channelState{Delivered: map[string]Delivery{}, Retirements: true}
 		s.file.Channels[name] = ch
 	}
 	return ch
+}
+
+// retirementsBefore returns, for a channel that a clause announcing
+// retired documents has not served yet, the time of its last recorded
+// activity (baseline or delivery): retirements older than that are history
+// the channel was never going to be told, not news. ok is false for a new
+// channel, and for one already served.
+func (s *State) retirementsBefore(channel string) (before time.Time, ok bool) {
+	ch := s.file.Channels[channel]
+	if ch == nil || ch.Retirements {
+		return time.Time{}, false
+	}
+	if ch.Baseline != nil {
+		before = *ch.Baseline
+	}
+	for _, d := range ch.Delivered {
+		if d.At.After(before) {
+			before = d.At
+		}
+	}
+	return before, true
+}
+
+// baselineRetirements records the retirement notices as baselined for a
+// channel of an earlier release and marks it as served by this one.
+func (s *State) baselineRetirements(channel string, notices []Notice, dryRun bool) error {
+	ch := s.file.Channels[channel]
+	if ch == nil || dryRun {
+		return nil
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	var added []string
+	for _, n := range notices {
+		if _, ok := ch.Delivered[n.Key()]; !ok {
+			ch.Delivered[n.Key()] = Delivery{At: now, Baseline: true}
+			added = append(added, n.Key())
+		}
+	}
+	ch.Retirements = true
+	if err := s.save(); err != nil {
+		for _, k := range added {
+			delete(ch.Delivered, k)
+		}
+		ch.Retirements = false
+		return err
+	}
+	return nil
 }
 
 // save writes the State atomically: temporary file in the same folder,

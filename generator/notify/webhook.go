@@ -15,14 +15,20 @@ import (
 	"time"
 )
 
-// EventVersionPublished is the webhook event type of a Notice.
-const EventVersionPublished = "document.version.published"
+// Webhook event types.
+const (
+	// EventVersionPublished is the event type of a new version.
+	EventVersionPublished = "document.version.published"
+	// EventDocumentRetired is the event type of a retired document (a
+	// Notice with Retired set).
+	EventDocumentRetired = "document.retired"
+)
 
 // WebhookEvent is the JSON body of a webhook: a Standard Webhooks payload
 // whose data is one notice. The body of a notice is the same on every
 // attempt; only the webhook-timestamp and webhook-signature headers change.
 type WebhookEvent struct {
-	// Type is EventVersionPublished.
+	// Type is EventVersionPublished, or EventDocumentRetired.
 	Type string `json:"type"`
 	// Timestamp is when the event occurred: the version's publication time,
 	// RFC 3339 in UTC.
@@ -49,6 +55,8 @@ type EventData struct {
 	DiffURL       *string             `json:"diff_url"`
 	Summary       string              `json:"summary"`
 	Subprocessors *EventSubprocessors `json:"subprocessors"`
+	// Retired is true in a document.retired event.
+	Retired bool `json:"retired"`
 }
 
 // EventSubprocessors is SubprocessorChanges in the webhook payload. The
@@ -68,6 +76,7 @@ func NewWebhookEvent(n Notice) WebhookEvent {
 		VersionID: n.VersionID, Commit: n.Commit, Published: rfc3339(n.Published),
 		Subject: n.Subject, Material: n.Material, Effective: nullable(n.Effective),
 		URL: n.URL, DocumentURL: n.DocumentURL, DiffURL: nullable(n.DiffURL), Summary: n.Summary,
+		Retired: n.Retired,
 	}
 	if sp := n.Subprocessors; sp != nil {
 		d.Subprocessors = &EventSubprocessors{
@@ -75,7 +84,11 @@ func NewWebhookEvent(n Notice) WebhookEvent {
 			ObjectionDeadline: nullable(sp.ObjectionDeadline), NoticeDays: sp.NoticeDays,
 		}
 	}
-	return WebhookEvent{Type: EventVersionPublished, Timestamp: rfc3339(n.Published), Data: d}
+	typ := EventVersionPublished
+	if n.Retired {
+		typ = EventDocumentRetired
+	}
+	return WebhookEvent{Type: typ, Timestamp: rfc3339(n.Published), Data: d}
 }
 
 func rfc3339(t time.Time) string {

@@ -337,3 +337,37 @@ func TestNotifyNamedWebhookKeepsPendingNoticesUntilDeliveredOrDropped(t *testing
 		t.Errorf("the state does not record the drop:\n%s", state)
 	}
 }
+
+// TestNotifyAnnouncesARetiredDocumentOnce: deleting a published document
+// is a notice of its own kind, sent once.
+func TestNotifyAnnouncesARetiredDocumentOnce(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Write("content/subprocessors.md", "---\ntitle: Sub-processors\n---\n| Name | Purpose | Location |\n| --- | --- | --- |\n| Acme | Mail | EU |\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish")
+	rc := newReceiver(t)
+	env := map[string]string{"CLAUSE_WEBHOOK_SECRET": testSecret}
+	args := []string{"--repo", r.Dir, "--base-url", "https://legal.example.com/", "--webhook", "crm=" + rc.srv.URL}
+	if code, out, errOut := notifyRunCmd(t, env, args...); code != ExitOK || !strings.Contains(out, "2 baselined") {
+		t.Fatalf("baseline: %d %s %s", code, out, errOut)
+	}
+	r.Remove("content/subprocessors.md")
+	r.Commit("2026-02-10T09:00:00Z", "Retire the sub-processor list")
+	for run := 0; run < 2; run++ {
+		if code, out, errOut := notifyRunCmd(t, env, args...); code != ExitOK {
+			t.Fatalf("run %d: %d %s %s", run, code, out, errOut)
+		}
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if len(rc.got) != 1 {
+		t.Fatalf("%d events, want one retirement: %v", len(rc.got), rc.got)
+	}
+	ev := rc.got[0]
+	data := ev["data"].(map[string]any)
+	if ev["type"] != "document.retired" || data["retired"] != true || data["document_id"] != "subprocessors" ||
+		data["url"] != "https://legal.example.com/subprocessors/" || data["subject"] != "Retire the sub-processor list" ||
+		!strings.HasPrefix(data["key"].(string), "subprocessors@retired-") || data["published"] != "2026-02-10T09:00:00Z" {
+		t.Errorf("retirement event: %v", ev)
+	}
+}
