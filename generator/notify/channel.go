@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -150,7 +151,7 @@ func (s *httpSender) post(ctx context.Context, body []byte, header http.Header) 
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
-	herr := &HTTPStatusError{StatusCode: resp.StatusCode, Status: resp.Status, Body: clip(oneLine(string(head)), 200)}
+	herr := &HTTPStatusError{StatusCode: resp.StatusCode, Status: resp.Status, Body: clip(oneLine(s.redact(string(head))), 200)}
 	se := &SendError{Err: herr}
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
@@ -160,6 +161,33 @@ func (s *httpSender) post(ctx context.Context, body []byte, header http.Header) 
 		se.Permanent = true
 	}
 	return se
+}
+
+// redact removes the URL's secret parts from text (a reply body, which
+// may quote the request: "Cannot POST /hooks/T0KEN"): the URL, its path,
+// query and user info, in both their raw and escaped forms.
+func (s *httpSender) redact(text string) string {
+	u, err := url.Parse(s.url)
+	if err != nil {
+		return strings.ReplaceAll(text, s.url, "…")
+	}
+	secrets := []string{s.url, u.RawQuery, u.Fragment}
+	if u.Path != "/" {
+		secrets = append(secrets, u.Path, u.EscapedPath())
+	}
+	if u.User != nil {
+		secrets = append(secrets, u.User.String(), u.User.Username())
+		if p, ok := u.User.Password(); ok {
+			secrets = append(secrets, p)
+		}
+	}
+	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
+	for _, sec := range secrets {
+		if len(sec) >= 2 {
+			text = strings.ReplaceAll(text, sec, "…")
+		}
+	}
+	return text
 }
 
 // parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
@@ -256,7 +284,8 @@ func checkName(kind, id string) (string, error) {
 		}
 	}
 	if !ok {
-		return "", fmt.Errorf("%s channel name %q: use letters, digits, and . _ - + @ (at most 64), starting with a letter or digit", kind, clip(oneLine(id), 70))
+		// The value is not quoted: a mistyped flag may hold a URL's token.
+		return "", fmt.Errorf("%s channel name: use letters, digits, and . _ - + @ (at most 64), starting with a letter or digit", kind)
 	}
 	return kind + ":" + id, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,12 @@ import (
 func TestChannelNamesLogsAndStateNeverShowTheURLPath(t *testing.T) {
 	up := newHookServer(t, 0, 0)
 	failing := newHookServer(t, 1000, http.StatusServiceUnavailable)
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "Cannot POST "+r.URL.RequestURI(), http.StatusNotFound) // as Express answers
+	}))
+	defer echo.Close()
 	channels := []Channel{
+		newTestWebhook(t, echo.URL+"/hooks/T0KEN-ECHO?sig=Q5ECRET", "echo"),
 		newTestWebhook(t, up.URL+"/hooks/T0KEN-UP?sig=Q5ECRET", ""),
 		newTestWebhook(t, failing.URL+"/hooks/T0KEN-503", ""),
 		newTestWebhook(t, closedURL(t)+"/T0KEN-CLOSED", "closed"),
@@ -42,8 +48,8 @@ func TestChannelNamesLogsAndStateNeverShowTheURLPath(t *testing.T) {
 	opts := fastOptions()
 	opts.Retries, opts.Log = 1, &log
 	rep, err := deliver(t, state, channels, testNotices(), opts)
-	if err == nil || len(up.succeeded()) != 6 {
-		t.Fatalf("want two failing channels and two delivered: %v, %d delivered", err, len(up.succeeded()))
+	if err == nil || len(up.succeeded()) != 6 || !strings.Contains(err.Error(), "Cannot POST") {
+		t.Fatalf("want three failing channels and two delivered: %v, %d delivered", err, len(up.succeeded()))
 	}
 	data, _ := os.ReadFile(path)
 	var names []string

@@ -123,3 +123,17 @@ func (w *writer) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// Error returns err with its message escaped as Text, or nil. The result
+// wraps err: errors.Is and errors.As see through it.
+func Error(err error) error {
+	if err == nil {
+		return nil
+	}
+	return escapedError{err}
+}
+
+type escapedError struct{ err error }
+
+func (e escapedError) Error() string { return Text(e.err.Error()) }
+func (e escapedError) Unwrap() error { return e.err }

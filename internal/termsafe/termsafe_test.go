@@ -2,6 +2,7 @@ package termsafe
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"testing"
 )
@@ -38,5 +39,13 @@ func TestWriter(t *testing.T) {
 	fmt.Fprintf(Writer(&b), "%s: sent\n", "dpa\x1b]0;pwned\x07")
 	if got, want := b.String(), "dpa\\x1b]0;pwned\\x07: sent\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestErrorEscapesAndWraps(t *testing.T) {
+	base := errors.New("reply \x1b[2J")
+	err := Error(fmt.Errorf("wrapped: %w", base))
+	if err.Error() != `wrapped: reply \x1b[2J` || !errors.Is(err, base) || Error(nil) != nil {
+		t.Errorf("Error: %q, Is %v", err, errors.Is(err, base))
 	}
 }

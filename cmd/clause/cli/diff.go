@@ -85,7 +85,10 @@ uncommitted changes, else HEAD. Without FROM, against the version before TO
 	return cmd
 }
 
-func diffRun(cmd *cobra.Command, streams *IO, opts *DiffOptions) error {
+func diffRun(cmd *cobra.Command, streams *IO, opts *DiffOptions) (err error) {
+	// Messages may quote content or a server's reply: escaped for the
+	// terminal (see termsafe).
+	defer func() { err = termsafe.Error(err) }()
 	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, true, opts.HistoryFlags)
 	if err != nil {
 		return err

@@ -58,7 +58,10 @@ not render the site.`,
 	return cmd
 }
 
-func logRun(cmd *cobra.Command, streams *IO, opts *LogOptions) error {
+func logRun(cmd *cobra.Command, streams *IO, opts *LogOptions) (err error) {
+	// Messages may quote content or a server's reply: escaped for the
+	// terminal (see termsafe).
+	defer func() { err = termsafe.Error(err) }()
 	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, opts.Quiet, opts.HistoryFlags)
 	if err != nil {
 		return err

@@ -122,7 +122,10 @@ func deliverRetries(n int) int {
 	return n
 }
 
-func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) error {
+func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) (err error) {
+	// Messages may quote content or a server's reply: escaped for the
+	// terminal (see termsafe).
+	defer func() { err = termsafe.Error(err) }()
 	if err := notify.CheckContext(streams.Getenv); err != nil {
 		return err
 	}

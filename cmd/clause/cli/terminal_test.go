@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -59,4 +61,23 @@ func TestLogAndDiffEscapeTerminalControlsFromContent(t *testing.T) {
 			t.Errorf("diff --color %s does not show the escaped text:\n%q", color, out)
 		}
 	}
+}
+
+// TestNotifyEscapesServerRepliesInItsOutput: a receiver's reply is quoted
+// in notify's log and error, escaped (a guard: HTTP replies were quoted
+// with %q before; the output is now escaped as a whole).
+func TestNotifyEscapesServerRepliesInItsOutput(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "no \u009b2J\u009d52;c;eA==\u009c", http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	code, out, errOut := notifyRunCmd(t, map[string]string{"CLAUSE_WEBHOOK_SECRET": testSecret},
+		"--repo", r.Dir, "--base-url", "https://legal.example.com/", "--webhook", "crm="+srv.URL, "--since", "2020-01-01")
+	if code != ExitError || !strings.Contains(errOut, `no \u009b2J`) {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	assertNoControls(t, "clause notify", out+errOut)
 }
