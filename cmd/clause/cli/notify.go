@@ -187,8 +187,8 @@ func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) (err error)
 	// A channel named otherwise by an earlier release (by its URL) takes
 	// over its entry before anything is baselined.
 	for _, ch := range channels {
-		if ln, ok := ch.(notify.LegacyNamer); ok {
-			state.Adopt(ch.Name(), ln.LegacyNames())
+		if ln, ok := ch.(notify.LegacyNamer); ok && state.Adopt(ch.Name(), ln.LegacyNames()) && dopts.Log != nil {
+			fmt.Fprintf(dopts.Log, "%s: took over its delivery state from the name an earlier clause gave it (which held its URL)\n", ch.Name())
 		}
 	}
 	if opts.Since != "" && !opts.DryRun {

@@ -371,3 +371,48 @@ func TestNotifyAnnouncesARetiredDocumentOnce(t *testing.T) {
 		t.Errorf("retirement event: %v", ev)
 	}
 }
+
+// TestNotifyTakesOverTheStateOfAnEarlierRelease: a state file keyed by a
+// webhook's URL (as earlier releases wrote it) is taken over by the named
+// channel with that URL: the notice pending there is sent, nothing is
+// baselined, and the URL's path is gone from the file.
+func TestNotifyTakesOverTheStateOfAnEarlierRelease(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish DPA")
+	rc := newReceiver(t)
+	hookURL := rc.srv.URL + "/hooks/T0KEN"
+	env := map[string]string{"CLAUSE_WEBHOOK_SECRET": testSecret}
+	// The state an earlier release wrote after its baseline.
+	_, jsonOut, _ := run(t, "log", "dpa", "--json", "--repo", r.Dir)
+	var doc struct {
+		Versions []struct {
+			ID string `json:"id"`
+		} `json:"versions"`
+	}
+	if err := json.Unmarshal([]byte(jsonOut), &doc); err != nil || len(doc.Versions) != 1 {
+		t.Fatalf("log --json: %v %s", err, jsonOut)
+	}
+	old := `{"version": 1, "channels": {"webhook:` + hookURL + `": {"baseline": "2026-01-11T00:00:00Z",
+	  "delivered": {"dpa@` + doc.Versions[0].ID + `": {"at": "2026-01-11T00:00:00Z", "baseline": true}}}}}`
+	statePath := filepath.Join(r.Dir, ".clause", "notify-state.json")
+	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(statePath, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.Write("content/dpa.md", "# DPA v2\n")
+	r.Commit("2026-02-10T09:00:00Z", "DPA v2")
+	code, out, errOut := notifyRunCmd(t, env, "--repo", r.Dir, "--base-url", "https://legal.example.com/", "--webhook", "crm="+hookURL)
+	if code != ExitOK || !strings.Contains(out, "webhook:crm: 1 sent, 1 skipped") || !strings.Contains(errOut, "took over") {
+		t.Fatalf("upgrade run: %d %s %s", code, out, errOut)
+	}
+	if got := rc.subjects(); len(got) != 1 || got[0] != "DPA v2" {
+		t.Errorf("delivered %v", got)
+	}
+	data, _ := os.ReadFile(statePath)
+	if strings.Contains(string(data), "T0KEN") || strings.Contains(out+errOut, "T0KEN") {
+		t.Errorf("the URL path survives:\n%s\n%s%s", data, out, errOut)
+	}
+}
