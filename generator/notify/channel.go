@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -150,7 +151,7 @@ func (s *httpSender) post(ctx context.Context, body []byte, header http.Header) 
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
-	herr := &HTTPStatusError{StatusCode: resp.StatusCode, Status: resp.Status, Body: clip(oneLine(string(head)), 200)}
+	herr := &HTTPStatusError{StatusCode: resp.StatusCode, Status: resp.Status, Body: clip(oneLine(s.redact(string(head))), 200)}
 	se := &SendError{Err: herr}
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
@@ -160,6 +161,33 @@ func (s *httpSender) post(ctx context.Context, body []byte, header http.Header) 
 		se.Permanent = true
 	}
 	return se
+}
+
+// redact removes the URL's secret parts from text (a reply body, which
+// may quote the request: "Cannot POST /hooks/T0KEN"): the URL, its path,
+// query and user info, in both their raw and escaped forms.
+func (s *httpSender) redact(text string) string {
+	u, err := url.Parse(s.url)
+	if err != nil {
+		return strings.ReplaceAll(text, s.url, "…")
+	}
+	secrets := []string{s.url, u.RawQuery, u.Fragment}
+	if u.Path != "/" {
+		secrets = append(secrets, u.Path, u.EscapedPath())
+	}
+	if u.User != nil {
+		secrets = append(secrets, u.User.String(), u.User.Username())
+		if p, ok := u.User.Password(); ok {
+			secrets = append(secrets, p)
+		}
+	}
+	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
+	for _, sec := range secrets {
+		if len(sec) >= 2 {
+			text = strings.ReplaceAll(text, sec, "…")
+		}
+	}
+	return text
 }
 
 // parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
@@ -240,11 +268,51 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// checkName validates a channel id given by the user.
+// checkName validates a channel id given by the user and returns the
+// channel name kind + ":" + id. An id is a word of letters, digits and
+// ".", "_", "-", "+", "@" (at most 64), starting with a letter or digit:
+// it cannot be mistaken for a URL, and it carries no secret.
 func checkName(kind, id string) (string, error) {
 	id = strings.TrimSpace(id)
-	if strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return "", fmt.Errorf("%s channel id %q contains control characters", kind, id)
+	ok := id != "" && len(id) <= 64
+	for i, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case i > 0 && strings.ContainsRune("._-+@", r):
+		default:
+			ok = false
+		}
+	}
+	if !ok {
+		// The value is not quoted: a mistyped flag may hold a URL's token.
+		return "", fmt.Errorf("%s channel name: use letters, digits, and . _ - + @ (at most 64), starting with a letter or digit", kind)
 	}
 	return kind + ":" + id, nil
+}
+
+// Endpointer is implemented by channels that talk to a URL: Endpoint is its
+// scheme and host ("https://hooks.example.com"), the only part of the URL
+// ever printed or stored.
+type Endpointer interface {
+	Endpoint() string
+}
+
+// LegacyNamer is implemented by channels whose name in the State differed
+// in an earlier release of clause: LegacyNames lists the names the channel
+// may be recorded under in a State written by it. Deliver moves such an
+// entry to the channel's name (see State.Adopt).
+type LegacyNamer interface {
+	LegacyNames() []string
+}
+
+// describe names a channel in log lines: its name, and the scheme and host
+// it talks to when the name does not say.
+func describe(ch Channel) string {
+	name := ch.Name()
+	if e, ok := ch.(Endpointer); ok {
+		if ep := e.Endpoint(); ep != "" && !strings.HasSuffix(name, ":"+ep) {
+			return name + " (" + ep + ")"
+		}
+	}
+	return name
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -107,8 +108,8 @@ type ChannelReport struct {
 	Err error
 }
 
-// String summarises the report in one line, e.g. "webhook:https://h/p:
-// 2 sent, 1 skipped, 1 failed, 1 pending, 3 retries".
+// String summarises the report in one line, e.g. "webhook:prod: 2 sent,
+// 1 skipped, 1 failed, 1 pending, 3 retries".
 func (r ChannelReport) String() string {
 	var parts []string
 	add := func(n int, what string) {
@@ -162,9 +163,20 @@ func Deliver(ctx context.Context, state *State, channels []Channel, notices []No
 			return rep, errors.New("notify: a channel has an empty name")
 		}
 		if seen[name] {
-			return rep, fmt.Errorf("notify: two channels are named %q; give one of them an ID", name)
+			return rep, fmt.Errorf("notify: two channels are named %q; give each its own name (an ID)", name)
 		}
 		seen[name] = true
+	}
+	// Channels named otherwise by an earlier release take over their entry.
+	for _, ch := range channels {
+		if ln, ok := ch.(LegacyNamer); ok && state.Adopt(ch.Name(), ln.LegacyNames()) {
+			fmt.Fprintf(opts.Log, "%s: took over its delivery state from the name an earlier clause gave it (which held its URL)\n", describe(ch))
+		}
+	}
+	if !opts.DryRun {
+		if err := state.Save(); err != nil {
+			return rep, err
+		}
 	}
 
 	var errs []error
@@ -197,11 +209,16 @@ func Deliver(ctx context.Context, state *State, channels []Channel, notices []No
 // be saved, which must stop the whole run.
 func deliverChannel(ctx context.Context, state *State, ch Channel, notices []Notice, opts Options) (cr ChannelReport, fatal bool) {
 	name := ch.Name()
+	who := describe(ch)
 	cr.Channel = name
 	if opts.BaselineNew && !state.HasChannel(name) {
 		cr.Baselined = keysOf(notices)
+		if n := state.LegacyChannels(); n > 0 {
+			fmt.Fprintf(opts.Log, "%s: warning: the state has %s of an earlier clause, keyed by a URL that no channel of this run has; if this channel is one of them under a new URL, give it its old URL once (or its notices still pending there are not sent)\n",
+				who, plural(n, "channel"))
+		}
 		if opts.DryRun {
-			fmt.Fprintf(opts.Log, "%s: would baseline %d notices (new channel)\n", name, len(notices))
+			fmt.Fprintf(opts.Log, "%s: would baseline %d notices (new channel)\n", who, len(notices))
 			return cr, false
 		}
 		if _, err := state.Baseline(name, notices); err != nil {
@@ -209,12 +226,38 @@ func deliverChannel(ctx context.Context, state *State, ch Channel, notices []Not
 			cr.Err = fmt.Errorf("%s: baseline: %w", name, err)
 			return cr, true
 		}
-		fmt.Fprintf(opts.Log, "%s: baselined %d notices (new channel; nothing sent)\n", name, len(notices))
+		fmt.Fprintf(opts.Log, "%s: baselined %d notices (new channel; nothing sent)\n", who, len(notices))
 		return cr, false
+	}
+
+	// A channel of an earlier release, which did not announce retired
+	// documents, is not told now of those retired before its last run.
+	if before, ok := state.retirementsBefore(name); ok {
+		var old []Notice
+		for _, n := range notices {
+			if _, done := state.Delivered(name, n.Key()); n.Retired && !done && !n.Published.After(before) {
+				old = append(old, n)
+			}
+		}
+		if err := state.baselineRetirements(name, old, opts.DryRun); err != nil {
+			cr.Err = fmt.Errorf("%s: baseline: %w", name, err)
+			return cr, true
+		}
+		if len(old) > 0 {
+			cr.Baselined = keysOf(old)
+			verb := "baselined"
+			if opts.DryRun {
+				verb = "would baseline"
+			}
+			fmt.Fprintf(opts.Log, "%s: %s %s retired before its last run (announced from now on; nothing sent)\n", who, verb, plural(len(old), "document"))
+		}
 	}
 
 	var pending []Notice
 	for _, n := range notices {
+		if slices.Contains(cr.Baselined, n.Key()) {
+			continue
+		}
 		if _, ok := state.Delivered(name, n.Key()); ok {
 			cr.Skipped = append(cr.Skipped, n.Key())
 		} else {
@@ -229,7 +272,7 @@ func deliverChannel(ctx context.Context, state *State, ch Channel, notices []Not
 		batch := pending[i:min(i+size, len(pending))]
 		keys := keysOf(batch)
 		if opts.DryRun {
-			fmt.Fprintf(opts.Log, "%s: would send %s\n", name, strings.Join(keys, ", "))
+			fmt.Fprintf(opts.Log, "%s: would send %s\n", who, strings.Join(keys, ", "))
 			cr.Sent = append(cr.Sent, keys...)
 			continue
 		}
@@ -241,7 +284,7 @@ func deliverChannel(ctx context.Context, state *State, ch Channel, notices []Not
 			cr.Pending = keysOf(pending[i+len(batch):])
 			cr.Err = fmt.Errorf("%s: %s not delivered (%s; the next run retries): %w",
 				name, strings.Join(keys, ", "), plural(attempts, "attempt"), err)
-			fmt.Fprintf(opts.Log, "%s: FAILED %s: %v\n", name, strings.Join(keys, ", "), err)
+			fmt.Fprintf(opts.Log, "%s: FAILED %s: %v\n", who, strings.Join(keys, ", "), err)
 			return cr, false
 		}
 		if err := state.record(name, keys, time.Now().UTC().Truncate(time.Second)); err != nil {
@@ -252,7 +295,7 @@ func deliverChannel(ctx context.Context, state *State, ch Channel, notices []Not
 			return cr, true
 		}
 		cr.Sent = append(cr.Sent, keys...)
-		fmt.Fprintf(opts.Log, "%s: sent %s\n", name, strings.Join(keys, ", "))
+		fmt.Fprintf(opts.Log, "%s: sent %s\n", who, strings.Join(keys, ", "))
 	}
 	return cr, false
 }
@@ -286,7 +329,7 @@ func sendWithRetry(ctx context.Context, ch Channel, batch []Notice, opts Options
 		} else if ra > wait {
 			wait = ra
 		}
-		fmt.Fprintf(opts.Log, "%s: attempt %d failed (%v); retrying in %v\n", ch.Name(), attempt, err, wait)
+		fmt.Fprintf(opts.Log, "%s: attempt %d failed (%v); retrying in %v\n", describe(ch), attempt, err, wait)
 		if serr := opts.sleep(ctx, wait); serr != nil {
 			return attempt, errors.Join(err, serr)
 		}

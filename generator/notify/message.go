@@ -8,6 +8,8 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/textproto"
+	"net/url"
+	"sort"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -25,6 +27,7 @@ type emailView struct {
 type noticeView struct {
 	Key, Title, Published, Subject, Summary, Effective string
 	URL, DiffURL, DocumentURL                          string
+	Retired                                            bool
 	Sub                                                *subView
 }
 
@@ -39,16 +42,22 @@ func (e *Email) view(batch []Notice) emailView {
 	if e.from.Name != "" {
 		v.Sender = oneLine(e.from.Name)
 	}
-	if len(batch) == 1 {
+	switch {
+	case len(batch) == 1 && batch[0].Retired:
+		v.Heading = "Retired: " + batch[0].title()
+	case len(batch) == 1:
 		v.Heading = "New version: " + batch[0].title()
-	} else {
+	default:
 		v.Heading = fmt.Sprintf("%d legal document updates", len(batch))
 	}
 	for _, n := range batch {
 		nv := noticeView{
 			Key: n.Key(), Title: n.title(), Published: n.publishedTime(), Subject: oneLine(n.Subject),
 			Summary: oneLine(n.Summary), Effective: oneLine(n.Effective),
-			URL: n.URL, DiffURL: n.DiffURL, DocumentURL: n.DocumentURL,
+			URL: n.URL, DiffURL: n.DiffURL, DocumentURL: n.DocumentURL, Retired: n.Retired,
+		}
+		if nv.DocumentURL == nv.URL {
+			nv.DocumentURL = ""
 		}
 		if sp := n.Subprocessors; sp != nil {
 			nv.Sub = &subView{
@@ -75,9 +84,10 @@ var textTemplate = texttemplate.Must(texttemplate.New("text").Parse(`
 {{- with .PortalTitle}}{{.}}
 {{end}}{{.Heading}}
 {{range .Notices}}
-{{.Title}}
-{{with .Published}}Published: {{.}}
-{{end}}{{with .Subject}}Change: {{.}}
+{{.Title}}{{if .Retired}} (retired){{end}}
+{{if .Retired}}{{with .Published}}Retired: {{.}}
+{{end}}{{else}}{{with .Published}}Published: {{.}}
+{{end}}{{end}}{{with .Subject}}Change: {{.}}
 {{end}}{{with .Summary}}What changed: {{.}}
 {{end}}{{with .Effective}}Takes effect: {{.}}
 {{end}}{{with .Sub}}{{with .Added}}New sub-processors:
@@ -88,7 +98,7 @@ var textTemplate = texttemplate.Must(texttemplate.New("text").Parse(`
 {{range .}}  - {{.}}
 {{end}}{{end}}{{if .Deadline}}Objection deadline: {{.Deadline}}{{if .NoticeDays}} ({{.NoticeDays}} days' notice){{end}}
 {{end}}{{end}}
-Read this version: {{.URL}}
+{{if .Retired}}Read the retired document: {{.URL}}{{else}}Read this version: {{.URL}}{{end}}
 {{with .DiffURL}}See what changed: {{.}}
 {{end}}{{with .DocumentURL}}Current text: {{.}}
 {{end}}{{end}}
@@ -106,9 +116,9 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 <body style="margin:0;padding:24px;background:#ffffff;color:#1a1a1a;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5">
 {{with .PortalTitle}}<p style="margin:0 0 4px;color:#555555;font-size:14px">{{.}}</p>
 {{end}}<h1 style="margin:0 0 16px;font-size:22px">{{.Heading}}</h1>
-{{range .Notices}}<div style="border-top:1px solid #dddddd;padding:16px 0">
-<h2 style="margin:0 0 4px;font-size:18px"><a href="{{.URL}}" style="color:#0b57d0">{{.Title}}</a></h2>
-{{with .Published}}<p style="margin:0 0 8px;color:#555555;font-size:14px">Published {{.}}</p>
+{{range $n := .Notices}}<div style="border-top:1px solid #dddddd;padding:16px 0">
+<h2 style="margin:0 0 4px;font-size:18px"><a href="{{.URL}}" style="color:#0b57d0">{{.Title}}</a>{{if .Retired}} (retired){{end}}</h2>
+{{with .Published}}<p style="margin:0 0 8px;color:#555555;font-size:14px">{{if $n.Retired}}Retired{{else}}Published{{end}} {{.}}</p>
 {{end}}{{with .Subject}}<p style="margin:0 0 8px">{{.}}</p>
 {{end}}<table role="presentation" style="border-collapse:collapse;margin:0 0 8px">
 {{with .Summary}}<tr><th style="text-align:left;vertical-align:top;padding:2px 12px 2px 0;font-weight:600">What changed</th><td style="padding:2px 0">{{.}}</td></tr>
@@ -118,7 +128,7 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 {{end}}{{with .Changed}}<tr><th style="text-align:left;vertical-align:top;padding:2px 12px 2px 0;font-weight:600">Changed</th><td style="padding:2px 0">{{range .}}{{.}}<br>{{end}}</td></tr>
 {{end}}{{if .Deadline}}<tr><th style="text-align:left;vertical-align:top;padding:2px 12px 2px 0;font-weight:600">Objection deadline</th><td style="padding:2px 0"><strong>{{.Deadline}}</strong>{{if .NoticeDays}} ({{.NoticeDays}} days' notice){{end}}</td></tr>
 {{end}}{{end}}</table>
-<p style="margin:0"><a href="{{.URL}}" style="color:#0b57d0">Read this version</a>{{with .DiffURL}} · <a href="{{.}}" style="color:#0b57d0">See what changed</a>{{end}}{{with .DocumentURL}} · <a href="{{.}}" style="color:#0b57d0">Current text</a>{{end}}</p>
+<p style="margin:0"><a href="{{.URL}}" style="color:#0b57d0">{{if .Retired}}Read the retired document{{else}}Read this version{{end}}</a>{{with .DiffURL}} · <a href="{{.}}" style="color:#0b57d0">See what changed</a>{{end}}{{with .DocumentURL}} · <a href="{{.}}" style="color:#0b57d0">Current text</a>{{end}}</p>
 </div>
 {{end}}<p style="margin:16px 0 0;color:#777777;font-size:12px">Sent by {{.Sender}} to announce changes of the documents above.</p>
 </body>
@@ -143,6 +153,17 @@ func (e *Email) compose(batch []Notice, now time.Time) ([]byte, error) {
 	writeHeader(&b, "Subject", mime.QEncoding.Encode("utf-8", e.Subject(batch)))
 	writeHeader(&b, "Date", now.Format(time.RFC1123Z))
 	writeHeader(&b, "Message-ID", e.MessageID(batch))
+	if len(batch) > 1 {
+		// A digest refers to the message each of its notices has on its
+		// own, so that a reader (or a filter) who got a notice before, in
+		// an email whose delivery was not recorded, can tell.
+		var refs []string
+		for _, n := range batch {
+			refs = append(refs, e.MessageID([]Notice{n}))
+		}
+		writeHeader(&b, "References", strings.Join(refs, " "))
+	}
+	writeHeader(&b, "X-Clause-Notice-Ids", noticeIDsHeader(batch))
 	writeHeader(&b, "MIME-Version", "1.0")
 	writeHeader(&b, "Auto-Submitted", "auto-generated")
 	writeHeader(&b, "X-Auto-Response-Suppress", "All")
@@ -174,11 +195,34 @@ func (e *Email) compose(batch []Notice, now time.Time) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// MessageID returns the Message-ID of the email announcing batch: the same
-// on every retry and rerun, so that receivers can drop a duplicate.
+// MessageID returns the Message-ID of the email announcing batch: derived
+// from the channel's name and the keys of the notices it contains, in key
+// order, so that it is the same on every retry and rerun of the same
+// notices and receivers can drop a duplicate. An email of one notice has
+// the notice's own id; a digest, which has an id of its own, lists those
+// of its notices in its References header (and their keys in
+// X-Clause-Notice-Ids), so that a digest re-sent with a further version is
+// recognisable too.
 func (e *Email) MessageID(batch []Notice) string {
 	domain := e.from.Address[strings.LastIndexByte(e.from.Address, '@')+1:]
-	return "<" + deliveryID(e.name, batch) + ".clause-notify@" + domain + ">"
+	return "<" + deliveryID(e.name, sortedByKey(batch)) + ".clause-notify@" + domain + ">"
+}
+
+// sortedByKey returns the notices in key order.
+func sortedByKey(batch []Notice) []Notice {
+	out := append([]Notice(nil), batch...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
+	return out
+}
+
+// noticeIDsHeader lists the keys of batch for the X-Clause-Notice-Ids
+// header, in key order, each percent-encoded to stay printable ASCII.
+func noticeIDsHeader(batch []Notice) string {
+	var keys []string
+	for _, n := range sortedByKey(batch) {
+		keys = append(keys, url.PathEscape(n.Key()))
+	}
+	return strings.Join(keys, ", ")
 }
 
 // writeHeader writes one header field, folded at spaces to keep lines

@@ -14,8 +14,11 @@
 // acceptance and the State save, or a reply lost to a timeout, means the next
 // attempt sends the same notice again. Every delivery therefore carries an
 // identifier that is stable across retries and reruns — the webhook-id header
-// for webhooks, the Message-ID header for email — so that receivers can drop
-// duplicates.
+// for webhooks, the Message-ID header for email, an idempotency key and a
+// block id per notice for Slack — so that receivers can drop duplicates. A
+// digest (email or Slack) re-sent together with a newer version cannot be
+// the same message; it names the notices it repeats (References,
+// X-Clause-Notice-Ids; the notices' block ids) so that it is recognisable.
 package notify
 
 import (
@@ -27,7 +30,8 @@ import (
 	"time"
 )
 
-// Notice is one material version of a document to announce.
+// Notice is one material version of a document to announce, or the
+// retirement of a document.
 //
 // Deliver announces every notice it is given: choosing which versions are
 // material (and dropping the minor ones) is the caller's job.
@@ -67,6 +71,12 @@ type Notice struct {
 	// Subprocessors lists the changes of a sub-processor list; nil for
 	// other documents.
 	Subprocessors *SubprocessorChanges
+	// Retired reports a notice of its own kind: the document was retired
+	// (deleted from the portal's content; its pages stay online, marked
+	// retired). Commit, Published and Subject are those of the commit that
+	// deleted it, VersionID is "retired-" and the id of its last version,
+	// URL and DocumentURL are the retired document's page, DiffURL is "".
+	Retired bool
 }
 
 // SubprocessorChanges describes how a version changes a sub-processor list,

@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -210,5 +214,123 @@ func TestStateKilledMidSaveIsNeverCorrupt(t *testing.T) {
 			t.Fatalf("round %d: no delivery survived", round)
 		}
 		t.Logf("round %d: %d deliveries recorded before the kill", round, n)
+	}
+}
+
+func TestStateLockIsTakenOnTheResolvedPath(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "state", "notify-state.json")
+	link := filepath.Join(dir, "link.json")
+	if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil { // dangling: the state does not exist yet
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "state"), filepath.Join(dir, "linkdir")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenState(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []string{real, filepath.Join(dir, "linkdir", "notify-state.json"), filepath.Join(dir, "state", "..", "link.json")} {
+		if o, err := OpenState(other); !errors.Is(err, ErrStateLocked) {
+			if err == nil {
+				o.Close()
+			}
+			t.Errorf("open %s while %s is open: %v, want ErrStateLocked", other, link, err)
+		}
+	}
+	if _, err := s.Baseline("webhook:prod", testNotices()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	// The save replaced the file the link points to, not the link.
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", fi, err)
+	}
+	if data, err := os.ReadFile(real); err != nil || !strings.Contains(string(data), "webhook:prod") {
+		t.Errorf("state not saved to %s: %v %s", real, err, data)
+	}
+}
+
+// TestConcurrentRunsThroughALinkDeliverEachNoticeOnce runs two deliveries
+// at once, one naming the state file through a symbolic link: the receiver
+// holds the first request until both runs have opened the state (or a
+// while has passed), so that without a common lock both would send
+// everything.
+func TestConcurrentRunsThroughALinkDeliverEachNoticeOnce(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "notify-state.json")
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	bothOpen := make(chan struct{})
+	var opened atomic.Int32
+	var mu sync.Mutex
+	delivered := map[string]int{}
+	first := true
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		wait := first
+		first = false
+		mu.Unlock()
+		if wait {
+			select {
+			case <-bothOpen:
+			case <-time.After(300 * time.Millisecond):
+			}
+		}
+		mu.Lock()
+		delivered[r.Header.Get("webhook-id")]++
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	notices := testNotices()
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for _, path := range []string{link, real} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var s *State
+			var err error
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+				if s, err = OpenState(path); !errors.Is(err, ErrStateLocked) {
+					break
+				}
+			}
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer s.Close()
+			if opened.Add(1) == 2 {
+				close(bothOpen)
+			}
+			_, err = deliver(t, s, []Channel{newTestWebhook(t, srv.URL+"/hook", "prod")}, notices, fastOptions())
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(delivered) != len(notices) {
+		t.Errorf("%d notices delivered, want %d", len(delivered), len(notices))
+	}
+	for id, n := range delivered {
+		if n != 1 {
+			t.Errorf("%s delivered %d times", id, n)
+		}
 	}
 }

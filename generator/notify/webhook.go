@@ -15,14 +15,20 @@ import (
 	"time"
 )
 
-// EventVersionPublished is the webhook event type of a Notice.
-const EventVersionPublished = "document.version.published"
+// Webhook event types.
+const (
+	// EventVersionPublished is the event type of a new version.
+	EventVersionPublished = "document.version.published"
+	// EventDocumentRetired is the event type of a retired document (a
+	// Notice with Retired set).
+	EventDocumentRetired = "document.retired"
+)
 
 // WebhookEvent is the JSON body of a webhook: a Standard Webhooks payload
 // whose data is one notice. The body of a notice is the same on every
 // attempt; only the webhook-timestamp and webhook-signature headers change.
 type WebhookEvent struct {
-	// Type is EventVersionPublished.
+	// Type is EventVersionPublished, or EventDocumentRetired.
 	Type string `json:"type"`
 	// Timestamp is when the event occurred: the version's publication time,
 	// RFC 3339 in UTC.
@@ -49,6 +55,8 @@ type EventData struct {
 	DiffURL       *string             `json:"diff_url"`
 	Summary       string              `json:"summary"`
 	Subprocessors *EventSubprocessors `json:"subprocessors"`
+	// Retired is true in a document.retired event.
+	Retired bool `json:"retired"`
 }
 
 // EventSubprocessors is SubprocessorChanges in the webhook payload. The
@@ -68,6 +76,7 @@ func NewWebhookEvent(n Notice) WebhookEvent {
 		VersionID: n.VersionID, Commit: n.Commit, Published: rfc3339(n.Published),
 		Subject: n.Subject, Material: n.Material, Effective: nullable(n.Effective),
 		URL: n.URL, DocumentURL: n.DocumentURL, DiffURL: nullable(n.DiffURL), Summary: n.Summary,
+		Retired: n.Retired,
 	}
 	if sp := n.Subprocessors; sp != nil {
 		d.Subprocessors = &EventSubprocessors{
@@ -75,7 +84,11 @@ func NewWebhookEvent(n Notice) WebhookEvent {
 			ObjectionDeadline: nullable(sp.ObjectionDeadline), NoticeDays: sp.NoticeDays,
 		}
 	}
-	return WebhookEvent{Type: EventVersionPublished, Timestamp: rfc3339(n.Published), Data: d}
+	typ := EventVersionPublished
+	if n.Retired {
+		typ = EventDocumentRetired
+	}
+	return WebhookEvent{Type: typ, Timestamp: rfc3339(n.Published), Data: d}
 }
 
 func rfc3339(t time.Time) string {
@@ -108,9 +121,13 @@ type WebhookConfig struct {
 	// "whsec_<base64>" (the prefix is optional); the decoded key must be at
 	// least 24 bytes, as the specification recommends.
 	Secret string
-	// ID, if set, replaces the URL in the channel's name ("webhook:ID"), so
-	// that the URL can change without resending anything. Set it when the
-	// URL's path carries a token: the name is stored in the State file.
+	// ID names the channel "webhook:ID" in the State and in logs (letters,
+	// digits, "._-+@"). Without it the channel is named by the URL's scheme
+	// and host only ("webhook:https://hooks.example.com"): the URL's path,
+	// where many services keep a token, is never part of a name. Either way
+	// the URL can change (a rotated token) and the channel keeps what was
+	// delivered and what is still pending; an ID also keeps it across a
+	// change of host, and tells two webhooks on one host apart.
 	ID string
 	// Client sends the requests (custom CAs, proxies); nil means a default
 	// client. Redirects are never followed. Deliver bounds every attempt
@@ -132,28 +149,34 @@ type WebhookConfig struct {
 // the notice is not recorded, the run fails, and the error says to remove
 // or update the subscription — a gone endpoint is never silently dropped.
 type Webhook struct {
-	name   string
-	key    []byte
-	sender *httpSender
+	name     string
+	endpoint string
+	legacy   string
+	key      []byte
+	sender   *httpSender
 }
 
 // NewWebhook validates cfg and returns the channel.
 func NewWebhook(cfg WebhookConfig) (*Webhook, error) {
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("webhook URL %s: want an absolute http(s) URL", publicURL(cfg.URL, true))
+		return nil, fmt.Errorf("webhook URL %s: want an absolute http(s) URL", publicURL(cfg.URL, false))
 	}
 	key, err := decodeSecret(cfg.Secret)
 	if err != nil {
-		return nil, fmt.Errorf("webhook %s: %w", publicURL(cfg.URL, true), err)
+		return nil, fmt.Errorf("webhook %s: %w", publicURL(cfg.URL, false), err)
 	}
-	name := "webhook:" + publicURL(cfg.URL, true)
+	endpoint := publicURL(cfg.URL, false)
+	name := "webhook:" + endpoint
 	if cfg.ID != "" {
 		if name, err = checkName("webhook", cfg.ID); err != nil {
 			return nil, err
 		}
 	}
-	return &Webhook{name: name, key: key, sender: newHTTPSender(cfg.URL, cfg.Client)}, nil
+	return &Webhook{
+		name: name, endpoint: endpoint, legacy: "webhook:" + publicURL(cfg.URL, true),
+		key: key, sender: newHTTPSender(cfg.URL, cfg.Client),
+	}, nil
 }
 
 // decodeSecret decodes a "whsec_<base64>" secret.
@@ -175,9 +198,16 @@ func decodeSecret(secret string) ([]byte, error) {
 	return key, nil
 }
 
-// Name returns "webhook:" followed by the URL without user info, query and
-// fragment, or "webhook:ID" when the config set an ID.
+// Name returns "webhook:ID", or "webhook:" followed by the URL's scheme
+// and host when the config set no ID.
 func (w *Webhook) Name() string { return w.name }
+
+// Endpoint returns the URL's scheme and host.
+func (w *Webhook) Endpoint() string { return w.endpoint }
+
+// LegacyNames returns the name earlier releases of clause gave the channel without an ID:
+// "webhook:" followed by the URL's scheme, host and path.
+func (w *Webhook) LegacyNames() []string { return []string{w.legacy} }
 
 // MessageID returns the webhook-id of n on this channel.
 func (w *Webhook) MessageID(n Notice) string {

@@ -13,8 +13,9 @@ import (
 // base URL: a notification must link to the published pages.
 var ErrNoBaseURL = errors.New("the portal's absolute URL is needed to link notifications to it: set base_url in clause.toml, pass --base-url, or build on Netlify ($URL)")
 
-// Notices returns one notice per material version of every document, in
-// publication order, linking to the portal at base (an absolute URL).
+// Notices returns one notice per material version of every document, and
+// one for each retired document (see retiredNotice), linking to the portal
+// at base (an absolute URL). notify.Deliver puts them in publication order.
 func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
 	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
 		return nil, ErrNoBaseURL
@@ -65,8 +66,44 @@ func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
 			}
 			out = append(out, n)
 		}
+		if n, ok := retiredNotice(e, base); ok {
+			out = append(out, n)
+		}
 	}
 	return out, nil
+}
+
+// retiredNotice returns the notice of a retired document: a notice of its
+// own kind, published by the commit that deleted the document, linking to
+// its page (which stays online, marked retired). Its version id is
+// "retired-" and the id of the last version, stable across rebases like
+// version ids. A document that was never published (no versions) has
+// none.
+func retiredNotice(e *Entry, base string) (notify.Notice, bool) {
+	if !e.Retired || e.RetiredAt == nil || len(e.Versions) == 0 {
+		return notify.Notice{}, false
+	}
+	last := e.Versions[0]
+	subject := e.RetiredAt.Subject
+	if subject == "" {
+		subject = e.RetiredAt.RawSubject
+	}
+	n := notify.Notice{
+		DocumentID:    e.ID,
+		DocumentTitle: e.Doc.Title,
+		Kind:          string(e.Doc.Kind),
+		VersionID:     "retired-" + last.ID,
+		Commit:        e.RetiredAt.Hash,
+		Published:     e.RetiredAt.Date,
+		Subject:       subject,
+		Material:      true,
+		Retired:       true,
+		URL:           absURL(base, DocumentURL(e.ID)),
+		DocumentURL:   absURL(base, DocumentURL(e.ID)),
+		Summary: fmt.Sprintf("Retired: the document is withdrawn. Its last version, published %s, and its earlier versions stay online",
+			last.Date.Format("2006-01-02")),
+	}
+	return n, true
 }
 
 func noticeChanges(ch subprocessors.Changes, deadline interface{ String() string }, days int) *notify.SubprocessorChanges {

@@ -13,7 +13,9 @@ import (
 
 	"github.com/clause-portal/clause/generator/diff"
 	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/markdown"
 	"github.com/clause-portal/clause/generator/portal"
+	"github.com/clause-portal/clause/internal/termsafe"
 )
 
 // DiffOptions are the flags of clause diff.
@@ -83,7 +85,10 @@ uncommitted changes, else HEAD. Without FROM, against the version before TO
 	return cmd
 }
 
-func diffRun(cmd *cobra.Command, streams *IO, opts *DiffOptions) error {
+func diffRun(cmd *cobra.Command, streams *IO, opts *DiffOptions) (err error) {
+	// Messages may quote content or a server's reply: escaped for the
+	// terminal (see termsafe).
+	defer func() { err = termsafe.Error(err) }()
 	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, true, opts.HistoryFlags)
 	if err != nil {
 		return err
@@ -109,14 +114,92 @@ func diffRun(cmd *cobra.Command, streams *IO, opts *DiffOptions) error {
 		return writeDiffHTML(streams.Out, e, from, to, cmp, opts.Context)
 	}
 	color := opts.Color == "always" || opts.Color == "auto" && streams.OutIsTerminal && streams.Getenv("NO_COLOR") == ""
-	fmt.Fprintf(streams.Out, "%s: %s → %s\n", e.Doc.Title, describeSide(c, from), describeSide(c, to))
+	fmt.Fprintf(streams.Out, "%s: %s → %s\n", termsafe.Line(e.Doc.Title), describeSide(c, from), describeSide(c, to))
 	for _, m := range cmp.Metadata {
-		fmt.Fprintln(streams.Out, m)
+		fmt.Fprintln(streams.Out, termsafe.Text(m))
 	}
 	if cmp.Identical() && cmp.SourceChanged && len(cmp.Metadata) == 0 {
 		fmt.Fprintln(streams.Out, "The files differ only in layout (line breaks, spacing, markup); the words are the same.")
 	}
-	return diff.WriteText(streams.Out, cmp.Redline, diff.TextOptions{Color: color, Context: contextOpt(opts.Context)})
+	return writeDiffText(streams.Out, cmp.Redline, diff.TextOptions{Color: color, Context: contextOpt(opts.Context)})
+}
+
+// redlineColors are the ANSI sequences diff.WriteText colours with: the
+// only escape sequences the text output may contain.
+var redlineColors = []string{"\x1b[0m", "\x1b[31;9m", "\x1b[32m", "\x1b[36m", "\x1b[2m"}
+
+// writeDiffText writes the text redline with every control character that
+// comes from the documents escaped (see termsafe): a document's text is
+// untrusted and must not drive the terminal (clear the screen, write the
+// clipboard) nor forge the redline's own colours. The texts are escaped
+// before the redline is laid out, and the result is checked again, letting
+// through only the colour codes diff.WriteText writes.
+func writeDiffText(w io.Writer, r *diff.Redline, opts diff.TextOptions) error {
+	var b bytes.Buffer
+	if err := diff.WriteText(&b, safeRedline(r), opts); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, termsafe.TextKeeping(b.String(), redlineColors...))
+	return err
+}
+
+// safeRedline returns a copy of r whose texts have their control
+// characters escaped; r is not changed.
+func safeRedline(r *diff.Redline) *diff.Redline {
+	if r == nil {
+		return nil
+	}
+	out := *r
+	out.Blocks = make([]diff.BlockDiff, len(r.Blocks))
+	blocks := map[*markdown.Block]*markdown.Block{}
+	safeBlock := func(b *markdown.Block) *markdown.Block {
+		if b == nil {
+			return nil
+		}
+		if c, ok := blocks[b]; ok {
+			return c
+		}
+		c := *b
+		c.Text, c.Number, c.Anchor = termsafe.Text(b.Text), termsafe.Line(b.Number), termsafe.Line(b.Anchor)
+		c.Cells = safeStrings(b.Cells)
+		c.Links = safeStrings(b.Links)
+		blocks[b] = &c
+		return &c
+	}
+	safeSpans := func(spans []diff.Span) []diff.Span {
+		if spans == nil {
+			return nil
+		}
+		s := make([]diff.Span, len(spans))
+		for i, sp := range spans {
+			s[i] = diff.Span{Op: sp.Op, Text: termsafe.Text(sp.Text)}
+		}
+		return s
+	}
+	for i, bd := range r.Blocks {
+		bd.Old, bd.New = safeBlock(bd.Old), safeBlock(bd.New)
+		bd.Spans = safeSpans(bd.Spans)
+		if bd.Cells != nil {
+			cells := make([][]diff.Span, len(bd.Cells))
+			for j, c := range bd.Cells {
+				cells[j] = safeSpans(c)
+			}
+			bd.Cells = cells
+		}
+		out.Blocks[i] = bd
+	}
+	return &out
+}
+
+func safeStrings(list []string) []string {
+	if list == nil {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = termsafe.Line(s)
+	}
+	return out
 }
 
 // contextOpt maps the --context flag to diff's convention (0 = default).

@@ -10,6 +10,7 @@ import (
 
 	"github.com/clause-portal/clause/generator/api"
 	"github.com/clause-portal/clause/generator/portal"
+	"github.com/clause-portal/clause/internal/termsafe"
 )
 
 // LogOptions are the flags of clause log.
@@ -57,7 +58,10 @@ not render the site.`,
 	return cmd
 }
 
-func logRun(cmd *cobra.Command, streams *IO, opts *LogOptions) error {
+func logRun(cmd *cobra.Command, streams *IO, opts *LogOptions) (err error) {
+	// Messages may quote content or a server's reply: escaped for the
+	// terminal (see termsafe).
+	defer func() { err = termsafe.Error(err) }()
 	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, opts.Quiet, opts.HistoryFlags)
 	if err != nil {
 		return err
@@ -101,8 +105,8 @@ func printLog(w io.Writer, c *portal.Catalog, e *portal.Entry) {
 	case e.Uncommitted && len(e.Versions) > 0:
 		state = " (uncommitted changes)"
 	}
-	fmt.Fprintf(w, "%s — %s%s\n", e.ID, e.Doc.Title, state)
-	fmt.Fprintf(w, "%s, %s\n", e.Doc.Path, plural(len(e.Versions), "version"))
+	fmt.Fprintf(w, "%s — %s%s\n", termsafe.Line(e.ID), termsafe.Line(e.Doc.Title), state)
+	fmt.Fprintf(w, "%s, %s\n", termsafe.Line(e.Doc.Path), plural(len(e.Versions), "version"))
 	if len(e.Versions) == 0 {
 		if c.Head == nil {
 			fmt.Fprintln(w, "(no git history read)")
@@ -124,7 +128,7 @@ func printLog(w io.Writer, c *portal.Catalog, e *portal.Entry) {
 			eff = "-"
 		}
 		status := e.Status(i, c.Today, loc)
-		fmt.Fprintf(tw, "%s\t%s\t%.7s\t%s\t%s\t%s\t%s\n", v.Date.In(loc).Format("2006-01-02 15:04 MST"), v.ID, v.Commit, kind, eff, status, oneLine(v.Subject))
+		fmt.Fprintf(tw, "%s\t%s\t%.7s\t%s\t%s\t%s\t%s\n", v.Date.In(loc).Format("2006-01-02 15:04 MST"), termsafe.Line(v.ID), v.Commit, kind, eff, status, oneLine(v.Subject))
 	}
 	tw.Flush()
 }
@@ -136,10 +140,13 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
+// oneLine prints s (a commit subject, from content) in one table cell:
+// white space folded, at most 72 characters, control characters escaped
+// (see termsafe) so that a subject cannot drive the terminal.
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 72 {
-		return s[:69] + "..."
+	if r := []rune(s); len(r) > 72 {
+		s = string(r[:69]) + "..."
 	}
-	return s
+	return termsafe.Line(s)
 }

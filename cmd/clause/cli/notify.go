@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/notify"
 	"github.com/clause-portal/clause/generator/portal"
+	"github.com/clause-portal/clause/internal/termsafe"
 )
 
 // NotifyOptions are the flags of clause notify.
@@ -30,6 +32,7 @@ type NotifyOptions struct {
 	Retries           int
 	Timeout           time.Duration
 	Quiet             bool
+	Drop              []string
 }
 
 func newNotifyCmd(streams *IO, runF func(*NotifyOptions) error) *cobra.Command {
@@ -38,30 +41,49 @@ func newNotifyCmd(streams *IO, runF func(*NotifyOptions) error) *cobra.Command {
 		Use:   "notify",
 		Short: "Send notifications of new material versions to webhooks, Slack and email",
 		Long: `Notify announces every material version (not marked "Change-Type: minor")
-that a channel has not received yet: exactly once per version and channel.
-What has been delivered is kept in the state file, saved after each
-delivery, so a rerun never sends twice and a failure never drops one:
-failed deliveries are retried with exponential backoff, the other channels
-still get theirs, the command exits 1, and the next run sends the rest.
+and every retired document that a channel has not received yet: exactly
+once per version and channel. What has been delivered is kept in the state
+file, saved after each delivery, so a rerun never sends twice and a failure
+never drops one: failed deliveries are retried with exponential backoff
+(--retries N: N retries after the first attempt; 0 makes one attempt), the
+other channels still get theirs, the command exits 1, and the next run
+sends the rest. A notice stays pending for its channel until it is
+delivered, or given up with --drop.
 
 The first run for a channel records what exists as a baseline and sends
 nothing, unless --since says from when to send.
 
 Channels:
-  --webhook URL         JSON event signed per the Standard Webhooks spec
-                        (secret from $CLAUSE_WEBHOOK_SECRET, whsec_ form)
-  --slack-webhook URL   Slack-compatible incoming webhook
-  --smtp-url URL        email over SMTP (smtp://user:pass@host:587, STARTTLS
-                        when offered; smtps:// for implicit TLS), with
-                        --mail-from and --mail-to-file (one address a line;
-                        the file must not be in the portal repository)
+  --webhook NAME=URL        JSON event signed per the Standard Webhooks spec
+                            (secret from $CLAUSE_WEBHOOK_SECRET, whsec_ form)
+  --slack-webhook NAME=URL  Slack-compatible incoming webhook
+  --smtp-url URL            email over SMTP (smtp://user:pass@host:587,
+                            STARTTLS when offered; smtps:// for implicit TLS),
+                            with --mail-from and --mail-to-file (one address a
+                            line; the file must not be in the portal
+                            repository)
+
+NAME (letters, digits, . _ - + @) names the channel in the state file and
+in the output, as webhook:NAME or slack:NAME: the URL may change (a rotated
+token) and the channel keeps its state. A URL's path, where services keep
+their tokens, is never stored or printed: only its scheme and host. A bare
+URL still works, named by its host (webhook:https://hooks.example.com); a
+state file of an earlier release, keyed by URL, is taken over by the
+channel with that URL.
+
+--drop CHANNEL gives up every notice pending for a channel (for example
+after a receiver was retired for good), --drop CHANNEL=KEY,... the notices
+listed (keys as the output prints them, DOC@VERSION, or document ids):
+they are recorded as delivered by decision and never sent. Such a run
+sends nothing.
 
 Notify refuses to run for a deploy preview or branch deploy (Netlify
 CONTEXT other than production).`,
-		Example: `  CLAUSE_WEBHOOK_SECRET=whsec_... clause notify --webhook https://hooks.example.com/clause
+		Example: `  CLAUSE_WEBHOOK_SECRET=whsec_... clause notify --webhook "crm=$CRM_WEBHOOK_URL"
   clause notify --smtp-url "smtp://bot:$SMTP_PASSWORD@smtp.example.com:587" \
       --mail-from "Acme Legal <legal@acme.example>" --mail-to-file /secrets/subscribers.txt --digest
-  clause notify --webhook https://hooks.example.com/clause --since 2026-11-01 --dry-run`,
+  clause notify --webhook "crm=$CRM_WEBHOOK_URL" --since 2026-11-01 --dry-run
+  clause notify --drop webhook:crm=dpa@3f2a9c41b7d0`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -74,8 +96,8 @@ CONTEXT other than production).`,
 	addHistoryFlags(cmd, &opts.HistoryFlags)
 	f := cmd.Flags()
 	f.StringVar(&opts.BaseURL, "base-url", "", "absolute `URL` of the published portal (default: clause.toml base_url, or $URL)")
-	f.StringArrayVar(&opts.Webhooks, "webhook", nil, "send signed JSON events to `URL` (repeatable)")
-	f.StringArrayVar(&opts.SlackWebhooks, "slack-webhook", nil, "post Slack-compatible messages to `URL` (repeatable)")
+	f.StringArrayVar(&opts.Webhooks, "webhook", nil, "send signed JSON events to `NAME=URL` (repeatable; NAME keeps the channel's state when the URL changes)")
+	f.StringArrayVar(&opts.SlackWebhooks, "slack-webhook", nil, "post Slack-compatible messages to `NAME=URL` (repeatable)")
 	f.StringVar(&opts.SMTPURL, "smtp-url", "", "send email through this SMTP server `URL`")
 	f.StringVar(&opts.MailFrom, "mail-from", "", "email sender `address`")
 	f.StringVar(&opts.MailToFile, "mail-to-file", "", "`file` of subscriber addresses, one a line (outside the repository)")
@@ -83,17 +105,38 @@ CONTEXT other than production).`,
 	f.StringVar(&opts.State, "state", filepath.Join(".clause", "notify-state.json"), "delivery state `file`, relative to --repo unless absolute")
 	f.StringVar(&opts.Since, "since", "", "on a channel's first run, send versions published after `DATE|COMMIT` instead of recording a baseline")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print what would be sent; send nothing, change no state")
-	f.IntVar(&opts.Retries, "retries", 3, "retries per delivery after the first attempt")
+	f.IntVar(&opts.Retries, "retries", 3, "retries of a failed delivery after its first attempt (0: one attempt only)")
 	f.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "timeout of one delivery attempt")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only errors")
+	f.StringArrayVar(&opts.Drop, "drop", nil, "give up the pending notices of `CHANNEL[=KEY,...]` (all, or the keys or document ids listed): record them as delivered by decision, send nothing (repeatable)")
 	return cmd
 }
 
-func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) error {
+// deliverRetries maps --retries N (N retries after the first attempt) to
+// notify.Options.Retries, where 0 means the default and a negative value
+// none.
+func deliverRetries(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
+}
+
+func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) (err error) {
+	// Messages may quote content or a server's reply: escaped for the
+	// terminal (see termsafe).
+	defer func() { err = termsafe.Error(err) }()
 	if err := notify.CheckContext(streams.Getenv); err != nil {
 		return err
 	}
-	if len(opts.Webhooks)+len(opts.SlackWebhooks) == 0 && opts.SMTPURL == "" {
+	if opts.Retries < 0 {
+		return usageError{fmt.Errorf("--retries %d: give 0 (one attempt) or more", opts.Retries)}
+	}
+	hasChannels := len(opts.Webhooks)+len(opts.SlackWebhooks) > 0 || opts.SMTPURL != ""
+	switch {
+	case len(opts.Drop) > 0 && hasChannels:
+		return usageError{errors.New("--drop gives notices up and sends nothing: run it without --webhook, --slack-webhook and --smtp-url")}
+	case len(opts.Drop) == 0 && !hasChannels:
 		return usageError{errors.New("no channel: give --webhook, --slack-webhook or --smtp-url")}
 	}
 	c, err := loadCatalog(cmd, streams, opts.Repo, opts.Content, opts.Quiet, opts.HistoryFlags)
@@ -105,13 +148,18 @@ func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) error {
 		return errors.New("notify needs git history: run it in a full clone of the portal repository")
 	}
 	base := c.BaseURL(opts.BaseURL, streams.Getenv)
+	if base == "" && len(opts.Drop) > 0 {
+		base = "https://portal.invalid/" // --drop needs the notices' keys, not their links
+	}
 	notices, err := c.Notices(base)
 	if err != nil {
 		return err
 	}
-	channels, err := notifyChannels(streams, opts)
-	if err != nil {
-		return err
+	var channels []notify.Channel
+	if len(opts.Drop) == 0 {
+		if channels, err = notifyChannels(streams, opts); err != nil {
+			return err
+		}
 	}
 	statePath := opts.State
 	if !filepath.IsAbs(statePath) {
@@ -126,9 +174,22 @@ func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) error {
 	}
 	defer state.Close()
 
-	dopts := notify.Options{DryRun: opts.DryRun, Retries: opts.Retries, Timeout: opts.Timeout, Log: streams.ErrOut, BaselineNew: opts.Since == ""}
+	// Names, keys and errors may carry text from content or from a server:
+	// nothing reaches the terminal unescaped.
+	out, errOut := termsafe.Writer(streams.Out), termsafe.Writer(streams.ErrOut)
+	if len(opts.Drop) > 0 {
+		return notifyDrop(out, errOut, state, notices, opts)
+	}
+	dopts := notify.Options{DryRun: opts.DryRun, Retries: deliverRetries(opts.Retries), Timeout: opts.Timeout, Log: errOut, BaselineNew: opts.Since == ""}
 	if opts.Quiet {
 		dopts.Log = nil
+	}
+	// A channel named otherwise by an earlier release (by its URL) takes
+	// over its entry before anything is baselined.
+	for _, ch := range channels {
+		if ln, ok := ch.(notify.LegacyNamer); ok && state.Adopt(ch.Name(), ln.LegacyNames()) && dopts.Log != nil {
+			fmt.Fprintf(dopts.Log, "%s: took over its delivery state from the name an earlier clause gave it (which held its URL)\n", ch.Name())
+		}
 	}
 	if opts.Since != "" && !opts.DryRun {
 		before, err := noticesUpTo(c, notices, opts.Since)
@@ -146,10 +207,102 @@ func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) error {
 	report, err := notify.Deliver(cmd.Context(), state, channels, notices, dopts)
 	if !opts.Quiet {
 		for _, cr := range report.Channels {
-			fmt.Fprintln(streams.Out, cr.String())
+			fmt.Fprintln(out, cr.String())
 		}
 	}
 	return err
+}
+
+// notifyDrop gives up the pending notices --drop names: they are recorded
+// as delivered by decision, and never sent.
+func notifyDrop(out, errOut io.Writer, state *notify.State, notices []notify.Notice, opts *NotifyOptions) error {
+	type drop struct {
+		channel string
+		notices []notify.Notice
+	}
+	var drops []drop
+	for _, spec := range opts.Drop {
+		name, keys, _ := strings.Cut(spec, "=")
+		channel, err := stateChannel(state, strings.TrimSpace(name))
+		if err != nil {
+			return usageError{fmt.Errorf("--drop %s: %w", termsafe.Line(spec), err)}
+		}
+		var pending []notify.Notice
+		for _, n := range notices {
+			if _, ok := state.Delivered(channel, n.Key()); !ok {
+				pending = append(pending, n)
+			}
+		}
+		if keys != "" {
+			var chosen []notify.Notice
+			for _, k := range strings.Split(keys, ",") {
+				k = strings.TrimSpace(k)
+				found, known := false, false
+				for _, n := range notices {
+					if n.Key() == k || n.DocumentID == k {
+						known = true
+					}
+				}
+				for _, n := range pending {
+					if n.Key() == k || n.DocumentID == k {
+						chosen, found = append(chosen, n), true
+					}
+				}
+				switch {
+				case !known:
+					return usageError{fmt.Errorf("--drop %s: %q is neither a notice key (DOC@VERSION, as the run's output lists them) nor a document id", termsafe.Line(spec), termsafe.Line(k))}
+				case !found:
+					fmt.Fprintf(errOut, "%s: %s is not pending (delivered or dropped before)\n", channel, k)
+				}
+			}
+			pending = chosen
+		}
+		drops = append(drops, drop{channel, pending})
+	}
+	for _, d := range drops {
+		keys := make([]string, len(d.notices))
+		for i, n := range d.notices {
+			keys[i] = n.Key()
+		}
+		switch {
+		case len(keys) == 0:
+			fmt.Fprintf(out, "%s: nothing pending to drop\n", d.channel)
+			continue
+		case opts.DryRun:
+			fmt.Fprintf(out, "%s: would drop %s\n", d.channel, strings.Join(keys, ", "))
+			continue
+		}
+		dropped, err := state.Drop(d.channel, d.notices)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s: dropped %s (recorded as given up by decision; never sent)\n", d.channel, strings.Join(dropped, ", "))
+	}
+	return nil
+}
+
+// stateChannel finds the channel the State knows by its name
+// ("webhook:prod"), or by its id ("prod") when one channel has it.
+func stateChannel(state *notify.State, name string) (string, error) {
+	known := state.Channels()
+	var match []string
+	for _, c := range known {
+		if c == name {
+			return c, nil
+		}
+		if _, id, ok := strings.Cut(c, ":"); ok && id == name {
+			match = append(match, c)
+		}
+	}
+	switch {
+	case len(match) == 1:
+		return match[0], nil
+	case len(match) > 1:
+		return "", fmt.Errorf("%q names %s; give the whole name", name, strings.Join(match, " and "))
+	case len(known) == 0:
+		return "", fmt.Errorf("the state file %s knows no channel", state.Path())
+	}
+	return "", fmt.Errorf("no channel %q in the state file (channels: %s)", name, strings.Join(known, ", "))
 }
 
 // notifyChannels builds the channels the flags ask for.
@@ -160,19 +313,29 @@ func notifyChannels(streams *IO, opts *NotifyOptions) ([]notify.Channel, error) 
 		if secret == "" {
 			return nil, usageError{errors.New("--webhook needs the signing secret in $CLAUSE_WEBHOOK_SECRET (whsec_<base64>)")}
 		}
-		for _, u := range opts.Webhooks {
-			w, err := notify.NewWebhook(notify.WebhookConfig{URL: u, Secret: secret})
+		for _, v := range opts.Webhooks {
+			id, u, err := channelFlag("webhook", v)
+			if err != nil {
+				return nil, err
+			}
+			w, err := notify.NewWebhook(notify.WebhookConfig{URL: u, Secret: secret, ID: id})
 			if err != nil {
 				return nil, usageError{err}
 			}
+			warnUnnamed(streams, opts, "webhook", id, w)
 			channels = append(channels, w)
 		}
 	}
-	for _, u := range opts.SlackWebhooks {
-		s, err := notify.NewSlack(notify.SlackConfig{URL: u, Digest: opts.Digest})
+	for _, v := range opts.SlackWebhooks {
+		id, u, err := channelFlag("slack-webhook", v)
+		if err != nil {
+			return nil, err
+		}
+		s, err := notify.NewSlack(notify.SlackConfig{URL: u, Digest: opts.Digest, ID: id})
 		if err != nil {
 			return nil, usageError{err}
 		}
+		warnUnnamed(streams, opts, "slack-webhook", id, s)
 		channels = append(channels, s)
 	}
 	if opts.SMTPURL != "" {
@@ -192,23 +355,39 @@ func notifyChannels(streams *IO, opts *NotifyOptions) ([]notify.Channel, error) 
 	return channels, nil
 }
 
+// channelFlag splits the value of --webhook or --slack-webhook, NAME=URL or
+// a bare URL, into the channel's id ("" for a bare URL) and its URL. Errors
+// never show the value: its URL may carry a token.
+func channelFlag(flag, v string) (id, rawURL string, err error) {
+	lower := strings.ToLower(strings.TrimSpace(v))
+	if strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") {
+		return "", strings.TrimSpace(v), nil
+	}
+	id, rawURL, ok := strings.Cut(v, "=")
+	if !ok || strings.TrimSpace(id) == "" {
+		return "", "", usageError{fmt.Errorf("--%s: want NAME=URL (or a bare http(s) URL)", flag)}
+	}
+	return strings.TrimSpace(id), strings.TrimSpace(rawURL), nil
+}
+
+// warnUnnamed warns that a channel given by a bare URL is named by its
+// scheme and host.
+func warnUnnamed(streams *IO, opts *NotifyOptions, flag, id string, ch notify.Channel) {
+	if id != "" || opts.Quiet {
+		return
+	}
+	fmt.Fprintf(termsafe.Writer(streams.ErrOut), "clause: warning: --%s without a name is the channel %s, named by its host (a URL's path is never stored or printed): name it, --%s NAME=URL, so that it keeps its state if its host changes\n",
+		flag, ch.Name(), flag)
+}
+
 // readRecipients reads the subscriber list, refusing a file inside the
 // portal repository: subscribers' addresses must never be published.
 func readRecipients(repo, file string) ([]string, error) {
-	absRepo, err := filepath.Abs(repo)
+	inside, err := insideRepository(repo, file)
 	if err != nil {
 		return nil, err
 	}
-	absFile, err := filepath.Abs(file)
-	if err != nil {
-		return nil, err
-	}
-	realRepo, err1 := filepath.EvalSymlinks(absRepo)
-	realFile, err2 := filepath.EvalSymlinks(absFile)
-	if err1 == nil && err2 == nil {
-		absRepo, absFile = realRepo, realFile
-	}
-	if r, err := filepath.Rel(absRepo, absFile); err == nil && !strings.HasPrefix(r, "..") {
+	if inside {
 		return nil, usageError{fmt.Errorf("--mail-to-file %s is inside the portal repository: subscribers' addresses must not be published; keep the list outside it (e.g. a CI secret written to a temporary file)", file)}
 	}
 	f, err := os.Open(file)
@@ -217,6 +396,53 @@ func readRecipients(repo, file string) ([]string, error) {
 	}
 	defer f.Close()
 	return notify.ParseRecipients(file, f)
+}
+
+// insideRepository reports whether file is, or would be, inside the
+// repository folder repo. Both paths are resolved first (absolute, cleaned,
+// symbolic links followed), and the folders above the file are compared
+// with the repository by identity (os.SameFile), not by name, so that a
+// symbolic link, "..", a different letter case on a case-insensitive file
+// system or a bind mount does not hide that the file is in the repository.
+// A name like "..subs.txt" is an ordinary file in the folder.
+func insideRepository(repo, file string) (bool, error) {
+	absRepo, err := filepath.Abs(repo)
+	if err != nil {
+		return false, err
+	}
+	if real, err := filepath.EvalSymlinks(absRepo); err == nil {
+		absRepo = real
+	}
+	repoInfo, err := os.Stat(absRepo)
+	if err != nil {
+		return false, err
+	}
+	absFile, err := filepath.Abs(file)
+	if err != nil {
+		return false, err
+	}
+	real, err := filepath.EvalSymlinks(absFile)
+	if err != nil {
+		// A missing file fails when it is opened; a dangling link or an
+		// unreadable folder is judged by where its parent folder lies.
+		real = absFile
+		if dir, err := filepath.EvalSymlinks(filepath.Dir(absFile)); err == nil {
+			real = filepath.Join(dir, filepath.Base(absFile))
+		}
+	}
+	if rel, err := filepath.Rel(absRepo, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return true, nil
+	}
+	for dir := real; ; {
+		if info, err := os.Stat(dir); err == nil && os.SameFile(info, repoInfo) {
+			return true, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return false, nil
+		}
+		dir = parent
+	}
 }
 
 // noticesUpTo returns the notices published at or before since, a date

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"io"
 	"log"
 	"mime"
@@ -38,7 +39,12 @@ func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 func (s *mailSession) Data(r io.Reader) error {
-	m, err := mail.ReadMessage(r)
+	// Read the whole message now: r is not readable after Data returns.
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(data))
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ type receiver struct {
 	srv      *httptest.Server
 	mu       sync.Mutex
 	failNext int
+	requests int // every request, failed ones included
 	got      []map[string]any
 	ids      []string
 }
@@ -39,6 +40,7 @@ func newReceiver(t *testing.T) *receiver {
 		rc.mu.Lock()
 		defer rc.mu.Unlock()
 		body, _ := io.ReadAll(r.Body)
+		rc.requests++
 		if rc.failNext > 0 {
 			rc.failNext--
 			http.Error(w, "temporarily down", http.StatusServiceUnavailable)
@@ -172,5 +174,245 @@ func TestNotifyRefusals(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(r.Dir, ".clause")); err == nil {
 		t.Error("a refused run wrote state")
+	}
+}
+
+// TestNotifyRefusesSubscriberFilesInsideTheRepository: the subscriber list
+// must never be in the public repository, however the path is written.
+func TestNotifyRefusesSubscriberFilesInsideTheRepository(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish")
+	for _, name := range []string{"..subs.txt", "subscribers.txt", "content/subs.txt"} {
+		if err := os.WriteFile(filepath.Join(r.Dir, name), []byte("a@example.com\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outside := t.TempDir()
+	if err := os.Symlink(filepath.Join(r.Dir, "subscribers.txt"), filepath.Join(outside, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(r.Dir, filepath.Join(outside, "repo")); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{
+		filepath.Join(r.Dir, "..subs.txt"),                       // a file name starting with "..", not a parent
+		filepath.Join(r.Dir, "content", "..", "subscribers.txt"), // ".." inside the repository
+		filepath.Join(outside, "link.txt"),                       // a link from outside to a file inside
+		filepath.Join(outside, "repo", "content", "subs.txt"),    // through a link to the repository
+		filepath.Join(outside, "..", filepath.Base(outside), "link.txt"),
+	} {
+		code, _, errOut := notifyRunCmd(t, nil, "--repo", r.Dir, "--base-url", "https://legal.example.com/",
+			"--smtp-url", "smtp://127.0.0.1:2525", "--mail-from", "legal@example.com", "--mail-to-file", file)
+		if code != ExitUsage || !strings.Contains(errOut, "inside the portal repository") {
+			t.Errorf("--mail-to-file %s: exit %d, %q", file, code, errOut)
+		}
+	}
+	// Through a link to the repository given as --repo, too.
+	code, _, errOut := notifyRunCmd(t, nil, "--repo", filepath.Join(outside, "repo"), "--base-url", "https://legal.example.com/",
+		"--smtp-url", "smtp://127.0.0.1:2525", "--mail-from", "legal@example.com", "--mail-to-file", filepath.Join(r.Dir, "..subs.txt"))
+	if code != ExitUsage || !strings.Contains(errOut, "inside the portal repository") {
+		t.Errorf("--repo through a link: exit %d, %q", code, errOut)
+	}
+	// A file next to the repository is fine (it fails later, connecting).
+	beside := filepath.Join(filepath.Dir(r.Dir), filepath.Base(r.Dir)+"-subs.txt")
+	if err := os.WriteFile(beside, []byte("a@example.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(beside)
+	if inside, err := insideRepository(r.Dir, beside); err != nil || inside {
+		t.Errorf("%s next to the repository: inside %v, %v", beside, inside, err)
+	}
+}
+
+// TestNotifyRetriesZeroMeansOneAttempt: --retries N is N retries after the
+// first attempt; 0 is one attempt, not the default.
+func TestNotifyRetriesZeroMeansOneAttempt(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish DPA")
+	rc := newReceiver(t)
+	env := map[string]string{"CLAUSE_WEBHOOK_SECRET": testSecret}
+	args := []string{"--repo", r.Dir, "--base-url", "https://legal.example.com/", "--webhook", rc.srv.URL + "/hook"}
+	if code, _, errOut := notifyRunCmd(t, env, args...); code != ExitOK {
+		t.Fatalf("baseline: %d %s", code, errOut)
+	}
+	r.Write("content/dpa.md", "# DPA v2\n")
+	r.Commit("2026-02-10T09:00:00Z", "DPA v2")
+	for _, c := range []struct {
+		retries  string
+		attempts int
+	}{{"0", 1}, {"1", 2}} {
+		rc.mu.Lock()
+		rc.failNext, rc.requests = 1000, 0
+		rc.mu.Unlock()
+		code, _, errOut := notifyRunCmd(t, env, append(args, "--retries", c.retries, "--timeout", "5s")...)
+		rc.mu.Lock()
+		got := rc.requests
+		rc.mu.Unlock()
+		if code != ExitError || got != c.attempts {
+			t.Errorf("--retries %s: exit %d, %d attempts, want %d (%s)", c.retries, code, got, c.attempts, errOut)
+		}
+	}
+	if code, _, errOut := notifyRunCmd(t, env, append(args, "--retries", "-1")...); code != ExitUsage {
+		t.Errorf("--retries -1: exit %d %s", code, errOut)
+	}
+}
+
+// TestNotifyNamedWebhookKeepsPendingNoticesUntilDeliveredOrDropped: a
+// notice that failed on a webhook's old URL is sent to its new URL (the
+// channel is its name, not its URL); --drop gives one up explicitly. No
+// URL path is ever printed or stored.
+func TestNotifyNamedWebhookKeepsPendingNoticesUntilDeliveredOrDropped(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish DPA")
+	rc := newReceiver(t)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+	env := map[string]string{"CLAUSE_WEBHOOK_SECRET": testSecret}
+	base := []string{"--repo", r.Dir, "--base-url", "https://legal.example.com/", "--retries", "0"}
+	var printed strings.Builder
+	notifyWith := func(hook string, extra ...string) (ExitCode, string) {
+		t.Helper()
+		code, out, errOut := notifyRunCmd(t, env, append(append(base, "--webhook", hook), extra...)...)
+		printed.WriteString(out + errOut)
+		return code, out + errOut
+	}
+
+	if code, out := notifyWith("crm=" + closedURL + "/hooks/T0KEN-OLD"); code != ExitOK || !strings.Contains(out, "webhook:crm: 1 baselined") {
+		t.Fatalf("baseline: %d %s", code, out)
+	}
+	r.Write("content/dpa.md", "# DPA v2\n")
+	r.Commit("2026-02-10T09:00:00Z", "DPA v2")
+	if code, out := notifyWith("crm=" + closedURL + "/hooks/T0KEN-OLD"); code != ExitError || !strings.Contains(out, "webhook:crm: 1 skipped, 1 failed") {
+		t.Fatalf("old URL down: %d %s", code, out)
+	}
+	// The receiver moved: the pending notice goes to the new URL.
+	if code, out := notifyWith("crm=" + rc.srv.URL + "/hooks/T0KEN-NEW"); code != ExitOK || !strings.Contains(out, "webhook:crm: 1 sent, 1 skipped") {
+		t.Fatalf("new URL: %d %s", code, out)
+	}
+	if got := rc.subjects(); len(got) != 1 || got[0] != "DPA v2" {
+		t.Errorf("delivered %v, want the pending DPA v2", got)
+	}
+
+	// A notice that cannot be delivered is given up explicitly.
+	r.Write("content/dpa.md", "# DPA v3\n")
+	r.Commit("2026-03-10T09:00:00Z", "DPA v3")
+	if code, _ := notifyWith("crm=" + closedURL + "/hooks/T0KEN-OLD"); code != ExitError {
+		t.Fatal("want a failure")
+	}
+	code, out, errOut := notifyRunCmd(t, env, "--repo", r.Dir, "--base-url", "https://legal.example.com/", "--drop", "crm", "--dry-run")
+	if code != ExitOK || !strings.Contains(out, "webhook:crm: would drop dpa@") {
+		t.Fatalf("--drop --dry-run: %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = notifyRunCmd(t, env, "--repo", r.Dir, "--drop", "webhook:crm=dpa")
+	if code != ExitOK || !strings.Contains(out, "webhook:crm: dropped dpa@") {
+		t.Fatalf("--drop: %d %s %s", code, out, errOut)
+	}
+	if code, out := notifyWith("crm=" + rc.srv.URL + "/hooks/T0KEN-NEW"); code != ExitOK || !strings.Contains(out, "webhook:crm: 3 skipped") || len(rc.subjects()) != 1 {
+		t.Fatalf("after the drop: %d %s, delivered %v", code, out, rc.subjects())
+	}
+	for _, args := range [][]string{{"--drop", "nope"}, {"--drop", "crm=nodoc@x"}, {"--drop", "crm", "--webhook", "crm=" + rc.srv.URL}} {
+		if code, _, errOut := notifyRunCmd(t, env, append([]string{"--repo", r.Dir, "--base-url", "https://legal.example.com/"}, args...)...); code != ExitUsage {
+			t.Errorf("%v: exit %d %s", args, code, errOut)
+		}
+	}
+
+	// A bare URL is named by its host, with a warning.
+	code, out = notifyWith(rc.srv.URL + "/hooks/T0KEN-BARE")
+	if code != ExitOK || !strings.Contains(out, "webhook:"+rc.srv.URL+": 3 baselined") || !strings.Contains(out, "--webhook NAME=URL") {
+		t.Errorf("bare URL: %d %s", code, out)
+	}
+
+	state, err := os.ReadFile(filepath.Join(r.Dir, ".clause", "notify-state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(state), "T0KEN") || strings.Contains(printed.String(), "T0KEN") {
+		t.Errorf("a URL path was stored or printed:\n%s\n%s", state, printed.String())
+	}
+	if !strings.Contains(string(state), `"dropped": true`) {
+		t.Errorf("the state does not record the drop:\n%s", state)
+	}
+}
+
+// TestNotifyAnnouncesARetiredDocumentOnce: deleting a published document
+// is a notice of its own kind, sent once.
+func TestNotifyAnnouncesARetiredDocumentOnce(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Write("content/subprocessors.md", "---\ntitle: Sub-processors\n---\n| Name | Purpose | Location |\n| --- | --- | --- |\n| Acme | Mail | EU |\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish")
+	rc := newReceiver(t)
+	env := map[string]string{"CLAUSE_WEBHOOK_SECRET": testSecret}
+	args := []string{"--repo", r.Dir, "--base-url", "https://legal.example.com/", "--webhook", "crm=" + rc.srv.URL}
+	if code, out, errOut := notifyRunCmd(t, env, args...); code != ExitOK || !strings.Contains(out, "2 baselined") {
+		t.Fatalf("baseline: %d %s %s", code, out, errOut)
+	}
+	r.Remove("content/subprocessors.md")
+	r.Commit("2026-02-10T09:00:00Z", "Retire the sub-processor list")
+	for run := 0; run < 2; run++ {
+		if code, out, errOut := notifyRunCmd(t, env, args...); code != ExitOK {
+			t.Fatalf("run %d: %d %s %s", run, code, out, errOut)
+		}
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if len(rc.got) != 1 {
+		t.Fatalf("%d events, want one retirement: %v", len(rc.got), rc.got)
+	}
+	ev := rc.got[0]
+	data := ev["data"].(map[string]any)
+	if ev["type"] != "document.retired" || data["retired"] != true || data["document_id"] != "subprocessors" ||
+		data["url"] != "https://legal.example.com/subprocessors/" || data["subject"] != "Retire the sub-processor list" ||
+		!strings.HasPrefix(data["key"].(string), "subprocessors@retired-") || data["published"] != "2026-02-10T09:00:00Z" {
+		t.Errorf("retirement event: %v", ev)
+	}
+}
+
+// TestNotifyTakesOverTheStateOfAnEarlierRelease: a state file keyed by a
+// webhook's URL (as earlier releases wrote it) is taken over by the named
+// channel with that URL: the notice pending there is sent, nothing is
+// baselined, and the URL's path is gone from the file.
+func TestNotifyTakesOverTheStateOfAnEarlierRelease(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish DPA")
+	rc := newReceiver(t)
+	hookURL := rc.srv.URL + "/hooks/T0KEN"
+	env := map[string]string{"CLAUSE_WEBHOOK_SECRET": testSecret}
+	// The state an earlier release wrote after its baseline.
+	_, jsonOut, _ := run(t, "log", "dpa", "--json", "--repo", r.Dir)
+	var doc struct {
+		Versions []struct {
+			ID string `json:"id"`
+		} `json:"versions"`
+	}
+	if err := json.Unmarshal([]byte(jsonOut), &doc); err != nil || len(doc.Versions) != 1 {
+		t.Fatalf("log --json: %v %s", err, jsonOut)
+	}
+	old := `{"version": 1, "channels": {"webhook:` + hookURL + `": {"baseline": "2026-01-11T00:00:00Z",
+	  "delivered": {"dpa@` + doc.Versions[0].ID + `": {"at": "2026-01-11T00:00:00Z", "baseline": true}}}}}`
+	statePath := filepath.Join(r.Dir, ".clause", "notify-state.json")
+	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(statePath, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.Write("content/dpa.md", "# DPA v2\n")
+	r.Commit("2026-02-10T09:00:00Z", "DPA v2")
+	code, out, errOut := notifyRunCmd(t, env, "--repo", r.Dir, "--base-url", "https://legal.example.com/", "--webhook", "crm="+hookURL)
+	if code != ExitOK || !strings.Contains(out, "webhook:crm: 1 sent, 1 skipped") || !strings.Contains(errOut, "took over") {
+		t.Fatalf("upgrade run: %d %s %s", code, out, errOut)
+	}
+	if got := rc.subjects(); len(got) != 1 || got[0] != "DPA v2" {
+		t.Errorf("delivered %v", got)
+	}
+	data, _ := os.ReadFile(statePath)
+	if strings.Contains(string(data), "T0KEN") || strings.Contains(out+errOut, "T0KEN") {
+		t.Errorf("the URL path survives:\n%s\n%s%s", data, out, errOut)
 	}
 }
