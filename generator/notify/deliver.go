@@ -173,6 +173,11 @@ func Deliver(ctx context.Context, state *State, channels []Channel, notices []No
 			fmt.Fprintf(opts.Log, "%s: took over its delivery state from the name an earlier clause gave it (which held its URL)\n", describe(ch))
 		}
 	}
+	// A document renamed before its notices were keyed by its identity
+	// was delivered under the IDs it had then: those deliveries count.
+	for _, n := range ordered {
+		state.carryOver(n)
+	}
 	if !opts.DryRun {
 		if err := state.Save(); err != nil {
 			return rep, err

@@ -38,6 +38,10 @@ import (
 type Notice struct {
 	// DocumentID identifies the document; it survives renames.
 	DocumentID string
+	// FormerDocumentIDs are the other IDs the document was known by (its
+	// paths before and after renames): deliveries recorded under them,
+	// by a release that keyed notices by the current path, count.
+	FormerDocumentIDs []string `json:"-"`
 	// DocumentTitle is the document's title at this version.
 	DocumentTitle string
 	// Kind is the document kind: dpa, privacy, subprocessors, cookies,

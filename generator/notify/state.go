@@ -387,6 +387,28 @@ func (s *State) HasChannel(channel string) bool { return s.file.Channels[channel
 
 // Delivered reports whether the notice with key was delivered (or
 // baselined) to the channel, and when.
+// carryOver records, for every channel, a delivery of n made under one of
+// its document's former IDs (FormerDocumentIDs) as a delivery of n: a
+// renamed document's versions are not sent again.
+func (s *State) carryOver(n Notice) {
+	for _, ch := range s.file.Channels {
+		if ch == nil || ch.Delivered == nil {
+			continue
+		}
+		if _, ok := ch.Delivered[n.Key()]; ok {
+			continue
+		}
+		for _, id := range n.FormerDocumentIDs {
+			if d, ok := ch.Delivered[id+"@"+n.VersionID]; ok {
+				ch.Delivered[n.Key()] = d
+				break
+			}
+		}
+	}
+}
+
+// Delivered returns the record of the notice with key on channel, if it
+// was delivered (or baselined, or dropped).
 func (s *State) Delivered(channel, key string) (Delivery, bool) {
 	ch := s.file.Channels[channel]
 	if ch == nil {

@@ -32,17 +32,18 @@ func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
 				continue
 			}
 			n := notify.Notice{
-				DocumentID:    e.DocKey(),
-				DocumentTitle: e.Doc.Title,
-				Kind:          string(e.Doc.Kind),
-				VersionID:     v.ID,
-				Commit:        v.Commit,
-				Published:     v.Date,
-				Subject:       v.Subject,
-				Material:      true,
-				Effective:     v.Effective.String(),
-				URL:           absURL(base, VersionURL(e.ID, v.ID)),
-				DocumentURL:   absURL(base, DocumentURL(e.ID)),
+				DocumentID:        e.DocKey(),
+				FormerDocumentIDs: formerKeys(e),
+				DocumentTitle:     e.Doc.Title,
+				Kind:              string(e.Doc.Kind),
+				VersionID:         v.ID,
+				Commit:            v.Commit,
+				Published:         v.Date,
+				Subject:           v.Subject,
+				Material:          true,
+				Effective:         v.Effective.String(),
+				URL:               absURL(base, VersionURL(e.ID, v.ID)),
+				DocumentURL:       absURL(base, DocumentURL(e.ID)),
 			}
 			if i == len(e.Versions)-1 {
 				n.Summary = "First published version"
@@ -89,17 +90,18 @@ func retiredNotice(e *Entry, base string) (notify.Notice, bool) {
 		subject = e.RetiredAt.RawSubject
 	}
 	n := notify.Notice{
-		DocumentID:    e.ID,
-		DocumentTitle: e.Doc.Title,
-		Kind:          string(e.Doc.Kind),
-		VersionID:     "retired-" + last.ID,
-		Commit:        e.RetiredAt.Hash,
-		Published:     e.RetiredAt.Date,
-		Subject:       subject,
-		Material:      true,
-		Retired:       true,
-		URL:           absURL(base, DocumentURL(e.ID)),
-		DocumentURL:   absURL(base, DocumentURL(e.ID)),
+		DocumentID:        e.DocKey(),
+		FormerDocumentIDs: formerKeys(e),
+		DocumentTitle:     e.Doc.Title,
+		Kind:              string(e.Doc.Kind),
+		VersionID:         "retired-" + last.ID,
+		Commit:            e.RetiredAt.Hash,
+		Published:         e.RetiredAt.Date,
+		Subject:           subject,
+		Material:          true,
+		Retired:           true,
+		URL:               absURL(base, DocumentURL(e.ID)),
+		DocumentURL:       absURL(base, DocumentURL(e.ID)),
 		Summary: fmt.Sprintf("Retired: the document is withdrawn. Its last version, published %s, and its earlier versions stay online",
 			last.Date.Format("2006-01-02")),
 	}
@@ -125,4 +127,15 @@ func noticeChanges(ch subprocessors.Changes, deadline interface{ String() string
 		sc.Changed = append(sc.Changed, rc.New.Name+": "+strings.Join(fs, "; "))
 	}
 	return sc
+}
+
+// formerKeys are the IDs of e other than its key.
+func formerKeys(e *Entry) []string {
+	var out []string
+	for _, id := range e.IDs() {
+		if id != e.DocKey() {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -414,5 +415,53 @@ func TestNotifyTakesOverTheStateOfAnEarlierRelease(t *testing.T) {
 	data, _ := os.ReadFile(statePath)
 	if strings.Contains(string(data), "T0KEN") || strings.Contains(out+errOut, "T0KEN") {
 		t.Errorf("the URL path survives:\n%s\n%s%s", data, out, errOut)
+	}
+}
+
+// TestNotifyRenameSendsNothingAgain: the notices of a document with three
+// versions, delivered, are not sent again after `git mv`, nor when the
+// state was written by a release that keyed them by the renamed path.
+func TestNotifyRenameSendsNothingAgain(t *testing.T) {
+	r := gittest.New(t)
+	for i, text := range []string{"One.", "One. Two.", "One. Two. Three."} {
+		r.Write("content/dpa-a.md", "# DPA\n\n"+text+"\n")
+		r.Commit(fmt.Sprintf("2026-0%d-10T09:00:00Z", i+1), fmt.Sprintf("v%d", i+1))
+	}
+	rc := newReceiver(t)
+	env := map[string]string{"CLAUSE_WEBHOOK_SECRET": testSecret}
+	args := []string{"--repo", r.Dir, "--base-url", "https://legal.example.com/", "--webhook", "crm=" + rc.srv.URL}
+	if code, out, errOut := notifyRunCmd(t, env, append(args, "--since", "2026-01-01")...); code != ExitOK {
+		t.Fatalf("first run: %d %s %s", code, out, errOut)
+	}
+	if n := len(rc.subjects()); n != 3 {
+		t.Fatalf("%d notices delivered, want 3", n)
+	}
+	r.Git("mv", "content/dpa-a.md", "content/dpa-b.md")
+	r.Commit("2026-04-10T09:00:00Z", "Rename")
+	if code, out, errOut := notifyRunCmd(t, env, args...); code != ExitOK {
+		t.Fatalf("after the rename: %d %s %s", code, out, errOut)
+	}
+	if n := len(rc.subjects()); n != 3 {
+		t.Errorf("after the rename, %d notices in all, want still 3: %v", n, rc.subjects())
+	}
+
+	// A state written by an earlier release after the rename keys the
+	// deliveries by the new path's ID.
+	statePath := filepath.Join(r.Dir, ".clause", "notify-state.json")
+	b, err := os.ReadFile(statePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"dpa-a@`) {
+		t.Fatalf("state does not key by the document's identity:\n%s", b)
+	}
+	if err := os.WriteFile(statePath, []byte(strings.ReplaceAll(string(b), `"dpa-a@`, `"dpa-b@`)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := notifyRunCmd(t, env, args...); code != ExitOK {
+		t.Fatalf("with an earlier release's state: %d %s %s", code, out, errOut)
+	}
+	if n := len(rc.subjects()); n != 3 {
+		t.Errorf("with an earlier release's state, %d notices in all, want still 3", n)
 	}
 }
