@@ -18,6 +18,7 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -41,8 +42,12 @@ type Rendered struct {
 	// HTML is the rendered body. Any "{{" is written as character references
 	// so that no template engine downstream can read shortcodes in it.
 	HTML []byte
-	// Headings lists the headings in document order (the table of contents).
+	// Headings lists the headings in document order (the table of
+	// contents). In a document without headings it lists the top-level
+	// numbered clauses instead (see the package documentation).
 	Headings []Heading
+	// Notes are what Lint reports about the body.
+	Notes []Note
 }
 
 type options struct {
@@ -67,9 +72,23 @@ func newMarkdown(o options) goldmark.Markdown {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
 	return goldmark.New(
+		goldmark.WithParser(parser.NewParser(
+			parser.WithBlockParsers(blockParsers()...),
+			parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+			parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+			parser.WithASTTransformers(util.Prioritized(plainTransformer{}, 1000)),
+		)),
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify, extension.TaskList),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
+}
+
+// parse parses a body with md's parser and returns the document with what
+// the plain-text rules found in it.
+func parse(p parser.Parser, body []byte) (ast.Node, *plainState) {
+	pc := parser.NewContext()
+	doc := p.Parse(text.NewReader(body), parser.WithContext(pc))
+	return doc, stateOf(pc)
 }
 
 // Render converts a markdown body to HTML, assigning clause anchors to the
@@ -80,7 +99,7 @@ func Render(body []byte, opts ...Option) (*Rendered, error) {
 		opt(&o)
 	}
 	md := newMarkdown(o)
-	doc := md.Parser().Parse(text.NewReader(body))
+	doc, st := parse(md.Parser(), body)
 
 	if o.dropTitle != "" {
 		if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 && PlainText(h, body) == o.dropTitle {
@@ -88,14 +107,14 @@ func Render(body []byte, opts ...Option) (*Rendered, error) {
 		}
 	}
 
-	headings := anchorHeadings(doc, body)
+	headings := anchorHeadings(doc, body, st)
 
 	var buf bytes.Buffer
 	if err := md.Renderer().Render(&buf, body, doc); err != nil {
 		return nil, fmt.Errorf("render markdown: %w", err)
 	}
 	out := bytes.ReplaceAll(buf.Bytes(), []byte("{{"), []byte("&#123;&#123;"))
-	return &Rendered{HTML: out, Headings: headings}, nil
+	return &Rendered{HTML: out, Headings: headings, Notes: st.notes(doc, body)}, nil
 }
 
 // Title returns the text and body line of the first level-1 heading of a
@@ -157,28 +176,111 @@ var (
 	annexNumber  = regexp.MustCompile(`^(?i)(annex|schedule|appendix|exhibit|attachment)\s+([ivxlc]+|\d+|[a-z])\b`)
 )
 
-// anchorHeadings gives every heading an id attribute and returns the table
-// of contents. Ids are unique within the document.
-func anchorHeadings(doc ast.Node, source []byte) []Heading {
-	var headings []Heading
+// anchorHeadings gives every heading and every clause paragraph an id
+// attribute, unique within the document, and returns the table of
+// contents: the headings, or in a document without headings (but a title)
+// the clause paragraphs of the top level.
+func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
+	var headings, clauses []Heading
 	seen := map[string]int{}
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		h, ok := n.(*ast.Heading)
-		if !ok || !entering {
-			return ast.WalkContinue, nil
-		}
-		txt := PlainText(h, source)
-		number, base := ClauseAnchor(txt)
+	unique := func(base string) string {
 		id := base
 		if c := seen[base]; c > 0 {
 			id = fmt.Sprintf("%s-%d", base, c+1)
 		}
 		seen[base]++
-		h.SetAttributeString("id", []byte(id))
-		headings = append(headings, Heading{Level: h.Level, ID: id, Number: number, Text: txt, Line: lineOf(h, source)})
-		return ast.WalkSkipChildren, nil
+		return id
+	}
+	// parent is the number of the last numbered heading or clause, which
+	// lettered clauses "(a)" belong to; letter is the last such letter.
+	var parent, letter string
+	var parentDepth int
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			txt := PlainText(n, source)
+			number, base := ClauseAnchor(txt)
+			id := unique(base)
+			n.SetAttributeString("id", []byte(id))
+			headings = append(headings, Heading{Level: n.Level, ID: id, Number: number, Text: txt, Line: lineOf(n, source)})
+			parent, letter, parentDepth = number, "", strings.Count(number, ".")+1
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph:
+			m := st.clauses[n]
+			if m == nil {
+				return ast.WalkSkipChildren, nil
+			}
+			var base string
+			switch m.kind {
+			case labelParen:
+				raw := strings.ToLower(m.raw)
+				nested := romanNumber.MatchString(raw) && letter != "" && !successor(letter, raw)
+				if !nested && !unicode.IsDigit(rune(raw[0])) && (!romanNumber.MatchString(raw) || letter != "") {
+					letter = raw
+				}
+				m.number, base, m.depth = "("+raw+")", raw, parentDepth+1
+				if nested {
+					m.number, base, m.depth = "("+letter+")("+raw+")", letter+"-"+raw, parentDepth+2
+				}
+				if parent != "" {
+					m.number = parent + m.number
+					base = strings.ReplaceAll(parent, ".", "-") + "-" + base
+				}
+				base = "clause-" + base
+			default:
+				m.number, base = m.raw, "clause-"+strings.ReplaceAll(m.raw, ".", "-")
+				parent, letter, parentDepth = m.raw, "", m.depth
+			}
+			m.id = unique(base)
+			m.line = lineOf(n, source)
+			n.SetAttributeString("id", []byte(m.id))
+			if m.kind != labelParen {
+				clauses = append(clauses, Heading{Level: m.depth, ID: m.id, Number: m.number, Text: shortTitle(PlainText(n, source)), Line: m.line})
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
 	})
-	return headings
+	if !st.plain || len(clauses) == 0 || len(headings) > 1 || len(headings) == 1 && headings[0].Level > 1 {
+		return headings
+	}
+	// No headings but perhaps a title: list the top-level clauses.
+	top := clauses[0].Level
+	for _, c := range clauses {
+		top = min(top, c.Level)
+	}
+	toc := headings
+	for _, c := range clauses {
+		if c.Level == top {
+			c.Level = 2
+			toc = append(toc, c)
+		}
+	}
+	st.tocLine = clauses[0].Line
+	return toc
+}
+
+// successor reports whether letter b follows letter a ("h", "i").
+func successor(a, b string) bool {
+	return len(a) == 1 && len(b) == 1 && b[0] == a[0]+1
+}
+
+// shortTitle shortens a clause's text for the table of contents: up to the
+// end of its first sentence, at most ten words.
+func shortTitle(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if i > 0 && (strings.HasSuffix(w, ".") || strings.HasSuffix(w, ";") || strings.HasSuffix(w, ":")) && i < 10 {
+			return strings.Join(words[:i+1], " ")
+		}
+		if i == 10 {
+			return strings.Join(words[:i], " ") + " …"
+		}
+	}
+	return s
 }
 
 // ClauseAnchor derives the anchor of a heading from its text: numbered
