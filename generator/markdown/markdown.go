@@ -2,6 +2,59 @@
 // with stable clause anchors and a table of contents, using goldmark with
 // GitHub-flavoured tables. Raw HTML in the source is never passed through
 // unless the caller opts in with WithUnsafeHTML.
+//
+// # Plain-text legal documents
+//
+// Many legal documents reach a repository as plain text, pasted from a web
+// page or a word processor: no "#" headings, clause numbers at the start of
+// paragraphs, bullets as "•", clauses indented with spaces. Render, Blocks
+// and Parser apply these rules within the one goldmark parse, so that the
+// page, its table of contents and the redline agree:
+//
+//   - Clause paragraphs. A paragraph that opens with a clause number is a
+//     clause: "1.", "1.1", "1.1." (not "1.5 million", "30 days"), "(a)",
+//     "(iv)", "(2)", and "Clause 4.2", "Article 28", "Section 3", "§ 5"
+//     when followed by punctuation, the end of the text or a capitalised
+//     word ("Article 28 GDPR requires" and "Article 28(3)" are citations).
+//     It gets an anchor in the scheme of headings: "clause-1-1"; a lettered
+//     clause belongs to the numbered clause or heading before it, "(a)"
+//     after 1.1 is "1.1(a)", "clause-1-1-a", and a roman "(ii)" after "(b)"
+//     is "1.1(b)(ii)". Ids are unique: a repeated one gets "-2". Clause
+//     paragraphs are found in every document, also one with headings.
+//   - Lines that open a clause. Within a paragraph, a line that opens with
+//     a bullet, or with a clause number after a line ending in ".", ":" or
+//     ";" (for "(b)" also "and" or "or"), or after a title-like first line,
+//     starts a new paragraph: pasted text often has no blank lines.
+//   - Bullets. Paragraphs opening with "•", "–", "—", "◦", "▪", "●", "■",
+//     "·" and similar bullets and a space are list items; consecutive ones
+//     are one list, and "◦", "○", "▪", "▫" after items with another bullet
+//     are sub-items.
+//   - Indented text. Text indented by four spaces or a tab is a paragraph,
+//     not a code block: a legal document has no code, and a word
+//     processor's indentation must not clip a clause in a <pre>. Fenced code
+//     blocks stay code.
+//   - Section titles, only in a document without markdown headings (a
+//     level-1 heading opening the body, the title, does not count), at the
+//     top level: a one-line paragraph that is entirely bold, or in capitals
+//     (four letters or more, not ending like a sentence), or a short
+//     numbered line ("1.1 Scope", "Article 5 – Audits") followed by text
+//     that is not a clause of the same or a higher level, is a heading: h2,
+//     or one level more than the depth of its number ("1.1" h3). The first
+//     block of the body, when it is such a title without a number, is the
+//     document's title (h1). A top-level ordered list used as section
+//     numbering is headings: a single item with a title-like line and a
+//     paragraph after the list ("2. Engagement of Sub-processors"), or a
+//     list whose items each have a title-like line followed by paragraphs.
+//     A list whose items have only sub-lists, a list of titles without
+//     text (a table of contents) and lists after a clause stay lists.
+//   - Table of contents. Rendered.Headings lists the headings, real or
+//     made from section titles. Only in a document without any heading but
+//     a title does it list clause paragraphs: those of the top level (the
+//     shallowest number), at level 2, with their first sentence or ten
+//     words as text. Every clause paragraph gets its anchor either way.
+//
+// Lint and Rendered.Notes report a long document where no structure was
+// found and every kind of guess these rules made, with its first line.
 package markdown
 
 import (
