@@ -235,6 +235,7 @@ var (
 // the clause paragraphs of the top level.
 func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
 	var headings, clauses []Heading
+	var clauseNodes []ast.Node
 	seen := map[string]int{}
 	unique := func(base string) string {
 		id := base
@@ -290,8 +291,9 @@ func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
 			m.id = unique(base)
 			m.line = lineOf(n, source)
 			n.SetAttributeString("id", []byte(m.id))
-			if m.kind != labelParen {
-				clauses = append(clauses, Heading{Level: m.depth, ID: m.id, Number: m.number, Text: shortTitle(PlainText(n, source)), Line: m.line})
+			if m.kind != labelParen && st.plain {
+				clauses = append(clauses, Heading{Level: m.depth, ID: m.id, Number: m.number, Line: m.line})
+				clauseNodes = append(clauseNodes, n)
 			}
 			return ast.WalkSkipChildren, nil
 		}
@@ -306,9 +308,10 @@ func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
 		top = min(top, c.Level)
 	}
 	toc := headings
-	for _, c := range clauses {
+	for i, c := range clauses {
 		if c.Level == top {
 			c.Level = 2
+			c.Text = shortTitle(PlainText(clauseNodes[i], source))
 			toc = append(toc, c)
 		}
 	}

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode"
@@ -238,10 +239,44 @@ func bulletPrefix(s []byte) int {
 	return n
 }
 
-// stripMarkup drops emphasis markers at the start of a source line, so
-// that "**1.1** The" is seen as "1.1** The".
-func stripMarkup(s []byte) string {
-	return string(strings.TrimLeft(string(s), "*_"))
+// lineStart returns the start of a source line for openingLabel, without
+// emphasis markers ("**1.1** The" → "1.1 The"), or "" when it cannot open
+// a clause.
+func lineStart(s []byte) string {
+	s = bytes.TrimLeft(s, "*_")
+	if len(s) == 0 || !mayOpenClause(s) {
+		return ""
+	}
+	s = s[:min(len(s), 80)]
+	return strings.ReplaceAll(strings.ReplaceAll(string(s), "**", ""), "__", "")
+}
+
+// leadText returns the first words of a block's plain text, as PlainText
+// would (up to limit bytes more or less), without walking all of it.
+func leadText(n ast.Node, source []byte, limit int) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if b.Len() >= limit {
+			return ast.WalkStop, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			v := t.Segment.Value(source)
+			b.Write(v[:min(len(v), limit)])
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.CodeSpan, *ast.AutoLink:
+			return ast.WalkStop, nil // plain text has no clause number in code
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // plainTransformer gives structure to plain-text documents; see the
@@ -338,11 +373,15 @@ func startsBlock(lines *text.Segments, k int, source []byte) bool {
 	if bulletPrefix(line) > 0 {
 		return true
 	}
-	m, ok := openingLabel(stripMarkup(line))
+	start := lineStart(line)
+	if start == "" {
+		return false
+	}
+	m, ok := openingLabel(start)
 	if !ok {
 		return false
 	}
-	if m.kind == labelDotted && m.depth == 1 && !startsUpper(stripMarkup(line)[len(m.label):]) {
+	if m.kind == labelDotted && m.depth == 1 && !startsUpper(start[len(m.label):]) {
 		return false
 	}
 	prev := strings.TrimRight(string(lineText(lines, k-1, source)), " \t\r\n*_")
@@ -654,7 +693,7 @@ func bodyFollows(p ast.Node, m clauseMark, source []byte) bool {
 	case nil, *ast.Heading:
 		return false
 	case *ast.Paragraph:
-		if n, ok := openingLabel(PlainText(next, source)); ok && n.kind != labelParen && n.depth <= m.depth {
+		if n, ok := openingLabel(leadText(next, source, 64)); ok && n.kind != labelParen && n.depth <= m.depth {
 			return false
 		}
 	}
@@ -706,10 +745,10 @@ func markClauses(doc ast.Node, source []byte, st *plainState) {
 		if _, inItem := p.Parent().(*ast.ListItem); inItem && p.PreviousSibling() == nil {
 			return ast.WalkSkipChildren, nil
 		}
-		if l := p.Lines(); l.Len() == 0 || !mayOpenClause(stripMarkup(lineText(l, 0, source))) {
+		if l := p.Lines(); l.Len() == 0 || lineStart(lineText(l, 0, source)) == "" {
 			return ast.WalkSkipChildren, nil
 		}
-		if m, ok := openingLabel(PlainText(p, source)); ok {
+		if m, ok := openingLabel(leadText(p, source, 64)); ok {
 			st.clauses[p] = &m
 		}
 		return ast.WalkSkipChildren, nil
@@ -724,6 +763,13 @@ func lineText(lines *text.Segments, k int, source []byte) []byte {
 
 // mayOpenClause is a quick test of the first character of a text, before
 // openingLabel.
-func mayOpenClause(s string) bool {
-	return s != "" && (strings.ContainsAny(s[:1], "0123456789(CcAaSsPp") || strings.HasPrefix(s, "§"))
+func mayOpenClause(s []byte) bool {
+	if len(s) == 0 {
+		return false
+	}
+	switch c := s[0]; {
+	case c >= '0' && c <= '9', c == '(', c == 'C', c == 'c', c == 'A', c == 'a', c == 'S', c == 's', c == 'P', c == 'p':
+		return true
+	}
+	return bytes.HasPrefix(s, []byte("§"))
 }
