@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -26,12 +27,23 @@ func benchBodies(size int) (md, plain []byte) {
 	return []byte(m.String()), []byte(p.String())
 }
 
+// exampleBody is the body of the example portal's DPA: markdown headings,
+// no numbered paragraphs.
+func exampleBody(b *testing.B) []byte {
+	src, err := os.ReadFile("../../content/dpa.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	parts := strings.SplitN(string(src), "---\n", 3)
+	return []byte(parts[len(parts)-1])
+}
+
 func BenchmarkRender(b *testing.B) {
 	md, plain := benchBodies(60_000)
 	for _, c := range []struct {
 		name string
 		body []byte
-	}{{"markdown", md}, {"plain", plain}} {
+	}{{"markdown", md}, {"plain", plain}, {"example", exampleBody(b)}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(c.body)))
 			b.ReportAllocs()
@@ -49,7 +61,7 @@ func BenchmarkBlocks(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		body []byte
-	}{{"markdown", md}, {"plain", plain}} {
+	}{{"markdown", md}, {"plain", plain}, {"example", exampleBody(b)}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(c.body)))
 			b.ReportAllocs()

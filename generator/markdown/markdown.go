@@ -249,6 +249,22 @@ func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
 	// lettered clauses "(a)" belong to; letter is the last such letter.
 	var parent, letter string
 	var parentDepth int
+	// Lines are counted on from the previous block: blocks come in
+	// document order.
+	lastPos, lastLine := 0, 1
+	line := func(n ast.Node) int {
+		lines := n.Lines()
+		if lines == nil || lines.Len() == 0 {
+			return 0
+		}
+		pos := lines.At(0).Start
+		if pos < lastPos {
+			lastPos, lastLine = 0, 1
+		}
+		lastLine += bytes.Count(source[lastPos:pos], []byte("\n"))
+		lastPos = pos
+		return lastLine
+	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -259,7 +275,7 @@ func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
 			number, base := ClauseAnchor(txt)
 			id := unique(base)
 			n.SetAttributeString("id", []byte(id))
-			headings = append(headings, Heading{Level: n.Level, ID: id, Number: number, Text: txt, Line: lineOf(n, source)})
+			headings = append(headings, Heading{Level: n.Level, ID: id, Number: number, Text: txt, Line: line(n)})
 			parent, letter, parentDepth = number, "", strings.Count(number, ".")+1
 			return ast.WalkSkipChildren, nil
 		case *ast.Paragraph:
@@ -289,7 +305,7 @@ func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
 				parent, letter, parentDepth = m.raw, "", m.depth
 			}
 			m.id = unique(base)
-			m.line = lineOf(n, source)
+			m.line = line(n)
 			n.SetAttributeString("id", []byte(m.id))
 			if m.kind != labelParen && st.plain {
 				clauses = append(clauses, Heading{Level: m.depth, ID: m.id, Number: m.number, Line: m.line})

@@ -180,44 +180,57 @@ var (
 // that is not an acronym: "Article 28 GDPR requires" and "Article 28(3)"
 // are citations, not clauses.
 func openingLabel(s string) (clauseMark, bool) {
-	if m := dottedLabel.FindStringSubmatch(s); m != nil {
-		if m[2] == "" && !strings.Contains(m[1], ".") {
-			return clauseMark{}, false // "2026 was", "30 days"
+	switch {
+	case s == "":
+	case s[0] >= '0' && s[0] <= '9':
+		return dottedOpening(s)
+	case s[0] == '(':
+		if m := parenLabel.FindStringSubmatch(s); m != nil {
+			return clauseMark{label: strings.TrimSpace(m[0]), kind: labelParen, raw: m[1]}, true
 		}
-		rest := s[len(m[0]):]
-		r, _ := utf8.DecodeRuneInString(rest)
-		if unicode.IsLower(r) && m[2] == "" {
-			return clauseMark{}, false
-		}
-		if unicode.IsDigit(r) || r == '%' {
-			return clauseMark{}, false
-		}
-		return clauseMark{label: strings.TrimSpace(m[0]), kind: labelDotted, raw: m[1], depth: strings.Count(m[1], ".") + 1}, true
-	}
-	if m := parenLabel.FindStringSubmatch(s); m != nil {
-		return clauseMark{label: strings.TrimSpace(m[0]), kind: labelParen, raw: m[1]}, true
-	}
-	if m := keywordLabel.FindStringSubmatch(s); m != nil {
-		rest := s[len(m[0]):]
-		ok := false
-		switch t := strings.TrimLeft(rest, " \t"); {
-		case t == "":
-			ok = true
-		case strings.HasPrefix(t, "("):
-		case strings.IndexAny(t[:1], ".:;–—-") == 0 || strings.HasPrefix(t, "–") || strings.HasPrefix(t, "—"):
-			ok = true
-		case len(t) < len(rest): // a word follows
-			w := strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })
-			if len(w) > 0 {
-				r, _ := utf8.DecodeRuneInString(w[0])
-				ok = unicode.IsUpper(r) && strings.ToUpper(w[0]) != w[0]
-			}
-		}
-		if ok {
-			return clauseMark{label: strings.TrimSpace(m[0]), kind: labelKeyword, raw: m[1], depth: strings.Count(m[1], ".") + 1}, true
-		}
+	default:
+		return keywordOpening(s)
 	}
 	return clauseMark{}, false
+}
+
+func dottedOpening(s string) (clauseMark, bool) {
+	m := dottedLabel.FindStringSubmatch(s)
+	if m == nil || m[2] == "" && !strings.Contains(m[1], ".") {
+		return clauseMark{}, false // "2026 was", "30 days"
+	}
+	rest := s[len(m[0]):]
+	r, _ := utf8.DecodeRuneInString(rest)
+	if unicode.IsLower(r) && m[2] == "" || unicode.IsDigit(r) || r == '%' {
+		return clauseMark{}, false
+	}
+	return clauseMark{label: strings.TrimSpace(m[0]), kind: labelDotted, raw: m[1], depth: strings.Count(m[1], ".") + 1}, true
+}
+
+func keywordOpening(s string) (clauseMark, bool) {
+	m := keywordLabel.FindStringSubmatch(s)
+	if m == nil {
+		return clauseMark{}, false
+	}
+	rest := s[len(m[0]):]
+	ok := false
+	switch t := strings.TrimLeft(rest, " \t"); {
+	case t == "":
+		ok = true
+	case strings.HasPrefix(t, "("):
+	case strings.IndexAny(t[:1], ".:;-") == 0 || strings.HasPrefix(t, "–") || strings.HasPrefix(t, "—"):
+		ok = true
+	case len(t) < len(rest): // a word follows
+		w := strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })
+		if len(w) > 0 {
+			r, _ := utf8.DecodeRuneInString(w[0])
+			ok = unicode.IsUpper(r) && strings.ToUpper(w[0]) != w[0]
+		}
+	}
+	if !ok {
+		return clauseMark{}, false
+	}
+	return clauseMark{label: strings.TrimSpace(m[0]), kind: labelKeyword, raw: m[1], depth: strings.Count(m[1], ".") + 1}, true
 }
 
 // bulletChars are the bullets word processors and web pages produce.
