@@ -26,7 +26,7 @@ type Note struct {
 	Count int
 }
 
-// minBlocksForStructure is the number of top-level blocks from which a
+// minBlocksForStructure is the number of paragraphs from which a
 // document without headings or clause numbers is worth a note: a short
 // notice needs no table of contents.
 const minBlocksForStructure = 6
@@ -67,7 +67,7 @@ func (st *plainState) notes(doc ast.Node, body []byte) []Note {
 	if st.tocLine > 0 {
 		notes = append(notes, Note{Line: st.tocLine, Message: guessMessages[guessClauseTOC], Guess: true, Count: 1})
 	}
-	if st.plain && len(st.clauses) == 0 && !hasHeading(doc) && doc.ChildCount() >= minBlocksForStructure {
+	if st.plain && len(st.clauses) == 0 && !hasHeading(doc) && textBlocks(doc) >= minBlocksForStructure {
 		notes = append(notes, Note{Message: "no headings and no numbered clauses found: the page gets no table of contents and no clause anchors (use \"## 1. Title\" headings or clause numbers like \"1.1\")", Count: 1})
 	}
 	sort.SliceStable(notes, func(i, j int) bool { return notes[i].Line < notes[j].Line })
@@ -89,4 +89,24 @@ func hasHeading(doc ast.Node) bool {
 		return ast.WalkContinue, nil
 	})
 	return found
+}
+
+// textBlocks counts the paragraphs of a document, including those of list
+// items, up to minBlocksForStructure.
+func textBlocks(doc ast.Node) int {
+	n := 0
+	_ = ast.Walk(doc, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch c.(type) {
+		case *ast.Paragraph, *ast.TextBlock:
+			if entering {
+				n++
+			}
+			if n >= minBlocksForStructure {
+				return ast.WalkStop, nil
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return n
 }

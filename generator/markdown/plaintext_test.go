@@ -381,6 +381,14 @@ func TestLint(t *testing.T) {
 	if len(notes) != 1 || notes[0].Guess || notes[0].Line != 0 || !strings.Contains(notes[0].Message, "no headings and no numbered clauses") {
 		t.Errorf("unstructured: %+v", notes)
 	}
+	// So does one long numbered list.
+	list := ""
+	for i := 1; i <= 8; i++ {
+		list += itoa(i) + ". The Processor shall process personal data only on documented instructions.\n\n"
+	}
+	if notes := Lint([]byte(list)); len(notes) != 1 || notes[0].Guess {
+		t.Errorf("numbered list: %+v", notes)
+	}
 	// A short notice needs none, nor does a markdown document.
 	for _, b := range []string{"A short notice.\n\nIt has two paragraphs.\n", "# Title\n\n## Scope\n\n" + unstructured} {
 		if notes := Lint([]byte(b)); len(notes) != 0 {
