@@ -184,6 +184,9 @@ func (w *blockWalker) node(n ast.Node, depth, quote int) {
 // item's other children (further paragraphs, sub-lists, code…) as blocks
 // of their own.
 func (w *blockWalker) listItem(item ast.Node, depth, quote int) {
+	if m := w.clauses[item]; m != nil {
+		w.number, w.anchor = m.number, m.id
+	}
 	first := item.FirstChild()
 	var t inlineText
 	switch first.(type) {

@@ -47,11 +47,16 @@
 //     list whose items each have a title-like line followed by paragraphs.
 //     A list whose items have only sub-lists, a list of titles without
 //     text (a table of contents) and lists after a clause stay lists.
+//   - Lists of clauses, only in a document without markdown headings: the
+//     items of a top-level ordered list separated by blank lines ("1. The
+//     Processor shall…") are clauses "1." to "n.", with anchors on the items
+//     ("clause-2"), unless a paragraph ending with ":" introduces the list.
+//     They stay a list.
 //   - Table of contents. Rendered.Headings lists the headings, real or
 //     made from section titles. Only in a document without any heading but
-//     a title does it list clause paragraphs: those of the top level (the
-//     shallowest number), at level 2, with their first sentence or ten
-//     words as text. Every clause paragraph gets its anchor either way.
+//     a title does it list clauses: those of the top level (the shallowest
+//     number), at level 2, with their first sentence or ten words as text.
+//     Every clause gets its anchor either way.
 //
 // Lint and Rendered.Notes report a long document where no structure was
 // found and every kind of guess these rules made, with its first line.
@@ -253,6 +258,9 @@ func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
 	// document order.
 	lastPos, lastLine := 0, 1
 	line := func(n ast.Node) int {
+		if _, ok := n.(*ast.ListItem); ok && n.FirstChild() != nil {
+			n = n.FirstChild()
+		}
 		lines := n.Lines()
 		if lines == nil || lines.Len() == 0 {
 			return 0
@@ -278,9 +286,12 @@ func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
 			headings = append(headings, Heading{Level: n.Level, ID: id, Number: number, Text: txt, Line: line(n)})
 			parent, letter, parentDepth = number, "", strings.Count(number, ".")+1
 			return ast.WalkSkipChildren, nil
-		case *ast.Paragraph:
+		case *ast.Paragraph, *ast.ListItem:
 			m := st.clauses[n]
 			if m == nil {
+				if _, ok := n.(*ast.ListItem); ok {
+					return ast.WalkContinue, nil
+				}
 				return ast.WalkSkipChildren, nil
 			}
 			var base string
@@ -311,6 +322,9 @@ func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
 				clauses = append(clauses, Heading{Level: m.depth, ID: m.id, Number: m.number, Line: m.line})
 				clauseNodes = append(clauseNodes, n)
 			}
+			if _, ok := n.(*ast.ListItem); ok {
+				return ast.WalkContinue, nil // its paragraphs may be clauses
+			}
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
@@ -327,7 +341,14 @@ func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
 	for i, c := range clauses {
 		if c.Level == top {
 			c.Level = 2
-			c.Text = shortTitle(PlainText(clauseNodes[i], source))
+			if item, ok := clauseNodes[i].(*ast.ListItem); ok {
+				c.Text = c.Number + "."
+				if item.FirstChild() != nil {
+					c.Text += " " + shortTitle(PlainText(item.FirstChild(), source), 0)
+				}
+			} else {
+				c.Text = shortTitle(PlainText(clauseNodes[i], source), len(strings.Fields(st.clauses[clauseNodes[i]].label)))
+			}
 			toc = append(toc, c)
 		}
 	}
@@ -341,11 +362,12 @@ func successor(a, b string) bool {
 }
 
 // shortTitle shortens a clause's text for the table of contents: up to the
-// end of its first sentence, at most ten words.
-func shortTitle(s string) string {
+// end of its first sentence after the first skip words (its clause number),
+// at most ten words.
+func shortTitle(s string, skip int) string {
 	words := strings.Fields(s)
 	for i, w := range words {
-		if i > 0 && (strings.HasSuffix(w, ".") || strings.HasSuffix(w, ";") || strings.HasSuffix(w, ":")) && i < 10 {
+		if i >= skip && (strings.HasSuffix(w, ".") || strings.HasSuffix(w, ";") || strings.HasSuffix(w, ":")) && i < 10 {
 			return strings.Join(words[:i+1], " ")
 		}
 		if i == 10 {

@@ -74,10 +74,12 @@ const (
 	labelKeyword                  // "Clause 4.2", "Article 28", "Section 3", "§ 5"
 )
 
-// clauseMark is a paragraph that opens with a clause number.
+// clauseMark is a paragraph that opens with a clause number, or an item of
+// a list of clauses.
 type clauseMark struct {
 	// label is the clause number as written at the start of the text:
-	// "1.1.", "(a)", "Clause 4.2".
+	// "1.1.", "(a)", "Clause 4.2"; "" for a list item, whose number is its
+	// marker.
 	label string
 	kind  labelKind
 	// raw is the bare number: "1.1", "a", "iv", "4.2".
@@ -334,6 +336,7 @@ func (plainTransformer) Transform(doc *ast.Document, reader text.Reader, pc pars
 	if st.plain {
 		listsToHeadings(doc, source, st)
 		titlesToHeadings(doc, source, st)
+		markClauseLists(doc, source, st)
 	}
 	markClauses(doc, source, st)
 }
@@ -741,6 +744,28 @@ func allCaps(s string) bool {
 		}
 	}
 	return letters >= 4
+}
+
+// markClauseLists records the items of top-level loose ordered lists as
+// clauses "1." to "n.": CommonMark reads clauses numbered "1. The
+// Processor shall…", separated by blank lines, as such a list. A tight list,
+// or one introduced by a paragraph ending with ":", is a list within a
+// clause.
+func markClauseLists(doc ast.Node, source []byte, st *plainState) {
+	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+		l, ok := c.(*ast.List)
+		if !ok || !l.IsOrdered() || l.IsTight {
+			continue
+		}
+		if p, ok := l.PreviousSibling().(*ast.Paragraph); ok && strings.HasSuffix(PlainText(p, source), ":") {
+			continue
+		}
+		number := l.Start
+		for item := l.FirstChild(); item != nil; item = item.NextSibling() {
+			st.clauses[item] = &clauseMark{kind: labelDotted, raw: itoa(number), depth: 1}
+			number++
+		}
+	}
 }
 
 // markClauses records the paragraphs that open with a clause number: at

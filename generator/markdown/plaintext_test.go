@@ -300,6 +300,8 @@ func TestTableOfContentsOfPlainText(t *testing.T) {
 	r = render(t, "# Data Processing Agreement\n\nClause 1 Scope. This applies.\n\nClause 2 Term. This ends.\n")
 	if got := tocIDs(r.Headings); !slices.Equal(got, []string{"data-processing-agreement", "clause-1", "clause-2"}) {
 		t.Errorf("TOC %q", got)
+	} else if r.Headings[1].Text != "Clause 1 Scope." {
+		t.Errorf("TOC text %q", r.Headings[1].Text)
 	}
 }
 
@@ -381,13 +383,9 @@ func TestLint(t *testing.T) {
 	if len(notes) != 1 || notes[0].Guess || notes[0].Line != 0 || !strings.Contains(notes[0].Message, "no headings and no numbered clauses") {
 		t.Errorf("unstructured: %+v", notes)
 	}
-	// So does one long numbered list.
-	list := ""
-	for i := 1; i <= 8; i++ {
-		list += itoa(i) + ". The Processor shall process personal data only on documented instructions.\n\n"
-	}
-	if notes := Lint([]byte(list)); len(notes) != 1 || notes[0].Guess {
-		t.Errorf("numbered list: %+v", notes)
+	// So does one long bullet list.
+	if notes := Lint([]byte(strings.Repeat("- The Processor processes personal data.\n", 8))); len(notes) != 1 || notes[0].Guess {
+		t.Errorf("bullet list: %+v", notes)
 	}
 	// A short notice needs none, nor does a markdown document.
 	for _, b := range []string{"A short notice.\n\nIt has two paragraphs.\n", "# Title\n\n## Scope\n\n" + unstructured} {
@@ -399,5 +397,40 @@ func TestLint(t *testing.T) {
 	notes = Lint([]byte("## Intro\n\n    indented one\n\nText.\n\n    indented two\n\nText.\n\n    indented three\n"))
 	if len(notes) != 1 || notes[0].Line != 3 || notes[0].Count != 3 || !strings.Contains(notes[0].Message, "3 places") {
 		t.Errorf("indented: %+v", notes)
+	}
+}
+
+func TestLooseNumberedListIsAListOfClauses(t *testing.T) {
+	body := "1. Subject matter. The Processor processes personal data for the Controller.\n\n   1.1 It does so on instructions.\n\n2. Duration. This DPA lasts as long as the Agreement.\n\n3. Obligations. The Processor shall:\n\n   1. keep records; and\n   2. assist the Controller.\n"
+	r := render(t, body)
+	for _, w := range []string{`<li id="clause-1">`, `<p id="clause-1-1">1.1 It does so`, `<li id="clause-2">`, `<li id="clause-3">`, "<li>keep records; and</li>"} {
+		if !strings.Contains(string(r.HTML), w) {
+			t.Errorf("HTML lacks %q:\n%s", w, r.HTML)
+		}
+	}
+	var got []string
+	for _, h := range r.Headings {
+		got = append(got, h.ID+" "+h.Text)
+	}
+	want := []string{"clause-1 1. Subject matter.", "clause-2 2. Duration.", "clause-3 3. Obligations."}
+	if !slices.Equal(got, want) {
+		t.Errorf("TOC %q, want %q", got, want)
+	}
+	blocks := describe(Blocks([]byte(body)))
+	wantBlocks := []string{
+		"list_item/1 #clause-1 (1) @1: Subject matter. The Processor processes personal data for the Controller.",
+		"paragraph/1 #clause-1-1 (1.1) @3: 1.1 It does so on instructions.",
+		"list_item/1 #clause-2 (2) @5: Duration. This DPA lasts as long as the Agreement.",
+		"list_item/1 #clause-3 (3) @7: Obligations. The Processor shall:",
+		"list_item/2 #clause-3 (3) @9: keep records; and",
+		"list_item/2 #clause-3 (3) @10: assist the Controller.",
+	}
+	if !slices.Equal(blocks, wantBlocks) {
+		t.Errorf("blocks\n%s\nwant\n%s", strings.Join(blocks, "\n"), strings.Join(wantBlocks, "\n"))
+	}
+	// A list introduced by a clause is a list within it.
+	r = render(t, "3.2 The Processor shall:\n\n1. keep records; and\n\n2. assist the Controller.\n")
+	if strings.Contains(string(r.HTML), "<li id") {
+		t.Errorf("list within a clause got anchors:\n%s", r.HTML)
 	}
 }
