@@ -418,7 +418,10 @@ func Slug(s string) string {
 }
 
 // Parser returns a goldmark parser configured as Render's, for packages that
-// walk the AST themselves.
+// walk the AST themselves. Its trees have the plain-text structure of the
+// package documentation (section titles as headings, bullet lines as lists,
+// indented text as paragraphs); clause anchors are set by Render and Blocks
+// only.
 func Parser() parser.Parser {
 	return newMarkdown(options{}).Parser()
 }
