@@ -43,12 +43,14 @@ const (
 //     new version is Moved;
 //   - within a stretch, the rest pair in order as Changed when they are of
 //     the same kind and similar: at least half their words in common (in
-//     order), a heading keeping its clause number or title, a table row
+//     order), a heading or a clause paragraph (markdown.Block.Clause)
+//     keeping its clause number or title (text), a table row
 //     keeping its first cell, or the only old and the only new block of the
 //     stretch (except table rows);
 //   - a remaining old and new block anywhere that share 80% of their words,
-//     or are a heading with the same title or a table row with the same
-//     first cell, are Moved with edits;
+//     or are a heading with the same title, a clause paragraph with the
+//     same text after its number, or a table row with the same first cell,
+//     are Moved with edits;
 //   - what is left is Deleted or Inserted.
 //
 // Changed and edited Moved blocks get word-level Spans (Cells for table
@@ -314,7 +316,7 @@ func (c *comparer) score(i, j int) (float64, signal) {
 	switch {
 	case c.old[i].Kind != c.new[j].Kind:
 		return 0, noSignal
-	case sig == strongSignal && c.old[i].Kind == markdown.KindHeading:
+	case sig == strongSignal && (c.old[i].Kind == markdown.KindHeading || c.old[i].Clause != ""):
 		return 1, sig
 	}
 	s := dice(c.bags(i, j))
@@ -339,12 +341,29 @@ func (c *comparer) signal(i, j int) signal {
 		if a.Number != "" && a.Number == b.Number {
 			return weakSignal
 		}
+	case markdown.KindParagraph:
+		// Clause paragraphs ("1.2 The Processor shall…") pair as headings
+		// do: a renumbered clause by its text, an edited one by its number.
+		if a.Clause == "" || b.Clause == "" {
+			break
+		}
+		if t := clauseBody(a); t != "" && t == clauseBody(b) {
+			return strongSignal
+		}
+		if a.Number != "" && a.Number == b.Number {
+			return weakSignal
+		}
 	case markdown.KindTableRow:
 		if len(a.Cells) > 0 && len(b.Cells) > 0 && a.Cells[0] != "" && a.Cells[0] == b.Cells[0] {
 			return strongSignal
 		}
 	}
 	return noSignal
+}
+
+// clauseBody is a clause paragraph's text without its clause number.
+func clauseBody(b *markdown.Block) string {
+	return strings.TrimLeft(strings.TrimPrefix(b.Text, b.Clause), ". ")
 }
 
 // headingTitle is a heading's text without its clause number.

@@ -41,6 +41,8 @@ func FuzzCompare(f *testing.F) {
 	f.Add([]byte("```\n  x  \n\ty\n```\n"), []byte("    x\n\n\ty\n"))
 	f.Add([]byte("a\n\na\n\nb\n\na\n"), []byte("b\n\na\n\na\n\nb\n"))
 	f.Add([]byte("[x](y) &amp; \\* <z@w.org>\n"), []byte("[x](z) & * z@w.org\n"))
+	f.Add([]byte(pastedDPA), []byte(strings.Replace(pastedDPA, "    2.2.", "    2.3.", 1)))
+	f.Add([]byte("1.1 A:\n(a) x;\n(b) y.\n• p\n◦ q\n"), []byte("1.1 A:\n(a) z;\n(b) x;\n(c) y.\n– p\n"))
 	f.Fuzz(func(t *testing.T, old, new []byte) {
 		ob, nb := markdown.Blocks(old), markdown.Blocks(new)
 		r := Compare(ob, nb)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
-	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -56,12 +55,21 @@ type Block struct {
 	// (1 for a top-level item) of a list item or of any other block inside
 	// a list item; 0 otherwise.
 	Level int
-	// Number is the clause number ("5.2") of the heading, or for any other
-	// block of the nearest preceding heading; "" when that heading has none.
+	// Number is the clause number ("5.2") of the heading or clause
+	// paragraph, or for any other block of the nearest preceding heading or
+	// clause paragraph; "" when that one has none. The number of a lettered
+	// clause includes the clause it belongs to: "5.2(a)".
 	Number string
-	// Anchor is the id Render gives the heading, or for any other block the
-	// id of the nearest preceding heading; "" before the first heading.
+	// Anchor is the id Render gives the heading or clause paragraph, or for
+	// any other block the id of the nearest preceding one; "" before the
+	// first.
 	Anchor string
+	// Clause is set on a paragraph that opens with a clause number (a
+	// clause paragraph, see the package documentation): the number as
+	// written at the start of Text, e.g. "1.1.", "(a)" or "Clause 4.2".
+	// A redline aligns clause paragraphs by number and text as it aligns
+	// headings.
+	Clause string
 	// Text is the block's text as a reader sees it: inline markup removed,
 	// escapes and character references decoded, whitespace folded to single
 	// spaces (so re-wrapping a paragraph does not change it). A link keeps
@@ -93,26 +101,27 @@ func Blocks(body []byte, opts ...Option) []Block {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	doc := Parser().Parse(text.NewReader(body))
+	doc, st := parse(Parser(), body)
 	if o.dropTitle != "" {
 		if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 && PlainText(h, body) == o.dropTitle {
 			doc.RemoveChild(doc, h)
 		}
 	}
-	anchorHeadings(doc, body)
+	anchorHeadings(doc, body, st)
 	if o.links != nil {
 		rewriteLinks(doc, o.links)
 	}
-	w := blockWalker{source: body}
+	w := blockWalker{source: body, clauses: st.clauses}
 	w.container(doc, 0, 0)
 	return w.blocks
 }
 
 type blockWalker struct {
-	source []byte
-	blocks []Block
-	number string
-	anchor string
+	source  []byte
+	clauses map[ast.Node]*clauseMark
+	blocks  []Block
+	number  string
+	anchor  string
 	// lines caches newline offsets for line lookups.
 	lines []int
 }
@@ -137,7 +146,12 @@ func (w *blockWalker) node(n ast.Node, depth, quote int) {
 		if t.text == "" {
 			return // e.g. only raw HTML, which the page does not show
 		}
-		w.emit(n, Block{Kind: KindParagraph, Level: depth, Quote: quote}, t)
+		b := Block{Kind: KindParagraph, Level: depth, Quote: quote}
+		if m := w.clauses[n]; m != nil {
+			w.number, w.anchor = m.number, m.id
+			b.Clause = m.label
+		}
+		w.emit(n, b, t)
 	case *ast.List:
 		for item := n.FirstChild(); item != nil; item = item.NextSibling() {
 			w.listItem(item, depth+1, quote)
@@ -173,6 +187,9 @@ func (w *blockWalker) node(n ast.Node, depth, quote int) {
 // item's other children (further paragraphs, sub-lists, code…) as blocks
 // of their own.
 func (w *blockWalker) listItem(item ast.Node, depth, quote int) {
+	if m := w.clauses[item]; m != nil {
+		w.number, w.anchor = m.number, m.id
+	}
 	first := item.FirstChild()
 	var t inlineText
 	switch first.(type) {

@@ -2,6 +2,64 @@
 // with stable clause anchors and a table of contents, using goldmark with
 // GitHub-flavoured tables. Raw HTML in the source is never passed through
 // unless the caller opts in with WithUnsafeHTML.
+//
+// # Plain-text legal documents
+//
+// Many legal documents reach a repository as plain text, pasted from a web
+// page or a word processor: no "#" headings, clause numbers at the start of
+// paragraphs, bullets as "•", clauses indented with spaces. Render, Blocks
+// and Parser apply these rules within the one goldmark parse, so that the
+// page, its table of contents and the redline agree:
+//
+//   - Clause paragraphs. A paragraph that opens with a clause number is a
+//     clause: "1.", "1.1", "1.1." (not "1.5 million", "30 days"), "(a)",
+//     "(iv)", "(2)", and "Clause 4.2", "Article 28", "Section 3", "§ 5"
+//     when followed by punctuation, the end of the text or a capitalised
+//     word ("Article 28 GDPR requires" and "Article 28(3)" are citations).
+//     It gets an anchor in the scheme of headings: "clause-1-1"; a lettered
+//     clause belongs to the numbered clause or heading before it, "(a)"
+//     after 1.1 is "1.1(a)", "clause-1-1-a", and a roman "(ii)" after "(b)"
+//     is "1.1(b)(ii)". Ids are unique: a repeated one gets "-2". Clause
+//     paragraphs are found in every document, also one with headings.
+//   - Lines that open a clause. Within a paragraph, a line that opens with
+//     a bullet, or with a clause number after a line ending in ".", ":" or
+//     ";" (for "(b)" also "and" or "or"), or after a title-like first line,
+//     starts a new paragraph: pasted text often has no blank lines.
+//   - Bullets. Paragraphs opening with "•", "–", "—", "◦", "▪", "●", "■",
+//     "·" and similar bullets and a space are list items; consecutive ones
+//     are one list, and "◦", "○", "▪", "▫" after items with another bullet
+//     are sub-items.
+//   - Indented text. Text indented by four spaces or a tab is a paragraph,
+//     not a code block: a legal document has no code, and a word
+//     processor's indentation must not clip a clause in a <pre>. Fenced code
+//     blocks stay code.
+//   - Section titles, only in a document without markdown headings (a
+//     level-1 heading opening the body, the title, does not count), at the
+//     top level: a one-line paragraph that is entirely bold, or in capitals
+//     (four letters or more, not ending like a sentence), or a short
+//     numbered line ("1.1 Scope", "Article 5 – Audits") followed by text
+//     that is not a clause of the same or a higher level, is a heading: h2,
+//     or one level more than the depth of its number ("1.1" h3). The first
+//     block of the body, when it is such a title without a number, is the
+//     document's title (h1). A top-level ordered list used as section
+//     numbering is headings: a single item with a title-like line and a
+//     paragraph after the list ("2. Engagement of Sub-processors"), or a
+//     list whose items each have a title-like line followed by paragraphs.
+//     A list whose items have only sub-lists, a list of titles without
+//     text (a table of contents) and lists after a clause stay lists.
+//   - Lists of clauses, only in a document without markdown headings: the
+//     items of a top-level ordered list separated by blank lines ("1. The
+//     Processor shall…") are clauses "1." to "n.", with anchors on the items
+//     ("clause-2"), unless a paragraph ending with ":" introduces the list.
+//     They stay a list.
+//   - Table of contents. Rendered.Headings lists the headings, real or
+//     made from section titles. Only in a document without any heading but
+//     a title does it list clauses: those of the top level (the shallowest
+//     number), at level 2, with their first sentence or ten words as text.
+//     Every clause gets its anchor either way.
+//
+// Lint and Rendered.Notes report a long document where no structure was
+// found and every kind of guess these rules made, with its first line.
 package markdown
 
 import (
@@ -18,6 +76,7 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -41,8 +100,12 @@ type Rendered struct {
 	// HTML is the rendered body. Any "{{" is written as character references
 	// so that no template engine downstream can read shortcodes in it.
 	HTML []byte
-	// Headings lists the headings in document order (the table of contents).
+	// Headings lists the headings in document order (the table of
+	// contents). In a document without headings it lists the top-level
+	// numbered clauses instead (see the package documentation).
 	Headings []Heading
+	// Notes are what Lint reports about the body.
+	Notes []Note
 }
 
 type options struct {
@@ -68,9 +131,23 @@ func newMarkdown(o options) goldmark.Markdown {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
 	return goldmark.New(
+		goldmark.WithParser(parser.NewParser(
+			parser.WithBlockParsers(blockParsers()...),
+			parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+			parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+			parser.WithASTTransformers(util.Prioritized(plainTransformer{}, 1000)),
+		)),
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify, extension.TaskList),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
+}
+
+// parse parses a body with md's parser and returns the document with what
+// the plain-text rules found in it.
+func parse(p parser.Parser, body []byte) (ast.Node, *plainState) {
+	pc := parser.NewContext()
+	doc := p.Parse(text.NewReader(body), parser.WithContext(pc))
+	return doc, stateOf(pc)
 }
 
 // Render converts a markdown body to HTML, assigning clause anchors to the
@@ -81,7 +158,7 @@ func Render(body []byte, opts ...Option) (*Rendered, error) {
 		opt(&o)
 	}
 	md := newMarkdown(o)
-	doc := md.Parser().Parse(text.NewReader(body))
+	doc, st := parse(md.Parser(), body)
 
 	if o.dropTitle != "" {
 		if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 && PlainText(h, body) == o.dropTitle {
@@ -89,7 +166,7 @@ func Render(body []byte, opts ...Option) (*Rendered, error) {
 		}
 	}
 
-	headings := anchorHeadings(doc, body)
+	headings := anchorHeadings(doc, body, st)
 	if o.links != nil {
 		rewriteLinks(doc, o.links)
 	}
@@ -99,7 +176,7 @@ func Render(body []byte, opts ...Option) (*Rendered, error) {
 		return nil, fmt.Errorf("render markdown: %w", err)
 	}
 	out := bytes.ReplaceAll(buf.Bytes(), []byte("{{"), []byte("&#123;&#123;"))
-	return &Rendered{HTML: out, Headings: headings}, nil
+	return &Rendered{HTML: out, Headings: headings, Notes: st.notes(doc, body)}, nil
 }
 
 // Title returns the text and body line of the first level-1 heading of a
@@ -161,28 +238,147 @@ var (
 	annexNumber  = regexp.MustCompile(`^(?i)(annex|schedule|appendix|exhibit|attachment)\s+([ivxlc]+|\d+|[a-z])\b`)
 )
 
-// anchorHeadings gives every heading an id attribute and returns the table
-// of contents. Ids are unique within the document.
-func anchorHeadings(doc ast.Node, source []byte) []Heading {
-	var headings []Heading
+// anchorHeadings gives every heading and every clause paragraph an id
+// attribute, unique within the document, and returns the table of
+// contents: the headings, or in a document without headings (but a title)
+// the clause paragraphs of the top level.
+func anchorHeadings(doc ast.Node, source []byte, st *plainState) []Heading {
+	var headings, clauses []Heading
+	var clauseNodes []ast.Node
 	seen := map[string]int{}
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		h, ok := n.(*ast.Heading)
-		if !ok || !entering {
-			return ast.WalkContinue, nil
-		}
-		txt := PlainText(h, source)
-		number, base := ClauseAnchor(txt)
+	unique := func(base string) string {
 		id := base
 		if c := seen[base]; c > 0 {
 			id = fmt.Sprintf("%s-%d", base, c+1)
 		}
 		seen[base]++
-		h.SetAttributeString("id", []byte(id))
-		headings = append(headings, Heading{Level: h.Level, ID: id, Number: number, Text: txt, Line: lineOf(h, source)})
-		return ast.WalkSkipChildren, nil
+		return id
+	}
+	// parent is the number of the last numbered heading or clause, which
+	// lettered clauses "(a)" belong to; letter is the last such letter.
+	var parent, letter string
+	var parentDepth int
+	// Lines are counted on from the previous block: blocks come in
+	// document order.
+	lastPos, lastLine := 0, 1
+	line := func(n ast.Node) int {
+		if _, ok := n.(*ast.ListItem); ok && n.FirstChild() != nil {
+			n = n.FirstChild()
+		}
+		lines := n.Lines()
+		if lines == nil || lines.Len() == 0 {
+			return 0
+		}
+		pos := lines.At(0).Start
+		if pos < lastPos {
+			lastPos, lastLine = 0, 1
+		}
+		lastLine += bytes.Count(source[lastPos:pos], []byte("\n"))
+		lastPos = pos
+		return lastLine
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			txt := PlainText(n, source)
+			number, base := ClauseAnchor(txt)
+			id := unique(base)
+			n.SetAttributeString("id", []byte(id))
+			headings = append(headings, Heading{Level: n.Level, ID: id, Number: number, Text: txt, Line: line(n)})
+			parent, letter, parentDepth = number, "", strings.Count(number, ".")+1
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.ListItem:
+			m := st.clauses[n]
+			if m == nil {
+				if _, ok := n.(*ast.ListItem); ok {
+					return ast.WalkContinue, nil
+				}
+				return ast.WalkSkipChildren, nil
+			}
+			var base string
+			switch m.kind {
+			case labelParen:
+				raw := strings.ToLower(m.raw)
+				nested := romanNumber.MatchString(raw) && letter != "" && !successor(letter, raw)
+				if !nested && !unicode.IsDigit(rune(raw[0])) && (!romanNumber.MatchString(raw) || letter != "") {
+					letter = raw
+				}
+				m.number, base, m.depth = "("+raw+")", raw, parentDepth+1
+				if nested {
+					m.number, base, m.depth = "("+letter+")("+raw+")", letter+"-"+raw, parentDepth+2
+				}
+				if parent != "" {
+					m.number = parent + m.number
+					base = strings.ReplaceAll(parent, ".", "-") + "-" + base
+				}
+				base = "clause-" + base
+			default:
+				m.number, base = m.raw, "clause-"+strings.ReplaceAll(m.raw, ".", "-")
+				parent, letter, parentDepth = m.raw, "", m.depth
+			}
+			m.id = unique(base)
+			m.line = line(n)
+			n.SetAttributeString("id", []byte(m.id))
+			if m.kind != labelParen && st.plain {
+				clauses = append(clauses, Heading{Level: m.depth, ID: m.id, Number: m.number, Line: m.line})
+				clauseNodes = append(clauseNodes, n)
+			}
+			if _, ok := n.(*ast.ListItem); ok {
+				return ast.WalkContinue, nil // its paragraphs may be clauses
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
 	})
-	return headings
+	if !st.plain || len(clauses) == 0 || len(headings) > 1 || len(headings) == 1 && headings[0].Level > 1 {
+		return headings
+	}
+	// No headings but perhaps a title: list the top-level clauses.
+	top := clauses[0].Level
+	for _, c := range clauses {
+		top = min(top, c.Level)
+	}
+	toc := headings
+	for i, c := range clauses {
+		if c.Level == top {
+			c.Level = 2
+			if item, ok := clauseNodes[i].(*ast.ListItem); ok {
+				c.Text = c.Number + "."
+				if item.FirstChild() != nil {
+					c.Text += " " + shortTitle(PlainText(item.FirstChild(), source), 0)
+				}
+			} else {
+				c.Text = shortTitle(PlainText(clauseNodes[i], source), len(strings.Fields(st.clauses[clauseNodes[i]].label)))
+			}
+			toc = append(toc, c)
+		}
+	}
+	st.tocLine = clauses[0].Line
+	return toc
+}
+
+// successor reports whether letter b follows letter a ("h", "i").
+func successor(a, b string) bool {
+	return len(a) == 1 && len(b) == 1 && b[0] == a[0]+1
+}
+
+// shortTitle shortens a clause's text for the table of contents: up to the
+// end of its first sentence after the first skip words (its clause number),
+// at most ten words.
+func shortTitle(s string, skip int) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if i >= skip && (strings.HasSuffix(w, ".") || strings.HasSuffix(w, ";") || strings.HasSuffix(w, ":")) && i < 10 {
+			return strings.Join(words[:i+1], " ")
+		}
+		if i == 10 {
+			return strings.Join(words[:i], " ") + " …"
+		}
+	}
+	return s
 }
 
 // ClauseAnchor derives the anchor of a heading from its text: numbered
@@ -226,7 +422,10 @@ func Slug(s string) string {
 }
 
 // Parser returns a goldmark parser configured as Render's, for packages that
-// walk the AST themselves.
+// walk the AST themselves. Its trees have the plain-text structure of the
+// package documentation (section titles as headings, bullet lines as lists,
+// indented text as paragraphs); clause anchors are set by Render and Blocks
+// only.
 func Parser() parser.Parser {
 	return newMarkdown(options{}).Parser()
 }
