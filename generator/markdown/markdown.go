@@ -182,7 +182,10 @@ func Render(body []byte, opts ...Option) (*Rendered, error) {
 // Title returns the text and body line of the first level-1 heading of a
 // markdown body, when the body starts with one (ignoring blank lines).
 func Title(body []byte) (title string, line int, ok bool) {
-	doc := goldmark.New(goldmark.WithExtensions(extension.Table)).Parser().Parse(text.NewReader(body))
+	// Parsed as Render parses, so that the title line of a document written
+	// as plain text ("DATA PROCESSING AGREEMENT") is its title, as it is
+	// its first heading on the page.
+	doc := Parser().Parse(text.NewReader(body))
 	h, isHeading := doc.FirstChild().(*ast.Heading)
 	if !isHeading || h.Level != 1 {
 		return "", 0, false

@@ -424,3 +424,38 @@ func TestSymlinksLeavingTheRepositoryRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestPlainTextDocumentChecked: a DPA pasted as plain text gets its title,
+// clause anchors and table of contents, and clause check names each guess
+// at its file line.
+func TestPlainTextDocumentChecked(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "---\nkind: dpa\n---\nDATA PROCESSING AGREEMENT\n\n1. DEFINITIONS\n\n1.1. \"Personal Data\" means any information.\n\n2. Sub-processors\n\n2.1 The Processor shall not engage another processor.\n\n    (a) it shall inform the Controller;\n")
+	r.Commit("2026-01-01T10:00:00Z", "DPA")
+	mustBuild(t, r.Dir, Options{})
+	page := readFile(t, filepath.Join(r.Dir, "public", "dpa", "index.html"))
+	for _, want := range []string{"<h1>DATA PROCESSING AGREEMENT</h1>", `<h2 id="clause-1">1. DEFINITIONS</h2>`, `<p id="clause-1-1">`, `<a href="#clause-2">2. Sub-processors</a>`, `<p id="clause-2-1-a">(a) it shall inform`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "<pre>") {
+		t.Error("indented clause published as code")
+	}
+	c, err := Load(context.Background(), LoadOptions{Repo: r.Dir, NoGit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	problems, _ := c.Problems()
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.Error())
+	}
+	joined := strings.Join(got, "\n")
+	for _, want := range []string{"content/dpa.md:4: warning: treated the all-caps line as a section heading", "content/dpa.md:14: warning: treated indented text as a paragraph, not as code"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("check lacks %q:\n%s", want, joined)
+		}
+	}
+}
