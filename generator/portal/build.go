@@ -45,6 +45,10 @@ type Options struct {
 	// Env looks up environment variables (Netlify's URL, REPOSITORY_URL);
 	// nil means none are consulted.
 	Env func(string) string
+	// Drafts includes the documents and versions marked draft: true, for
+	// a local preview (clause serve --drafts). A published build never
+	// sets it.
+	Drafts bool
 	// Force replaces an output folder that is not empty although Clause
 	// did not write it (it lacks OutputMarker).
 	Force bool
@@ -119,7 +123,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := checkOutDir(out, repo, contentDir, opts.Force); err != nil {
 		return nil, err
 	}
-	c, err := Load(ctx, LoadOptions{Repo: repo, Content: content, Out: out, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, HistoryOptions: opts.HistoryOptions, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
+	c, err := Load(ctx, LoadOptions{Repo: repo, Content: content, Out: out, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, Drafts: opts.Drafts, HistoryOptions: opts.HistoryOptions, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
 	if err != nil {
 		return nil, err
 	}

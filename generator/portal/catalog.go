@@ -264,6 +264,9 @@ type LoadOptions struct {
 	// Repo is the repository folder (default "."); Content the content
 	// folder relative to it (default: see ResolveContent).
 	Repo, Content string
+	// Drafts reads the documents and versions marked draft: true as if
+	// they were not (a preview's); their entries are marked Draft.
+	Drafts bool
 	// Out is the output folder of a build, never read as content.
 	Out          string
 	AllowShallow bool
@@ -324,6 +327,14 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 	found, err := loadDocuments(root, contentDir, sel)
 	if err != nil {
 		return nil, err
+	}
+	if o.Drafts {
+		found.docs = append(found.docs, found.drafts...)
+		found.drafts = nil
+		if errs := checkIDs(found.docs); len(errs) > 0 {
+			return nil, errs
+		}
+		sort.Slice(found.docs, func(i, j int) bool { return found.docs[i].Path < found.docs[j].Path })
 	}
 	docs := found.docs
 	if errs := checkTranslations(docs, cfg.Language); len(errs) > 0 {
@@ -443,7 +454,9 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 	matched := map[*document.Document]bool{}
 	var retired, redrafted []*history.Document
 	for _, hd := range h.Documents {
-		hd.Versions = slices.DeleteFunc(hd.Versions, func(v history.Version) bool { return isDraftInfo(v.Info) })
+		if !o.Drafts {
+			hd.Versions = slices.DeleteFunc(hd.Versions, func(v history.Version) bool { return isDraftInfo(v.Info) })
+		}
 		if len(hd.Versions) == 0 {
 			continue // never published
 		}

@@ -107,6 +107,7 @@ func (p *pager) documentParams(e *Entry) map[string]any {
 		"versions":     len(e.Versions),
 		"retired":      e.Retired,
 		"uncommitted":  e.Uncommitted,
+		"draft":        e.Doc.Draft,
 	}
 	if p.c.DatesNote != "" {
 		params["dates_note"] = p.c.DatesNote

@@ -289,6 +289,16 @@ func TestNothingHiddenOrDraftIsPublished(t *testing.T) {
 	if !strings.Contains(log.String(), "Not published, draft: true: content/new-terms.md, content/privacy.md") {
 		t.Errorf("drafts not reported:\n%s", log.String())
 	}
+	// clause serve --drafts shows them, marked; hidden files stay hidden.
+	preview := filepath.Join(t.TempDir(), "preview")
+	mustBuild(t, r.Dir, Options{Out: preview, Drafts: true})
+	page := readFile(t, filepath.Join(preview, "new-terms", "index.html"))
+	if !strings.Contains(page, "SECRET-4") || !strings.Contains(page, "<strong>Draft.</strong>") {
+		t.Error("the draft is not previewed, or not marked as a draft")
+	}
+	if _, err := os.Stat(filepath.Join(preview, "_draft")); !os.IsNotExist(err) {
+		t.Errorf("a hidden file is previewed (%v)", err)
+	}
 }
 
 func keys(m map[string]map[string]any) []string {

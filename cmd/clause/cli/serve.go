@@ -14,6 +14,7 @@ type ServeOptions struct {
 	Addr          string
 	AllowShallow  bool
 	NoGit         bool
+	Drafts        bool
 	HistoryFlags
 }
 
@@ -27,13 +28,14 @@ address, with the same Content-Security-Policy as production. It rebuilds
 when a document, layout, static file, clause.toml or the git history
 changes (commit to see new dates and versions). A build error is printed
 with its file and line, and the last good build stays served. Uncommitted
-edits are shown, marked as such on the page.`,
+edits are shown, marked as such on the page; with --drafts, so are the
+documents marked draft: true, which clause build never publishes.`,
 		Example: `  clause serve
   clause serve --addr 127.0.0.1:8080 --content policies`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return preview.Serve(cmd.Context(), preview.Options{
-				Build:   portal.Options{Repo: opts.Repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, HistoryOptions: opts.HistoryFlags.options(streams), Log: streams.ErrOut, Env: streams.Getenv},
+				Build:   portal.Options{Repo: opts.Repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, Drafts: opts.Drafts, HistoryOptions: opts.HistoryFlags.options(streams), Log: streams.ErrOut, Env: streams.Getenv},
 				Addr:    opts.Addr,
 				Headers: map[string]string{"Content-Security-Policy": site.ContentSecurityPolicy, "X-Content-Type-Options": "nosniff"},
 				Log:     streams.ErrOut,
@@ -45,6 +47,7 @@ edits are shown, marked as such on the page.`,
 	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:1313", "`address` to serve on")
 	cmd.Flags().BoolVar(&opts.AllowShallow, "allow-shallow", false, "preview a shallow clone, with dates from file modification times")
 	cmd.Flags().BoolVar(&opts.NoGit, "no-git", false, "do not read git history; dates from file modification times")
+	cmd.Flags().BoolVar(&opts.Drafts, "drafts", false, "show documents marked draft: true, marked as drafts (never published by clause build)")
 	addHistoryFlags(cmd, &opts.HistoryFlags)
 	return cmd
 }
