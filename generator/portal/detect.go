@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
-	git "github.com/go-git/go-git/v5"
+	gitconfig "github.com/go-git/go-git/v5/plumbing/format/config"
 
 	"github.com/clause-portal/clause/generator/config"
 	"github.com/clause-portal/clause/generator/subprocessors"
@@ -82,17 +82,44 @@ func isContentError(err error) bool {
 	return errors.As(err, &list)
 }
 
-// originURL returns the https address of the origin remote, or "".
+// originURL returns the https address of the origin remote, or "". It
+// reads the git configuration of the repository holding root (following
+// a worktree's .git file to the common folder).
 func originURL(root string) string {
-	r, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true})
+	gitDir := ""
+	for dir := root; ; dir = filepath.Dir(dir) {
+		p := filepath.Join(dir, ".git")
+		if fi, err := os.Stat(p); err == nil {
+			gitDir = p
+			if !fi.IsDir() {
+				b, err := os.ReadFile(p)
+				if err != nil {
+					return ""
+				}
+				gitDir = strings.TrimSpace(strings.TrimPrefix(string(b), "gitdir:"))
+				if !filepath.IsAbs(gitDir) {
+					gitDir = filepath.Join(dir, gitDir)
+				}
+				if c, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+					gitDir = filepath.Join(gitDir, strings.TrimSpace(string(c)))
+				}
+			}
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
+	f, err := os.Open(filepath.Join(gitDir, "config"))
 	if err != nil {
 		return ""
 	}
-	remote, err := r.Remote("origin")
-	if err != nil || len(remote.Config().URLs) == 0 {
+	defer f.Close()
+	cfg := gitconfig.New()
+	if err := gitconfig.NewDecoder(f).Decode(cfg); err != nil {
 		return ""
 	}
-	return webURL(remote.Config().URLs[0])
+	return webURL(cfg.Section("remote").Subsection("origin").Option("url"))
 }
 
 var scpLike = regexp.MustCompile(`^(?:[\w.-]+@)?([\w.-]+):([\w./-]+?)(?:\.git)?/?$`)
