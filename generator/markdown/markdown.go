@@ -126,13 +126,14 @@ func WithUnsafeHTML() Option { return func(o *options) { o.unsafe = true } }
 func WithoutTitle(title string) Option { return func(o *options) { o.dropTitle = title } }
 
 func newMarkdown(o options) goldmark.Markdown {
-	rendererOpts := []renderer.Option{html.WithXHTML()}
+	rendererOpts := []renderer.Option{html.WithXHTML(), renderer.WithNodeRenderers(util.Prioritized(admonitionRenderer{}, 500))}
 	if o.unsafe {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
 	return goldmark.New(
 		goldmark.WithParser(parser.NewParser(
 			parser.WithBlockParsers(blockParsers()...),
+			parser.WithBlockParsers(util.Prioritized(admonitionParser{}, 150)),
 			parser.WithInlineParsers(parser.DefaultInlineParsers()...),
 			parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
 			parser.WithASTTransformers(util.Prioritized(plainTransformer{}, 1000)),
