@@ -62,6 +62,9 @@ func TestDefaultsInferredFromNameAndBody(t *testing.T) {
 		{"content/terms-of-service.md", "Setext Title\n============\n\nx", "Setext Title", KindTerms, true},
 		{"content/security/index.md", "", "Security", KindSecurity, false},
 		{"content/imprint.md", "---\ntitle: Imprint\n---\n", "Imprint", KindOther, false},
+		{"content/master-subscription-agreement.md", "---\ntitle: MSA\n---\n", "MSA", KindTerms, false},
+		{"content/expert-services-addendum.md", "---\ntitle: ESA\n---\n", "ESA", KindTerms, false},
+		{"content/data-processing-agreement.md", "---\ntitle: DPA\n---\n", "DPA", KindDPA, false},
 	}
 	for _, tt := range tests {
 		d, err := Parse(tt.path, "content", []byte(tt.src))

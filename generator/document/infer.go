@@ -42,7 +42,7 @@ func kindFromWords(n string) Kind {
 		return KindPrivacy
 	case has("security", "toms", "technical and organisational", "technical and organizational"):
 		return KindSecurity
-	case has("terms", "tos", "conditions", "eula", "agb", "acceptable use"):
+	case has("terms", "tos", "conditions", "eula", "agb", "acceptable use", "agreement", "addendum", "msa", "supplement"):
 		return KindTerms
 	}
 	return KindOther
