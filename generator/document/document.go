@@ -89,6 +89,11 @@ type Document struct {
 	NoticeDays int
 	// Aliases are additional URL paths that redirect to the document.
 	Aliases []string
+	// Slug is the URL path the front matter gives the document (`slug:`
+	// as Docusaurus writes it, Jekyll's `permalink:`, Hugo's `url:`), and
+	// SlugKey the key it was given by; its ID follows it. "/dpa" is below
+	// the portal's root, "dpa" below the document's folder.
+	Slug, SlugKey string
 	// Draft is set by `draft: true`: the document is not published (only
 	// clause serve --drafts shows it), its history neither.
 	Draft bool
@@ -257,10 +262,32 @@ func parse(p, contentDir string, src []byte, meta bool, cache *MetaCache) (*Docu
 			return nil, err
 		}
 	}
+	if d.Slug != "" {
+		if id := slugID(rel, d.Slug); id != "" {
+			d.ID = id
+		}
+	}
 	if !meta {
 		d.inferDefaults(rel)
 	}
 	return d, nil
+}
+
+// slugID is the ID a slug gives the document at rel (below the content
+// folder): "/dpa" → "dpa"; "dpa" in "legal/x.md" → "legal/dpa". A slug of
+// the root ("/") gives "": the path's ID stands.
+func slugID(rel, slug string) string {
+	s := strings.TrimSpace(slug)
+	if !strings.HasPrefix(s, "/") {
+		if dir := path.Dir(rel); dir != "." {
+			s = dir + "/" + s
+		}
+	}
+	s = strings.Trim(path.Clean("/"+s), "/")
+	if strings.HasSuffix(strings.ToLower(s), ".html") {
+		s = strings.TrimSuffix(s, path.Ext(s))
+	}
+	return strings.ToLower(s)
 }
 
 // IDFromPath derives a document ID from its path below the content folder:

@@ -166,3 +166,28 @@ func TestEmptyFrontMatterAndBody(t *testing.T) {
 		t.Errorf("got %q %q", d.Title, d.Kind)
 	}
 }
+
+// TestSlugGivesTheURL: the URL path front matter gives (Docusaurus slug,
+// Jekyll permalink, Hugo url) is the document's ID; a path that climbs out
+// is an error at its line.
+func TestSlugGivesTheURL(t *testing.T) {
+	for _, tt := range []struct{ path, fm, id string }{
+		{"content/pages/privacy/dpa.md", "slug: /dpa", "dpa"},
+		{"content/pages/privacy/dpa.md", "slug: data-processing", "pages/privacy/data-processing"},
+		{"content/legal/terms.md", "permalink: /terms-of-service/", "terms-of-service"},
+		{"content/legal/terms.md", "url: /Legal/Terms.html", "legal/terms"},
+		{"content/legal/terms.md", "slug: /", "legal/terms"},
+	} {
+		d, err := Parse(tt.path, "content", []byte("---\n"+tt.fm+"\n---\n# T\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.fm, err)
+		}
+		if d.ID != tt.id {
+			t.Errorf("%s in %s: ID %q, want %q", tt.fm, tt.path, d.ID, tt.id)
+		}
+	}
+	_, err := Parse("content/x.md", "content", []byte("---\ntitle: X\nslug: ../../etc\n---\n"))
+	if err == nil || !strings.Contains(err.Error(), "content/x.md:3: slug \"../../etc\" is not a usable URL path") {
+		t.Errorf("climbing slug: %v", err)
+	}
+}

@@ -219,6 +219,17 @@ func (d *Document) decodeFrontMatter(fm frontMatterBlock) error {
 		}
 	}
 	d.TranslationKey = str("translationKey")
+	for _, key := range []string{"url", "permalink", "slug"} { // Hugo, Jekyll, Docusaurus
+		if v := str(key); v != "" {
+			if strings.Contains(v, "..") || strings.ContainsAny(v, "\\?#%\x00") {
+				_, line, _ := field(key)
+				errs = append(errs, errorf(d.Path, line, "%s %q is not a usable URL path: use letters, digits, hyphens and /", key, v))
+				break
+			}
+			d.Slug, d.SlugKey = v, key
+			break
+		}
+	}
 	if v, line, ok := field("notice_days"); ok && v != nil {
 		n, isInt := intValue(v)
 		switch {

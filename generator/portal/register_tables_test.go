@@ -189,7 +189,7 @@ func TestCorpusSubprocessorTablesAreRegistered(t *testing.T) {
 		corpus, content, file, id string
 		rows                      int
 	}{
-		{"retool-legal", "pages", "pages/privacy-protection-security/subprocessors.md", "privacy-protection-security/subprocessors", 13},
+		{"retool-legal", "pages", "pages/privacy-protection-security/subprocessors.md", "subprocessors", 13},
 		{"bento-legal", ".", "subprocessors.md", "subprocessors", 19},
 	} {
 		t.Run(tt.corpus, func(t *testing.T) {
