@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clause-portal/clause/generator/config"
@@ -51,6 +52,7 @@ type Catalog struct {
 	Drafts []string
 
 	repo    *history.Repository
+	warned  sync.Map // versions whose errors were logged, by blob
 	sel     *selector
 	links   *linker
 	root    string // absolute repository (project) folder
@@ -233,7 +235,9 @@ func (c *Catalog) ParseVersion(e *Entry, v *Version) (*document.Document, error)
 	if perr == nil {
 		return d, nil
 	}
-	fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) has errors; showing its text without front matter: %v\n", v.Path, v.ID, v.Commit, perr)
+	if _, told := c.warned.LoadOrStore(v.Blob, true); !told {
+		fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) has errors; showing its text without front matter: %v\n", v.Path, v.ID, v.Commit, perr)
+	}
 	return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: stripFrontMatter(src), Source: src}, nil
 }
 
