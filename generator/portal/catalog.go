@@ -324,6 +324,13 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 		fmt.Fprintln(o.Log, line)
 	}
 	contentDir := filepath.Join(root, filepath.FromSlash(content))
+	if content != "." && content != "" {
+		if err := checkSymlinks(root, content); err != nil {
+			return nil, err
+		}
+	} else if err := checkSymlinksShallow(root); err != nil {
+		return nil, err
+	}
 	sel := newSelector(cfg)
 	if o.Out != "" {
 		sel.skip = resolvePath(o.Out)

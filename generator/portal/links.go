@@ -219,7 +219,7 @@ func (l *linker) asset(p string) (string, bool) {
 	}
 	full := filepath.Join(l.c.root, filepath.FromSlash(p))
 	fi, err := os.Lstat(full)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() > MaxAssetSize {
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > MaxAssetSize || !insideRepository(l.c.root, full) {
 		return "", false
 	}
 	u := "/" + rc

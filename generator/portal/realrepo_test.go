@@ -469,3 +469,31 @@ func TestPlainTextDocumentChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkedFilesStayInsideTheRepository: a folder of the content that is a
+// symbolic link out of the repository is refused, and no linked "annex"
+// is read through it.
+func TestLinkedFilesStayInsideTheRepository(t *testing.T) {
+	outside := t.TempDir()
+	writeTree(t, map[string]string{filepath.Join(outside, "passwd"): "SECRET"})
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n\nSee the [annex](annex/passwd).\n")
+	r.Commit("2026-01-01T10:00:00Z", "DPA")
+	if err := os.Symlink(outside, filepath.Join(r.Dir, "content", "annex")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := build(t, r.Dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "content/annex: symlink to outside the repository") {
+		t.Fatalf("want the symlinked folder refused, got %v", err)
+	}
+	// The same with the content folder at the repository root.
+	r2 := gittest.New(t)
+	r2.Write("dpa.md", "# DPA\n\nSee the [annex](annex/passwd).\n")
+	r2.Commit("2026-01-01T10:00:00Z", "DPA")
+	if err := os.Symlink(outside, filepath.Join(r2.Dir, "annex")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build(t, r2.Dir, Options{}); err == nil || !strings.Contains(err.Error(), "annex: symlink to outside the repository") {
+		t.Fatalf("content at the root: want the symlinked folder refused, got %v", err)
+	}
+}

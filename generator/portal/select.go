@@ -226,6 +226,35 @@ func DescribeContent(folder, how string) string {
 // the content: the theme overrides and the user's static files.
 var repositoryFolders = []string{"layouts", "static", "assets", "i18n"}
 
+// insideRepository reports whether p, with every symbolic link on its way
+// resolved, is inside the repository root and not inside its .git folder.
+func insideRepository(root, p string) bool {
+	realRoot := resolvePath(root)
+	r := resolvePath(p)
+	in := func(child, dir string) bool {
+		rel, err := filepath.Rel(dir, child)
+		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	}
+	return in(r, realRoot) && !in(r, filepath.Join(realRoot, ".git"))
+}
+
+// checkSymlinksShallow checks the symbolic links of a content folder that
+// is the repository root: its entries, and the folders below them that
+// are not hidden (the .git folder is git's).
+func checkSymlinksShallow(root string) error {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	return checkSymlinks(root, names...)
+}
+
 // checkSymlinks refuses symbolic links that would make the build read
 // outside the repository, or read its .git folder (where a CI's
 // credentials are): the folders themselves and everything below them.
