@@ -71,8 +71,8 @@ func (admonitionParser) Continue(node ast.Node, reader text.Reader, pc parser.Co
 }
 
 func (admonitionParser) Close(node ast.Node, reader text.Reader, pc parser.Context) {}
-func (admonitionParser) CanInterruptParagraph() bool                                 { return true }
-func (admonitionParser) CanAcceptIndentedLine() bool                                 { return false }
+func (admonitionParser) CanInterruptParagraph() bool                                { return true }
+func (admonitionParser) CanAcceptIndentedLine() bool                                { return false }
 
 // admonitionLabel is the title shown for a type when none is written.
 func admonitionLabel(typ string) string {
@@ -108,4 +108,3 @@ func (admonitionRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer)
 		return ast.WalkContinue, nil
 	})
 }
-

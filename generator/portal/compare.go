@@ -3,11 +3,13 @@ package portal
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/clause-portal/clause/generator/diff"
 	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/history"
 	"github.com/clause-portal/clause/generator/markdown"
 	"github.com/clause-portal/clause/generator/site"
 )
@@ -298,4 +300,29 @@ func (p *pager) versionsJSON(e *Entry) ([]byte, error) {
 		items[i] = item{ID: v.ID, Date: v.Date.In(p.loc).Format(DisplayDate), Subject: v.Subject}
 	}
 	return json.Marshal(items)
+}
+
+// VersionAtRevision returns the index in e.Versions of the version that was
+// the document's newest at a git revision ("HEAD~1", a tag, a branch, a
+// commit hash): the newest version whose commit is on the revision's
+// first-parent history. It returns -1 when the document had no version
+// yet there.
+func (c *Catalog) VersionAtRevision(e *Entry, rev string) (int, error) {
+	if c.repo == nil {
+		return -1, errors.New("no git history: revisions cannot be resolved")
+	}
+	index := map[string]int{}
+	for i, v := range e.Versions {
+		if _, seen := index[v.Commit]; !seen {
+			index[v.Commit] = i
+		}
+	}
+	h, err := c.repo.AtRevision(rev, func(hash string) bool { _, ok := index[hash]; return ok }, 1<<22)
+	if errors.Is(err, history.ErrNotOnHistory) {
+		return -1, nil
+	}
+	if err != nil {
+		return -1, err
+	}
+	return index[h], nil
 }

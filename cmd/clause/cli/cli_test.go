@@ -342,3 +342,27 @@ func TestHistoryCacheFolder(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffTakesGitRevisions: FROM and TO may be any git revision (HEAD~1,
+// a tag, a commit that did not touch the document): the version that was
+// the document's newest there.
+func TestDiffTakesGitRevisions(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "## 1. Breach\n\nNotice within 72 hours.\n")
+	r.Commit("2026-01-10T09:00:00Z", "Publish")
+	r.Git("tag", "v1")
+	r.Write("content/dpa.md", "## 1. Breach\n\nNotice within 48 hours.\n")
+	second := r.Commit("2026-05-10T09:00:00Z", "48 hours")
+	r.Write("content/other.md", "# Other\n")
+	r.Commit("2026-06-10T09:00:00Z", "Another document")
+	for _, args := range [][]string{{"v1", "HEAD"}, {"HEAD~2", "HEAD~1"}, {"v1", second}} {
+		code, out, errOut := run(t, append([]string{"diff", "dpa", "--repo", r.Dir}, args...)...)
+		if code != ExitOK || !strings.Contains(out, "~ Notice within [-72-]{+48+} hours.") {
+			t.Errorf("diff %v: %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	code, _, errOut := run(t, "diff", "dpa", "nonsense", "HEAD", "--repo", r.Dir)
+	if code == ExitOK || !strings.Contains(errOut, "a git revision (HEAD~1, a tag, a branch, a commit)") {
+		t.Errorf("unknown revision: %d %s", code, errOut)
+	}
+}

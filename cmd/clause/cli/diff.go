@@ -13,6 +13,7 @@ import (
 
 	"github.com/clause-portal/clause/generator/diff"
 	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/history"
 	"github.com/clause-portal/clause/generator/markdown"
 	"github.com/clause-portal/clause/generator/portal"
 	"github.com/clause-portal/clause/internal/termsafe"
@@ -266,7 +267,11 @@ func resolveSide(c *portal.Catalog, e *portal.Entry, ref, role string, others ..
 				return version(i)
 			}
 		}
-		return portal.Side{}, fmt.Errorf("%w: no version of %s was in force on %s", ErrNoVersion, e.ID, ref)
+		first := ""
+		if len(vs) > 0 {
+			first = fmt.Sprintf(" (its first version applies from %s)", vs[len(vs)-1].TakesEffect(c.Config.Location))
+		}
+		return portal.Side{}, fmt.Errorf("%w: no version of %s was in force on %s%s", ErrNoVersion, e.ID, ref, first)
 	}
 	var match []int
 	for i, v := range vs {
@@ -278,7 +283,19 @@ func resolveSide(c *portal.Catalog, e *portal.Entry, ref, role string, others ..
 	case 1:
 		return version(match[0])
 	case 0:
-		return portal.Side{}, fmt.Errorf("%w: %q is not a version id, commit, date or HEAD/WORKTREE of %s (see: clause log %s)", ErrNoVersion, ref, e.ID, e.ID)
+		// Any git revision: the version that was the document's newest
+		// there.
+		i, err := c.VersionAtRevision(e, ref)
+		switch {
+		case err == nil && i >= 0:
+			return version(i)
+		case err == nil:
+			return portal.Side{}, fmt.Errorf("%w: %s had no version yet at %s", ErrNoVersion, e.ID, ref)
+		case errors.Is(err, history.ErrRefNotFound):
+		default:
+			return portal.Side{}, fmt.Errorf("%w: %s: %v", ErrNoVersion, ref, err)
+		}
+		return portal.Side{}, fmt.Errorf("%w: %q is not a version id, a date (YYYY-MM-DD), a git revision (HEAD~1, a tag, a branch, a commit) or WORKTREE of %s (see: clause log %s)", ErrNoVersion, ref, e.ID, e.ID)
 	}
 	return portal.Side{}, fmt.Errorf("%w: %q matches %d versions of %s; give more characters", ErrNoVersion, ref, len(match), e.ID)
 }
