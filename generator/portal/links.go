@@ -251,7 +251,25 @@ func (l *linker) resolver(e *Entry, src string, at *Version, permanent bool) mar
 	if at != nil && permanent {
 		day = at.TakesEffect(l.c.Config.Location)
 	}
+	self := -1 // the version of e being rendered, for its own fragments
+	if at != nil && e != nil {
+		for i, v := range e.Versions {
+			if v == at {
+				self = i
+			}
+		}
+	}
 	return func(dest string) (string, bool) {
+		if strings.HasPrefix(dest, "#") {
+			// A link within the document, written for GitHub's heading ids.
+			if e == nil || len(dest) < 2 {
+				return "", false
+			}
+			if id, ok := l.anchorMap(e, self)[dest[1:]]; ok {
+				return "#" + id, true
+			}
+			return "", false
+		}
 		t, ok := l.target(src, dest)
 		if !ok {
 			return "", false

@@ -80,7 +80,7 @@ func TestHomePageFromIndex(t *testing.T) {
 func linkRepo(t *testing.T) *gittest.Repo {
 	r := gittest.New(t)
 	r.Write("content/security/index.md", "# Security\n\n## 2. Encryption\n\nAES-128.\n")
-	r.Write("content/terms.md", "# Terms\n\n## 5.2 Liability\n\nCapped.\n")
+	r.Write("content/terms.md", "# Terms\n\n## 5.2 Liability\n\nCapped, see [liability](#52-liability).\n")
 	r.Write("content/annex.pdf", "%PDF-1.4 fake")
 	r.Write("notes/internal.md", "# Internal\n")
 	r.Write("content/dpa.md", strings.Join([]string{
@@ -125,6 +125,9 @@ func TestLinksBetweenDocuments(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("current DPA page lacks %s", want)
 		}
+	}
+	if terms := readFile(t, filepath.Join(r.Dir, "public", "terms", "index.html")); !strings.Contains(terms, `<a href="#clause-5-2">liability</a>`) {
+		t.Error("a link within a document, to a GitHub heading id, is not mapped to its clause anchor")
 	}
 	if b, err := os.ReadFile(filepath.Join(r.Dir, "public", "annex.pdf")); err != nil || string(b) != "%PDF-1.4 fake" {
 		t.Errorf("annex.pdf not published beside the documents: %v", err)
