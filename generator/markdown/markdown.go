@@ -151,11 +151,14 @@ func parse(p parser.Parser, body []byte) (ast.Node, *plainState) {
 }
 
 // Render converts a markdown body to HTML, assigning clause anchors to the
-// headings.
+// headings. A body beyond CheckLimits is an error wrapping ErrLimit.
 func Render(body []byte, opts ...Option) (*Rendered, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if err := CheckLimits(body); err != nil {
+		return nil, err
 	}
 	md := newMarkdown(o)
 	doc, st := parse(md.Parser(), body)
@@ -428,7 +431,20 @@ func Slug(s string) string {
 // walk the AST themselves. Its trees have the plain-text structure of the
 // package documentation (section titles as headings, bullet lines as lists,
 // indented text as paragraphs); clause anchors are set by Render and Blocks
-// only.
+// only. It parses a body beyond CheckLimits as an empty one: check the
+// body first to tell the reader why.
 func Parser() parser.Parser {
-	return newMarkdown(options{}).Parser()
+	return limitedParser{newMarkdown(options{}).Parser()}
+}
+
+// limitedParser is a goldmark parser that parses a body beyond
+// CheckLimits as an empty one, rather than take minutes over it.
+type limitedParser struct{ parser.Parser }
+
+// Parse parses the reader's source, or nothing if it is beyond the limits.
+func (p limitedParser) Parse(r text.Reader, opts ...parser.ParseOption) ast.Node {
+	if CheckLimits(r.Source()) != nil {
+		r = text.NewReader(nil)
+	}
+	return p.Parser.Parse(r, opts...)
 }
