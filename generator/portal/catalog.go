@@ -19,6 +19,7 @@ import (
 	"github.com/clause-portal/clause/generator/config"
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/history"
+	"github.com/clause-portal/clause/generator/markdown"
 )
 
 // Catalog is every document of a portal with its versions: the documents
@@ -214,27 +215,53 @@ func tooLargeNote(v *Version) string {
 		float64(v.Size)/(1<<20), document.MaxSize>>20, v.SHA256, v.Commit, v.Path)
 }
 
+// refusedNote says, in markdown, why a version's text is not shown: it is
+// beyond markdown.CheckLimits (err).
+func refusedNote(v *Version, err error) string {
+	return fmt.Sprintf("*The text of this version is not shown: %s. "+
+		"Its SHA-256 is `%s`; the portal's git repository holds it (commit `%.7s`, file `%s`).*\n",
+		strings.TrimSuffix(err.Error(), "."), v.SHA256, v.Commit, v.Path)
+}
+
 // ParseVersion reads and parses a version's text. Versions committed before
 // a rule existed may break it: rather than fail the build over history
 // that cannot be changed, the error is logged and the text is shown with
-// the front matter cut off. A version that is TooLarge is not read: its
-// document says why its text is not shown.
+// the front matter cut off. A version that is TooLarge is not read, and
+// one whose text is beyond markdown.CheckLimits (nested thousands of levels
+// deep) is not parsed: its document says why its text is not shown.
 func (c *Catalog) ParseVersion(e *Entry, v *Version) (*document.Document, error) {
+	d, _, err := c.parseVersion(e, v)
+	return d, err
+}
+
+// parseVersion is ParseVersion, also reporting whether the text was not
+// shown (too large or beyond the limits): the document is then a note.
+func (c *Catalog) parseVersion(e *Entry, v *Version) (d *document.Document, notShown bool, err error) {
+	note := func(text string) *document.Document {
+		return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: []byte(text), Source: []byte(text),
+			Effective: v.Effective, NoticeDays: e.Doc.NoticeDays}
+	}
 	if v.TooLarge() {
-		note := []byte(tooLargeNote(v))
-		return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: note, Source: note,
-			Effective: v.Effective, NoticeDays: e.Doc.NoticeDays}, nil
+		return note(tooLargeNote(v)), true, nil
 	}
 	src, err := c.Source(v)
 	if err != nil {
-		return nil, fmt.Errorf("%s at version %s (commit %.7s): %w", v.Path, v.ID, v.Commit, err)
+		return nil, false, fmt.Errorf("%s at version %s (commit %.7s): %w", v.Path, v.ID, v.Commit, err)
 	}
 	d, perr := document.Parse(c.repoRelative(v.Path), c.content, src)
 	if perr == nil {
-		return d, nil
+		return d, false, nil
+	}
+	if errors.Is(perr, markdown.ErrLimit) {
+		fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s): its text is not shown: %v\n", v.Path, v.ID, v.Commit, perr)
+		return note(refusedNote(v, perr)), true, nil
 	}
 	fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) has errors; showing its text without front matter: %v\n", v.Path, v.ID, v.Commit, perr)
-	return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: stripFrontMatter(src), Source: src}, nil
+	body := stripFrontMatter(src)
+	if err := markdown.CheckLimits(body); err != nil {
+		return note(refusedNote(v, err)), true, nil
+	}
+	return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: body, Source: src}, false, nil
 }
 
 // repoRelative turns a git-root-relative path into a path relative to the
