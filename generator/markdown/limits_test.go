@@ -122,3 +122,31 @@ func BenchmarkCheckLimits(b *testing.B) {
 		})
 	}
 }
+
+func TestLineIndex(t *testing.T) {
+	text := []byte("a\nbc\n\nd")
+	ix := NewLineIndex(text)
+	for off := 0; off <= len(text); off++ {
+		want := strings.Count(string(text[:off]), "\n") + 1
+		if got := ix.Line(off); got != want {
+			t.Errorf("Line(%d) = %d, want %d", off, got, want)
+		}
+	}
+}
+
+// TestLinksLines checks that the links of a long paragraph get their own
+// lines, found near each link, not the first place their destination is
+// written.
+func TestLinksLines(t *testing.T) {
+	body := "# T\n\nSee [a](https://x.example)\nand [b](https://x.example)\nand [c][ref].\n\n[ref]: https://y.example\n"
+	got := Links([]byte(body))
+	want := []int{3, 4, 5}
+	if len(got) != len(want) {
+		t.Fatalf("links %+v", got)
+	}
+	for i, l := range got {
+		if l.Line != want[i] {
+			t.Errorf("link %d (%s) at line %d, want %d", i, l.Dest, l.Line, want[i])
+		}
+	}
+}
