@@ -52,7 +52,8 @@ func (e *LimitError) Unwrap() error { return ErrLimit }
 //
 // Every function of this package that parses a body checks it first: Render
 // returns the error, Blocks, Lint and Links return nothing for such a body,
-// Title finds no title, and Parse parses an empty body. document.Parse
+// Title finds no title (unless the first line is a "# " heading, which it
+// reads alone), and Parse parses an empty body. document.Parse
 // checks it too and reports it at the file line.
 func CheckLimits(body []byte) error {
 	var items []int // content columns of the list items the line may be in

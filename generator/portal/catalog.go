@@ -59,6 +59,10 @@ type Catalog struct {
 	log     io.Writer
 	// meta decodes the front matter of past versions (inspect).
 	meta document.MetaCache
+	// versionDocs and versionBlocks keep parsed versions and their blocks,
+	// so that a build parses each text about once.
+	versionDocs   textCache[parsedVersion]
+	versionBlocks textCache[[]markdown.Block]
 }
 
 // Entry is one document and its history.
@@ -237,6 +241,21 @@ func (c *Catalog) ParseVersion(e *Entry, v *Version) (*document.Document, error)
 // parseVersion is ParseVersion, also reporting whether the text was not
 // shown (too large or beyond the limits): the document is then a note.
 func (c *Catalog) parseVersion(e *Entry, v *Version) (d *document.Document, notShown bool, err error) {
+	p, ok := c.versionDocs.get(v)
+	if !ok {
+		p.doc, p.notShown, err = c.readVersion(e, v)
+		if err != nil {
+			return nil, false, err
+		}
+		c.versionDocs.put(v, p, 512+len(p.doc.Source)+len(p.doc.Body)+len(p.doc.FrontMatter))
+	}
+	// A copy, which callers may change (its ID); its text is shared.
+	doc := *p.doc
+	return &doc, p.notShown, nil
+}
+
+// readVersion reads and parses a version's text, for parseVersion.
+func (c *Catalog) readVersion(e *Entry, v *Version) (d *document.Document, notShown bool, err error) {
 	note := func(text string) *document.Document {
 		return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: []byte(text), Source: []byte(text),
 			Effective: v.Effective, NoticeDays: e.Doc.NoticeDays}
@@ -680,7 +699,11 @@ func (c *Catalog) addRetired(hd *history.Document, ids map[string]bool) error {
 	e := &Entry{ID: id, Retired: true, RetiredAt: hd.DeletedAt}
 	d, err := document.Parse(c.repoRelative(last.Path), c.content, src)
 	if err != nil {
-		d = &document.Document{Path: c.repoRelative(last.Path), Title: document.TitleFromName(last.Path), Kind: document.KindFromName(last.Path), Body: stripFrontMatter(src), Source: src, NoticeDays: document.DefaultNoticeDays}
+		body := stripFrontMatter(src)
+		if lerr := markdown.CheckLimits(body); lerr != nil {
+			body = []byte(fmt.Sprintf("*The text of this document is not shown: %s.*\n", strings.TrimSuffix(lerr.Error(), ".")))
+		}
+		d = &document.Document{Path: c.repoRelative(last.Path), Title: document.TitleFromName(last.Path), Kind: document.KindFromName(last.Path), Body: body, Source: src, NoticeDays: document.DefaultNoticeDays}
 	}
 	d.ID = id
 	d.Aliases = nil // a retired text's aliases are checked by nobody
