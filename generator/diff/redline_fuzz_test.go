@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"flag"
 	"io"
 	"strings"
 	"testing"
@@ -32,6 +33,12 @@ func FuzzRedline(f *testing.F) {
 			t.Skip("larger than 1 MiB")
 		}
 		budget := time.Second + time.Duration(float64(time.Second)*float64(size)/(1<<20))
+		if !fuzzing() {
+			// The seeds run with every other test of a busy machine:
+			// a margin against being descheduled, still far below the
+			// minutes a quadratic case takes.
+			budget *= 5
+		}
 		start := time.Now()
 		if _, err := markdown.Render(new); err != nil && markdown.CheckLimits(new) == nil {
 			t.Fatalf("Render: %v", err)
@@ -45,6 +52,12 @@ func FuzzRedline(f *testing.F) {
 			t.Fatalf("%d bytes took %v, over the budget of %v", size, d, budget)
 		}
 	})
+}
+
+// fuzzing reports whether the test binary runs with -test.fuzz.
+func fuzzing() bool {
+	f := flag.Lookup("test.fuzz")
+	return f != nil && f.Value.String() != ""
 }
 
 // pathologicalShapes returns texts of about size bytes in the shapes that

@@ -284,7 +284,7 @@ func (w *blockWalker) writeInline(b *bytes.Buffer, n ast.Node, links *[]string) 
 			w.writeInline(b, c, links)
 			dest := string(c.Destination)
 			*links = append(*links, dest)
-			label := strings.Join(strings.Fields(b.String()[start:]), " ")
+			label := string(bytes.Join(bytes.Fields(b.Bytes()[start:]), []byte(" "))) // not b.String(): a copy of all the text so far, per link
 			if dest != label && dest != "mailto:"+label {
 				b.WriteString(" <" + dest + ">")
 			}

@@ -42,6 +42,7 @@ func pathological() []struct {
 		{"nested-brackets-400k", []byte(strings.Repeat("[", 200_000) + "a" + strings.Repeat("]", 200_000))},
 		{"emphasis-nested-400k", []byte(strings.Repeat("*a **a ", 30_000) + "b" + strings.Repeat(" a** a*", 30_000))},
 		{"link-emphasis-400k", []byte(strings.Repeat("[ a_", 100_000))},
+		{"links-paragraph-280k", []byte(strings.Repeat("See [a][r] and [b][r].\n", 12_000) + "\n[r]: https://x.example\n")},
 		// Within the limits: as deep as Clause parses, over 1 MiB.
 		{"quotes-at-limit-1m", bytes.Repeat([]byte(strings.Repeat(">", MaxNesting)+" text\n\n"), 10_000)},
 		{"lists-at-limit-1m", bytes.Repeat(nestedList(MaxNesting), 100)},
