@@ -150,3 +150,16 @@ func TestLinksLines(t *testing.T) {
 		}
 	}
 }
+
+// TestPathologicalWithinBudget checks which of the benchmark's bodies
+// within the nesting limit are parsed, so that the benchmark measures
+// parsing them and not their refusal.
+func TestPathologicalWithinBudget(t *testing.T) {
+	for _, c := range pathological() {
+		if strings.Contains(c.name, "within-budget") {
+			if err := CheckLimits(c.body); err != nil {
+				t.Errorf("%s (%d bytes): %v", c.name, len(c.body), err)
+			}
+		}
+	}
+}

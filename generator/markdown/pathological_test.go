@@ -43,9 +43,13 @@ func pathological() []struct {
 		{"emphasis-nested-400k", []byte(strings.Repeat("*a **a ", 30_000) + "b" + strings.Repeat(" a** a*", 30_000))},
 		{"link-emphasis-400k", []byte(strings.Repeat("[ a_", 100_000))},
 		{"links-paragraph-280k", []byte(strings.Repeat("See [a][r] and [b][r].\n", 12_000) + "\n[r]: https://x.example\n")},
-		// Within the limits: as deep as Clause parses, over 1 MiB.
+		// As deep as Clause parses, on every other line of 1 MiB: beyond
+		// the budget of nesting work (refused)...
 		{"quotes-at-limit-1m", bytes.Repeat([]byte(strings.Repeat(">", MaxNesting)+" text\n\n"), 10_000)},
 		{"lists-at-limit-1m", bytes.Repeat(nestedList(MaxNesting), 100)},
+		// ... and within it, with text between the deep lines (parsed).
+		{"quotes-within-budget-1m", bytes.Repeat([]byte(strings.Repeat(">", MaxNesting)+" text\n\n"+strings.Repeat("The processor shall keep records. ", 20)+"\n\n"), 1_300)},
+		{"lists-within-budget-1m", bytes.Repeat(append(nestedList(MaxNesting), strings.Repeat("The processor shall keep records. ", 600)+"\n\n"...), 30)},
 		{"lazy-lines-at-limit-1m", []byte(strings.Repeat(">", MaxNesting) + " text\n" + strings.Repeat("x\n", 500_000))},
 	}
 }
