@@ -45,10 +45,13 @@ func (e *LimitError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, 
 // Unwrap lets errors.Is match ErrLimit.
 func (e *LimitError) Unwrap() error { return ErrLimit }
 
-// CheckLimits reports, in one pass over the body, whether a markdown body
-// is one that Clause parses in time proportional to its size: block quotes
-// and lists nested at most MaxNesting levels, and no line of link
-// destinations that never close. It returns nil or a *LimitError.
+// CheckLimits reports, in two linear passes over the body, whether a
+// markdown body is one that Clause parses in time proportional to its size:
+// block quotes and lists nested at most MaxNesting levels (and deeply on
+// few enough lines), and no run of link destinations, titles or brackets
+// that never close. It returns nil or a *LimitError. Its estimates err on
+// the side of refusing: it does not know about code blocks, where ">" and
+// "[" mean nothing, but legal texts come nowhere near its limits.
 //
 // Every function of this package that parses a body checks it first: Render
 // returns the error, Blocks, Lint and Links return nothing for such a body,
