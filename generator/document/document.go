@@ -6,9 +6,12 @@ package document
 
 import (
 	"bytes"
+	"errors"
 	"path"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/clause-portal/clause/generator/markdown"
 )
 
 // Kind classifies a legal document.
@@ -268,6 +271,9 @@ func parse(p, contentDir string, src []byte, meta bool, cache *MetaCache) (*Docu
 		}
 	}
 	if !meta {
+		if err := checkBody(d); err != nil {
+			return nil, err
+		}
 		d.inferDefaults(rel)
 	}
 	return d, nil
@@ -288,6 +294,21 @@ func slugID(rel, slug string) string {
 		s = strings.TrimSuffix(s, path.Ext(s))
 	}
 	return strings.ToLower(s)
+}
+
+// checkBody refuses a body that markdown parsing would take minutes over
+// (see markdown.CheckLimits), at its file line.
+func checkBody(d *Document) error {
+	err := markdown.CheckLimits(d.Body)
+	if err == nil {
+		return nil
+	}
+	e := &Error{Path: d.Path, Msg: err.Error(), Err: err}
+	var le *markdown.LimitError
+	if errors.As(err, &le) {
+		e.Line, e.Msg = d.BodyLine+le.Line-1, le.Msg
+	}
+	return e
 }
 
 // IDFromPath derives a document ID from its path below the content folder:

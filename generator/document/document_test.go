@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/clause-portal/clause/generator/markdown"
 )
 
 func TestParseYAMLFrontMatter(t *testing.T) {
@@ -189,5 +191,23 @@ func TestSlugGivesTheURL(t *testing.T) {
 	_, err := Parse("content/x.md", "content", []byte("---\ntitle: X\nslug: ../../etc\n---\n"))
 	if err == nil || !strings.Contains(err.Error(), "content/x.md:3: slug \"../../etc\" is not a usable URL path") {
 		t.Errorf("climbing slug: %v", err)
+	}
+}
+
+// TestRefusesDeepNesting checks that a body markdown would take minutes
+// over is a content error at its file line, after the front matter.
+func TestRefusesDeepNesting(t *testing.T) {
+	src := "---\ntitle: DPA\n---\n\n# DPA\n\n" + strings.Repeat(">", 5000) + " quoted\n"
+	_, err := Parse("content/dpa.md", "content", []byte(src))
+	var e *Error
+	if !errors.As(err, &e) || !errors.Is(err, ErrContent) || !errors.Is(err, markdown.ErrLimit) {
+		t.Fatalf("got %v, want a content error wrapping markdown.ErrLimit", err)
+	}
+	if e.Line != 7 || !strings.HasPrefix(err.Error(), "content/dpa.md:7: ") || !strings.Contains(err.Error(), "nested 5000 levels") {
+		t.Errorf("got %q, want it at content/dpa.md:7", err)
+	}
+	// ParseMeta does not read the body.
+	if _, err := ParseMeta("content/dpa.md", "content", []byte(src)); err != nil {
+		t.Errorf("ParseMeta: %v", err)
 	}
 }

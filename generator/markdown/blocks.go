@@ -122,8 +122,8 @@ type blockWalker struct {
 	blocks  []Block
 	number  string
 	anchor  string
-	// lines caches newline offsets for line lookups.
-	lines []int
+	// lines finds the line of a node, made on first use.
+	lines *LineIndex
 }
 
 // container emits the blocks of n's children.
@@ -225,24 +225,9 @@ func (w *blockWalker) line(n ast.Node) int {
 		}
 	}
 	if w.lines == nil {
-		w.lines = []int{}
-		for i, c := range w.source {
-			if c == '\n' {
-				w.lines = append(w.lines, i)
-			}
-		}
+		w.lines = NewLineIndex(w.source)
 	}
-	// Number of newlines before pos, by binary search.
-	lo, hi := 0, len(w.lines)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if w.lines[m] < pos {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo + 1
+	return w.lines.Line(pos)
 }
 
 // inlineText is the normalized text and link destinations of inline content.
@@ -299,7 +284,7 @@ func (w *blockWalker) writeInline(b *bytes.Buffer, n ast.Node, links *[]string) 
 			w.writeInline(b, c, links)
 			dest := string(c.Destination)
 			*links = append(*links, dest)
-			label := strings.Join(strings.Fields(b.String()[start:]), " ")
+			label := string(bytes.Join(bytes.Fields(b.Bytes()[start:]), []byte(" "))) // not b.String(): a copy of all the text so far, per link
 			if dest != label && dest != "mailto:"+label {
 				b.WriteString(" <" + dest + ">")
 			}

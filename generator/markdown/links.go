@@ -68,6 +68,7 @@ type Link struct {
 // order, for linters.
 func Links(body []byte) []Link {
 	doc := Parser().Parse(text.NewReader(body))
+	lines := NewLineIndex(body)
 	var out []Link
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -75,18 +76,18 @@ func Links(body []byte) []Link {
 		}
 		switch l := n.(type) {
 		case *ast.Link:
-			out = append(out, Link{Dest: string(l.Destination), Line: inlineLine(l, l.Destination, body)})
+			out = append(out, Link{Dest: string(l.Destination), Line: inlineLine(l, l.Destination, body, lines)})
 		case *ast.Image:
-			out = append(out, Link{Dest: string(l.Destination), Line: inlineLine(l, l.Destination, body), Image: true})
+			out = append(out, Link{Dest: string(l.Destination), Line: inlineLine(l, l.Destination, body, lines), Image: true})
 		}
 		return ast.WalkContinue, nil
 	})
 	return out
 }
 
-// inlineLine finds the line of an inline node: the line of its block, moved
-// down to where the destination is written within the block's lines.
-func inlineLine(n ast.Node, dest, source []byte) int {
+// inlineLine finds the line of a link or image: where its destination is
+// written after its text, or for a reference link where its text is.
+func inlineLine(n ast.Node, dest, source []byte, lines *LineIndex) int {
 	block := n.Parent()
 	for block != nil && block.Type() != ast.TypeBlock {
 		block = block.Parent()
@@ -94,16 +95,24 @@ func inlineLine(n ast.Node, dest, source []byte) int {
 	if block == nil {
 		return 0
 	}
-	lines := block.Lines()
-	if lines == nil || lines.Len() == 0 {
-		return lineOf(block, source)
+	segs := block.Lines()
+	if segs == nil || segs.Len() == 0 {
+		return 0
 	}
-	start, end := lines.At(0).Start, lines.At(lines.Len()-1).Stop
-	line := bytes.Count(source[:start], []byte("\n")) + 1
-	if i := bytes.Index(source[start:end], dest); i >= 0 && len(dest) > 0 {
-		line += bytes.Count(source[start:start+i], []byte("\n"))
+	start, end := segs.At(0).Start, segs.At(segs.Len()-1).Stop
+	// The destination's first place in the block, searched from the
+	// link's own text and not far beyond (a label has at most 999
+	// characters), so that a paragraph of many links is not searched
+	// through for each.
+	from := start
+	if t, ok := n.FirstChild().(*ast.Text); ok && t.Segment.Start >= start && t.Segment.Start <= end {
+		from = t.Segment.Start
+		end = min(end, from+2048+len(dest))
 	}
-	return line
+	if i := bytes.Index(source[from:end], dest); i >= 0 && len(dest) > 0 {
+		return lines.Line(from + i)
+	}
+	return lines.Line(from) // a reference link: where its text is
 }
 
 // GitHubAnchor is the anchor GitHub (and most markdown sites: Docusaurus,

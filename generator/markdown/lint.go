@@ -1,7 +1,6 @@
 package markdown
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 
@@ -44,7 +43,8 @@ func Lint(body []byte) []Note {
 
 // notes lists the notes of a parsed and anchored document, in line order.
 func (st *plainState) notes(doc ast.Node, body []byte) []Note {
-	line := func(pos int) int { return bytes.Count(body[:min(pos, len(body))], []byte("\n")) + 1 }
+	lines := NewLineIndex(body)
+	line := func(pos int) int { return lines.Line(min(pos, len(body))) }
 	var first [numGuessKinds]int
 	var count [numGuessKinds]int
 	for _, g := range st.guesses {

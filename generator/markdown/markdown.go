@@ -67,6 +67,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/yuin/goldmark"
@@ -152,13 +153,17 @@ func parse(p parser.Parser, body []byte) (ast.Node, *plainState) {
 }
 
 // Render converts a markdown body to HTML, assigning clause anchors to the
-// headings.
+// headings. A body beyond CheckLimits is an error wrapping ErrLimit.
 func Render(body []byte, opts ...Option) (*Rendered, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if err := CheckLimits(body); err != nil {
+		return nil, err
+	}
 	md := newMarkdown(o)
+	counted(body)
 	doc, st := parse(md.Parser(), body)
 
 	if o.dropTitle != "" {
@@ -185,17 +190,48 @@ func Render(body []byte, opts ...Option) (*Rendered, error) {
 func Title(body []byte) (title string, line int, ok bool) {
 	// Parsed as Render parses, so that the title line of a document written
 	// as plain text ("DATA PROCESSING AGREEMENT") is its title, as it is
-	// its first heading on the page.
-	doc := Parser().Parse(text.NewReader(body))
+	// its first heading on the page. A first line "# Title" is the title
+	// whatever follows, unless it refers to a link defined further down:
+	// then that line alone is parsed.
+	src := body
+	if line, ok := atxTitleLine(body); ok {
+		src = line
+	}
+	doc := Parser().Parse(text.NewReader(src))
 	h, isHeading := doc.FirstChild().(*ast.Heading)
 	if !isHeading || h.Level != 1 {
 		return "", 0, false
 	}
-	t := PlainText(h, body)
+	t := PlainText(h, src)
 	if t == "" {
 		return "", 0, false
 	}
 	return t, lineOf(h, body), true
+}
+
+// atxTitleLine returns the body up to the end of its first non-blank line
+// when that line is an ATX level-1 heading ("# Title") without "[" (which
+// could refer to a link definition further down), and not indented.
+func atxTitleLine(body []byte) ([]byte, bool) {
+	start := 0
+	for start < len(body) {
+		end := bytes.IndexByte(body[start:], '\n')
+		if end < 0 {
+			end = len(body)
+		} else {
+			end += start
+		}
+		line := body[start:end]
+		if len(bytes.TrimSpace(line)) == 0 {
+			start = end + 1
+			continue
+		}
+		if (bytes.HasPrefix(line, []byte("# ")) || bytes.HasPrefix(line, []byte("#\t"))) && bytes.IndexByte(line, '[') < 0 {
+			return body[:end], true
+		}
+		return nil, false
+	}
+	return nil, false
 }
 
 // PlainText returns the text content of a node with inline markup removed
@@ -429,7 +465,37 @@ func Slug(s string) string {
 // walk the AST themselves. Its trees have the plain-text structure of the
 // package documentation (section titles as headings, bullet lines as lists,
 // indented text as paragraphs); clause anchors are set by Render and Blocks
-// only.
+// only. It parses a body beyond CheckLimits as an empty one: check the
+// body first to tell the reader why.
 func Parser() parser.Parser {
-	return newMarkdown(options{}).Parser()
+	return limitedParser{newMarkdown(options{}).Parser()}
+}
+
+// parses and parsedBytes count the bodies parsed and their bytes, for
+// Parses.
+var parses, parsedBytes atomic.Int64
+
+func counted(body []byte) {
+	parses.Add(1)
+	parsedBytes.Add(int64(len(body)))
+}
+
+// Parses returns how many bodies this package has parsed since the program
+// started, and their total size in bytes (Render, Blocks, Lint, Links and
+// Parser's Parse parse a body once; Title often parses its first line
+// only): tests and benchmarks use it to see how often a build parses each
+// text.
+func Parses() (n, bytes int64) { return parses.Load(), parsedBytes.Load() }
+
+// limitedParser is a goldmark parser that parses a body beyond
+// CheckLimits as an empty one, rather than take minutes over it.
+type limitedParser struct{ parser.Parser }
+
+// Parse parses the reader's source, or nothing if it is beyond the limits.
+func (p limitedParser) Parse(r text.Reader, opts ...parser.ParseOption) ast.Node {
+	counted(r.Source())
+	if CheckLimits(r.Source()) != nil {
+		r = text.NewReader(nil)
+	}
+	return p.Parser.Parse(r, opts...)
 }

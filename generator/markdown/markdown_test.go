@@ -99,3 +99,32 @@ func TestSlug(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleFirstLine checks that Title gives the same title whether it
+// reads the first line alone or the whole body.
+func TestTitleFirstLine(t *testing.T) {
+	for _, body := range []string{
+		"# Data Processing Agreement\n\nText.\n",
+		"\n\n# *Terms* of `Service` #\n\n## 1. Scope\n",
+		"# Terms &amp; Conditions\n",
+		"# [Terms][t]\n\n[t]: https://x.example\n",
+		"Terms\n=====\n\nText.\n",
+		"#Not a heading\n",
+		"    # indented code\n",
+		"DATA PROCESSING AGREEMENT\n\n1. SCOPE\n\nThe processor shall act.\n\n2. TERM\n\nIt lasts.\n",
+	} {
+		title, line, ok := Title([]byte(body))
+		// The whole body, parsed as Render parses it.
+		r, err := Render([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want string
+		if len(r.Headings) > 0 && r.Headings[0].Level == 1 && r.Headings[0].Line == line {
+			want = r.Headings[0].Text
+		}
+		if ok != (want != "") || title != want {
+			t.Errorf("Title(%q) = %q, %d, %v; the first heading of the page is %q", body, title, line, ok, want)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/clause-portal/clause/generator/config"
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/history"
+	"github.com/clause-portal/clause/generator/markdown"
 )
 
 // Catalog is every document of a portal with its versions: the documents
@@ -60,6 +61,10 @@ type Catalog struct {
 	log     io.Writer
 	// meta decodes the front matter of past versions (inspect).
 	meta document.MetaCache
+	// versionDocs and versionBlocks keep parsed versions and their blocks,
+	// so that a build parses each text about once.
+	versionDocs   textCache[parsedVersion]
+	versionBlocks textCache[[]markdown.Block]
 }
 
 // Entry is one document and its history.
@@ -216,29 +221,70 @@ func tooLargeNote(v *Version) string {
 		float64(v.Size)/(1<<20), document.MaxSize>>20, v.SHA256, v.Commit, v.Path)
 }
 
+// refusedNote says, in markdown, why a version's text is not shown: it is
+// beyond markdown.CheckLimits (err).
+func refusedNote(v *Version, err error) string {
+	return fmt.Sprintf("*The text of this version is not shown: %s. "+
+		"Its SHA-256 is `%s`; the portal's git repository holds it (commit `%.7s`, file `%s`).*\n",
+		strings.TrimSuffix(err.Error(), "."), v.SHA256, v.Commit, v.Path)
+}
+
 // ParseVersion reads and parses a version's text. Versions committed before
 // a rule existed may break it: rather than fail the build over history
 // that cannot be changed, the error is logged and the text is shown with
-// the front matter cut off. A version that is TooLarge is not read: its
-// document says why its text is not shown.
+// the front matter cut off. A version that is TooLarge is not read, and
+// one whose text is beyond markdown.CheckLimits (nested thousands of levels
+// deep) is not parsed: its document says why its text is not shown.
 func (c *Catalog) ParseVersion(e *Entry, v *Version) (*document.Document, error) {
+	d, _, err := c.parseVersion(e, v)
+	return d, err
+}
+
+// parseVersion is ParseVersion, also reporting whether the text was not
+// shown (too large or beyond the limits): the document is then a note.
+func (c *Catalog) parseVersion(e *Entry, v *Version) (d *document.Document, notShown bool, err error) {
+	p, ok := c.versionDocs.get(v)
+	if !ok {
+		p.doc, p.notShown, err = c.readVersion(e, v)
+		if err != nil {
+			return nil, false, err
+		}
+		c.versionDocs.put(v, p, 512+len(p.doc.Source)+len(p.doc.Body)+len(p.doc.FrontMatter))
+	}
+	// A copy, which callers may change (its ID); its text is shared.
+	doc := *p.doc
+	return &doc, p.notShown, nil
+}
+
+// readVersion reads and parses a version's text, for parseVersion.
+func (c *Catalog) readVersion(e *Entry, v *Version) (d *document.Document, notShown bool, err error) {
+	note := func(text string) *document.Document {
+		return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: []byte(text), Source: []byte(text),
+			Effective: v.Effective, NoticeDays: e.Doc.NoticeDays}
+	}
 	if v.TooLarge() {
-		note := []byte(tooLargeNote(v))
-		return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: note, Source: note,
-			Effective: v.Effective, NoticeDays: e.Doc.NoticeDays}, nil
+		return note(tooLargeNote(v)), true, nil
 	}
 	src, err := c.Source(v)
 	if err != nil {
-		return nil, fmt.Errorf("%s at version %s (commit %.7s): %w", v.Path, v.ID, v.Commit, err)
+		return nil, false, fmt.Errorf("%s at version %s (commit %.7s): %w", v.Path, v.ID, v.Commit, err)
 	}
 	d, perr := document.Parse(c.repoRelative(v.Path), c.content, src)
 	if perr == nil {
-		return d, nil
+		return d, false, nil
+	}
+	if errors.Is(perr, markdown.ErrLimit) {
+		fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s): its text is not shown: %v\n", v.Path, v.ID, v.Commit, perr)
+		return note(refusedNote(v, perr)), true, nil
 	}
 	if _, told := c.warned.LoadOrStore(v.Blob, true); !told {
 		fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) has errors; showing its text without front matter: %v\n", v.Path, v.ID, v.Commit, perr)
 	}
-	return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: stripFrontMatter(src), Source: src}, nil
+	body := stripFrontMatter(src)
+	if err := markdown.CheckLimits(body); err != nil {
+		return note(refusedNote(v, err)), true, nil
+	}
+	return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: body, Source: src}, false, nil
 }
 
 // repoRelative turns a git-root-relative path into a path relative to the
@@ -677,7 +723,11 @@ func (c *Catalog) addRetired(hd *history.Document, ids map[string]bool) error {
 	e := &Entry{ID: id, Retired: true, RetiredAt: hd.DeletedAt}
 	d, err := document.Parse(c.repoRelative(last.Path), c.content, src)
 	if err != nil {
-		d = &document.Document{Path: c.repoRelative(last.Path), Title: document.TitleFromName(last.Path), Kind: document.KindFromName(last.Path), Body: stripFrontMatter(src), Source: src, NoticeDays: document.DefaultNoticeDays}
+		body := stripFrontMatter(src)
+		if lerr := markdown.CheckLimits(body); lerr != nil {
+			body = []byte(fmt.Sprintf("*The text of this document is not shown: %s.*\n", strings.TrimSuffix(lerr.Error(), ".")))
+		}
+		d = &document.Document{Path: c.repoRelative(last.Path), Title: document.TitleFromName(last.Path), Kind: document.KindFromName(last.Path), Body: body, Source: src, NoticeDays: document.DefaultNoticeDays}
 	}
 	d.ID = id
 	d.Aliases = nil // a retired text's aliases are checked by nobody

@@ -66,7 +66,14 @@ func (c *Catalog) VersionSide(e *Entry, v *Version) (Side, error) {
 	}
 	// Links between documents read as the documents' URLs on both sides
 	// of a comparison: a link is changed only when its target is.
-	return Side{Version: v, Doc: d, links: c.linker().resolver(e, c.repoRelative(v.Path), v, false)}, nil
+	s := Side{Version: v, Doc: d, links: c.linker().resolver(e, c.repoRelative(v.Path), v, false)}
+	if bs, ok := c.versionBlocks.get(v); ok {
+		s.blocks = bs
+	} else {
+		s.blocks = blocksOf(s.Doc, s.links)
+		c.versionBlocks.put(v, s.blocks, blocksSize(s.blocks))
+	}
+	return s, nil
 }
 
 // Blocks splits a side's body into the blocks a redline compares.
@@ -257,7 +264,6 @@ func (p *pager) side(e *Entry, i int) (Side, error) {
 	if err != nil {
 		return Side{}, err
 	}
-	s.blocks = blocksOf(s.Doc, s.links)
 	p.sides[i] = s
 	return s, nil
 }

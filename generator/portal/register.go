@@ -52,20 +52,23 @@ func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
 		if i+1 < len(e.Versions) {
 			prev = h.Registers[i+1]
 		}
-		if v := e.Versions[i]; v.TooLarge() {
+		v := e.Versions[i]
+		if v.TooLarge() {
+			fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) is too large to read its sub-processors (%.1f MiB); taken as unchanged\n", v.Path, v.ID, v.Commit, float64(v.Size)/(1<<20))
+		}
+		d, notShown, err := c.parseVersion(e, v)
+		if err != nil {
+			return nil, err
+		}
+		if notShown {
 			// Its rows cannot be read: taken as unchanged, rather than as
 			// every sub-processor removed (and added again after it).
-			fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) is too large to read its sub-processors (%.1f MiB); taken as unchanged\n", v.Path, v.ID, v.Commit, float64(v.Size)/(1<<20))
 			h.Registers[i] = prev
 			if prev == nil {
 				h.Registers[i] = &subprocessors.Register{}
 			}
 			h.Changes[i] = subprocessors.Compare(prev, h.Registers[i])
 			continue
-		}
-		d, err := c.ParseVersion(e, e.Versions[i])
-		if err != nil {
-			return nil, err
 		}
 		h.Registers[i], _ = c.extract(d)
 		h.Changes[i] = subprocessors.Compare(prev, h.Registers[i])

@@ -31,6 +31,8 @@ type bodyReader struct {
 	lacking map[int][]string
 	// pending are the tables read only if nothing else is found.
 	pending []pendingTable
+	// lines finds the line of an offset, made on first use.
+	lines *markdown.LineIndex
 }
 
 // fromBody reads the rows of the sub-processor tables and lists in the
@@ -86,8 +88,10 @@ func (e *bodyReader) line(off int) int {
 	if off < 0 {
 		return 0
 	}
-	off = min(off, len(e.src))
-	return e.doc.BodyLine + bytes.Count(e.src[:off], []byte("\n"))
+	if e.lines == nil {
+		e.lines = markdown.NewLineIndex(e.src)
+	}
+	return e.doc.BodyLine + e.lines.Line(min(off, len(e.src))) - 1
 }
 
 // blockLine returns the file line where a block's text starts, or 0.
