@@ -133,10 +133,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		fmt.Fprintln(opts.Log, p.Error())
 	}
 	cfg = c.Config
+	baseURL, err := c.BaseURL(opts.BaseURL, opts.Env)
+	if err != nil {
+		return nil, err
+	}
 	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL"))}
 	s := &site.Site{
 		Title:        cfg.Title,
-		BaseURL:      c.BaseURL(opts.BaseURL, opts.Env),
+		BaseURL:      baseURL,
 		LanguageCode: cfg.Language,
 		Location:     cfg.Location,
 		Params:       siteParams(c, pg),
