@@ -39,7 +39,8 @@ import (
 // is reported through Query.Warn and does not fail the Read.
 
 // cacheFormat is the version of the cache file's content; see above.
-const cacheFormat = 2
+// 3: commit messages are capped (capMessage).
+const cacheFormat = 3
 
 // CacheFolder is the folder, inside the git folder (the main repository's
 // for a linked worktree), that Repository.CacheDir names.
