@@ -10,8 +10,9 @@
 #
 # Each repository is generated with the git CLI under a temporary folder,
 # then built once with `clause build --no-cache` under GNU time; the table
-# gives wall time, peak RSS, and the size of feed.atom. Goal: each under 5 s
-# and 500 MB.
+# gives wall time, CPU time (user + system: steadier than wall time on a
+# shared machine), peak RSS, and the size of feed.atom. Goal: each under
+# 5 s and 500 MB.
 #
 #   scripts/bench-pathological.sh                # all three
 #   scripts/bench-pathological.sh register       # one of them
@@ -105,13 +106,13 @@ gen_subjects() {
 
 cases=("$@")
 [[ ${#cases[@]} -gt 0 ]] || cases=(register large subjects)
-printf '%-10s %10s %12s %14s\n' case "wall (s)" "peak RSS MB" "feed.atom KB"
+printf '%-10s %10s %10s %12s %14s\n' case "wall (s)" "CPU (s)" "peak RSS MB" "feed.atom KB"
 for c in "${cases[@]}"; do
 	"gen_$c"
 	out=$work/$c-public
-	/usr/bin/time -f '%e %M' -o "$work/time" "$bin" build --quiet --no-cache --repo "$work/$c" --out "$out" \
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$bin" build --quiet --no-cache --repo "$work/$c" --out "$out" \
 		--base-url https://legal.example.com/ >"$work/$c.log" 2>&1 || { echo "$c: build failed:"; tail -5 "$work/$c.log"; }
-	read -r wall rss <"$work/time"
+	read -r wall user sys rss <"$work/time"
 	feed=$(($(stat -c %s "$out/feed.atom" 2>/dev/null || echo 0) / 1024))
-	printf '%-10s %10s %12d %14d\n' "$c" "$wall" $((rss / 1024)) "$feed"
+	printf '%-10s %10s %10s %12d %14d\n' "$c" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" $((rss / 1024)) "$feed"
 done

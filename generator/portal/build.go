@@ -219,6 +219,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := site.Build(s, siteOpts); err != nil {
 		return nil, err
 	}
+	// The batches below render other pages with the same site: the
+	// current pages (a large register's rows above all) need not stay in
+	// memory while they do.
+	s.Pages = nil
 	// Archived versions, in batches: each Hugo build holds only its batch.
 	// The pages of the next batch (the redlines above all) are computed
 	// while Hugo renders the current one.

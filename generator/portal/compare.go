@@ -244,7 +244,7 @@ func (p *pager) notComparedPage(e *Entry, from, to int) (*site.Page, string, err
 // keeps (their blocks take several times as much): enough for every
 // version of a usual document, while a long history of large documents is
 // parsed again rather than held whole.
-const maxSideBytes = 32 << 20
+const maxSideBytes = 16 << 20
 
 // side returns version i of e. The comparisons of one document come one
 // after the other and reuse the same versions, so the pager keeps the
