@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -126,6 +127,9 @@ func Load(dir string) (*Config, error) {
 			}
 		}
 	}
+	if err := CheckBaseURL(c.BaseURL); err != nil {
+		return nil, &document.Error{Path: FileName, Line: lineOfKey(string(b), "base_url"), Msg: "base_url: " + err.Error(), Err: err}
+	}
 	if c.Title == "" {
 		c.Title = "Legal"
 	}
@@ -154,6 +158,32 @@ func lineOfKey(src, key string) int {
 		return lineOfKey(src, key[i+1:])
 	}
 	return 0
+}
+
+// ErrBaseURL is the error of a base URL that is not an absolute http(s)
+// URL.
+var ErrBaseURL = errors.New("the base URL must be an absolute http:// or https:// URL")
+
+// CheckBaseURL reports whether u can be the portal's base URL: empty (none
+// set), or an absolute http:// or https:// URL with a host and without user
+// information. Anything else (javascript:, data:, a relative path) would end
+// up in the feeds' and the notices' links.
+func CheckBaseURL(u string) error {
+	if u == "" {
+		return nil
+	}
+	p, err := url.Parse(u)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w: %q does not parse", ErrBaseURL, u)
+	case !strings.EqualFold(p.Scheme, "http") && !strings.EqualFold(p.Scheme, "https"):
+		return fmt.Errorf("%w, not %q", ErrBaseURL, u)
+	case p.Host == "" || p.Opaque != "":
+		return fmt.Errorf("%w with a host name, not %q", ErrBaseURL, u)
+	case p.User != nil:
+		return fmt.Errorf("%w without user information, not %q", ErrBaseURL, u)
+	}
+	return nil
 }
 
 // CommitURL returns a link to a commit on the repository host, or "" when

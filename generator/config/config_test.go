@@ -101,3 +101,21 @@ func TestSubprocessorColumns(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseURLMustBeHTTP(t *testing.T) {
+	for _, bad := range []string{"javascript:alert(1)//", "JavaScript:alert(1)", "data:text/html,x", "/legal/", "legal.example.com", "ftp://legal.example.com/", "https:///path", "https://user:pw@legal.example.com/"} {
+		src := "title = \"x\"\n\nbase_url = \"" + bad + "\"\n"
+		_, err := Load(write(t, src))
+		if err == nil || !strings.HasPrefix(err.Error(), "clause.toml:3: base_url") {
+			t.Errorf("%q: error %v, want one at clause.toml:3", bad, err)
+		}
+		if !errors.Is(err, ErrBaseURL) || !errors.Is(err, document.ErrContent) {
+			t.Errorf("%q: error %v does not wrap ErrBaseURL and ErrContent", bad, err)
+		}
+	}
+	for _, good := range []string{"", "https://legal.example.com/", "http://localhost:1313", "HTTPS://Legal.Example.com/policies/"} {
+		if err := CheckBaseURL(good); err != nil {
+			t.Errorf("%q refused: %v", good, err)
+		}
+	}
+}

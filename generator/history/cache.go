@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"syscall"
 	"time"
 
@@ -38,7 +39,8 @@ import (
 // is reported through Query.Warn and does not fail the Read.
 
 // cacheFormat is the version of the cache file's content; see above.
-const cacheFormat = 2
+// 3: commit messages are capped (capMessage).
+const cacheFormat = 3
 
 // CacheFolder is the folder, inside the git folder (the main repository's
 // for a linked worktree), that Repository.CacheDir names.
@@ -123,7 +125,9 @@ func buildVersion() string {
 }
 
 // historyCache is the cache of one Read: what was loaded, and what the Read
-// used or computed, to be written back.
+// used or computed, to be written back. Every cached step is checked against
+// the commit object it names before it is used (walker.cachedStep): one
+// object read per commit, much cheaper than the tree diffs it saves.
 type historyCache struct {
 	path    string
 	key     string
@@ -192,16 +196,25 @@ func (r *Repository) newCache(q Query, prefix string) *historyCache {
 	return c
 }
 
-// step returns the cached step of commit h, recording it as used.
+// step returns the cached step of commit h, not yet recorded as used: the
+// caller checks it against the repository first, then calls use or drop.
 func (c *historyCache) step(h plumbing.Hash) (*cachedStep, bool) {
 	if c == nil || c.loaded == nil {
 		return nil, false
 	}
 	s, ok := c.loaded.Steps[h]
-	if ok {
-		c.used.Steps[h] = s
-	}
 	return s, ok
+}
+
+// use records the cached step of commit h as used.
+func (c *historyCache) use(h plumbing.Hash, s *cachedStep) { c.used.Steps[h] = s }
+
+// drop forgets the cached step of commit h, which does not match the
+// repository: the file is rewritten without it.
+func (c *historyCache) drop(h plumbing.Hash) {
+	delete(c.loaded.Steps, h)
+	delete(c.used.Steps, h)
+	c.dirty = true
 }
 
 // addStep records a step the walk computed.
@@ -295,10 +308,23 @@ func (c *historyCache) save() error {
 	return nil
 }
 
-// commitOf rebuilds the commit object a cached step was computed from (all
-// but its tree).
-func (s *cachedStep) commitOf(h plumbing.Hash) *commitObject {
-	return &commitObject{hash: h, parents: s.Parents, date: time.Unix(s.Date, 0).In(fixedZone(s.Offset)), message: s.Message}
+// mismatch compares a cached step with the commit object it claims to
+// have been computed from, read from the repository, and names the first
+// field that differs; "" when they agree. A cache folder shared between
+// repositories or users (--cache-dir) may hold a file written elsewhere: its
+// checksum only proves that it is whole, not that it describes this
+// repository.
+func (s *cachedStep) mismatch(c *commitObject) string {
+	_, off := c.date.Zone()
+	switch {
+	case !slices.Equal(s.Parents, c.parents):
+		return "other parents"
+	case s.Date != c.date.Unix() || s.Offset != off:
+		return "another date"
+	case s.Message != c.message:
+		return "another message"
+	}
+	return ""
 }
 
 // newCachedStep records what the walk computed from the commit of s.

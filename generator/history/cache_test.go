@@ -374,24 +374,66 @@ func FuzzDecodeCache(f *testing.F) {
 
 // TestCacheCycleIsRebuilt writes a cache whose head commit is its own
 // grandparent: Read must not loop, but warn, read from git and rewrite it.
-func TestCacheCycleIsRebuilt(t *testing.T) {
-	g, cache := filledCache(t)
-	var n int
-	file, f := cacheFileIn(t, cache)
-	head, _ := parseHash(g.head())
-	parent := f.Steps[head].Parents[0]
-	f.Steps[parent].Parents = []plumbing.Hash{head}
-	if err := os.WriteFile(file, encodeCache(f), 0o644); err != nil {
-		t.Fatal(err)
+// TestCacheForgedEntryIsDropped forges entries of a cache file, as anyone
+// writing to a shared --cache-dir could, with the checksum recomputed: each
+// is checked against the repository, dropped with a warning naming the
+// commit, and the commit read from git; the file is rewritten as an honest
+// Read writes it.
+func TestCacheForgedEntryIsDropped(t *testing.T) {
+	forged := plumbing.NewHash("0123456789abcdef0123456789abcdef01234567")
+	for name, c := range map[string]struct {
+		forge func(f *cacheFile, head, parent plumbing.Hash)
+		want  string
+	}{
+		"message": {func(f *cacheFile, head, _ plumbing.Hash) {
+			f.Steps[head].Message = "Forged subject: see https://evil.example/\n"
+		}, "another message"},
+		"date": {func(f *cacheFile, head, _ plumbing.Hash) { f.Steps[head].Date -= 86400 }, "another date"},
+		// A parent that is not in the repository, whose made-up entry
+		// would end the history early.
+		"parent": {func(f *cacheFile, head, _ plumbing.Hash) {
+			f.Steps[head].Parents = []plumbing.Hash{forged}
+			f.Steps[forged] = &cachedStep{Message: "Forged root\n"}
+		}, "other parents"},
+		// A parent link to the commit itself, a cycle git cannot make.
+		"cycle": {func(f *cacheFile, head, parent plumbing.Hash) {
+			f.Steps[parent].Parents = []plumbing.Hash{head}
+		}, "other parents"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			g, cache := filledCache(t)
+			file, _ := cacheFileIn(t, cache)
+			honest, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, f := cacheFileIn(t, cache)
+			head, _ := parseHash(g.head())
+			c.forge(f, head, f.Steps[head].Parents[0])
+			if err := os.WriteFile(file, encodeCache(f), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var warnings []string
+			var n int
+			q := cacheQuery(t, cache, &n)
+			q.Warn = func(err error) { warnings = append(warnings, err.Error()) }
+			h := readWith(t, g.dir, q)
+			crossCheck(t, g, h)
+			if len(warnings) != 1 || !strings.Contains(warnings[0], c.want) || !strings.Contains(warnings[0], file) {
+				t.Errorf("warnings %q, want one naming the file and %q", warnings, c.want)
+			}
+			for _, d := range h.Documents {
+				for _, v := range d.Versions {
+					if strings.Contains(v.Subject, "Forged") {
+						t.Errorf("%s: forged subject %q served", d.Path, v.Subject)
+					}
+				}
+			}
+			if now, _ := os.ReadFile(file); !bytes.Equal(now, honest) {
+				t.Errorf("the cache file was not rewritten as an honest Read writes it")
+			}
+			// The next Read has nothing to say.
+			readWith(t, g.dir, cacheQuery(t, cache, &n))
+		})
 	}
-	var warnings []string
-	q := cacheQuery(t, cache, &n)
-	q.Warn = func(err error) { warnings = append(warnings, err.Error()) }
-	h := readWith(t, g.dir, q)
-	crossCheck(t, g, h)
-	if len(warnings) != 1 || !strings.Contains(warnings[0], "own ancestor") {
-		t.Errorf("warnings %q, want one about the cycle", warnings)
-	}
-	// The file was rebuilt: the next Read has nothing to say.
-	readWith(t, g.dir, cacheQuery(t, cache, &n))
 }

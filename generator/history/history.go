@@ -148,7 +148,8 @@ type Version struct {
 	// the publication date.
 	Date time.Time
 	// Subject is the change summary: the commit subject or, for a merge
-	// commit, the merged pull (merge) request's title.
+	// commit, the merged pull (merge) request's title. Like RawSubject and
+	// Body, it is cut at MaxSubject (MaxBody) bytes with a note saying so.
 	Subject string
 	// RawSubject is the subject line of the commit message as written.
 	RawSubject string

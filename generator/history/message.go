@@ -1,10 +1,97 @@
 package history
 
 import (
+	"fmt"
 	"net/textproto"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
+
+// Commit messages have no size limit in git, but their subjects end up in
+// every page, feed entry and notice of the versions they make: Clause caps
+// them where it reads them (parseCommit), so that the history cache, the
+// portal and the notices all see the capped form.
+const (
+	// MaxSubject is the size in bytes above which a commit subject (or a
+	// merge commit's pull request title) is cut, with a note saying so.
+	MaxSubject = 1000
+	// MaxBody is the size in bytes above which the body of a commit
+	// message is cut, with a note saying so on a line of its own.
+	MaxBody = 64 << 10
+	// maxTrailers is the size up to which the last paragraph of a message
+	// whose body is cut is kept: its trailer block (Change-Type).
+	maxTrailers = 4 << 10
+)
+
+// truncatedNote is the note that ends a cut subject or body.
+func truncatedNote(what string, size int) string {
+	return fmt.Sprintf("… [truncated by Clause: the %s is %d bytes]", what, size)
+}
+
+// cutUTF8 returns the longest prefix of s of at most n bytes that does not
+// split a UTF-8 sequence.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// capMessage returns a commit message whose subject paragraph is at most
+// MaxSubject bytes and whose body (all after it) at most MaxBody bytes plus
+// the last paragraph if that is short (its trailers), each cut with a note
+// giving the message's size. A message within the caps is returned as it
+// is.
+func capMessage(msg string) string {
+	if len(msg) <= MaxSubject {
+		return msg
+	}
+	// The subject paragraph: from the first non-blank line to the next
+	// blank one, as parseMessage reads it.
+	start := 0
+	for start < len(msg) {
+		end := lineEnd(msg, start)
+		if strings.TrimSpace(msg[start:end]) != "" {
+			break
+		}
+		start = min(end+1, len(msg))
+	}
+	stop := start
+	for stop < len(msg) {
+		end := lineEnd(msg, stop)
+		if strings.TrimSpace(msg[stop:end]) == "" {
+			break
+		}
+		stop = min(end+1, len(msg))
+	}
+	subject, rest := msg[start:stop], msg[stop:]
+	if len(strings.TrimSpace(subject)) > MaxSubject {
+		subject = cutUTF8(strings.TrimSpace(subject), MaxSubject) + " " + truncatedNote("commit message", len(msg)) + "\n"
+	}
+	if len(strings.TrimSpace(rest)) > MaxBody {
+		trailers := ""
+		trimmed := strings.TrimRight(rest, " \t\r\n")
+		if i := strings.LastIndex(trimmed, "\n\n"); i >= 0 && len(trimmed)-i <= maxTrailers {
+			trailers = trimmed[i:] + "\n"
+			rest = trimmed[:i]
+		}
+		rest = cutUTF8(rest, MaxBody) + "\n" + truncatedNote("commit message", len(msg)) + "\n" + trailers
+	}
+	return subject + rest
+}
+
+// lineEnd returns the index of the end of the line starting at i: its
+// newline, or the end of s.
+func lineEnd(s string, i int) int {
+	if j := strings.IndexByte(s[i:], '\n'); j >= 0 {
+		return i + j
+	}
+	return len(s)
+}
 
 // message is a parsed commit message.
 type message struct {
@@ -71,6 +158,9 @@ func parseMessage(msg string, merge bool) message {
 					continue
 				}
 				m.subject = l
+				if len(l) > MaxSubject {
+					m.subject = cutUTF8(l, MaxSubject) + " " + truncatedNote("pull request title", len(l))
+				}
 				body = append(body[:i:i], body[i+1:]...)
 				break
 			}

@@ -1,9 +1,14 @@
 package history
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestParseMessage(t *testing.T) {
@@ -148,5 +153,95 @@ func TestIsMarkdown(t *testing.T) {
 		if got := IsMarkdown(p); got != want {
 			t.Errorf("IsMarkdown(%q) = %v, want %v", p, got, want)
 		}
+	}
+}
+
+// TestCapMessage checks that huge commit messages are cut to the caps with
+// a note giving their size, keeping valid UTF-8 and the trailer block.
+func TestCapMessage(t *testing.T) {
+	huge := strings.Repeat("é", 4<<20) // 8 MiB, two bytes a rune
+	for _, c := range []struct {
+		name            string
+		msg             string
+		merge           bool
+		subject, body   string // prefixes the parsed fields must have
+		material        bool
+		trailerKeptFrom string
+	}{
+		{name: "subject", msg: huge + "\n\nWhy.\n", subject: "éé", body: "Why.", material: true},
+		{name: "body with minor trailer", msg: "Edit\n\n" + huge + "\n\nChange-Type: minor\n", subject: "Edit", body: "éé"},
+		{name: "multi-line subject", msg: strings.Repeat("word ", 1000) + "\nmore\n", subject: "word word", material: true},
+		{name: "pull request title", msg: "Merge pull request #1 from a/b\n\n" + strings.Repeat("t", 10<<10) + "\n\nBody.\n",
+			merge: true, subject: "ttt", body: "Body.", material: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			capped := capMessage(c.msg)
+			if len(capped) > MaxSubject+MaxBody+maxTrailers+200 {
+				t.Errorf("capped message is %d bytes", len(capped))
+			}
+			m := parseMessage(capped, c.merge)
+			if len(m.subject) > MaxSubject+100 || len(m.rawSubject) > MaxSubject+100 || len(m.body) > MaxBody+100 {
+				t.Errorf("subject %d, raw subject %d, body %d bytes", len(m.subject), len(m.rawSubject), len(m.body))
+			}
+			if !strings.HasPrefix(m.subject, c.subject) || !strings.HasPrefix(m.body, c.body) {
+				t.Errorf("subject %.40q…, body %.40q…", m.subject, m.body)
+			}
+			for _, s := range []string{m.subject, m.rawSubject, m.body} {
+				if !utf8.ValidString(s) {
+					t.Errorf("invalid UTF-8 after the cut: %q", s[len(s)-80:])
+				}
+			}
+			cut := len(c.msg) > MaxSubject+MaxBody || len(m.subject) > MaxSubject
+			note := fmt.Sprintf("[truncated by Clause: the commit message is %d bytes]", len(c.msg))
+			if c.merge {
+				note = "[truncated by Clause: the pull request title is "
+			}
+			if all := m.subject + "\n" + m.body; cut && !strings.Contains(all, note) {
+				t.Errorf("no note %q", note)
+			}
+			if m.material() != c.material {
+				t.Errorf("material = %v, want %v (trailers %v)", m.material(), c.material, m.trailers)
+			}
+		})
+	}
+	small := "Fix typo\n\nBody.\n\nChange-Type: minor\n"
+	if got := capMessage(small); got != small {
+		t.Errorf("a message within the caps changed: %q", got)
+	}
+	ok := strings.Repeat("x", MaxSubject) + "\n\n" + strings.Repeat("y\n", MaxBody/2)
+	if got := capMessage(ok); got != ok {
+		t.Errorf("a message at the caps changed")
+	}
+}
+
+// TestReadCapsCommitMessages reads a history whose commits have 8 MiB
+// subjects and bodies: the versions carry the capped form, and so does the
+// history cache.
+func TestReadCapsCommitMessages(t *testing.T) {
+	g := newGitRepo(t)
+	subject := strings.Repeat("S", 8<<20)
+	g.write("content/dpa.md", text("DPA", 3, nil))
+	g.commit("2024-05-01T10:00:00Z", subject+"\n")
+	g.write("content/dpa.md", text("DPA", 3, map[int]string{1: "Edit."}))
+	g.commit("2024-05-02T10:00:00Z", "Edit\n\n"+subject+"\n\nChange-Type: minor\n")
+	cache := filepath.Join(t.TempDir(), "cache")
+	var n int
+	for range 2 { // filling the cache, then from it
+		h := readWith(t, g.dir, cacheQuery(t, cache, &n))
+		d := findDoc(h, "content/dpa.md")
+		if len(d.Versions) != 2 {
+			t.Fatalf("%d versions", len(d.Versions))
+		}
+		edit, first := d.Versions[0], d.Versions[1]
+		if len(first.Subject) > MaxSubject+100 || !strings.Contains(first.Subject, "[truncated by Clause: the commit message is 8388609 bytes]") {
+			t.Errorf("first subject: %d bytes, ends %q", len(first.Subject), first.Subject[max(0, len(first.Subject)-80):])
+		}
+		if edit.Subject != "Edit" || len(edit.Body) > MaxBody+100 || !strings.Contains(edit.Body, "[truncated by Clause") || edit.Material {
+			t.Errorf("edit: subject %q, body %d bytes, material %v", edit.Subject, len(edit.Body), edit.Material)
+		}
+	}
+	file, _ := cacheFileIn(t, cache)
+	if fi, err := os.Stat(file); err != nil || fi.Size() > 1<<20 {
+		t.Errorf("cache file: %v, %d bytes", err, fi.Size())
 	}
 }

@@ -56,7 +56,7 @@ func (r *Repository) commit(h plumbing.Hash) (*commitObject, error) {
 }
 
 // parseCommit parses the raw content of a commit object: headers, a blank
-// line, the message.
+// line, the message, capped (capMessage).
 func parseCommit(data []byte) (*commitObject, error) {
 	c := &commitObject{}
 	haveTree, haveDate := false, false
@@ -68,7 +68,7 @@ func parseCommit(data []byte) (*commitObject, error) {
 		}
 		data = rest
 		if len(line) == 0 {
-			c.message = string(data)
+			c.message = capMessage(string(data))
 			break
 		}
 		if line[0] == ' ' {

@@ -83,6 +83,7 @@ func (r *Repository) read(ctx context.Context, q Query, head plumbing.Hash, pref
 		dormant:  map[string]*docState{},
 		followed: map[string]bool{},
 		cache:    cache,
+		warn:     warn,
 		hasher:   r.startHasher(ctx, q.Inspect, cache),
 	}
 	err := w.walk(ctx, head, q.Progress)
@@ -132,6 +133,7 @@ type walker struct {
 	head        Commit
 	hasher      *hasher
 	cache       *historyCache // nil without one
+	warn        func(error)
 	last        *commitObject // the last commit read, the next step's
 }
 
@@ -226,12 +228,32 @@ func (w *walker) walk(ctx context.Context, head plumbing.Hash, progress func(int
 }
 
 // cachedStep returns the step of commit h from the history cache, or nil.
+// The entry is trusted only if commit h is in the repository with the
+// parents, date and message the entry records (one object read); one that
+// is not is dropped with a warning, and the commit read from git. What the
+// entry says the commit changes is not checked (that is the tree diff the
+// cache saves): a blob it names that is not in the repository fails the
+// build when the version is read.
 func (w *walker) cachedStep(h plumbing.Hash) *step {
 	cs, ok := w.cache.step(h)
 	if !ok {
 		return nil
 	}
-	s := &step{c: cs.commitOf(h), cached: cs}
+	c, err := w.repo.commit(h)
+	what := ""
+	switch {
+	case err != nil:
+		what = "no commit in the repository to match (" + err.Error() + ")"
+	case cs.mismatch(c) != "":
+		what = cs.mismatch(c) + " than the repository's commit"
+	}
+	if what != "" {
+		w.warn(fmt.Errorf("history cache %s: the entry of commit %s has %s: it is dropped and the commit read from git", w.cache.path, h, what))
+		w.cache.drop(h)
+		return nil
+	}
+	w.cache.use(h, cs)
+	s := &step{c: c, cached: cs}
 	s.changes, s.renames, s.inward = cs.changes()
 	if len(s.c.parents) > 0 {
 		s.parent = s.c.parents[0]

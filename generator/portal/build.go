@@ -137,10 +137,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		fmt.Fprintln(opts.Log, p.Error())
 	}
 	cfg = c.Config
+	baseURL, err := c.BaseURL(opts.BaseURL, opts.Env)
+	if err != nil {
+		return nil, err
+	}
 	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL"))}
 	s := &site.Site{
 		Title:        cfg.Title,
-		BaseURL:      c.BaseURL(opts.BaseURL, opts.Env),
+		BaseURL:      baseURL,
 		LanguageCode: cfg.Language,
 		Location:     cfg.Location,
 		Params:       siteParams(c, pg),
@@ -219,6 +223,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := site.Build(s, siteOpts); err != nil {
 		return nil, err
 	}
+	// The batches below render other pages with the same site: the
+	// current pages (a large register's rows above all) need not stay in
+	// memory while they do.
+	s.Pages = nil
 	// Archived versions, in batches: each Hugo build holds only its batch.
 	// The pages of the next batch (the redlines above all) are computed
 	// while Hugo renders the current one.
@@ -472,6 +480,12 @@ func progress(w io.Writer, format string, args ...any) {
 	}
 }
 
+// maxBatchBytes bounds the rendered text of one batch of archived pages,
+// as BatchSize bounds their number: Hugo's memory grows with the content of
+// a build, and a batch of the redlines of large documents can hold
+// gigabytes in a few hundred pages.
+const maxBatchBytes = 64 << 20
+
 // pageBatch is a batch of archived pages, from versionRefs[start:], or the
 // error that stopped computing them.
 type pageBatch struct {
@@ -500,12 +514,13 @@ func pageBatches(ctx context.Context, pg *pager, refs []versionRef, size int) *b
 	b := &batchProducer{out: make(chan pageBatch, 1), done: make(chan struct{})}
 	go func() {
 		defer close(b.out)
-		for start := 0; start < len(refs); start += size {
+		for start, end := 0, 0; start < len(refs); start = end {
 			if ctx.Err() != nil {
 				return
 			}
-			end := min(start+size, len(refs))
+			end = min(start+size, len(refs))
 			batch := pageBatch{start: start}
+			htmlBytes := 0
 			for _, vr := range refs[start:end] {
 				var p *site.Page
 				var err error
@@ -523,6 +538,10 @@ func pageBatches(ctx context.Context, pg *pager, refs []versionRef, size int) *b
 					break
 				}
 				batch.pages = append(batch.pages, p)
+				if htmlBytes += len(p.HTML); htmlBytes > maxBatchBytes {
+					end = start + len(batch.pages)
+					break
+				}
 			}
 			select {
 			case b.out <- batch:

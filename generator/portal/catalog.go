@@ -179,13 +179,28 @@ func (e *Entry) status(i, inForce int) string {
 	return StatusSuperseded
 }
 
-// BaseURL is the portal's base URL: override if set, else clause.toml's
-// base_url, else Netlify's $URL.
-func (c *Catalog) BaseURL(override string, getenv func(string) string) string {
+// BaseURL is the portal's base URL: override (the --base-url flag) if set,
+// else clause.toml's base_url, else Netlify's $URL. A base URL that is not
+// an absolute http(s) URL is an error (wrapping config.ErrBaseURL) naming
+// where it came from.
+func (c *Catalog) BaseURL(override string, getenv func(string) string) (string, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	return firstNonEmpty(override, c.Config.BaseURL, getenv("URL"))
+	src := ""
+	var u string
+	switch {
+	case override != "":
+		u, src = override, "--base-url"
+	case c.Config.BaseURL != "":
+		u, src = c.Config.BaseURL, firstNonEmpty(c.Config.Path, config.FileName)+": base_url"
+	default:
+		u, src = getenv("URL"), "environment variable URL"
+	}
+	if err := config.CheckBaseURL(u); err != nil {
+		return "", fmt.Errorf("%s: %w", src, err)
+	}
+	return u, nil
 }
 
 // Close releases the repository.

@@ -249,22 +249,42 @@ func (p *pager) notComparedPage(e *Entry, from, to int) (*site.Page, string, err
 	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html.Bytes(), Aliases: aliases}, "not compared: a version is too large", nil
 }
 
-// side returns version i of e, parsed once per document: the comparisons of
-// one document come one after the other and reuse the same versions, so
-// the pager keeps the current document's parsed versions (and their
-// blocks) and drops them when the next document starts.
+// maxSideBytes bounds the source bytes of the parsed versions the pager
+// keeps (their blocks take several times as much): enough for every
+// version of a usual document, while a long history of large documents is
+// parsed again rather than held whole.
+const maxSideBytes = 16 << 20
+
+// side returns version i of e. The comparisons of one document come one
+// after the other and reuse the same versions, so the pager keeps the
+// current document's parsed versions (and their blocks), up to
+// maxSideBytes of source, dropping the least recently used first, and
+// drops them all when the next document starts.
 func (p *pager) side(e *Entry, i int) (Side, error) {
 	if p.sidesOf != e {
-		p.sidesOf, p.sides = e, map[int]Side{}
+		p.sidesOf, p.sides = e, nil
 	}
-	if s, ok := p.sides[i]; ok {
-		return s, nil
+	for k, cs := range p.sides {
+		if cs.i == i {
+			p.sides = append(append(p.sides[:k:k], p.sides[k+1:]...), cs)
+			return cs.side, nil
+		}
 	}
 	s, err := p.c.VersionSide(e, e.Versions[i])
 	if err != nil {
 		return Side{}, err
 	}
-	p.sides[i] = s
+	total := len(s.Doc.Source)
+	for _, cs := range p.sides {
+		total += len(cs.side.Doc.Source)
+	}
+	// Two sides at least: the one being compared with stays.
+	for len(p.sides) > 1 && total > maxSideBytes {
+		total -= len(p.sides[0].side.Doc.Source)
+		p.sides[0] = cachedSide{}
+		p.sides = p.sides[1:]
+	}
+	p.sides = append(p.sides, cachedSide{i, s})
 	return s, nil
 }
 

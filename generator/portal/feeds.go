@@ -70,7 +70,7 @@ func registerDetails(c *Catalog, e *Entry, i int, fe *feed.Entry) error {
 		return err
 	}
 	fe.ObjectionDeadline = c.Deadline(e, h, i).String()
-	sc := noticeChanges(h.Changes[i], c.Deadline(e, h, i), h.Registers[i].NoticeDays)
+	sc := noticeChanges(h.Changes[i], c.Deadline(e, h, i), h.NoticeDays[i])
 	for _, a := range sc.Added {
 		fe.Details = append(fe.Details, "Added: "+a)
 	}

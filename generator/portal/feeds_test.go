@@ -3,6 +3,7 @@ package portal
 import (
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/clause-portal/clause/generator/config"
 )
 
 // TestFeeds parses the built feeds with an independent parser (gofeed) and
@@ -159,5 +162,41 @@ func TestFeeds(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %s", want)
 		}
+	}
+}
+
+// TestBaseURLMustBeHTTP checks that a base URL that is not an absolute
+// http(s) URL fails the build, naming where it came from, and never reaches
+// the feeds.
+func TestBaseURLMustBeHTTP(t *testing.T) {
+	r := historyRepo(t)
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "URL" {
+				return v
+			}
+			return ""
+		}
+	}
+	for _, c := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{BaseURL: "javascript:alert(document.domain)//"}, "--base-url"},
+		{Options{Env: env("javascript:alert(1)")}, "environment variable URL"},
+		{Options{BaseURL: "/relative/", Env: env("https://ok.example/")}, "--base-url"},
+	} {
+		_, err := build(t, r.Dir, c.opts)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, config.ErrBaseURL) {
+			t.Errorf("%+v: error %v, want one naming %s", c.opts.BaseURL, err, c.want)
+		}
+		if b, err := os.ReadFile(filepath.Join(r.Dir, "public", "feed.atom")); err == nil && strings.Contains(string(b), "javascript:") {
+			t.Errorf("javascript: URL in feed.atom")
+		}
+	}
+	// The same portal builds with an http(s) base URL from the environment.
+	mustBuild(t, r.Dir, Options{Env: env("https://legal.example.com/")})
+	if b := readFile(t, filepath.Join(r.Dir, "public", "feed.atom")); !strings.Contains(b, "https://legal.example.com/") {
+		t.Errorf("feed.atom does not use $URL")
 	}
 }

@@ -62,7 +62,7 @@ func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
 				}
 			}
 			if h != nil && i < len(e.Versions)-1 {
-				n.Subprocessors = noticeChanges(h.Changes[i], c.Deadline(e, h, i), h.Registers[i].NoticeDays)
+				n.Subprocessors = noticeChanges(h.Changes[i], c.Deadline(e, h, i), h.NoticeDays[i])
 				n.Summary = "Sub-processors: " + h.Changes[i].Summary() + ". Text: " + lowerFirst(n.Summary)
 			}
 			out = append(out, n)

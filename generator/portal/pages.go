@@ -39,7 +39,13 @@ type pager struct {
 	repoURL string
 
 	sidesOf *Entry       // the document whose versions sides holds
-	sides   map[int]Side // parsed versions of sidesOf, by index
+	sides   []cachedSide // parsed versions of sidesOf, most recently used last
+}
+
+// cachedSide is a parsed version of pager.sidesOf.
+type cachedSide struct {
+	i    int
+	side Side
 }
 
 func (p *pager) stamp(t time.Time) map[string]any {

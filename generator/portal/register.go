@@ -9,18 +9,24 @@ import (
 	"github.com/clause-portal/clause/generator/subprocessors"
 )
 
-// RegisterHistory is a sub-processor list's register at each version and
-// what each version changed.
+// RegisterHistory is a sub-processor list's register at the versions the
+// portal shows and what each version changed.
 type RegisterHistory struct {
 	// Current is the register of the document as it stands (the file in
 	// the content folder), Problems what validating it found.
 	Current  *subprocessors.Register
 	Problems []subprocessors.Problem
-	// Registers[i] is the register of Versions[i]; Changes[i] what
-	// Versions[i] changed against Versions[i+1] (against nothing for the
-	// first version).
+	// Registers[i] is the register of Versions[i] for the versions whose
+	// rows the portal shows: the newest, the one in force and, when none
+	// is, the oldest; nil for the others. Keeping every version's register
+	// would make memory grow with the number of versions (a register of
+	// 154,000 rows in 6 versions took 3 GB).
 	Registers []*subprocessors.Register
-	Changes   []subprocessors.Changes
+	// NoticeDays[i] is the notice period of Versions[i].
+	NoticeDays []int
+	// Changes[i] is what Versions[i] changed against Versions[i+1]
+	// (against nothing for the first version).
+	Changes []subprocessors.Changes
 }
 
 // extract reads the sub-processor register of a document with the
@@ -45,13 +51,16 @@ func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
 		e.notRegister = true
 		return nil, nil
 	}
-	h.Registers = make([]*subprocessors.Register, len(e.Versions))
-	h.Changes = make([]subprocessors.Changes, len(e.Versions))
-	for i := len(e.Versions) - 1; i >= 0; i-- {
-		var prev *subprocessors.Register
-		if i+1 < len(e.Versions) {
-			prev = h.Registers[i+1]
-		}
+	n := len(e.Versions)
+	h.Registers = make([]*subprocessors.Register, n)
+	h.NoticeDays = make([]int, n)
+	h.Changes = make([]subprocessors.Changes, n)
+	inForce := e.InForce(c.Today, c.Config.Location)
+	keep := func(i int) bool { return i == 0 || i == inForce || (inForce < 0 && i == n-1) }
+	// Oldest first, holding only the previous version's register besides
+	// those kept.
+	var prev *subprocessors.Register
+	for i := n - 1; i >= 0; i-- {
 		v := e.Versions[i]
 		if v.TooLarge() {
 			fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) is too large to read its sub-processors (%.1f MiB); taken as unchanged\n", v.Path, v.ID, v.Commit, float64(v.Size)/(1<<20))
@@ -60,18 +69,23 @@ func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
 		if err != nil {
 			return nil, err
 		}
+		var reg *subprocessors.Register
 		if notShown {
 			// Its rows cannot be read: taken as unchanged, rather than as
 			// every sub-processor removed (and added again after it).
-			h.Registers[i] = prev
-			if prev == nil {
-				h.Registers[i] = &subprocessors.Register{}
+			reg = prev
+			if reg == nil {
+				reg = &subprocessors.Register{}
 			}
-			h.Changes[i] = subprocessors.Compare(prev, h.Registers[i])
-			continue
+		} else {
+			reg, _ = c.extract(d)
 		}
-		h.Registers[i], _ = c.extract(d)
-		h.Changes[i] = subprocessors.Compare(prev, h.Registers[i])
+		h.Changes[i] = subprocessors.Compare(prev, reg)
+		h.NoticeDays[i] = reg.NoticeDays
+		if keep(i) {
+			h.Registers[i] = reg
+		}
+		prev = reg
 	}
 	e.register = h
 	return h, nil
@@ -86,7 +100,7 @@ func (c *Catalog) Deadline(e *Entry, h *RegisterHistory, i int) document.Date {
 	if !v.Material || (len(ch.Added) == 0 && len(ch.Changed) == 0) || i == len(e.Versions)-1 {
 		return document.Date{}
 	}
-	return h.Registers[i].Deadline(v.Date, c.Config.Location)
+	return subprocessors.Deadline(v.Date, h.NoticeDays[i], c.Config.Location)
 }
 
 func apiRow(r subprocessors.Row) api.Subprocessor {

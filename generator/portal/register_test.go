@@ -3,6 +3,7 @@ package portal
 import (
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -236,5 +237,50 @@ The list below is kept in front matter.
 	}
 	if !strings.Contains(page, `<details class="document-text" open>`) {
 		t.Error("with the list in front matter, the document text should be open")
+	}
+}
+
+// TestRegisterHistoryHoldsShownRegistersOnly checks that the register
+// history keeps the rows of the versions the portal shows (the newest and
+// the one in force) and not those of every version, whose memory would grow
+// with the history, while each version's notice period, changes and
+// deadline are still known.
+func TestRegisterHistoryHoldsShownRegistersOnly(t *testing.T) {
+	r := registerRepo(t)
+	// A fourth version, in force later than the build date, with a shorter
+	// notice period.
+	r.Write("content/subprocessors.md", strings.Replace(spHeader, "notice_days: 30", "notice_days: 14\neffective: 2027-01-01", 1)+
+		"| Cumulus Hosting GmbH | Hosting | Germany | Not applicable (EEA) | https://cumulus.example |\n")
+	r.Commit("2026-11-20T10:00:00Z", "Only Cumulus from next year")
+	c, err := Load(t.Context(), LoadOptions{Repo: r.Dir, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	e := c.Entries[0]
+	h, err := c.Register(e)
+	if err != nil || h == nil {
+		t.Fatalf("Register: %v, %v", h, err)
+	}
+	inForce := e.InForce(c.Today, c.Config.Location)
+	if len(e.Versions) != 4 || inForce != 1 {
+		t.Fatalf("%d versions, in force %d: the fixture is not what the test needs", len(e.Versions), inForce)
+	}
+	for i := range e.Versions {
+		if shown := i == 0 || i == inForce; (h.Registers[i] != nil) != shown {
+			t.Errorf("version %d: register held %v, want %v", i, h.Registers[i] != nil, shown)
+		}
+	}
+	if len(h.Registers[0].Rows) != 1 || len(h.Registers[1].Rows) != 4 {
+		t.Errorf("rows: newest %d, in force %d", len(h.Registers[0].Rows), len(h.Registers[1].Rows))
+	}
+	if want := []int{14, 30, 30, 30}; !slices.Equal(h.NoticeDays, want) {
+		t.Errorf("notice days %v, want %v", h.NoticeDays, want)
+	}
+	if got := len(h.Changes[0].Removed); got != 3 {
+		t.Errorf("newest version removes %d, want 3", got)
+	}
+	if got := len(h.Changes[1].Added); got != 1 {
+		t.Errorf("version 1 adds %d, want 1 (Ledgerly)", got)
 	}
 }

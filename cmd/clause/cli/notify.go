@@ -147,7 +147,10 @@ func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) (err error)
 	if c.Head == nil {
 		return errors.New("notify needs git history: run it in a full clone of the portal repository")
 	}
-	base := c.BaseURL(opts.BaseURL, streams.Getenv)
+	base, err := c.BaseURL(opts.BaseURL, streams.Getenv)
+	if err != nil {
+		return err
+	}
 	if base == "" && len(opts.Drop) > 0 {
 		base = "https://portal.invalid/" // --drop needs the notices' keys, not their links
 	}
