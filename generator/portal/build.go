@@ -141,6 +141,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if baseURL == "" {
+		fmt.Fprintln(opts.Log, "warning: no base URL: the sitemap, robots.txt and feeds link relative paths that search engines and feed readers cannot follow; set base_url in clause.toml, pass --base-url, or build on Netlify ($URL)")
+	}
 	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL"))}
 	s := &site.Site{
 		Title:        cfg.Title,

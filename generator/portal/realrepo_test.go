@@ -64,6 +64,9 @@ func TestHomePageFromIndex(t *testing.T) {
 	if strings.Count(index, "<h1") != 1 {
 		t.Errorf("index has %d h1 headings, want 1", strings.Count(index, "<h1"))
 	}
+	if !strings.Contains(log.String(), "warning: no base URL: the sitemap, robots.txt and feeds link relative paths") {
+		t.Errorf("a build without a base URL does not say so:\n%s", log.String())
+	}
 	if !strings.Contains(log.String(), "Left out 2 file(s) that are not legal documents: content/LICENSE.md, content/README.md") {
 		t.Errorf("left-out files not reported on one line:\n%s", log.String())
 	}
