@@ -52,8 +52,9 @@ type Catalog struct {
 	// Drafts are the files marked `draft: true`: never published.
 	Drafts []string
 
-	repo    *history.Repository
-	warned  sync.Map // versions whose errors were logged, by blob
+	repo      *history.Repository
+	gitPrefix string   // the content folder relative to the git root ("" for the root)
+	warned    sync.Map // versions whose errors were logged, by blob
 	sel     *selector
 	links   *linker
 	root    string // absolute repository (project) folder
@@ -487,6 +488,7 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 	if prefix == "." {
 		prefix = ""
 	}
+	c.gitPrefix = prefix
 	q := history.Query{Ref: c.Config.Branch, Prefix: prefix, Inspect: c.inspect, InspectKey: inspectKey,
 		Match: c.historyMatch, MatchKey: c.sel.key,
 		Warn: func(err error) { fmt.Fprintf(c.log, "warning: %v\n", err) }}
@@ -589,7 +591,11 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 // that may be documents. Repository files (README…) pass, as they are
 // documents when they have front matter; addRetired decides on the text.
 func (c *Catalog) historyMatch(gitPath string) bool {
-	rc, ok := c.relToContent(gitPath)
+	// Called for every changed path of every commit: no path arithmetic.
+	rc, ok := gitPath, true
+	if c.gitPrefix != "" {
+		rc, ok = strings.CutPrefix(gitPath, c.gitPrefix+"/")
+	}
 	if !ok {
 		// Outside the content folder (history followed a rename into it):
 		// only the rule of hidden names applies.

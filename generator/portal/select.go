@@ -76,19 +76,16 @@ func newSelector(cfg *config.Config) *selector {
 // and may be nil when the text is not at hand (the file is then taken to
 // have none).
 func (s *selector) role(rel string, hasFrontMatter func() bool) fileRole {
-	segs := strings.Split(rel, "/")
-	name := segs[len(segs)-1]
+	name := rel[strings.LastIndexByte(rel, '/')+1:]
 	if !isMarkdown(name) {
 		return roleHidden
 	}
 	stem := strings.TrimSuffix(name, path.Ext(name))
-	if lower := strings.ToLower(stem); len(segs) == 1 && (lower == "index" || lower == "_index" || lower == "readme") {
+	if lower := strings.ToLower(stem); len(name) == len(rel) && (lower == "index" || lower == "_index" || lower == "readme") {
 		return roleHome
 	}
-	for _, seg := range segs {
-		if strings.HasPrefix(seg, ".") || strings.HasPrefix(seg, "_") {
-			return roleHidden
-		}
+	if hiddenPath(rel) {
+		return roleHidden
 	}
 	if s.exclude(rel) {
 		return roleLeftOut
