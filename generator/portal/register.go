@@ -35,6 +35,13 @@ func (c *Catalog) extract(doc *document.Document) (*subprocessors.Register, []su
 	return subprocessors.Extract(doc, subprocessors.WithColumns(c.Config.Subprocessors.Columns))
 }
 
+// extractPast reads the register of a past version: as extract, without
+// validating it, since problems in past versions are not reported.
+func (c *Catalog) extractPast(doc *document.Document) *subprocessors.Register {
+	reg, _ := subprocessors.Extract(doc, subprocessors.WithColumns(c.Config.Subprocessors.Columns), subprocessors.WithoutValidation())
+	return reg
+}
+
 // Register reads the sub-processor register of every version of e. It
 // returns nil when e is not a sub-processor list: a document of kind
 // subprocessors always is one; any other document (a DPA with its annex)
@@ -78,7 +85,7 @@ func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
 				reg = &subprocessors.Register{}
 			}
 		} else {
-			reg, _ = c.extract(d)
+			reg = c.extractPast(d)
 		}
 		h.Changes[i] = subprocessors.Compare(prev, reg)
 		h.NoticeDays[i] = reg.NoticeDays
