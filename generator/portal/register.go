@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
@@ -84,6 +85,10 @@ func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
 			if reg == nil {
 				reg = &subprocessors.Register{}
 			}
+		} else if sameText(d, e.Doc) {
+			// Usually the newest version: the file as it stands, read
+			// above, is not read a second time.
+			reg = h.Current
 		} else {
 			reg = c.extractPast(d)
 		}
@@ -96,6 +101,14 @@ func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
 	}
 	e.register = h
 	return h, nil
+}
+
+// sameText reports whether two documents have the same text at the same
+// path, and so the same register: everything subprocessors.Extract reads
+// is parsed from the source.
+func sameText(a, b *document.Document) bool {
+	return a.Path == b.Path && a.Kind == b.Kind && a.Effective == b.Effective && a.NoticeDays == b.NoticeDays &&
+		a.BodyLine == b.BodyLine && a.FrontMatterLine == b.FrontMatterLine && bytes.Equal(a.Source, b.Source)
 }
 
 // Deadline is the objection deadline of version i, or the zero Date when
