@@ -113,7 +113,9 @@ type blockKey struct {
 
 // prepare interns the blocks' keys and finds the tables' headers.
 func (c *comparer) prepare() {
-	keys := map[blockKey]int{}
+	// Sized for the old side: a redline of two 150,000-row tables
+	// otherwise grows the map again and again.
+	keys := make(map[blockKey]int, len(c.old))
 	var kb strings.Builder
 	side := func(blocks []markdown.Block) (ks, heads []int) {
 		ks = make([]int, len(blocks))
@@ -125,7 +127,9 @@ func (c *comparer) prepare() {
 			if b.Kind == markdown.KindTableHeader || b.Kind == markdown.KindTableRow {
 				kb.Reset()
 				for _, cell := range b.Cells {
-					kb.WriteString(strconv.Itoa(len(cell)) + ":" + cell)
+					kb.WriteString(strconv.Itoa(len(cell)))
+					kb.WriteByte(':')
+					kb.WriteString(cell)
 				}
 				key.text = kb.String()
 			}

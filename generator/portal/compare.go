@@ -184,6 +184,7 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	if e.Versions[from].TooLarge() || e.Versions[to].TooLarge() {
 		return p.notComparedPage(e, from, to)
 	}
+	p.comparing(e, from, to)
 	a, err := p.side(e, from)
 	if err != nil {
 		return nil, "", err
@@ -258,8 +259,11 @@ const maxSideBytes = 16 << 20
 // side returns version i of e. The comparisons of one document come one
 // after the other and reuse the same versions, so the pager keeps the
 // current document's parsed versions (and their blocks), up to
-// maxSideBytes of source, dropping the least recently used first, and
-// drops them all when the next document starts.
+// maxSideBytes of source, and drops them all when the next document
+// starts. When it must drop one, it drops the version whose next use in
+// the order of comparePairs is furthest away (or never comes), the least
+// recently used among equals: with every pair of 6 large versions
+// compared, least recently used first parsed 11 versions where 9 do.
 func (p *pager) side(e *Entry, i int) (Side, error) {
 	if p.sidesOf != e {
 		p.sidesOf, p.sides = e, nil
@@ -280,12 +284,52 @@ func (p *pager) side(e *Entry, i int) (Side, error) {
 	}
 	// Two sides at least: the one being compared with stays.
 	for len(p.sides) > 1 && total > maxSideBytes {
-		total -= len(p.sides[0].side.Doc.Source)
-		p.sides[0] = cachedSide{}
-		p.sides = p.sides[1:]
+		k := 0
+		for j := range p.sides[:len(p.sides)-1] {
+			if p.nextUse(e, p.sides[j].i) > p.nextUse(e, p.sides[k].i) {
+				k = j
+			}
+		}
+		total -= len(p.sides[k].side.Doc.Source)
+		p.sides = append(p.sides[:k:k], p.sides[k+1:]...)
 	}
 	p.sides = append(p.sides, cachedSide{i, s})
 	return s, nil
+}
+
+// comparing records that the comparison from → to of e is being built,
+// for nextUse.
+func (p *pager) comparing(e *Entry, from, to int) {
+	if p.pairsOf != e {
+		p.pairsOf, p.pairs, p.pairAt = e, comparePairs(e), map[[2]int]int{}
+		for k, pr := range p.pairs {
+			p.pairAt[pr] = k
+		}
+	}
+	p.pairNow = len(p.pairs)
+	if k, ok := p.pairAt[[2]int{from, to}]; ok {
+		p.pairNow = k
+	}
+}
+
+// nextUseWindow bounds how far ahead nextUse looks, so that a long
+// history of large versions does not make every eviction scan it all.
+const nextUseWindow = 256
+
+// nextUse is the position in comparePairs(e), from the comparison being
+// built on, of the next comparison that reads version i of e; len(pairs)
+// when none does within nextUseWindow comparisons or the order is not
+// known.
+func (p *pager) nextUse(e *Entry, i int) int {
+	if p.pairsOf != e {
+		return 0
+	}
+	for k := p.pairNow; k < min(len(p.pairs), p.pairNow+nextUseWindow); k++ {
+		if p.pairs[k][0] == i || p.pairs[k][1] == i {
+			return k
+		}
+	}
+	return len(p.pairs)
 }
 
 // compareControl is what the "compare any two versions" form needs: where

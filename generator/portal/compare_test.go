@@ -174,3 +174,36 @@ func TestCompareControlInChromium(t *testing.T) {
 		}
 	}
 }
+
+// TestNextUse checks the look-ahead by which the pager drops parsed
+// versions: the next comparison, in the order of comparePairs, that reads
+// a version.
+func TestNextUse(t *testing.T) {
+	e := &Entry{Versions: make([]*Version, 6)}
+	pairs := comparePairs(e)
+	p := &pager{}
+	if got := p.nextUse(e, 0); got != 0 {
+		t.Errorf("nextUse before any comparison = %d, want 0", got)
+	}
+	p.comparing(e, pairs[0][0], pairs[0][1])
+	for i := range e.Versions {
+		want := len(pairs)
+		for k, pr := range pairs {
+			if pr[0] == i || pr[1] == i {
+				want = k
+				break
+			}
+		}
+		if got := p.nextUse(e, i); got != want {
+			t.Errorf("nextUse(%d) at the first comparison = %d, want %d", i, got, want)
+		}
+	}
+	last := pairs[len(pairs)-1]
+	p.comparing(e, last[0], last[1])
+	if got := p.nextUse(e, 0); got != len(pairs) {
+		t.Errorf("nextUse(0) at the last comparison %v = %d, want %d (none)", last, got, len(pairs))
+	}
+	if got := p.nextUse(e, last[0]); got != len(pairs)-1 {
+		t.Errorf("nextUse(%d) at the last comparison = %d, want %d", last[0], got, len(pairs)-1)
+	}
+}

@@ -40,6 +40,11 @@ type pager struct {
 
 	sidesOf *Entry       // the document whose versions sides holds
 	sides   []cachedSide // parsed versions of sidesOf, most recently used last
+
+	pairsOf *Entry         // the document whose comparisons pairs lists
+	pairs   [][2]int       // comparePairs(pairsOf), the order of its comparisons
+	pairAt  map[[2]int]int // position of each pair in pairs
+	pairNow int            // position of the comparison being built
 }
 
 // cachedSide is a parsed version of pager.sidesOf.

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
@@ -33,6 +34,13 @@ type RegisterHistory struct {
 // portal's column mapping (clause.toml [subprocessors.columns]).
 func (c *Catalog) extract(doc *document.Document) (*subprocessors.Register, []subprocessors.Problem) {
 	return subprocessors.Extract(doc, subprocessors.WithColumns(c.Config.Subprocessors.Columns))
+}
+
+// extractPast reads the register of a past version: as extract, without
+// validating it, since problems in past versions are not reported.
+func (c *Catalog) extractPast(doc *document.Document) *subprocessors.Register {
+	reg, _ := subprocessors.Extract(doc, subprocessors.WithColumns(c.Config.Subprocessors.Columns), subprocessors.WithoutValidation())
+	return reg
 }
 
 // Register reads the sub-processor register of every version of e. It
@@ -77,8 +85,12 @@ func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
 			if reg == nil {
 				reg = &subprocessors.Register{}
 			}
+		} else if sameText(d, e.Doc) {
+			// Usually the newest version: the file as it stands, read
+			// above, is not read a second time.
+			reg = h.Current
 		} else {
-			reg, _ = c.extract(d)
+			reg = c.extractPast(d)
 		}
 		h.Changes[i] = subprocessors.Compare(prev, reg)
 		h.NoticeDays[i] = reg.NoticeDays
@@ -89,6 +101,14 @@ func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
 	}
 	e.register = h
 	return h, nil
+}
+
+// sameText reports whether two documents have the same text at the same
+// path, and so the same register: everything subprocessors.Extract reads
+// is parsed from the source.
+func sameText(a, b *document.Document) bool {
+	return a.Path == b.Path && a.Kind == b.Kind && a.Effective == b.Effective && a.NoticeDays == b.NoticeDays &&
+		a.BodyLine == b.BodyLine && a.FrontMatterLine == b.FrontMatterLine && bytes.Equal(a.Source, b.Source)
 }
 
 // Deadline is the objection deadline of version i, or the zero Date when

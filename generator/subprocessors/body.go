@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -193,6 +194,9 @@ func (e *bodyReader) table(t *east.Table, force bool) {
 	if len(lacking) > 0 {
 		e.report(prevLine, Error, "%s", missingColumnsMsg(cols, lacking))
 	}
+	// Room for every row at once: appending 150,000 rows one by one
+	// copies them over and over.
+	e.rows = slices.Grow(e.rows, max(t.ChildCount()-1, 0))
 	for tr := header.NextSibling(); tr != nil; tr = tr.NextSibling() {
 		row := Row{Group: e.heading, Line: e.line(tr.Pos())}
 		if row.Line == 0 {

@@ -20,7 +20,16 @@ func ColumnFields() []string {
 type Option func(*options)
 
 type options struct {
-	columns map[string]string // labelKey(header) → field
+	columns    map[string]string // labelKey(header) → field
+	noValidate bool              // WithoutValidation
+}
+
+// WithoutValidation skips validating the rows read: Extract then reports
+// only the problems found while reading them. For registers whose
+// problems nobody can fix (past versions), on which validating is a
+// large part of the work.
+func WithoutValidation() Option {
+	return func(o *options) { o.noValidate = true }
 }
 
 // WithColumns maps table column headers to row fields, for headers that

@@ -321,3 +321,32 @@ func TestTableWithoutNameColumn(t *testing.T) {
 		t.Errorf("in a DPA: rows %q, problems %v", names(r.Rows), problems)
 	}
 }
+
+// TestASCIIFold checks the ASCII fast paths of foldedWords and slug
+// against the general path through wordsOf.
+func TestASCIIFold(t *testing.T) {
+	for _, s := range []string{"", " ", "S000123", "Relayfinch Mail GmbH", "--a--B--", "x", "AWS eu-west-1 (Ireland)", "a_b.c/d|e", "Hosting v3", "  lead  trail  ", "\t\n"} {
+		ws := wordsOf(s)
+		want := make([]string, len(ws))
+		for i, w := range ws {
+			want[i] = w.norm
+		}
+		if got := asciiFoldedWords(s); strings.Join(got, "\x00") != strings.Join(want, "\x00") || len(got) != len(want) {
+			t.Errorf("asciiFoldedWords(%q) = %q, want %q", s, got, want)
+		}
+		if got, w := asciiSlug(s), strings.Join(want, "-"); got != w {
+			t.Errorf("asciiSlug(%q) = %q, want %q", s, got, w)
+		}
+	}
+	for c := 0; c < 128; c++ {
+		s := "a" + string(rune(c)) + "B"
+		ws := wordsOf(s)
+		want := make([]string, len(ws))
+		for i, w := range ws {
+			want[i] = w.norm
+		}
+		if got := asciiSlug(s); got != strings.Join(want, "-") {
+			t.Errorf("asciiSlug(%q) = %q, want %q", s, got, strings.Join(want, "-"))
+		}
+	}
+}

@@ -140,13 +140,21 @@ func Compare(old, new *Register) Changes {
 	}
 	for _, id := range identities {
 		olds, news := map[string][]int{}, map[string][]int{}
+		// Rows already paired are skipped before their identity is
+		// computed: on a large register nearly all rows pair by Key.
 		for j, r := range o {
-			if k := id(r); !used[j] && k != "" {
+			if used[j] {
+				continue
+			}
+			if k := id(r); k != "" {
 				olds[k] = append(olds[k], j)
 			}
 		}
 		for i, r := range n {
-			if k := id(r); pair[i] < 0 && k != "" {
+			if pair[i] >= 0 {
+				continue
+			}
+			if k := id(r); k != "" {
 				news[k] = append(news[k], i)
 			}
 		}

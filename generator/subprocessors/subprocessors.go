@@ -182,7 +182,9 @@ func Extract(doc *document.Document, opts ...Option) (*Register, []Problem) {
 		}
 	}
 	prepare(r)
-	problems = append(problems, validate(r, lacking)...)
+	if !o.noValidate {
+		problems = append(problems, validate(r, lacking)...)
+	}
 	sortProblems(problems)
 	return r, problems
 }

@@ -2,6 +2,7 @@ package subprocessors
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -269,5 +270,26 @@ func TestUpcoming(t *testing.T) {
 	}
 	if got := r.EffectiveDate(r.Rows[1]).String(); got != "2026-05-01" {
 		t.Errorf("B takes effect on %s", got)
+	}
+}
+
+// TestWithoutValidation reads the same rows without the validation
+// problems.
+func TestWithoutValidation(t *testing.T) {
+	src := `# Sub-processors
+
+| Name | Purpose | Location | Transfer mechanism |
+|---|---|---|---|
+| Globex | Analytics | India | |
+| Vandelay | Import | Europe | |
+| | Storage | Ireland | |
+`
+	r, problems := Extract(parse(t, "content/subprocessors.md", src))
+	r2, problems2 := Extract(parse(t, "content/subprocessors.md", src), WithoutValidation())
+	if len(problems) == 0 || len(problems2) != 0 {
+		t.Errorf("problems %q, without validation %q", problemStrings(problems), problemStrings(problems2))
+	}
+	if !reflect.DeepEqual(r, r2) {
+		t.Errorf("register without validation %+v, want %+v", r2, r)
 	}
 }
