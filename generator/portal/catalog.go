@@ -55,11 +55,11 @@ type Catalog struct {
 	repo      *history.Repository
 	gitPrefix string   // the content folder relative to the git root ("" for the root)
 	warned    sync.Map // versions whose errors were logged, by blob
-	sel     *selector
-	links   *linker
-	root    string // absolute repository (project) folder
-	content string // content folder relative to root, slash-separated
-	log     io.Writer
+	sel       *selector
+	links     *linker
+	root      string // absolute repository (project) folder
+	content   string // content folder relative to root, slash-separated
+	log       io.Writer
 	// meta decodes the front matter of past versions (inspect).
 	meta document.MetaCache
 	// versionDocs and versionBlocks keep parsed versions and their blocks,
