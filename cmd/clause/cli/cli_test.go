@@ -174,17 +174,18 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 	r.Commit("2026-01-10T09:00:00Z", "Publish")
 	var out, errOut bytes.Buffer
 	streams := &IO{Out: &out, ErrOut: &errOut, In: strings.NewReader(""), Getenv: func(string) string { return "" }, IsTerminal: true}
-	if code := Main([]string{"build", "--repo", r.Dir}, streams); code != ExitOK {
+	base := "--base-url=https://legal.example.com/" // else build warns that there is none
+	if code := Main([]string{"build", base, "--repo", r.Dir}, streams); code != ExitOK {
 		t.Fatal(errOut.String())
 	}
 	if !strings.Contains(errOut.String(), "Reading history: 1 commits") || !strings.Contains(errOut.String(), "Rendering 1 documents") {
 		t.Errorf("no progress on a terminal: %q", errOut.String())
 	}
 	errOut.Reset()
-	if code := Main([]string{"build", "--quiet", "--repo", r.Dir}, streams); code != ExitOK || errOut.Len() != 0 {
+	if code := Main([]string{"build", "--quiet", base, "--repo", r.Dir}, streams); code != ExitOK || errOut.Len() != 0 {
 		t.Errorf("--quiet printed %q", errOut.String())
 	}
-	_, _, stderr := run(t, "build", "--repo", r.Dir)
+	_, _, stderr := run(t, "build", base, "--repo", r.Dir)
 	if stderr != "" {
 		t.Errorf("progress printed when not a terminal: %q", stderr)
 	}
