@@ -25,6 +25,15 @@ import (
 // documents link below the content folder (PDF annexes, images) are
 // published at the same path.
 
+// assetTypes are the kinds of file a document may link and the portal
+// publishes beside it: annexes and images. Anything else in the repository
+// (configuration, keys, scripts, SVG that could carry script) is never
+// published, even when a document links it.
+var assetTypes = map[string]bool{
+	".pdf": true, ".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true,
+	".txt": true, ".csv": true, ".odt": true, ".ods": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true,
+}
+
 // MaxAssetSize is the largest linked file (a PDF annex, an image) the
 // portal publishes beside the documents.
 const MaxAssetSize = 32 << 20
@@ -45,12 +54,16 @@ type linker struct {
 
 // linkTarget is what a link destination refers to.
 type linkTarget struct {
-	entry    *Entry
-	asset    string // URL path of a linked file
-	home     bool
-	missing  string // project-relative path of a local file that is not there
-	notDoc   string // project-relative path of a markdown file that is no document
-	fragment string
+	entry   *Entry
+	asset   string // URL path of a linked file
+	home    bool
+	missing string // project-relative path of a local file that is not there
+	// unpublished is the project-relative path of a file that is there but
+	// that the portal does not publish (not below the content folder, or
+	// not an annex or image).
+	unpublished string
+	notDoc      string // project-relative path of a markdown file that is no document
+	fragment    string
 }
 
 func (c *Catalog) linker() *linker {
@@ -150,9 +163,12 @@ func (l *linker) target(src, dest string) (t linkTarget, ok bool) {
 	if len(first) == 0 {
 		return t, false // leaves the repository: not ours to judge
 	}
-	if isMarkdown(first[0]) {
+	switch fi, err := os.Lstat(filepath.Join(l.c.root, filepath.FromSlash(first[0]))); {
+	case isMarkdown(first[0]):
 		t.notDoc = first[0]
-	} else {
+	case err == nil && fi.Mode().IsRegular():
+		t.unpublished = first[0]
+	default:
 		t.missing = first[0]
 	}
 	return t, true
@@ -210,7 +226,7 @@ func (l *linker) asset(p string) (string, bool) {
 	}
 	l.assets[p] = ""
 	rc, ok := l.c.relToContent(p)
-	if !ok || rc == "" || isMarkdown(rc) || hiddenPath(rc) {
+	if !ok || rc == "" || isMarkdown(rc) || hiddenPath(rc) || !assetTypes[strings.ToLower(path.Ext(rc))] {
 		return "", false
 	}
 	segs := strings.Split(rc, "/")
@@ -287,8 +303,8 @@ func (l *linker) resolver(e *Entry, src string, at *Version, permanent bool) mar
 			return l.href("/", t.fragment), true
 		case t.asset != "":
 			return l.href(t.asset, ""), true
-		case t.notDoc != "":
-			return "", true // a markdown file that is not published: keep the text, drop the link
+		case t.notDoc != "" || t.unpublished != "":
+			return "", true // a file that is not published: keep the text, drop the link
 		}
 		return "", false
 	}
@@ -409,6 +425,8 @@ func (c *Catalog) LinkProblems() []subprocessors.Problem {
 				msg = fmt.Sprintf("links to %s, which is retired: the link goes to its retired page", lk.Dest)
 			case t.notDoc != "":
 				msg = fmt.Sprintf("links to %s, which is not a document of the portal (not published): the link is left out, its text kept", lk.Dest)
+			case t.unpublished != "":
+				msg = fmt.Sprintf("links to %s, which the portal does not publish (it publishes linked PDFs, images, text and office files below the content folder): the link is left out, its text kept", lk.Dest)
 			case t.missing != "" && webAddress.MatchString(lk.Dest):
 				msg = fmt.Sprintf("links to %s, which does not exist in the repository: for a web address write https://%s", lk.Dest, lk.Dest)
 			case t.missing != "":

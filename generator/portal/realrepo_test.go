@@ -85,6 +85,7 @@ func linkRepo(t *testing.T) *gittest.Repo {
 	r.Write("content/security/index.md", "# Security\n\n## 2. Encryption\n\nAES-128.\n")
 	r.Write("content/terms.md", "# Terms\n\n## 5.2 Liability\n\nCapped, see [liability](#52-liability).\n")
 	r.Write("content/annex.pdf", "%PDF-1.4 fake")
+	r.Write("content/deploy-key.pem", "SECRET-KEY")
 	r.Write("notes/internal.md", "# Internal\n")
 	r.Write("content/dpa.md", strings.Join([]string{
 		"# DPA",
@@ -92,6 +93,7 @@ func linkRepo(t *testing.T) *gittest.Repo {
 		"See the [security annex](security/index.md#2-encryption), the [terms](./terms.md#52-liability),",
 		"the [terms again](/content/terms.md), [security folder](security/), [root-relative](/terms.md),",
 		"the [annex PDF](annex.pdf), our [notes](../notes/internal.md) and [a site](https://example.com/x.md).",
+		"A hostile [key](deploy-key.pem).",
 		"",
 	}, "\n"))
 	r.Commit("2026-01-01T10:00:00Z", "First")
@@ -128,6 +130,12 @@ func TestLinksBetweenDocuments(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("current DPA page lacks %s", want)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir, "public", "deploy-key.pem")); !os.IsNotExist(err) || !strings.Contains(page, "A hostile key.") {
+		t.Errorf("a linked file that is not an annex or an image was published (%v), or its link kept", err)
+	}
+	if !strings.Contains(log.String(), "links to deploy-key.pem, which the portal does not publish") {
+		t.Errorf("no warning for the link to a file the portal does not publish:\n%s", log.String())
 	}
 	if terms := readFile(t, filepath.Join(r.Dir, "public", "terms", "index.html")); !strings.Contains(terms, `<a href="#clause-5-2">liability</a>`) {
 		t.Error("a link within a document, to a GitHub heading id, is not mapped to its clause anchor")
