@@ -434,7 +434,49 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 	}
 	sort.Slice(c.Entries, func(i, j int) bool { return c.Entries[i].ID < c.Entries[j].ID })
 	c.linkTranslations()
+	c.uniqueKeys()
 	return c, nil
+}
+
+// uniqueKeys makes every document's Key its own. Two documents share one
+// when a file was renamed and a new one created at its former path: the
+// older document (the one with the oldest first version) keeps the key,
+// as its notices and feed entries were published under it; the newer one
+// is keyed by its current ID, or by the key and its first version's id.
+// Without this, a notice of one could count as delivered for the other.
+func (c *Catalog) uniqueKeys() {
+	byKey := map[string][]*Entry{}
+	for _, e := range c.Entries {
+		byKey[e.DocKey()] = append(byKey[e.DocKey()], e)
+	}
+	taken := map[string]bool{}
+	for k := range byKey {
+		taken[k] = true
+	}
+	first := func(e *Entry) time.Time {
+		if len(e.Versions) == 0 {
+			return c.Now.Add(time.Hour)
+		}
+		return e.Versions[len(e.Versions)-1].Date
+	}
+	for k, es := range byKey {
+		if len(es) < 2 {
+			continue
+		}
+		sort.SliceStable(es, func(i, j int) bool { return first(es[i]).Before(first(es[j])) })
+		for _, e := range es[1:] {
+			key := e.ID
+			if taken[key] {
+				key = k + "-" + e.ID
+				if len(e.Versions) > 0 {
+					key = k + "-" + e.Versions[len(e.Versions)-1].ID
+				}
+			}
+			taken[key] = true
+			fmt.Fprintf(c.log, "warning: %s and another document were both first published as %q: %s is keyed %q for notices and feeds\n", e.Doc.Path, k, e.Doc.Path, key)
+			e.Key = key
+		}
+	}
 }
 
 // linkTranslations sets every entry's Language and, for the current

@@ -511,3 +511,45 @@ func TestLinkedFilesStayInsideTheRepository(t *testing.T) {
 		t.Fatalf("content at the root: want the symlinked folder refused, got %v", err)
 	}
 }
+
+// TestKeysStayUniqueWhenAPathIsReused: a document renamed away, and a new
+// one created at its former path with the same text, have different keys:
+// no notice of one counts for the other, and notify is not refused.
+func TestKeysStayUniqueWhenAPathIsReused(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n\nSame text.\n")
+	r.Commit("2026-01-01T10:00:00Z", "DPA")
+	r.Git("mv", "content/dpa.md", "content/dpa-2025.md")
+	r.Commit("2026-02-01T10:00:00Z", "Archive")
+	r.Write("content/dpa.md", "# DPA\n\nSame text.\n")
+	r.Commit("2026-03-01T10:00:00Z", "New DPA")
+	c, err := Load(context.Background(), LoadOptions{Repo: r.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	keys := map[string]string{}
+	for _, e := range c.Entries {
+		if other, dup := keys[e.DocKey()]; dup {
+			t.Errorf("%s and %s share key %q", e.ID, other, e.DocKey())
+		}
+		keys[e.DocKey()] = e.ID
+	}
+	if keys["dpa"] != "dpa-2025" {
+		t.Errorf("the first published document does not keep its key: %v", keys)
+	}
+	notices, err := c.Notices("https://legal.example/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, n := range notices {
+		if seen[n.Key()] {
+			t.Errorf("notice key %s given twice", n.Key())
+		}
+		seen[n.Key()] = true
+	}
+	if len(notices) != 2 {
+		t.Errorf("%d notices, want 2 (one per document)", len(notices))
+	}
+}
