@@ -394,6 +394,10 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 		return nil, err
 	}
 	sel := newSelector(cfg)
+	sel.atRoot = content == "." || content == ""
+	if sel.atRoot {
+		sel.key += "\x00root"
+	}
 	if o.Out != "" {
 		sel.skip = resolvePath(o.Out)
 	}

@@ -77,7 +77,8 @@ func loadDocuments(root, contentDir string, sel *selector) (*loaded, error) {
 		name := d.Name()
 		relToContent := filepath.ToSlash(mustRel(contentDir, p))
 		if d.IsDir() {
-			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || sel.skip != "" && resolvePath(p) == sel.skip {
+			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "node_modules" ||
+				sel.atRoot && filepath.Dir(p) == contentDir && ignoredFolder[name] || sel.skip != "" && resolvePath(p) == sel.skip {
 				return filepath.SkipDir
 			}
 			return nil

@@ -553,3 +553,25 @@ func TestKeysStayUniqueWhenAPathIsReused(t *testing.T) {
 		t.Errorf("%d notices, want 2 (one per document)", len(notices))
 	}
 }
+
+// TestToolFoldersAtTheRootAreNoDocuments: with the documents at the
+// repository root (detected), node_modules (after `npm install` in a
+// Docusaurus repository), the output and Hugo's folders are not content.
+func TestToolFoldersAtTheRootAreNoDocuments(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("dpa.md", "# DPA\n")
+	r.Write("layouts/notes.md", "# Theme notes\n")
+	r.Commit("2026-01-01T10:00:00Z", "DPA")
+	writeTree(t, map[string]string{
+		filepath.Join(r.Dir, "node_modules", "pkg", "guide.md"): "# Package guide\n",
+		filepath.Join(r.Dir, "site", "node_modules", "x", "api.md"): "# X\n",
+	})
+	res := mustBuild(t, r.Dir, Options{})
+	mustBuild(t, r.Dir, Options{}) // the output from the first build is not read either
+	if res.Documents != 1 {
+		t.Errorf("documents = %d, want 1: %v", res.Documents, keys(apiDocuments(t, r.Dir)))
+	}
+	if api := apiDocuments(t, r.Dir); len(api) != 1 || api["dpa"] == nil {
+		t.Errorf("documents: %v", keys(api))
+	}
+}

@@ -62,6 +62,7 @@ type selector struct {
 	hasInclude       bool
 	key              string // names the rules, for the history cache
 	skip             string // an absolute folder never read (the output folder)
+	atRoot           bool   // the content folder is the repository root
 }
 
 func newSelector(cfg *config.Config) *selector {
@@ -84,8 +85,15 @@ func (s *selector) role(rel string, hasFrontMatter func() bool) fileRole {
 	if lower := strings.ToLower(stem); len(name) == len(rel) && (lower == "index" || lower == "_index" || lower == "readme") {
 		return roleHome
 	}
-	if hiddenPath(rel) {
+	if hiddenPath(rel) || strings.Contains("/"+rel, "/node_modules/") {
 		return roleHidden
+	}
+	if s.atRoot {
+		// The content folder is the repository: its tool folders (the
+		// output, Hugo's, a package manager's) hold no documents.
+		if i := strings.IndexByte(rel, '/'); i > 0 && ignoredFolder[rel[:i]] {
+			return roleHidden
+		}
 	}
 	if s.exclude(rel) {
 		return roleLeftOut
@@ -175,7 +183,7 @@ func ResolveContent(root, given string, cfg *config.Config) (folder, how string)
 }
 
 // ignoredFolder are folders that never hold a portal's documents.
-var ignoredFolder = map[string]bool{"node_modules": true, "public": true, "layouts": true, "static": true, "assets": true,
+var ignoredFolder = map[string]bool{"node_modules": true, "archetypes": true, "public": true, "layouts": true, "static": true, "assets": true,
 	"i18n": true, "themes": true, "vendor": true, "build": true, "dist": true, "resources": true}
 
 func readHead(p string) []byte {
@@ -245,7 +253,7 @@ func checkSymlinksShallow(root string) error {
 	}
 	var names []string
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), ".") {
+		if !strings.HasPrefix(e.Name(), ".") && !ignoredFolder[e.Name()] {
 			names = append(names, e.Name())
 		}
 	}
