@@ -563,7 +563,7 @@ func TestToolFoldersAtTheRootAreNoDocuments(t *testing.T) {
 	r.Write("layouts/notes.md", "# Theme notes\n")
 	r.Commit("2026-01-01T10:00:00Z", "DPA")
 	writeTree(t, map[string]string{
-		filepath.Join(r.Dir, "node_modules", "pkg", "guide.md"): "# Package guide\n",
+		filepath.Join(r.Dir, "node_modules", "pkg", "guide.md"):     "# Package guide\n",
 		filepath.Join(r.Dir, "site", "node_modules", "x", "api.md"): "# X\n",
 	})
 	res := mustBuild(t, r.Dir, Options{})
