@@ -17,6 +17,7 @@ import (
 	"github.com/gobwas/glob"
 
 	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/internal/readcap"
 )
 
 // FileName is the name of the configuration file at the repository root.
@@ -82,7 +83,7 @@ func Default() *Config {
 func Load(dir string) (*Config, error) {
 	c := Default()
 	p := filepath.Join(dir, FileName)
-	b, err := os.ReadFile(p)
+	b, err := readcap.ReadFile(p, readcap.Config)
 	if errors.Is(err, os.ErrNotExist) {
 		return c, nil
 	}

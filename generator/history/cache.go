@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/clause-portal/clause/internal/readcap"
 )
 
 // The history cache makes reading a long history again cheap.
@@ -150,6 +152,10 @@ func (r *Repository) cachePath(q Query, prefix string) (path, key string) {
 	return filepath.Join(q.Cache, "history-"+hex.EncodeToString(sum[:8])), key
 }
 
+// maxCacheFile caps the history cache file read back: far above what a
+// repository of 100,000 commits writes. A larger one is rebuilt.
+const maxCacheFile = 1 << 30
+
 // openCache loads the cache file for q, if any. Problems reading it are
 // reported through warn and leave an empty cache, to be written.
 func (r *Repository) openCache(q Query, prefix string, warn func(error)) *historyCache {
@@ -158,7 +164,7 @@ func (r *Repository) openCache(q Query, prefix string, warn func(error)) *histor
 		return nil
 	}
 	path := c.path
-	data, err := os.ReadFile(path)
+	data, err := readcap.ReadFile(path, maxCacheFile)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) { // none yet (writing will tell why)
 		return c
 	}

@@ -13,6 +13,8 @@ import (
 	format "github.com/go-git/go-git/v5/plumbing/format/config"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+
+	"github.com/clause-portal/clause/internal/readcap"
 )
 
 // Repository is an open git repository. It is not safe for concurrent use;
@@ -178,7 +180,7 @@ func findGitDir(dir string) (root, gitDir string, err error) {
 // readGitFile reads a ".git" file ("gitdir: PATH") of a linked worktree or a
 // submodule.
 func readGitFile(worktree, file string) (string, error) {
-	b, err := os.ReadFile(file)
+	b, err := readcap.ReadFile(file, readcap.Small)
 	if err != nil {
 		return "", fmt.Errorf("open git repository: %w", err)
 	}
@@ -198,7 +200,7 @@ func readGitFile(worktree, file string) (string, error) {
 // references are read from the main repository's git folder ("commondir").
 // It also returns the folder that holds "objects".
 func withCommonDir(fs billy.Filesystem) (billy.Filesystem, string, error) {
-	b, err := os.ReadFile(filepath.Join(fs.Root(), "commondir"))
+	b, err := readcap.ReadFile(filepath.Join(fs.Root(), "commondir"), readcap.Small)
 	if os.IsNotExist(err) {
 		return fs, fs.Root(), nil
 	}

@@ -11,6 +11,8 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+
+	"github.com/clause-portal/clause/internal/readcap"
 )
 
 // ErrInvalidAddress is wrapped by the errors of ParseRecipients and
@@ -151,6 +153,9 @@ func ParseRecipients(name string, r io.Reader) ([]string, error) {
 		out = append(out, s)
 	}
 	if err := sc.Err(); err != nil {
+		if tl := (*readcap.TooLargeError)(nil); errors.As(err, &tl) {
+			return nil, err // names the file; the lines read are cut short
+		}
 		errs = append(errs, fmt.Errorf("%s: %w", name, err))
 	}
 	if len(errs) > 0 {

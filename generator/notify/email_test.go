@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clause-portal/clause/internal/readcap"
 )
 
 // newTestEmail returns an email channel for srv, trusting pool.
@@ -376,5 +378,19 @@ func TestWriteHeaderFoldsLongValues(t *testing.T) {
 	got, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
 	if err != nil || got != strings.Repeat("Auftragsverarbeitungsvertrag Änderung ", 6) {
 		t.Errorf("round trip: %q, %v", got, err)
+	}
+}
+
+// TestParseRecipientsOverCap: a subscriber list read through a capped
+// reader fails once past the cap, naming the file once.
+func TestParseRecipientsOverCap(t *testing.T) {
+	list := strings.Repeat("someone@example.com\n", 100)
+	_, err := ParseRecipients("subs.txt", readcap.Reader(strings.NewReader(list), "subs.txt", 1000))
+	if err == nil || err.Error() != "subs.txt: file is larger than 1000 bytes, the limit for this file" {
+		t.Fatalf("error %v, want the cap named once", err)
+	}
+	got, err := ParseRecipients("subs.txt", readcap.Reader(strings.NewReader(list), "subs.txt", int64(len(list))))
+	if err != nil || len(got) != 100 {
+		t.Fatalf("at the cap: %d recipients, %v", len(got), err)
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/clause-portal/clause/internal/readcap"
 )
 
 // ErrStateLocked is wrapped by OpenState's error when another run holds the
@@ -173,7 +175,7 @@ func writeAll(f *os.File, data []byte) error {
 
 func (s *State) load() error {
 	s.file = stateFile{Version: stateVersion, Channels: map[string]*channelState{}}
-	data, err := os.ReadFile(s.path)
+	data, err := readcap.ReadFile(s.path, readcap.State)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/clause-portal/clause/internal/readcap"
 )
 
 func TestStateSurvivesReopenAndLeavesNoTemporaryFiles(t *testing.T) {
@@ -333,4 +335,30 @@ func TestConcurrentRunsThroughALinkDeliverEachNoticeOnce(t *testing.T) {
 			t.Errorf("%s delivered %d times", id, n)
 		}
 	}
+}
+
+// TestStateFileOverCapRefused: a state file over readcap.State is refused by
+// name before it is read (a sparse file: nothing is written), and the failed
+// open releases its lock.
+func TestStateFileOverCapRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notify-state.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(readcap.State + 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = OpenState(path)
+	var tl *readcap.TooLargeError
+	if !errors.As(err, &tl) || !strings.Contains(err.Error(), path+": file is 257 MiB; this file is limited to 256 MiB") {
+		t.Fatalf("error %v, want a TooLargeError naming the file", err)
+	}
+	os.WriteFile(path, []byte(`{"version": 1, "channels": {}}`), 0o644)
+	s, err := OpenState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/clause-portal/clause/generator/config"
 	"github.com/clause-portal/clause/generator/subprocessors"
+	"github.com/clause-portal/clause/internal/readcap"
 )
 
 // Detection is what clause init finds in a repository as it is: what
@@ -92,7 +93,7 @@ func originURL(root string) string {
 		if fi, err := os.Stat(p); err == nil {
 			gitDir = p
 			if !fi.IsDir() {
-				b, err := os.ReadFile(p)
+				b, err := readcap.ReadFile(p, readcap.Small)
 				if err != nil {
 					return ""
 				}
@@ -100,7 +101,7 @@ func originURL(root string) string {
 				if !filepath.IsAbs(gitDir) {
 					gitDir = filepath.Join(dir, gitDir)
 				}
-				if c, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+				if c, err := readcap.ReadFile(filepath.Join(gitDir, "commondir"), readcap.Small); err == nil {
 					gitDir = filepath.Join(gitDir, strings.TrimSpace(string(c)))
 				}
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/clause-portal/clause/internal/gittest"
+	"github.com/clause-portal/clause/internal/readcap"
 )
 
 // apiDocuments reads the built /api/documents.json.
@@ -573,5 +574,44 @@ func TestToolFoldersAtTheRootAreNoDocuments(t *testing.T) {
 	}
 	if api := apiDocuments(t, r.Dir); len(api) != 1 || api["dpa"] == nil {
 		t.Errorf("documents: %v", keys(api))
+	}
+}
+
+// TestOversizedRepositoryFilesRefused: a file of layouts/, i18n/, static/
+// or assets/, or a clause.toml, over its cap is refused by name before
+// anything is read or published (sparse files: nothing is written to disk).
+func TestOversizedRepositoryFilesRefused(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		size int64
+		want string
+	}{
+		{"layouts/_default/baseof.html", readcap.Template + 200<<10, "layouts/_default/baseof.html: file is 4.2 MiB; files in layouts/ are limited to 4 MiB"},
+		{"i18n/en.toml", 5 << 20, "i18n/en.toml: file is 5 MiB; files in i18n/ are limited to 4 MiB"},
+		{"static/annex.pdf", 200 << 20, "static/annex.pdf: file is 200 MiB; files in static/ are limited to 100 MiB"},
+		{"clause.toml", 2 << 20, "clause.toml: file is 2 MiB; this file is limited to 1 MiB"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			r := gittest.New(t)
+			r.Write("content/dpa.md", "# DPA\n")
+			r.Commit("2026-01-01T10:00:00Z", "DPA")
+			p := filepath.Join(r.Dir, filepath.FromSlash(tc.path))
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			f, err := os.Create(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Truncate(tc.size); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			_, err = build(t, r.Dir, Options{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want %q, got %v", tc.want, err)
+			}
+			if _, err := os.Stat(filepath.Join(r.Dir, "public")); !os.IsNotExist(err) {
+				t.Errorf("something was published (%v)", err)
+			}
+		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/clause-portal/clause/generator/config"
 	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/internal/readcap"
 )
 
 // What a file below the content folder is to the portal.
@@ -260,10 +261,16 @@ func checkSymlinksShallow(root string) error {
 	return checkSymlinks(root, names...)
 }
 
+// folderCap caps the size of each file of the repository folders Clause
+// reads besides the content: templates are parsed whole, static files are
+// copied into every build and uploaded with every deploy.
+var folderCap = map[string]int64{"layouts": readcap.Template, "i18n": readcap.Template, "static": readcap.Static, "assets": readcap.Static}
+
 // checkSymlinks refuses symbolic links that would make the build read
 // outside the repository, or read its .git folder (where a CI's
 // credentials are): the folders themselves and everything below them.
 // Symbolic links that stay inside the repository are followed as usual.
+// It also refuses files of the folders in folderCap over their cap.
 func checkSymlinks(root string, paths ...string) error {
 	realRoot := resolvePath(root)
 	gitDir := filepath.Join(realRoot, ".git")
@@ -297,9 +304,15 @@ func checkSymlinks(root string, paths ...string) error {
 		if !fi.IsDir() {
 			continue
 		}
+		limit := folderCap[name]
 		_ = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type()&fs.ModeSymlink != 0 {
+			if err != nil {
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
 				check(q)
+			} else if fi, err := d.Info(); limit > 0 && err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
+				errs = append(errs, &document.Error{Path: rel(root, q), Msg: fmt.Sprintf("file is %s; files in %s/ are limited to %s", readcap.Size(fi.Size()), name, readcap.Size(limit))})
 			}
 			return nil
 		})

@@ -14,6 +14,7 @@ import (
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/notify"
 	"github.com/clause-portal/clause/generator/portal"
+	"github.com/clause-portal/clause/internal/readcap"
 	"github.com/clause-portal/clause/internal/termsafe"
 )
 
@@ -398,7 +399,7 @@ func readRecipients(repo, file string) ([]string, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return notify.ParseRecipients(file, f)
+	return notify.ParseRecipients(file, readcap.Reader(f, file, readcap.Recipients))
 }
 
 // insideRepository reports whether file is, or would be, inside the
