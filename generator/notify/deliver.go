@@ -106,10 +106,14 @@ type ChannelReport struct {
 	Retries  int
 	// Err is the channel's failure, or nil.
 	Err error
+	// DryRun reports that nothing was sent nor recorded: Sent and
+	// Baselined list what would have been.
+	DryRun bool
 }
 
 // String summarises the report in one line, e.g. "webhook:prod: 2 sent,
-// 1 skipped, 1 failed, 1 pending, 3 retries".
+// 1 skipped, 1 failed, 1 pending, 3 retries", or on a dry run
+// "webhook:prod: 2 would be sent, 1 skipped".
 func (r ChannelReport) String() string {
 	var parts []string
 	add := func(n int, what string) {
@@ -117,8 +121,13 @@ func (r ChannelReport) String() string {
 			parts = append(parts, fmt.Sprintf("%d %s", n, what))
 		}
 	}
-	add(len(r.Sent), "sent")
-	add(len(r.Baselined), "baselined")
+	if r.DryRun {
+		add(len(r.Sent), "would be sent")
+		add(len(r.Baselined), "would be baselined")
+	} else {
+		add(len(r.Sent), "sent")
+		add(len(r.Baselined), "baselined")
+	}
 	add(len(r.Skipped), "skipped")
 	add(len(r.Failed), "failed")
 	add(len(r.Pending), "pending")
@@ -189,7 +198,7 @@ func Deliver(ctx context.Context, state *State, channels []Channel, notices []No
 	for _, ch := range channels {
 		if stopped {
 			// Not attempted: list what this channel still lacks.
-			cr := ChannelReport{Channel: ch.Name()}
+			cr := ChannelReport{Channel: ch.Name(), DryRun: opts.DryRun}
 			for _, n := range ordered {
 				if _, ok := state.Delivered(cr.Channel, n.Key()); ok {
 					cr.Skipped = append(cr.Skipped, n.Key())
@@ -215,7 +224,7 @@ func Deliver(ctx context.Context, state *State, channels []Channel, notices []No
 func deliverChannel(ctx context.Context, state *State, ch Channel, notices []Notice, opts Options) (cr ChannelReport, fatal bool) {
 	name := ch.Name()
 	who := describe(ch)
-	cr.Channel = name
+	cr.Channel, cr.DryRun = name, opts.DryRun
 	if opts.BaselineNew && !state.HasChannel(name) {
 		cr.Baselined = keysOf(notices)
 		if n := state.LegacyChannels(); n > 0 {

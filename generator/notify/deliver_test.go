@@ -31,6 +31,9 @@ func TestDeliverDryRunSendsNothingAndKeepsTheState(t *testing.T) {
 	if !rep.DryRun || len(rep.Channels[0].Sent) != 2 || len(rep.Channels[0].Skipped) != 1 {
 		t.Errorf("report %+v", rep)
 	}
+	if got, want := rep.Channels[0].String(), hook.Name()+": 2 would be sent, 1 skipped"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
 	if n := len(srv.received()); n != 0 {
 		t.Errorf("dry run sent %d requests", n)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -95,6 +96,30 @@ func TestHelpAndVersion(t *testing.T) {
 	code, out, _ = run(t, "version")
 	if code != ExitOK || !strings.HasPrefix(out, "clause ") || !strings.Contains(out, "hugo v0.165.0") {
 		t.Errorf("version: %d %q", code, out)
+	}
+	for _, flag := range []string{"--version", "-v"} {
+		code, got, _ := run(t, flag)
+		if code != ExitOK || got != out {
+			t.Errorf("%s: %d %q, want the line of clause version %q", flag, code, got, out)
+		}
+	}
+}
+
+func TestDescribeBuild(t *testing.T) {
+	vcs := []debug.BuildSetting{{Key: "vcs.revision", Value: "3d9772c1a2b4e5f60718293a4b5c6d7e8f901234"}, {Key: "vcs.time", Value: "2026-12-02T17:10:00Z"}}
+	for _, tc := range []struct {
+		name, stamped string
+		bi            *debug.BuildInfo
+		want          string
+	}{
+		{"release", "v1.2.3", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs}, "clause v1.2.3 (commit 3d9772c1a2b4, 2026-12-02; hugo v"},
+		{"go install", "", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.4"}}, "clause v1.2.4 (hugo v"},
+		{"checkout", "", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: append(vcs, debug.BuildSetting{Key: "vcs.modified", Value: "true"})}, "clause (devel) (commit 3d9772c1a2b4 with uncommitted changes, 2026-12-02; hugo v"},
+		{"no build info", "", nil, "clause (devel) (hugo v"},
+	} {
+		if got := describeBuild(tc.stamped, tc.bi); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%s: %q, want it to start with %q", tc.name, got, tc.want)
+		}
 	}
 }
 

@@ -81,7 +81,10 @@ portal. Git history is the source of truth: each document's "Last updated"
 date comes from the commit that last changed it on the published branch.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.Flags().BoolP("version", "v", false, "print the version (as clause version does) and exit")
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
