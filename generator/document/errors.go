@@ -3,6 +3,7 @@ package document
 import (
 	"errors"
 	"fmt"
+	"sort"
 )
 
 // ErrContent is the sentinel wrapped by every error about the content of a
@@ -72,4 +73,15 @@ func (es Errors) Unwrap() []error {
 
 func errorf(path string, line int, format string, args ...any) *Error {
 	return &Error{Path: path, Line: line, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Sort orders the errors by file, then line, keeping the order of errors
+// at the same place.
+func (es Errors) Sort() {
+	sort.SliceStable(es, func(i, j int) bool {
+		if es[i].Path != es[j].Path {
+			return es[i].Path < es[j].Path
+		}
+		return es[i].Line < es[j].Line
+	})
 }

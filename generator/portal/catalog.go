@@ -403,6 +403,14 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 	}
 	found, err := loadDocuments(root, contentDir, sel)
 	if err != nil {
+		var list document.Errors
+		if errors.As(err, &list) && found != nil {
+			// Report the sub-processor tables' errors with the front
+			// matter's: one pass names everything to fix.
+			list = append(list, registerErrors(found.docs, cfg)...)
+			list.Sort()
+			err = list
+		}
 		return nil, err
 	}
 	if o.Drafts {

@@ -58,6 +58,10 @@ type loaded struct {
 // loadDocuments parses every markdown file below contentDir (an absolute
 // path) that sel publishes. root is the folder paths are reported relative
 // to. All problems are collected and returned together.
+//
+// On errors in content (document.Errors) it returns them with what it did
+// load, so that the caller can check those documents too and report every
+// error at once.
 func loadDocuments(root, contentDir string, sel *selector) (*loaded, error) {
 	fi, err := os.Stat(contentDir)
 	if err != nil || !fi.IsDir() {
@@ -150,7 +154,7 @@ func loadDocuments(root, contentDir string, sel *selector) (*loaded, error) {
 	}
 	errs = append(errs, checkIDs(out.docs)...)
 	if len(errs) > 0 {
-		return nil, errs
+		return out, errs // the documents that parsed, for further checks
 	}
 	if len(out.docs) == 0 {
 		what := "has no markdown files (.md)"

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/clause-portal/clause/generator/api"
+	"github.com/clause-portal/clause/generator/config"
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/subprocessors"
 )
@@ -33,7 +34,31 @@ type RegisterHistory struct {
 // extract reads the sub-processor register of a document with the
 // portal's column mapping (clause.toml [subprocessors.columns]).
 func (c *Catalog) extract(doc *document.Document) (*subprocessors.Register, []subprocessors.Problem) {
-	return subprocessors.Extract(doc, subprocessors.WithColumns(c.Config.Subprocessors.Columns))
+	return extractRegister(doc, c.Config)
+}
+
+func extractRegister(doc *document.Document, cfg *config.Config) (*subprocessors.Register, []subprocessors.Problem) {
+	return subprocessors.Extract(doc, subprocessors.WithColumns(cfg.Subprocessors.Columns))
+}
+
+// registerErrors validates the sub-processor register of each document as
+// it stands, as clause check and the build do, and returns its errors
+// (warnings left out): for reporting them together with errors elsewhere
+// that stop the build before registers are read.
+func registerErrors(docs []*document.Document, cfg *config.Config) document.Errors {
+	var errs document.Errors
+	for _, d := range docs {
+		reg, problems := extractRegister(d, cfg)
+		if d.Kind != document.KindSubprocessors && reg.Source == subprocessors.SourceNone {
+			continue
+		}
+		for _, p := range problems {
+			if p.Severity != subprocessors.Warning {
+				errs = append(errs, &document.Error{Path: p.Path, Line: p.Line, Msg: p.Msg})
+			}
+		}
+	}
+	return errs
 }
 
 // extractPast reads the register of a past version: as extract, without

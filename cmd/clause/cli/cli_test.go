@@ -392,3 +392,25 @@ func TestDiffTakesGitRevisions(t *testing.T) {
 		t.Errorf("unknown revision: %d %s", code, errOut)
 	}
 }
+
+// TestCheckReportsEveryErrorAtOnce: a broken front matter in one document
+// does not hide the sub-processor table errors of another; check says it
+// found errors, not that it published nothing.
+func TestCheckReportsEveryErrorAtOnce(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/privacy.md", "---\ntitle: [broken\n---\nText\n")
+	r.Write("content/subprocessors.md", "---\ntitle: Sub-processors\nkind: subprocessors\n---\n| Sub-processor | Purpose | Location |\n|---|---|---|\n| | Hosting | DE |\n| Acme | | FR |\n")
+	r.Commit("2026-01-01T10:00:00Z", "Publish")
+	code, _, errOut := run(t, "check", "--repo", r.Dir)
+	want := "content/privacy.md:2: invalid YAML front matter: did not find expected ',' or ']'\n" +
+		"content/subprocessors.md:7: sub-processor row has no name\n" +
+		"content/subprocessors.md:8: sub-processor \"Acme\" has no purpose: say what it does\n" +
+		"clause: 3 errors in content\n"
+	if code != ExitError || errOut != want {
+		t.Errorf("check: exit %d, stderr\n%s\nwant\n%s", code, errOut, want)
+	}
+	code, _, errOut = run(t, "build", "--repo", r.Dir)
+	if code != ExitError || !strings.HasSuffix(errOut, "clause: 3 errors in content; nothing was published\n") {
+		t.Errorf("build: exit %d, stderr %q", code, errOut)
+	}
+}

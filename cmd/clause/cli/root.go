@@ -110,6 +110,15 @@ func Main(args []string, streams *IO) ExitCode {
 	return report(streams.ErrOut, cmd, err)
 }
 
+// consequence says what an error in content meant for the command: a build
+// publishes nothing; the other commands only report.
+func consequence(cmd *cobra.Command) string {
+	if cmd != nil && cmd.Name() == "build" {
+		return "; nothing was published"
+	}
+	return ""
+}
+
 // report prints err and maps it to an exit code.
 func report(w io.Writer, cmd *cobra.Command, err error) ExitCode {
 	var list document.Errors
@@ -126,11 +135,11 @@ func report(w io.Writer, cmd *cobra.Command, err error) ExitCode {
 		for _, e := range list {
 			fmt.Fprintln(w, e)
 		}
-		fmt.Fprintf(w, "clause: %d errors in content; nothing was published\n", len(list))
+		fmt.Fprintf(w, "clause: %d errors in content%s\n", len(list), consequence(cmd))
 		return ExitError
 	case errors.Is(err, document.ErrContent):
 		fmt.Fprintln(w, err)
-		fmt.Fprintln(w, "clause: error in content; nothing was published")
+		fmt.Fprintf(w, "clause: error in content%s\n", consequence(cmd))
 		return ExitError
 	}
 	fmt.Fprintf(w, "clause: %v\n", err)
