@@ -94,6 +94,10 @@ func (o *Options) defaults() {
 	}
 }
 
+// NoBaseURL says what a portal built without a base URL lacks, and how to
+// give one.
+const NoBaseURL = "no base URL: the sitemap, robots.txt and feeds link relative paths that search engines and feed readers cannot follow, and clause notify cannot link its notices; set base_url in clause.toml, pass --base-url, or build on Netlify ($URL)"
+
 // Build compiles the portal: it reads the documents and their history,
 // renders the site into a temporary folder next to Out and, only when
 // everything succeeded, swaps it into place. On any error Out is left as it
@@ -142,7 +146,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if baseURL == "" {
-		fmt.Fprintln(opts.Log, "warning: no base URL: the sitemap, robots.txt and feeds link relative paths that search engines and feed readers cannot follow; set base_url in clause.toml, pass --base-url, or build on Netlify ($URL)")
+		fmt.Fprintln(opts.Log, "warning: "+NoBaseURL)
 	}
 	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL"))}
 	s := &site.Site{

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -59,6 +60,13 @@ so it also runs on a shallow clone.`,
 				} else {
 					errs++
 				}
+			}
+			// Deploys on Netlify get the base URL from $URL: a note, not a
+			// warning that --strict would fail a pull request on.
+			if u, err := c.BaseURL("", os.Getenv); err != nil {
+				return err
+			} else if u == "" {
+				fmt.Fprintln(streams.ErrOut, "note: "+portal.NoBaseURL)
 			}
 			fmt.Fprintf(streams.Out, "%s checked: %s, %s\n", plural(len(c.Entries), "document"), plural(errs, "error"), plural(warnings, "warning"))
 			if errs > 0 || opts.Strict && warnings > 0 {

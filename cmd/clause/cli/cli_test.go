@@ -313,6 +313,18 @@ func TestCheck(t *testing.T) {
 	if code != ExitOK || out != "2 documents checked: 0 errors, 1 warning\n" || !strings.HasPrefix(errOut, "content/subprocessors.md:7: warning:") {
 		t.Errorf("warning only: %d %q %q", code, out, errOut)
 	}
+	if !strings.Contains(errOut, "\nnote: no base URL: the sitemap") {
+		t.Errorf("no note on the missing base URL: %q", errOut)
+	}
+	t.Setenv("URL", "https://legal.example.com") // as on Netlify
+	if _, _, errOut := run(t, "check", "--repo", dir); strings.Contains(errOut, "base URL") {
+		t.Errorf("base URL from $URL, still a note: %q", errOut)
+	}
+	t.Setenv("URL", "javascript:alert(1)")
+	if code, _, errOut := run(t, "check", "--repo", dir); code == ExitOK || !strings.Contains(errOut, "environment variable URL") {
+		t.Errorf("a javascript: base URL passes check: %d %q", code, errOut)
+	}
+	t.Setenv("URL", "")
 	if code, _, _ := run(t, "check", "--strict", "--repo", dir); code != ExitError {
 		t.Errorf("--strict with a warning: exit %d", code)
 	}
