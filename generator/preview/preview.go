@@ -2,7 +2,9 @@
 // the portal into a temporary folder, serves it over HTTP on a loopback
 // address with the production security headers, and rebuilds when the
 // content, layouts, static files, configuration or git history change. A
-// failed rebuild is reported and the last good build stays served.
+// failed rebuild is reported, in the terminal and above every page, and
+// the last good build stays served. Open pages reload when a build
+// finishes; a missing page gets the portal's 404 page.
 package preview
 
 import (
@@ -69,12 +71,19 @@ func Serve(ctx context.Context, o Options) error {
 	site := filepath.Join(out, "site")
 	o.Build.Out, o.Build.BaseURL = site, url
 
+	srvState := &server{site: site, headers: o.Headers}
 	build := func() {
 		start := time.Now()
 		res, err := portal.Build(ctx, o.Build)
+		if ctx.Err() != nil {
+			return
+		}
+		srvState.finished(err)
 		if err != nil {
-			if ctx.Err() == nil {
-				fmt.Fprintf(o.Log, "%s\nThe preview still shows the last good build.\n", err)
+			if _, built, _ := srvState.state(); built {
+				fmt.Fprintf(o.Log, "%s\nThe preview shows the last good build, with these errors above each page.\n", err)
+			} else {
+				fmt.Fprintf(o.Log, "%s\nThere is no build to show yet: the preview shows these errors until they are fixed.\n", err)
 			}
 			return
 		}
@@ -82,18 +91,7 @@ func Serve(ctx context.Context, o Options) error {
 	}
 	build()
 
-	files := http.FileServer(http.Dir(site))
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for k, v := range o.Headers {
-			w.Header().Set(k, v)
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		if _, err := os.Stat(site); err != nil {
-			http.Error(w, "The portal has not built yet: see the terminal for errors.", http.StatusServiceUnavailable)
-			return
-		}
-		files.ServeHTTP(w, r)
-	}), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: srvState, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	defer srv.Close()

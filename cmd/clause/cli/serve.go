@@ -26,8 +26,9 @@ func newServeCmd(streams *IO, ready func(string)) *cobra.Command {
 		Long: `Serve builds the portal into a temporary folder and serves it on a local
 address, with the same Content-Security-Policy as production. It rebuilds
 when a document, layout, static file, clause.toml or the git history
-changes (commit to see new dates and versions). A build error is printed
-with its file and line, and the last good build stays served. Uncommitted
+changes (commit to see new dates and versions), and open pages reload by
+themselves. A build error is printed with its file and line, in the terminal
+and above every page of the last good build, which stays served. Uncommitted
 edits are shown, marked as such on the page; with --drafts, so are the
 documents marked draft: true, which clause build never publishes.`,
 		Example: `  clause serve

@@ -81,8 +81,8 @@ func TestServeRebuildsOnChange(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if page, _ = get(); !strings.Contains(page, "Edited text.") {
-		t.Error("a failed rebuild replaced the last good build")
+	if page, _ = get(); !strings.Contains(page, "Edited text.") || !strings.Contains(page, "content/dpa.md:2: effective") {
+		t.Errorf("a failed rebuild: want the last good build with the errors above it, got %s", page)
 	}
 }
 
