@@ -296,6 +296,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeSitemap(stage, c, s.BaseURL); err != nil {
 		return nil, err
 	}
+	if err := writeRedirects(stage, c); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

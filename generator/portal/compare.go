@@ -211,11 +211,7 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	params["stats"] = map[string]int{"changed": cmp.Changed, "inserted": cmp.Inserted, "deleted": cmp.Deleted, "moved": cmp.Moved, "unchanged": cmp.Unchanged}
 	params["compare"] = p.compareControl(e, from, to)
 	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, e.Versions[from].Date.In(p.loc).Format(DisplayDate), e.Versions[to].Date.In(p.loc).Format(DisplayDate))
-	var aliases []string
-	for _, old := range e.OldIDs {
-		aliases = append(aliases, CompareURL(old, e.Versions[from].ID, e.Versions[to].ID))
-	}
-	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: buf.Bytes(), Aliases: aliases}, cmp.Summary(), nil
+	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: buf.Bytes()}, cmp.Summary(), nil
 }
 
 // notComparedPage stands for the redline between two versions when one of
@@ -243,11 +239,7 @@ func (p *pager) notComparedPage(e *Entry, from, to int) (*site.Page, string, err
 		}
 	}
 	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, e.Versions[from].Date.In(p.loc).Format(DisplayDate), e.Versions[to].Date.In(p.loc).Format(DisplayDate))
-	var aliases []string
-	for _, old := range e.OldIDs {
-		aliases = append(aliases, CompareURL(old, e.Versions[from].ID, e.Versions[to].ID))
-	}
-	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html.Bytes(), Aliases: aliases}, "not compared: a version is too large", nil
+	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html.Bytes()}, "not compared: a version is too large", nil
 }
 
 // maxSideBytes bounds the source bytes of the parsed versions the pager

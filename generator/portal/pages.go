@@ -217,15 +217,11 @@ func (p *pager) versionsPage(e *Entry) *site.Page {
 	params["version_list"] = list
 	params["compare"] = p.compareControl(e, -1, -1)
 	params["title"] = e.Doc.Title
-	var aliases []string
-	for _, old := range e.OldIDs {
-		aliases = append(aliases, VersionsURL(old))
-	}
 	var date time.Time
 	if len(e.Versions) > 0 {
 		date = e.Versions[0].Date
 	}
-	return &site.Page{URL: VersionsURL(e.ID), Layout: "versions", Title: "Changes to " + e.Doc.Title, Date: date, Params: params, Aliases: aliases}
+	return &site.Page{URL: VersionsURL(e.ID), Layout: "versions", Title: "Changes to " + e.Doc.Title, Date: date, Params: params}
 }
 
 // versionPage is the permanent page of one version: its text and where it
@@ -265,12 +261,8 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	} else if h != nil && i < len(e.Versions)-1 && (e.Doc.Kind == document.KindSubprocessors || !h.Changes[i].Empty()) {
 		params["register_change"] = p.changeParams(e, h, i, inForce)
 	}
-	var aliases []string
-	for _, old := range e.OldIDs {
-		aliases = append(aliases, VersionURL(old, v.ID))
-	}
 	title := fmt.Sprintf("%s (version of %s)", doc.Title, v.Date.In(p.loc).Format(DisplayDate))
-	return &site.Page{URL: VersionURL(e.ID, v.ID), Layout: "version", Title: title, Date: v.Date, Params: params, HTML: r.HTML, Aliases: aliases}, nil
+	return &site.Page{URL: VersionURL(e.ID, v.ID), Layout: "version", Title: title, Date: v.Date, Params: params, HTML: r.HTML}, nil
 }
 
 // changelogPage lists every version of every document, newest first.

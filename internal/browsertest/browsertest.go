@@ -13,6 +13,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -202,13 +204,22 @@ func Eval[T any](p *Page, expr string) T {
 }
 
 // Serve serves dir on a loopback address until the test ends, with the
-// given response headers on every response, and returns the base URL.
+// given response headers on every response, and returns the base URL. As
+// static hosts do, a path with no file gets dir/404.html, with status 404.
 func Serve(tb testing.TB, dir string, headers map[string]string) string {
 	tb.Helper()
 	files := http.FileServer(http.Dir(dir))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for k, v := range headers {
 			w.Header().Set(k, v)
+		}
+		if f, err := http.Dir(dir).Open(path.Clean("/" + r.URL.Path)); err == nil {
+			f.Close()
+		} else if page, err := os.ReadFile(filepath.Join(dir, "404.html")); err == nil {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusNotFound)
+			w.Write(page)
+			return
 		}
 		files.ServeHTTP(w, r)
 	}))
