@@ -15,8 +15,9 @@ var revisionSuffix = regexp.MustCompile(`(~\d*|\^1?)$`)
 // the revision reaches no commit that want accepts.
 var ErrNotOnHistory = errors.New("no commit of the document's history is an ancestor of this revision")
 
-// AtRevision resolves a git revision (a branch or tag name, a full commit
-// hash, HEAD, each optionally followed by git's first-parent suffixes
+// AtRevision resolves a git revision (a branch or tag name, a commit hash
+// or an abbreviation of one, HEAD, each optionally followed by git's
+// first-parent suffixes
 // "~N" and "^") and walks its first-parent history, newest first, to the
 // first commit for which want returns true. It returns that commit's
 // 40-hex hash. limit bounds the commits walked.
