@@ -22,6 +22,7 @@ var ErrNotOnHistory = errors.New("no commit of the document's history is an ance
 // first commit for which want returns true. It returns that commit's
 // 40-hex hash. limit bounds the commits walked.
 func (r *Repository) AtRevision(rev string, want func(hash string) bool, limit int) (string, error) {
+	orig := rev
 	back := 0
 	for {
 		m := revisionSuffix.FindStringIndex(rev)
@@ -36,7 +37,7 @@ func (r *Repository) AtRevision(rev string, want func(hash string) bool, limit i
 		default:
 			n, err := strconv.Atoi(suffix[1:])
 			if err != nil || n > 1<<20 {
-				return "", fmt.Errorf("%q: not a revision", rev+suffix)
+				return "", fmt.Errorf("%q: not a revision", orig)
 			}
 			back += n
 		}
@@ -57,7 +58,7 @@ func (r *Repository) AtRevision(rev string, want func(hash string) bool, limit i
 		}
 		if len(c.parents) == 0 {
 			if back > 0 {
-				return "", fmt.Errorf("%q: the history has fewer commits", rev)
+				return "", fmt.Errorf("%q: the first-parent history of %s has fewer commits", orig, rev)
 			}
 			return "", ErrNotOnHistory
 		}
