@@ -157,7 +157,8 @@ func parseHash(s string) (plumbing.Hash, bool) {
 // resolve resolves a reference name or a 40-hex hash to a commit hash,
 // peeling annotated tags. Short names are tried as git does: NAME,
 // refs/NAME, refs/tags/NAME, refs/heads/NAME, refs/remotes/NAME,
-// refs/remotes/NAME/HEAD.
+// refs/remotes/NAME/HEAD; then, when no reference has that name, as an
+// abbreviated commit hash of at least 4 digits.
 func (r *Repository) resolve(ref string) (plumbing.Hash, error) {
 	if ref == "" {
 		ref = "HEAD"
@@ -181,14 +182,28 @@ func (r *Repository) resolve(ref string) (plumbing.Hash, error) {
 			h, found = res.Hash(), true
 			break
 		}
+		if !found && isAbbrevHash(ref) {
+			return r.expandAbbrev(ref)
+		}
 		if !found {
 			return plumbing.ZeroHash, fmt.Errorf("%s: %q: %w", r.root, ref, ErrRefNotFound)
 		}
 	}
-	for range 10 { // peel annotated tags (tags of tags are rare)
+	c, err := r.peel(h)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("%q: %w", ref, err)
+	}
+	return c, nil
+}
+
+// peel returns the commit h names: h itself, or the commit an annotated
+// tag (or a tag of a tag) points at. An object that is neither gives an
+// error wrapping ErrRefNotFound.
+func (r *Repository) peel(h plumbing.Hash) (plumbing.Hash, error) {
+	for range 10 { // tags of tags are rare
 		typ, data, err := r.objects.read(plumbing.AnyObject, h)
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("%q: %w", ref, err)
+			return plumbing.ZeroHash, err
 		}
 		switch typ {
 		case plumbing.CommitObject:
@@ -196,14 +211,14 @@ func (r *Repository) resolve(ref string) (plumbing.Hash, error) {
 		case plumbing.TagObject:
 			target, ok := tagTarget(data)
 			if !ok {
-				return plumbing.ZeroHash, fmt.Errorf("%s: %q: bad tag object %s", r.root, ref, h)
+				return plumbing.ZeroHash, fmt.Errorf("%s: bad tag object %s", r.root, h)
 			}
 			h = target
 		default:
-			return plumbing.ZeroHash, fmt.Errorf("%s: %q names a %s, not a commit: %w", r.root, ref, typ, ErrRefNotFound)
+			return plumbing.ZeroHash, fmt.Errorf("%s: %s is a %s, not a commit: %w", r.root, h, typ, ErrRefNotFound)
 		}
 	}
-	return plumbing.ZeroHash, fmt.Errorf("%s: %q: too many nested tags", r.root, ref)
+	return plumbing.ZeroHash, fmt.Errorf("%s: %s: too many nested tags", r.root, h)
 }
 
 // isPseudoRef reports whether name is like HEAD, ORIG_HEAD or FETCH_HEAD:

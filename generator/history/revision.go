@@ -15,12 +15,14 @@ var revisionSuffix = regexp.MustCompile(`(~\d*|\^1?)$`)
 // the revision reaches no commit that want accepts.
 var ErrNotOnHistory = errors.New("no commit of the document's history is an ancestor of this revision")
 
-// AtRevision resolves a git revision (a branch or tag name, a full commit
-// hash, HEAD, each optionally followed by git's first-parent suffixes
+// AtRevision resolves a git revision (a branch or tag name, a commit hash
+// or an abbreviation of one, HEAD, each optionally followed by git's
+// first-parent suffixes
 // "~N" and "^") and walks its first-parent history, newest first, to the
 // first commit for which want returns true. It returns that commit's
 // 40-hex hash. limit bounds the commits walked.
 func (r *Repository) AtRevision(rev string, want func(hash string) bool, limit int) (string, error) {
+	orig := rev
 	back := 0
 	for {
 		m := revisionSuffix.FindStringIndex(rev)
@@ -35,7 +37,7 @@ func (r *Repository) AtRevision(rev string, want func(hash string) bool, limit i
 		default:
 			n, err := strconv.Atoi(suffix[1:])
 			if err != nil || n > 1<<20 {
-				return "", fmt.Errorf("%q: not a revision", rev+suffix)
+				return "", fmt.Errorf("%q: not a revision", orig)
 			}
 			back += n
 		}
@@ -56,7 +58,7 @@ func (r *Repository) AtRevision(rev string, want func(hash string) bool, limit i
 		}
 		if len(c.parents) == 0 {
 			if back > 0 {
-				return "", fmt.Errorf("%q: the history has fewer commits", rev)
+				return "", fmt.Errorf("%q: the first-parent history of %s has fewer commits", orig, rev)
 			}
 			return "", ErrNotOnHistory
 		}

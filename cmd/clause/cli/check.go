@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,6 +17,7 @@ import (
 type CheckOptions struct {
 	Repo, Content string
 	Strict        bool
+	HistoryFlags
 }
 
 // errCheckFailed is returned when check found problems it has printed.
@@ -31,8 +33,14 @@ as "path:line: message": broken or invalid front matter, unusable or
 colliding file names, sub-processor rows without name, purpose or location
 (errors), and transfers outside the EEA without a transfer mechanism or
 unknown countries (warnings). It exits 1 on errors (and, with --strict, on
-warnings), so it fits a pull request check. It does not read git history,
-so it also runs on a shallow clone.`,
+warnings), so it fits a pull request check.
+
+A DPA that states a notice period ("at least 30 days' notice", or
+notice_days in its front matter) has its material versions not yet in force,
+and its uncommitted edit, checked against it: a version that takes effect
+sooner after its publication is a warning at the line of the statement. Only
+this reads git history, and only when a DPA states a period; on a shallow
+clone it sees the versions the clone holds, without git it is skipped.`,
 		Example: `  clause check
   clause check --strict --content policies`,
 		Args: usageArgs(cobra.NoArgs),
@@ -46,6 +54,13 @@ so it also runs on a shallow clone.`,
 			if err != nil {
 				return err
 			}
+			problems = append(problems, noticeProblems(cmd, streams, opts, c)...)
+			sort.SliceStable(problems, func(i, j int) bool {
+				if problems[i].Path != problems[j].Path {
+					return problems[i].Path < problems[j].Path
+				}
+				return problems[i].Line < problems[j].Line
+			})
 			if len(c.LeftOut) > 0 {
 				fmt.Fprintf(streams.ErrOut, "Left out (not legal documents): %s; include / exclude in clause.toml change this\n", strings.Join(c.LeftOut, ", "))
 			}
@@ -77,5 +92,31 @@ so it also runs on a shallow clone.`,
 	}
 	addSourceFlags(cmd, &opts.Repo, &opts.Content)
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "fail on warnings too")
+	addHistoryFlags(cmd, &opts.HistoryFlags)
 	return cmd
+}
+
+// noticeProblems checks the versions of the DPAs that state a notice
+// period against it (portal.Catalog.NoticeProblems). c was loaded without
+// history: the history is read only when a DPA states a period, from a
+// shallow clone as far as it goes; without git the check is skipped, with
+// a note.
+func noticeProblems(cmd *cobra.Command, streams *IO, opts *CheckOptions, c *portal.Catalog) []subprocessors.Problem {
+	stated := false
+	for _, e := range c.Entries {
+		if _, ok := portal.NoticeStated(e); ok {
+			stated = true
+		}
+	}
+	if !stated {
+		return nil
+	}
+	h, err := portal.Load(cmd.Context(), portal.LoadOptions{Repo: opts.Repo, Content: opts.Content, AllowShallow: true, Now: c.Now,
+		HistoryOptions: opts.HistoryFlags.options(streams)})
+	if err != nil {
+		fmt.Fprintf(streams.ErrOut, "note: notice periods not checked against the versions: %v\n", err)
+		return nil
+	}
+	defer h.Close()
+	return h.NoticeProblems()
 }

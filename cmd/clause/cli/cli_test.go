@@ -400,7 +400,7 @@ func TestDiffTakesGitRevisions(t *testing.T) {
 		}
 	}
 	code, _, errOut := run(t, "diff", "dpa", "nonsense", "HEAD", "--repo", r.Dir)
-	if code == ExitOK || !strings.Contains(errOut, "a git revision (HEAD~1, a tag, a branch, a commit)") {
+	if code == ExitOK || !strings.Contains(errOut, "git revision (HEAD~1, a tag, a branch, a commit)") {
 		t.Errorf("unknown revision: %d %s", code, errOut)
 	}
 }

@@ -27,6 +27,7 @@ type DiffOptions struct {
 	Format        string
 	Color         string
 	Context       int
+	MaxBytes      int
 	HistoryFlags
 }
 
@@ -45,14 +46,20 @@ FROM and TO name a version:
   a commit hash prefix       5c5198c
   a date YYYY-MM-DD          the version in force on that date
   HEAD                       the newest committed version
+  any git revision           HEAD~1, a tag, a branch, a commit: the version
+                             that was the newest there
   WORKTREE                   the file as it is now, with uncommitted edits
 
 Without TO, the comparison is against WORKTREE when the file has
 uncommitted changes, else HEAD. Without FROM, against the version before TO
-(or HEAD, for uncommitted changes).`,
+(or HEAD, for uncommitted changes).
+
+--format markdown writes GitHub-flavoured markdown for a pull request comment
+or a CI job summary ($GITHUB_STEP_SUMMARY), cut at --max-bytes.`,
 		Example: `  clause diff dpa                     # what the last change did (or your uncommitted edits)
   clause diff dpa 2026-01-01          # what changed since the text in force on 1 January
-  clause diff dpa 8c0afc04 HEAD --format html > redline.html`,
+  clause diff dpa 8c0afc04 HEAD --format html > redline.html
+  clause diff dpa origin/main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: usageArgs(cobra.RangeArgs(1, 3)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Document = args[0]
@@ -63,9 +70,12 @@ uncommitted changes, else HEAD. Without FROM, against the version before TO
 				opts.To = args[2]
 			}
 			switch opts.Format {
-			case "text", "json", "html":
+			case "text", "json", "html", "markdown":
 			default:
-				return usageError{fmt.Errorf("--format %q: use text, json or html", opts.Format)}
+				return usageError{fmt.Errorf("--format %q: use text, json, html or markdown", opts.Format)}
+			}
+			if opts.MaxBytes < 0 {
+				return usageError{fmt.Errorf("--max-bytes %d: use 0 (no limit) or more", opts.MaxBytes)}
 			}
 			switch opts.Color {
 			case "auto", "always", "never":
@@ -80,7 +90,8 @@ uncommitted changes, else HEAD. Without FROM, against the version before TO
 	}
 	addSourceFlags(cmd, &opts.Repo, &opts.Content)
 	addHistoryFlags(cmd, &opts.HistoryFlags)
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json or html")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json, html or markdown")
+	cmd.Flags().IntVar(&opts.MaxBytes, "max-bytes", 60000, "with --format markdown, leave out the changes beyond this size (a GitHub comment holds 65,536 characters); 0: no limit")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (on a terminal, unless $NO_COLOR), always, never")
 	cmd.Flags().IntVar(&opts.Context, "context", 1, "unchanged blocks shown around each change")
 	return cmd
@@ -101,11 +112,11 @@ func diffRun(cmd *cobra.Command, streams *IO, opts *DiffOptions) (err error) {
 	}
 	to, err := resolveSide(c, e, opts.To, "")
 	if err != nil {
-		return usageError{err}
+		return usageError{fmt.Errorf("%s: %w", cmd.CommandPath(), err)}
 	}
 	from, err := resolveSide(c, e, opts.From, "before", to)
 	if err != nil {
-		return usageError{err}
+		return usageError{fmt.Errorf("%s: %w", cmd.CommandPath(), err)}
 	}
 	cmp := portal.Compare(from, to)
 	switch opts.Format {
@@ -113,6 +124,8 @@ func diffRun(cmd *cobra.Command, streams *IO, opts *DiffOptions) (err error) {
 		return writeDiffJSON(streams.Out, e, from, to, cmp)
 	case "html":
 		return writeDiffHTML(streams.Out, e, from, to, cmp, opts.Context)
+	case "markdown":
+		return writeDiffMarkdown(streams.Out, c, e, from, to, cmp, diff.MarkdownOptions{Context: contextOpt(opts.Context), MaxBytes: opts.MaxBytes})
 	}
 	color := opts.Color == "always" || opts.Color == "auto" && streams.OutIsTerminal && streams.Getenv("NO_COLOR") == ""
 	fmt.Fprintf(streams.Out, "%s: %s → %s\n", termsafe.Line(e.Doc.Title), describeSide(c, from), describeSide(c, to))
@@ -221,6 +234,42 @@ func describeSide(c *portal.Catalog, s portal.Side) string {
 // ErrNoVersion is returned when a FROM or TO names no version.
 var ErrNoVersion = errors.New("no such version")
 
+// noVersionError is an ErrNoVersion whose message says what went wrong
+// without repeating "no such version".
+type noVersionError struct{ msg string }
+
+func (e noVersionError) Error() string { return e.msg }
+func (e noVersionError) Unwrap() error { return ErrNoVersion }
+
+func noVersion(format string, args ...any) error {
+	return noVersionError{fmt.Sprintf(format, args...)}
+}
+
+// maxListed bounds the versions an error message lists.
+const maxListed = 5
+
+// versionList names e's versions for an error message, newest first:
+// "versions of dpa: 320c22cb6c5a (published 2026-11-23, effective
+// 2026-12-15), …", at most maxListed of them.
+func versionList(c *portal.Catalog, e *portal.Entry) string {
+	if len(e.Versions) == 0 {
+		return e.ID + " has no committed version"
+	}
+	var parts []string
+	for i, v := range e.Versions {
+		if i == maxListed {
+			parts = append(parts, fmt.Sprintf("and %d older (see: clause log %s)", len(e.Versions)-i, e.ID))
+			break
+		}
+		p := fmt.Sprintf("%s (published %s", v.ID, v.Date.In(c.Config.Location).Format("2006-01-02"))
+		if eff := v.TakesEffect(c.Config.Location); eff != document.DateOf(v.Date.In(c.Config.Location)) {
+			p += ", effective " + eff.String()
+		}
+		parts = append(parts, p+")")
+	}
+	return "versions of " + e.ID + ": " + strings.Join(parts, ", ")
+}
+
 // resolveSide finds the side a FROM/TO argument names. An empty ref takes
 // the default: for TO, the working tree if it has changes, else HEAD; for
 // FROM ("before"), the version before TO.
@@ -233,7 +282,7 @@ func resolveSide(c *portal.Catalog, e *portal.Entry, ref, role string, others ..
 			to := others[0]
 			if to.Version == nil {
 				if len(vs) == 0 {
-					return portal.Side{}, fmt.Errorf("%w: %s has no committed version to compare the working tree with", ErrNoVersion, e.Doc.Path)
+					return portal.Side{}, noVersion("%s has no committed version to compare the working tree with", e.Doc.Path)
 				}
 				return version(0)
 			}
@@ -242,7 +291,7 @@ func resolveSide(c *portal.Catalog, e *portal.Entry, ref, role string, others ..
 					return version(i + 1)
 				}
 			}
-			return portal.Side{}, fmt.Errorf("%w: version %s of %s is the first; name FROM", ErrNoVersion, to.Version.ID, e.ID)
+			return portal.Side{}, noVersion("version %s of %s is the first; name FROM", to.Version.ID, e.ID)
 		}
 		if e.Uncommitted || len(vs) == 0 {
 			return worktree, nil
@@ -252,12 +301,12 @@ func resolveSide(c *portal.Catalog, e *portal.Entry, ref, role string, others ..
 	switch strings.ToUpper(ref) {
 	case "WORKTREE":
 		if e.Retired {
-			return portal.Side{}, fmt.Errorf("%w: %s is retired; it has no working tree file", ErrNoVersion, e.ID)
+			return portal.Side{}, noVersion("WORKTREE: %s is retired; it has no working tree file", e.ID)
 		}
 		return worktree, nil
 	case "HEAD":
 		if len(vs) == 0 {
-			return portal.Side{}, fmt.Errorf("%w: %s has no committed version", ErrNoVersion, e.Doc.Path)
+			return portal.Side{}, noVersion("HEAD: %s has no committed version", e.Doc.Path)
 		}
 		return version(0)
 	}
@@ -267,11 +316,7 @@ func resolveSide(c *portal.Catalog, e *portal.Entry, ref, role string, others ..
 				return version(i)
 			}
 		}
-		first := ""
-		if len(vs) > 0 {
-			first = fmt.Sprintf(" (its first version applies from %s)", vs[len(vs)-1].TakesEffect(c.Config.Location))
-		}
-		return portal.Side{}, fmt.Errorf("%w: no version of %s was in force on %s%s", ErrNoVersion, e.ID, ref, first)
+		return portal.Side{}, noVersion("%s: no version of %s was in force yet; %s", ref, e.ID, versionList(c, e))
 	}
 	var match []int
 	for i, v := range vs {
@@ -290,14 +335,14 @@ func resolveSide(c *portal.Catalog, e *portal.Entry, ref, role string, others ..
 		case err == nil && i >= 0:
 			return version(i)
 		case err == nil:
-			return portal.Side{}, fmt.Errorf("%w: %s had no version yet at %s", ErrNoVersion, e.ID, ref)
+			return portal.Side{}, noVersion("%s: %s had no version yet at that revision; %s", ref, e.ID, versionList(c, e))
 		case errors.Is(err, history.ErrRefNotFound):
-		default:
-			return portal.Side{}, fmt.Errorf("%w: %s: %v", ErrNoVersion, ref, err)
+		default: // the message names ref
+			return portal.Side{}, noVersion("%v", err)
 		}
-		return portal.Side{}, fmt.Errorf("%w: %q is not a version id, a date (YYYY-MM-DD), a git revision (HEAD~1, a tag, a branch, a commit) or WORKTREE of %s (see: clause log %s)", ErrNoVersion, ref, e.ID, e.ID)
+		return portal.Side{}, noVersion("%q: not a version id, date (YYYY-MM-DD), git revision (HEAD~1, a tag, a branch, a commit) or WORKTREE; %s", ref, versionList(c, e))
 	}
-	return portal.Side{}, fmt.Errorf("%w: %q matches %d versions of %s; give more characters", ErrNoVersion, ref, len(match), e.ID)
+	return portal.Side{}, noVersion("%q matches %d versions of %s; give more characters", ref, len(match), e.ID)
 }
 
 func sideJSON(s portal.Side) map[string]any {
@@ -346,4 +391,31 @@ func writeDiffHTML(w io.Writer, e *portal.Entry, from, to portal.Side, cmp *port
 	}
 	_, err := io.WriteString(w, "</body>\n</html>\n")
 	return err
+}
+
+// writeDiffMarkdown writes the redline as GitHub-flavoured markdown: a
+// heading naming the document and the two versions, the changes of front
+// matter, then diff.WriteMarkdown's summary and passages. Text from the
+// documents is escaped (diff.EscapeMarkdown).
+func writeDiffMarkdown(w io.Writer, c *portal.Catalog, e *portal.Entry, from, to portal.Side, cmp *portal.Comparison, opts diff.MarkdownOptions) error {
+	esc := diff.EscapeMarkdown
+	var b strings.Builder
+	fmt.Fprintf(&b, "### Changes to %s: %s → %s\n\n", esc(e.Doc.Title), esc(from.Label()), esc(to.Label()))
+	fmt.Fprintf(&b, "From %s to %s.\n\n", esc(describeSide(c, from)), esc(describeSide(c, to)))
+	for _, m := range cmp.Metadata {
+		b.WriteString("- " + esc(m) + "\n")
+	}
+	if len(cmp.Metadata) > 0 {
+		b.WriteString("\n")
+	}
+	if cmp.Identical() && cmp.SourceChanged && len(cmp.Metadata) == 0 {
+		b.WriteString("The files differ only in layout (line breaks, spacing, markup); the words are the same.\n\n")
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if opts.MaxBytes > 0 {
+		opts.MaxBytes = max(opts.MaxBytes-b.Len(), 1)
+	}
+	return diff.WriteMarkdown(w, cmp.Redline, opts)
 }
