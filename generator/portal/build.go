@@ -216,7 +216,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating output folder: %w", err)
 	}
-	defer bd.release(warn) // removes the previous site after a swap
+	defer bd.release(warn) // sets the previous site aside, for the next build to remove
 	stage := bd.site
 	siteOpts := site.Options{
 		WorkDir:    bd.path,

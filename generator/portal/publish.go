@@ -110,15 +110,26 @@ func resolvePath(p string) string {
 // ".OUT.clause-build-RANDOM/", holding the site being built ("site/") and
 // Hugo's working folders. Nothing goes to /tmp, and a build that is killed
 // leaves only that folder, which the next build removes.
-const buildDirInfix = ".clause-build-"
+//
+// After a swap the folder holds the previous site. Removing a large tree
+// takes seconds, so the build does not wait for it: it renames the folder
+// ".OUT.clause-previous-RANDOM/", and the next build removes it while it
+// renders. Both kinds of folder hold a .gitignore that ignores everything
+// in them, so that they never show in git status nor get committed.
+const (
+	buildDirInfix    = ".clause-build-"
+	previousDirInfix = ".clause-previous-"
+)
 
 // buildDir creates the working folder of a build beside out, after
 // removing those left by builds that were killed. The lock serialises
 // builds into one output folder: it is held until release.
 type buildDir struct {
-	path   string // the working folder
-	site   string // path/site: the staged site
-	unlock func()
+	path    string // the working folder
+	site    string // path/site: the staged site
+	unlock  func()
+	swapped bool          // the staged site is published: path holds the previous one
+	cleaned chan struct{} // closed when the previous builds' folders are removed
 }
 
 func newBuildDir(out string, log func(string)) (*buildDir, error) {
@@ -130,13 +141,34 @@ func newBuildDir(out string, log func(string)) (*buildDir, error) {
 	if err != nil {
 		return nil, err
 	}
-	removeLeftovers(parent, filepath.Base(out), log)
-	dir, err := os.MkdirTemp(parent, "."+filepath.Base(out)+buildDirInfix)
+	base := filepath.Base(out)
+	removeLeftovers(parent, "."+base+buildDirInfix, func(p string, err error) {
+		if err != nil {
+			log(fmt.Sprintf("the folder %s, left by an interrupted build, could not be removed: %v", p, err))
+		} else {
+			log(fmt.Sprintf("removed %s, left by an interrupted build", p))
+		}
+	})
+	cleaned := make(chan struct{})
+	go func() {
+		defer close(cleaned)
+		removeLeftovers(parent, "."+base+previousDirInfix, func(p string, err error) {
+			if err != nil {
+				log(fmt.Sprintf("the folder %s, the output before the last build, could not be removed: %v", p, err))
+			}
+		})
+	}()
+	dir, err := os.MkdirTemp(parent, "."+base+buildDirInfix)
 	if err != nil {
+		<-cleaned
 		unlock()
 		return nil, err
 	}
-	b := &buildDir{path: dir, site: filepath.Join(dir, "site"), unlock: unlock}
+	b := &buildDir{path: dir, site: filepath.Join(dir, "site"), unlock: unlock, cleaned: cleaned}
+	if err := os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("# A build of clause: nothing here is to be committed.\n*\n"), 0o644); err != nil {
+		b.release(nil)
+		return nil, err
+	}
 	if err := os.Mkdir(b.site, 0o755); err != nil {
 		b.release(nil)
 		return nil, err
@@ -148,33 +180,40 @@ func newBuildDir(out string, log func(string)) (*buildDir, error) {
 	return b, nil
 }
 
-// release removes the working folder (with the previous site, after a
-// swap) and lets the next build in. A folder that cannot be removed is
-// reported to warn; the next build tries again.
+// release lets the next build in. After a swap it sets the previous site
+// aside for the next build to remove (renaming the working folder
+// ".OUT.clause-previous-…"); otherwise it removes the working folder. A
+// folder that cannot be removed or renamed is reported to warn; the next
+// build tries again. It waits for the removal of the previous builds'
+// folders that newBuildDir started.
 func (b *buildDir) release(warn func(error)) {
+	defer b.unlock()
+	<-b.cleaned
+	if b.swapped {
+		aside := filepath.Join(filepath.Dir(b.path), strings.Replace(filepath.Base(b.path), buildDirInfix, previousDirInfix, 1))
+		if err := os.Rename(b.path, aside); err == nil {
+			return
+		}
+	}
 	if err := os.RemoveAll(b.path); err != nil && warn != nil {
 		warn(fmt.Errorf("the build folder %s could not be removed: %w", b.path, err))
 	}
-	b.unlock()
 }
 
-// removeLeftovers removes the working folders of builds of out that were
-// killed. It runs under the output lock, so none of them is in use.
-func removeLeftovers(parent, base string, log func(string)) {
+// removeLeftovers removes the folders in parent whose names start with
+// prefix, reporting each to done. It runs under the output lock, so none
+// of them is in use.
+func removeLeftovers(parent, prefix string, done func(path string, err error)) {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), "."+base+buildDirInfix) {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
 			continue
 		}
 		p := filepath.Join(parent, e.Name())
-		if err := os.RemoveAll(p); err != nil {
-			log(fmt.Sprintf("the folder %s, left by an interrupted build, could not be removed: %v", p, err))
-			continue
-		}
-		log(fmt.Sprintf("removed %s, left by an interrupted build", p))
+		done(p, os.RemoveAll(p))
 	}
 }
 
@@ -183,8 +222,8 @@ func removeLeftovers(parent, base string, log func(string)) {
 // output path holds a complete site at every instant: the old one, then
 // the new one. Elsewhere the old site is renamed aside and the new one
 // renamed in, and the old one put back if that fails. The previous site
-// ends up in the build folder, removed by release. An old site that cannot
-// be removed is reported by release.
+// ends up in the build folder, which release sets aside for the next build
+// to remove.
 func swap(b *buildDir, out string) error {
 	stage := b.site
 	if err := os.Chmod(stage, 0o755); err != nil {
@@ -197,6 +236,7 @@ func swap(b *buildDir, out string) error {
 		return nil
 	}
 	if err := exchange(stage, out); err == nil {
+		b.swapped = true
 		return nil
 	} else if !errors.Is(err, errNoExchange) {
 		return fmt.Errorf("publishing %s: %w", out, err)
@@ -211,6 +251,7 @@ func swap(b *buildDir, out string) error {
 		}
 		return fmt.Errorf("publishing %s: %w", out, err)
 	}
+	b.swapped = true
 	return nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/clause-portal/clause/internal/gittest"
 )
 
 func writeTree(t *testing.T, files map[string]string) {
@@ -21,8 +23,8 @@ func writeTree(t *testing.T, files map[string]string) {
 }
 
 // TestSwapReplacesOutput publishes a build over an existing output: the new
-// site is in place, and after release neither the build folder nor the old
-// site is left.
+// site is in place, the old one is set aside, git-ignored, and the next
+// build removes it.
 func TestSwapReplacesOutput(t *testing.T) {
 	root := t.TempDir()
 	out := filepath.Join(root, "public")
@@ -37,8 +39,22 @@ func TestSwapReplacesOutput(t *testing.T) {
 	}
 	b.release(func(err error) { t.Errorf("warning: %v", err) })
 	entries, _ := os.ReadDir(root)
+	if len(entries) != 2 || entries[0].Name() != ".public"+previousDirInfix+filepath.Base(b.path)[len(".public"+buildDirInfix):] || entries[1].Name() != "public" {
+		t.Fatalf("left in %s: %v, want the output and the previous one set aside", root, entries)
+	}
+	aside := filepath.Join(root, entries[0].Name())
+	if got, err := os.ReadFile(filepath.Join(aside, ".gitignore")); err != nil || !strings.Contains(string(got), "\n*\n") {
+		t.Errorf("the folder set aside is not git-ignored: %q %v", got, err)
+	}
+	// The next build removes it (in the background, done by release).
+	b2, err := newBuildDir(out, func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2.release(nil)
+	entries, _ = os.ReadDir(root)
 	if len(entries) != 1 || entries[0].Name() != "public" {
-		t.Errorf("left in %s: %v", root, entries)
+		t.Errorf("after the next build, left in %s: %v", root, entries)
 	}
 	if _, err := os.Stat(filepath.Join(out, "sub", "new.html")); err != nil {
 		t.Errorf("new site not in place: %v", err)
@@ -137,5 +153,34 @@ func TestOutputFolderGuards(t *testing.T) {
 	// inside it, and is not read as content.
 	if err := checkOutDir(filepath.Join(repo, "public"), repo, repo, false); err != nil {
 		t.Errorf("content at the root: %v", err)
+	}
+}
+
+// TestPreviousOutputNotInGitStatus: the previous site a build sets aside
+// beside the output never shows in git status (so git add -A cannot commit
+// it), and the next build removes it.
+func TestPreviousOutputNotInGitStatus(t *testing.T) {
+	r := gittest.New(t)
+	r.Write(".gitignore", "/public/\n")
+	r.Write("content/dpa.md", "# DPA\n")
+	r.Commit("2026-01-01T10:00:00Z", "DPA")
+	mustBuild(t, r.Dir, Options{})
+	mustBuild(t, r.Dir, Options{})
+	if st := r.Git("status", "--porcelain", "--untracked-files=all"); st != "" {
+		t.Errorf("git status after two builds:\n%s", st)
+	}
+	var aside []string
+	entries, _ := os.ReadDir(r.Dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "clause-") {
+			aside = append(aside, e.Name())
+		}
+	}
+	if len(aside) != 1 || !strings.HasPrefix(aside[0], ".public"+previousDirInfix) {
+		t.Errorf("beside the output: %v, want only the previous site", aside)
+	}
+	mustBuild(t, r.Dir, Options{})
+	if _, err := os.Stat(filepath.Join(r.Dir, aside[0])); !os.IsNotExist(err) {
+		t.Errorf("the next build did not remove %s (%v)", aside[0], err)
 	}
 }
