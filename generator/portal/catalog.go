@@ -56,6 +56,7 @@ type Catalog struct {
 	gitPrefix string   // the content folder relative to the git root ("" for the root)
 	warned    sync.Map // versions whose errors were logged, by blob
 	sel       *selector
+	langs     *langLayout // the languages of the content's layout
 	links     *linker
 	root      string // absolute repository (project) folder
 	content   string // content folder relative to root, slash-separated
@@ -422,11 +423,18 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 		sort.Slice(found.docs, func(i, j int) bool { return found.docs[i].Path < found.docs[j].Path })
 	}
 	docs := found.docs
+	// Languages from the layout: a folder per language, or the language
+	// in the file name; front matter wins.
+	langs := newLangLayout(docs, rel(root, contentDir))
+	for _, d := range docs {
+		langs.assign(d)
+	}
+	cfg.Language = defaultLanguage(docs, cfg.Language, cfg.IsSet("language"))
 	if errs := checkTranslations(docs, cfg.Language); len(errs) > 0 {
 		return nil, errs
 	}
 	c := &Catalog{Config: cfg, Now: o.Now, Today: document.DateOf(o.Now.In(cfg.Location)), root: root, content: rel(root, contentDir), log: o.Log,
-		sel: sel, Home: found.home, LeftOut: found.leftOut}
+		sel: sel, Home: found.home, LeftOut: found.leftOut, langs: langs}
 	for _, d := range found.drafts {
 		c.Drafts = append(c.Drafts, d.Path)
 	}
@@ -496,6 +504,9 @@ func (c *Catalog) uniqueKeys() {
 func (c *Catalog) linkTranslations() {
 	groups := map[string][]*Entry{}
 	for _, e := range c.Entries {
+		if e.Retired && c.langs != nil {
+			c.langs.assign(e.Doc) // its text comes from history
+		}
 		e.Language = firstNonEmpty(e.Doc.Language, c.Config.Language)
 		if key := e.Doc.TranslationKey; key != "" && !e.Retired {
 			groups[key] = append(groups[key], e)
