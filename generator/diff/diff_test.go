@@ -361,3 +361,20 @@ func TestReproducesRejectsBrokenDiffs(t *testing.T) {
 		t.Error("broken diff accepted")
 	}
 }
+
+// An ordered list's item is drawn with its number, not a bullet, and a
+// changed number is a changed text.
+func TestOrderedListItemShowsItsNumber(t *testing.T) {
+	old := "## Part A\n\n5. **Security**\n\nThe Processor shall implement the measures in Annex II.\n"
+	r := compare(t, old, strings.Replace(old, "5. **Security**", "7. **Security**", 1))
+	if r.Identical() || r.Summary() != "1 clause changed" {
+		t.Fatalf("Summary() = %q:\n%s", r.Summary(), ops(r))
+	}
+	var h bytes.Buffer
+	if err := WriteHTML(&h, r, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<p class="rl-changed rl-li rl-depth-1 rl-ol"><del>5</del><ins>7</ins>. Security</p>`; !strings.Contains(h.String(), want) {
+		t.Errorf("HTML lacks %s:\n%s", want, h.String())
+	}
+}

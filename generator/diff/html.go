@@ -204,6 +204,9 @@ func (h *htmlWriter) block(bd *BlockDiff, note string) {
 		body = "<code>" + body + "</code>"
 	case markdown.KindListItem:
 		class += " rl-li rl-depth-" + strconv.Itoa(min(b.Level, 6))
+		if b.Clause != "" {
+			class += " rl-ol" // numbered: its text opens with its number
+		}
 	default:
 		if b.Level > 0 {
 			class += " rl-depth-" + strconv.Itoa(min(b.Level, 6))

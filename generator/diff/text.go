@@ -246,6 +246,10 @@ func blockPrefix(b *markdown.Block) (first, more string) {
 	case markdown.KindHeading:
 		return quote + strings.Repeat("#", b.Level) + " ", quote
 	case markdown.KindListItem:
+		if b.Clause != "" {
+			// An ordered list's item: its text opens with its number.
+			return quote + indent, quote + indent + "   "
+		}
 		return quote + indent + "- ", quote + indent + "  "
 	case markdown.KindCode:
 		if b.Level > 0 {
