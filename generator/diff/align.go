@@ -129,6 +129,10 @@ type gap struct {
 type blockKey struct {
 	kind markdown.Kind
 	text string
+	// rest is the text after the clause number, text the text before it,
+	// when numbered.
+	rest     string
+	numbered bool
 }
 
 // prepare interns the blocks' keys and finds the tables' headers.
@@ -144,7 +148,9 @@ func (c *comparer) prepare() {
 		head := -1
 		for i := range blocks {
 			b := &blocks[i]
-			key := blockKey{b.Kind, stripped(b.Text, nb.nums[i])}
+			key := blockKey{kind: b.Kind}
+			key.text, key.rest = stripped(b.Text, nb.nums[i])
+			key.numbered = nb.nums[i].has()
 			if b.Kind == markdown.KindTableHeader || b.Kind == markdown.KindTableRow {
 				kb.Reset()
 				for _, cell := range b.Cells {

@@ -24,15 +24,33 @@ type clauseNumber struct {
 	// "5.2" of "5.2 Audits", "a" of "(a)", "7" of "7.". end is 0 when the
 	// block has no number.
 	start, end int
-	// comps are the number's components: "5", "2".
-	comps []string
+	// core is the number as written: "5.2".
+	core string
 	// family says which numbers count in sequence with which: headings
 	// and numbered clauses by depth, lettered clauses, a list's items.
-	family string
+	family family
 	// scope is what a number continues from: the parent number ("5" for
 	// "5.2", "5.2" for "5.2(b)"); numbers in sequence share it.
 	scope string
 }
+
+// family is a kind of numbering: its kind, and its depth (the count of
+// components of a clause number, a list item's level) and quote depth.
+type family struct {
+	kind         familyKind
+	depth, quote int
+}
+
+type familyKind uint8
+
+const (
+	clauseFamily familyKind = iota + 1 // "5", "5.2", headings and clauses
+	letterFamily                       // "(a)", "(iv)"
+	itemFamily                         // an ordered list's items
+)
+
+// comps returns the components of the number: "5", "2".
+func (n clauseNumber) comps() []string { return strings.Split(n.core, ".") }
 
 // numberOf finds the clause number a block's text opens with: a heading's
 // Number, or a clause paragraph's or an ordered list item's Clause.
@@ -71,17 +89,21 @@ func numberOf(b *markdown.Block) clauseNumber {
 	default:
 		return n
 	}
-	n.comps = strings.Split(core, ".")
+	n.core = core
 	paren := n.start > 0 && b.Text[n.start-1] == '('
 	switch {
 	case b.Kind == markdown.KindListItem:
-		n.family = "item/" + strconv.Itoa(b.Level) + "/" + strconv.Itoa(b.Quote)
+		n.family = family{itemFamily, b.Level, b.Quote}
 	case paren:
-		n.family = "letter/" + strconv.Itoa(b.Quote)
-		n.scope = strings.TrimSuffix(b.Number, "("+core+")")
+		n.family = family{letterFamily, 0, b.Quote}
+		if k := strings.LastIndexByte(b.Number, '('); k >= 0 {
+			n.scope = b.Number[:k]
+		}
 	default:
-		n.family = "clause/" + strconv.Itoa(len(n.comps)) + "/" + strconv.Itoa(b.Quote)
-		n.scope = strings.Join(n.comps[:len(n.comps)-1], ".")
+		n.family = family{clauseFamily, strings.Count(core, ".") + 1, b.Quote}
+		if k := strings.LastIndexByte(core, '.'); k >= 0 {
+			n.scope = core[:k]
+		}
 	}
 	return n
 }
@@ -93,13 +115,14 @@ func isNumberChar(c byte) bool {
 // has reports whether the block has a clause number.
 func (n clauseNumber) has() bool { return n.end > 0 }
 
-// stripped returns a block's text with its clause number replaced by a
-// mark, for aligning blocks whatever their numbers.
-func stripped(text string, n clauseNumber) string {
+// stripped returns a block's text around its clause number, for aligning
+// blocks whatever their numbers: the text before the number (all of it
+// when there is none) and after it.
+func stripped(text string, n clauseNumber) (before, after string) {
 	if !n.has() {
-		return text
+		return text, ""
 	}
-	return text[:n.start] + "\x00#" + text[n.end:]
+	return text[:n.start], text[n.end:]
 }
 
 // Styles of a number component.
@@ -173,12 +196,13 @@ func first(s string) bool {
 // false unless the two numbers are of one family and differ in exactly one
 // component, by a count.
 func shift(a, b clauseNumber) (comp, by int, ok bool) {
-	if a.family != b.family || len(a.comps) != len(b.comps) {
+	ca, cb := a.comps(), b.comps()
+	if a.family != b.family || len(ca) != len(cb) {
 		return 0, 0, false
 	}
 	comp = -1
-	for k := range a.comps {
-		if a.comps[k] == b.comps[k] {
+	for k := range ca {
+		if ca[k] == cb[k] {
 			continue
 		}
 		if comp >= 0 {
@@ -189,7 +213,7 @@ func shift(a, b clauseNumber) (comp, by int, ok bool) {
 	if comp < 0 {
 		return 0, 0, false
 	}
-	by, ok = delta(a.comps[comp], b.comps[comp])
+	by, ok = delta(ca[comp], cb[comp])
 	return comp, by, ok && by != 0
 }
 
@@ -202,7 +226,7 @@ type numbering struct {
 
 func newNumbering(blocks []markdown.Block) numbering {
 	nb := numbering{nums: make([]clauseNumber, len(blocks)), prev: make([]int, len(blocks))}
-	last := map[string]int{}
+	last := map[family]int{}
 	for i := range blocks {
 		nb.prev[i] = -1
 		n := numberOf(&blocks[i])
@@ -222,7 +246,7 @@ func newNumbering(blocks []markdown.Block) numbering {
 // it in its family, or starts a sequence.
 func (nb numbering) inSequence(i int) bool {
 	n := nb.nums[i]
-	lastComp := n.comps[len(n.comps)-1]
+	lastComp := lastComponent(n.core)
 	if first(lastComp) {
 		return true
 	}
@@ -230,9 +254,13 @@ func (nb numbering) inSequence(i int) bool {
 	if p < 0 || nb.nums[p].scope != n.scope {
 		return false
 	}
-	pc := nb.nums[p].comps
-	d, ok := delta(pc[len(pc)-1], lastComp)
+	d, ok := delta(lastComponent(nb.nums[p].core), lastComp)
 	return ok && d == 1
+}
+
+// lastComponent returns the last component of a number: "2" of "5.2".
+func lastComponent(core string) string {
+	return core[strings.LastIndexByte(core, '.')+1:]
 }
 
 // numberChange is a pair of blocks whose clause numbers differ.
@@ -351,21 +379,21 @@ func (c *comparer) renumberings(runs [][]numberChange) []Renumbering {
 		}
 		f, l := run[0], run[len(run)-1]
 		nf, nl := c.oldNum.nums[f.old], c.oldNum.nums[l.old]
-		fam := nf.family[:strings.IndexByte(nf.family, '/')]
+		fam := nf.family.kind
 		label := func(n clauseNumber) string {
-			if fam == "letter" {
-				return "(" + n.comps[0] + ")"
+			if fam == letterFamily {
+				return "(" + n.core + ")"
 			}
-			return strings.Join(n.comps[:f.comp+1], ".")
+			return strings.Join(n.comps()[:f.comp+1], ".")
 		}
 		e := &entry{
 			rn: Renumbering{
 				From:   [2]string{label(nf), label(nl)},
 				To:     [2]string{label(c.newNum.nums[f.new]), label(c.newNum.nums[l.new])},
 				Blocks: len(run),
-				Items:  fam == "item" && c.new[f.new].Level > 1,
+				Items:  fam == itemFamily && c.new[f.new].Level > 1,
 			},
-			key: fam + "/" + strconv.Itoa(f.comp) + "/" + strconv.Itoa(f.by) + "/" + strings.Join(nf.comps[:f.comp], "."),
+			key: strconv.Itoa(int(fam)) + "/" + strconv.Itoa(f.comp) + "/" + strconv.Itoa(f.by) + "/" + strings.Join(nf.comps()[:f.comp], "."),
 			lo:  f.new, hi: l.new,
 		}
 		merged := false

@@ -1,7 +1,7 @@
 package diff
 
 import (
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/clause-portal/clause/generator/markdown"
@@ -11,7 +11,7 @@ import (
 // changes no words, yet block by block it reads as half a paragraph
 // deleted and inserted again. So within each stretch of replaced blocks,
 // runs of consecutive paragraphs are matched on their words taken
-// together: k old paragraphs and m new ones (k + m ≥ 3) whose joined words
+// together: k old paragraphs and m new ones (k + m ≥ 3, one of them 1) whose joined words
 // are the same, or nearly, are one re-paragraphed run, and only the words
 // that differ are marked.
 const (
@@ -47,6 +47,10 @@ func (c *comparer) findReflows(g *gap) []reflow {
 	if len(dels) == 0 || len(ins) == 0 || len(dels)+len(ins) < 3 {
 		return nil
 	}
+	firsts := make([]string, len(ins))
+	for y, j := range ins {
+		firsts[y] = firstWord(c.new[j].Text)
+	}
 	var out []reflow
 	y0 := 0
 	for x := 0; x < len(dels); x++ {
@@ -60,7 +64,7 @@ func (c *comparer) findReflows(g *gap) []reflow {
 			if c.budget <= 0 {
 				return out
 			}
-			if c.newPair[j] >= 0 || !c.reflowable(&c.new[j]) || firstWord(c.new[j].Text) != w || !c.sameShape(i, j) {
+			if c.newPair[j] >= 0 || !c.reflowable(&c.new[j]) || !c.sameShape(i, j) || firsts[y] != w {
 				continue
 			}
 			if rf, ok := c.bestReflow(dels[x:], ins[y:]); ok {
@@ -107,20 +111,39 @@ func (c *comparer) bestReflow(dels, ins []int) (reflow, bool) {
 	}
 	kMax := run(dels, c.old, dels[0], c.oldPair)
 	mMax := run(ins, c.new, ins[0], c.newPair)
+	if kMax+mMax < 3 {
+		return reflow{}, false
+	}
+	// Word counts of the runs so far: the sizes of the bags bound the
+	// similarity, so most candidates are dropped without a diff.
+	oldWords := make([]int, kMax+1)
+	for k := 1; k <= kMax; k++ {
+		a, _ := c.bags(dels[k-1], ins[0])
+		oldWords[k] = oldWords[k-1] + len(a)
+	}
+	newWords := make([]int, mMax+1)
+	for m := 1; m <= mMax; m++ {
+		_, b := c.bags(dels[0], ins[m-1])
+		newWords[m] = newWords[m-1] + len(b)
+	}
 	var best reflow
 	bestSim := 0.0
 	for k := 1; k <= kMax; k++ {
 		for m := 1; m <= mMax; m++ {
-			// k = m would be paragraphs edited one by one, for pairGap.
-			if k+m < 3 || k == m {
+			// One paragraph split into several, or several merged into
+			// one: k = m would be paragraphs edited one by one (for
+			// pairGap), and other runs are rare and costly to look for.
+			if k+m < 3 || min(k, m) != 1 {
+				continue
+			}
+			a, b := oldWords[k], newWords[m]
+			if a+b == 0 || 2*float64(min(a, b)) < reflowThreshold*float64(a+b) {
 				continue
 			}
 			if c.budget--; c.budget < 0 {
 				return best, bestSim > 0
 			}
-			// The bags of words bound the similarity: skip what cannot
-			// qualify before diffing.
-			if dice(c.runBag(c.old, dels[:k]), c.runBag(c.new, ins[:m])) < reflowThreshold {
+			if dice(c.runBag(c.oldBag, dels[:k]), c.runBag(c.newBag, ins[:m])) < reflowThreshold {
 				continue
 			}
 			rf, sim, ok := c.reflowSpans(dels[:k], ins[:m])
@@ -132,14 +155,18 @@ func (c *comparer) bestReflow(dels, ins []int) (reflow, bool) {
 	return best, bestSim > 0
 }
 
-// runBag returns the bag of words of blocks idx, together.
-func (c *comparer) runBag(blocks []markdown.Block, idx []int) bag {
-	texts := make([]string, len(idx))
-	for k, i := range idx {
-		texts[k] = blocks[i].Text
+// runBag returns the bag of words of blocks idx together: their bags
+// (made by bestReflow) merged.
+func (c *comparer) runBag(bags []bag, idx []int) bag {
+	if len(idx) == 1 {
+		return bags[idx[0]]
 	}
-	b := &markdown.Block{Text: strings.Join(texts, " ")}
-	return c.makeBag(b)
+	var out bag
+	for _, i := range idx {
+		out = append(out, bags[i]...)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // reflowSpans diffs old blocks dels and new blocks ins as one text each,
