@@ -35,10 +35,15 @@ const (
 // Compare computes the redline from the old to the new version of a
 // document, given as markdown.Blocks.
 //
-// Blocks are keyed by kind and text (cells, for table rows) and the two key
-// sequences aligned with a Myers diff; blocks it matches are Same. Between
-// those matches are stretches where old blocks were replaced by new ones:
+// Blocks are keyed by kind and text without their clause number (cells,
+// for table rows) and the two key sequences aligned with a Myers diff;
+// blocks it matches are Same, or Renumbered or Changed when their numbers
+// differ (see numbers.go). Between those matches are stretches where old
+// blocks were replaced by new ones:
 //
+//   - runs of paragraphs, one split into several or several merged into
+//     one, whose words taken together match (80%, each paragraph keeping
+//     60% of its own) are Reparagraphed (see reflow.go);
 //   - an old block whose exact text reappears in any such stretch of the
 //     new version is Moved;
 //   - within a stretch, the rest pair in order as Changed when they are of
@@ -52,6 +57,10 @@ const (
 //     same text after its number, or a table row with the same first cell,
 //     are Moved with edits;
 //   - what is left is Deleted or Inserted.
+//
+// A changed clause number that shifted with the numbers around it is
+// marked Renumbered in the spans and named in Redline.Renumberings; runs
+// of moved blocks are listed in Redline.Moves with both their places.
 //
 // Changed and edited Moved blocks get word-level Spans (Cells for table
 // rows). The diffs run with time limits and the candidate searches with

@@ -6,7 +6,10 @@
 // source, so re-wrapping a paragraph or changing emphasis is no change.
 // Blocks are aligned first, so an inserted clause does not mark the rest of
 // the document as changed; blocks that reappear elsewhere are moved, not
-// deleted and inserted. The sequence alignments (blocks, then words within a
+// deleted and inserted, and marked where they left and where they arrived.
+// Clause numbers are text, but a renumbering (clauses 5–14 renumbered to
+// 6–15 after an inserted clause) is named as one, and a paragraph split or
+// merged with no word changed is no textual change. The sequence alignments (blocks, then words within a
 // block) use github.com/sergi/go-diff's Myers diff with a time limit, so the
 // work for any pair of documents is bounded.
 package diff
