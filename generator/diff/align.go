@@ -35,10 +35,15 @@ const (
 // Compare computes the redline from the old to the new version of a
 // document, given as markdown.Blocks.
 //
-// Blocks are keyed by kind and text (cells, for table rows) and the two key
-// sequences aligned with a Myers diff; blocks it matches are Same. Between
-// those matches are stretches where old blocks were replaced by new ones:
+// Blocks are keyed by kind and text without their clause number (cells,
+// for table rows) and the two key sequences aligned with a Myers diff;
+// blocks it matches are Same, or Renumbered or Changed when their numbers
+// differ (see numbers.go). Between those matches are stretches where old
+// blocks were replaced by new ones:
 //
+//   - runs of paragraphs, one split into several or several merged into
+//     one, whose words taken together match (80%, each paragraph keeping
+//     60% of its own) are Reparagraphed (see reflow.go);
 //   - an old block whose exact text reappears in any such stretch of the
 //     new version is Moved;
 //   - within a stretch, the rest pair in order as Changed when they are of
@@ -53,6 +58,10 @@ const (
 //     are Moved with edits;
 //   - what is left is Deleted or Inserted.
 //
+// A changed clause number that shifted with the numbers around it is
+// marked Renumbered in the spans and named in Redline.Renumberings; runs
+// of moved blocks are listed in Redline.Moves with both their places.
+//
 // Changed and edited Moved blocks get word-level Spans (Cells for table
 // rows). The diffs run with time limits and the candidate searches with
 // bounded windows, so Compare stays fast on any input; documents far beyond
@@ -63,11 +72,18 @@ func Compare(old, new []markdown.Block) *Redline {
 	c.prepare()
 	c.align()
 	c.pairMoves()
+	c.splitReflows()
 	for g := range c.gaps {
-		c.pairGap(&c.gaps[g])
+		if c.gaps[g].reflow == nil {
+			c.pairGap(&c.gaps[g])
+		}
 	}
 	c.pairEditedMoves()
-	return c.emit()
+	rns := c.renumber()
+	r := c.emit()
+	r.Renumberings = rns
+	c.moves(r)
+	return r
 }
 
 type comparer struct {
@@ -91,6 +107,16 @@ type comparer struct {
 	moved            []bool // by new index: the pair is a move
 	// pairDiff holds the spans or cells of a pair, by new index.
 	pairDiff map[int]*BlockDiff
+
+	// oldNum and newNum hold the blocks' clause numbers.
+	oldNum, newNum numbering
+	// renumbered is set, by new index, for a pair whose number changed
+	// with a renumbering.
+	renumbered map[int]bool
+	// reflowed is set, by new index, for the blocks of re-paragraphed runs.
+	reflowed []bool
+	// budget bounds the candidate re-paragraphed runs tried.
+	budget int
 }
 
 // segment is a run of equal blocks (n > 0) or a gap (gap >= 0).
@@ -99,16 +125,23 @@ type segment struct {
 	gap                   int
 }
 
-// gap is a stretch of old blocks replaced by new ones.
+// gap is a stretch of old blocks replaced by new ones, or a
+// re-paragraphed run (then reflow is set).
 type gap struct {
 	dels, ins []int
+	reflow    *reflow
 }
 
-// blockKey identifies a block's content: kind and text, or for table rows
-// the cells, length-prefixed so that no cell text can fake a boundary.
+// blockKey identifies a block's content: kind and text without its clause
+// number (see numbers.go), or for table rows the cells, length-prefixed so
+// that no cell text can fake a boundary.
 type blockKey struct {
 	kind markdown.Kind
 	text string
+	// rest is the text after the clause number, text the text before it,
+	// when numbered.
+	rest     string
+	numbered bool
 }
 
 // prepare interns the blocks' keys and finds the tables' headers.
@@ -117,13 +150,16 @@ func (c *comparer) prepare() {
 	// otherwise grows the map again and again.
 	keys := make(map[blockKey]int, len(c.old))
 	var kb strings.Builder
-	side := func(blocks []markdown.Block) (ks, heads []int) {
+	c.oldNum, c.newNum = newNumbering(c.old), newNumbering(c.new)
+	side := func(blocks []markdown.Block, nb numbering) (ks, heads []int) {
 		ks = make([]int, len(blocks))
 		heads = make([]int, len(blocks))
 		head := -1
 		for i := range blocks {
 			b := &blocks[i]
-			key := blockKey{b.Kind, b.Text}
+			key := blockKey{kind: b.Kind}
+			key.text, key.rest = stripped(b.Text, nb.nums[i])
+			key.numbered = nb.nums[i].has()
 			if b.Kind == markdown.KindTableHeader || b.Kind == markdown.KindTableRow {
 				kb.Reset()
 				for _, cell := range b.Cells {
@@ -150,8 +186,10 @@ func (c *comparer) prepare() {
 		}
 		return ks, heads
 	}
-	c.oldKey, c.oldHead = side(c.old)
-	c.newKey, c.newHead = side(c.new)
+	c.oldKey, c.oldHead = side(c.old, c.oldNum)
+	c.newKey, c.newHead = side(c.new, c.newNum)
+	c.reflowed = make([]bool, len(c.new))
+	c.budget = reflowBudget
 	c.oldBag, c.newBag = make([]bag, len(c.old)), make([]bag, len(c.new))
 	c.oldPair = fill(len(c.old), -1)
 	c.newPair = fill(len(c.new), -1)
@@ -613,17 +651,32 @@ func (c *comparer) emit() *Redline {
 			r.Changed++
 		case Moved:
 			r.Moved++
+		case Renumbered:
+			r.Renumbered++
 		}
 	}
 	for _, s := range c.segments {
 		if s.gap < 0 {
 			for k := 0; k < s.n; k++ {
 				i, j := s.oldStart+k, s.newStart+k
-				add(BlockDiff{Op: Same, Old: &c.old[i], New: &c.new[j], OldIndex: i, NewIndex: j})
+				bd := BlockDiff{Op: Same, Old: &c.old[i], New: &c.new[j], OldIndex: i, NewIndex: j}
+				if c.old[i].Text != c.new[j].Text {
+					// Aligned on their text without the clause number.
+					bd.Op = Changed
+					if c.renumbered[j] {
+						bd.Op = Renumbered
+					}
+					bd.Spans = c.spansOf(i, j)
+				}
+				add(bd)
 			}
 			continue
 		}
 		g := c.gaps[s.gap]
+		if g.reflow != nil {
+			c.emitReflow(r, g.reflow)
+			continue
+		}
 		x := 0         // next deleted block of the gap to emit
 		var held []int // inserted or moved-in blocks waiting for the deleted ones
 		for _, j := range g.ins {
@@ -660,14 +713,95 @@ func (c *comparer) inserted(j int) BlockDiff {
 	bd := BlockDiff{Op: Inserted, New: &c.new[j], OldIndex: -1, NewIndex: j}
 	if i := c.newPair[j]; i >= 0 {
 		bd.Op, bd.Old, bd.OldIndex = Changed, &c.old[i], i
-		if c.moved[j] {
+		switch {
+		case c.moved[j]:
 			bd.Op = Moved
+		case c.renumbered[j] && c.oldKey[i] == c.newKey[j]:
+			bd.Op = Renumbered
 		}
 		if p := c.pairDiff[j]; p != nil {
 			bd.Spans, bd.Cells, bd.Columns = p.Spans, p.Cells, p.Columns
+		} else if c.old[i].Text != c.new[j].Text && (c.old[i].Cells == nil || c.new[j].Cells == nil) {
+			bd.Spans = c.spansOf(i, j)
 		}
 	}
 	return bd
+}
+
+// spansOf returns the spans of the pair old i, new j: those found when
+// they were paired or their numbers compared, else a word diff.
+func (c *comparer) spansOf(i, j int) []Span {
+	if p := c.pairDiff[j]; p != nil && p.Spans != nil {
+		return p.Spans
+	}
+	spans, _, _ := c.words.spans(c.old[i].Text, c.new[j].Text)
+	return spans
+}
+
+// splitReflows finds the re-paragraphed runs of each gap and splits the
+// gap around them: the blocks before a run, the run, the blocks after it.
+func (c *comparer) splitReflows() {
+	var gaps []gap
+	var segments []segment
+	for _, sg := range c.segments {
+		if sg.gap < 0 {
+			segments = append(segments, sg)
+			continue
+		}
+		g := c.gaps[sg.gap]
+		rest := g
+		for _, rf := range c.findReflows(&g) {
+			var before gap
+			for len(rest.dels) > 0 && rest.dels[0] < rf.dels[0] {
+				before.dels, rest.dels = append(before.dels, rest.dels[0]), rest.dels[1:]
+			}
+			for len(rest.ins) > 0 && rest.ins[0] < rf.ins[0] {
+				before.ins, rest.ins = append(before.ins, rest.ins[0]), rest.ins[1:]
+			}
+			if len(before.dels)+len(before.ins) > 0 {
+				gaps = append(gaps, before)
+				segments = append(segments, segment{gap: len(gaps) - 1})
+			}
+			rest.dels = slices.DeleteFunc(rest.dels, func(i int) bool { return slices.Contains(rf.dels, i) })
+			rest.ins = slices.DeleteFunc(rest.ins, func(j int) bool { return slices.Contains(rf.ins, j) })
+			gaps = append(gaps, gap{dels: rf.dels, ins: rf.ins, reflow: &rf})
+			segments = append(segments, segment{gap: len(gaps) - 1})
+		}
+		if len(rest.dels)+len(rest.ins) > 0 {
+			gaps = append(gaps, rest)
+			segments = append(segments, segment{gap: len(gaps) - 1})
+		}
+	}
+	c.gaps, c.segments = gaps, segments
+}
+
+// emitReflow adds the blocks of a re-paragraphed run: the p-th old and
+// p-th new paragraph together, for p up to the longer side.
+func (c *comparer) emitReflow(r *Redline, rf *reflow) {
+	group := 1
+	for k := len(r.Blocks) - 1; k >= 0; k-- {
+		if r.Blocks[k].Group > 0 {
+			group = r.Blocks[k].Group + 1
+			break
+		}
+	}
+	if rf.edited {
+		r.Changed++
+	} else {
+		r.Reparagraphed++
+	}
+	for p := 0; p < max(len(rf.dels), len(rf.ins)); p++ {
+		bd := BlockDiff{Op: Reparagraphed, OldIndex: -1, NewIndex: -1, Group: group}
+		if p < len(rf.dels) {
+			i := rf.dels[p]
+			bd.Old, bd.OldIndex = &c.old[i], i
+		}
+		if p < len(rf.ins) {
+			j := rf.ins[p]
+			bd.New, bd.NewIndex, bd.Spans = &c.new[j], j, rf.spans[p]
+		}
+		r.Blocks = append(r.Blocks, bd)
+	}
 }
 
 // emitDeleted adds old block i as Deleted unless it is paired: then it is

@@ -72,8 +72,8 @@ func TestOneWordChangedMarksThatWord(t *testing.T) {
 			continue
 		}
 		want := []Span{
-			{Equal, "The Processor shall notify the Controller of a Personal Data Breach without undue delay and in any event within "},
-			{Delete, "48"}, {Insert, "24"}, {Equal, " hours."},
+			{Op: Equal, Text: "The Processor shall notify the Controller of a Personal Data Breach without undue delay and in any event within "},
+			{Op: Delete, Text: "48"}, {Op: Insert, Text: "24"}, {Op: Equal, Text: " hours."},
 		}
 		if !slices.Equal(bd.Spans, want) {
 			t.Errorf("spans %+v\nwant  %+v", bd.Spans, want)
@@ -118,15 +118,15 @@ func TestMovedSectionIsMoved(t *testing.T) {
 	if r.Summary() != "2 clauses moved" {
 		t.Errorf("Summary() = %q", r.Summary())
 	}
-	// Renumbering the moved section keeps it a move, with the number as
-	// the edit.
+	// Renumbering the moved section keeps it a move, with the number
+	// marked as renumbered (it moved, the numbers still read in sequence).
 	renumbered := replace(t, moved, "## 5 Audits", "## 2 Audits")
 	r = compare(t, dpa, renumbered)
 	if r.Moved != 2 || r.Deleted+r.Inserted != 0 {
 		t.Fatalf("renumbered: %+v\n%s", r.Stats, strings.Join(ops(r), "\n"))
 	}
 	for _, bd := range r.Blocks {
-		if bd.Op == Moved && bd.New.Kind == 1 && !slices.Equal(bd.Spans, []Span{{Delete, "5"}, {Insert, "2"}, {Equal, " Audits"}}) {
+		if bd.Op == Moved && bd.New.Kind == 1 && !slices.Equal(bd.Spans, []Span{{Op: Delete, Text: "5", Renumbered: true}, {Op: Insert, Text: "2", Renumbered: true}, {Op: Equal, Text: " Audits"}}) {
 			t.Errorf("moved heading spans %+v", bd.Spans)
 		}
 	}
@@ -140,20 +140,20 @@ func TestInsertedClauseRenumbersHeadings(t *testing.T) {
 	want := strings.Join([]string{
 		"inserted: 5 Records",
 		"inserted: The Processor shall keep records of processing.",
-		"changed: 6 Audits",
+		"renumbered: 6 Audits",
 		"same: The Controller may audit the Processor once a year on 30 days' notice.",
-		"changed: 7 Term",
+		"renumbered: 7 Term",
 		"same: This Agreement ends when the Agreement ends.",
 	}, "\n")
 	if got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 	for _, bd := range r.Blocks {
-		if bd.Op == Changed && bd.New.Text == "6 Audits" {
+		if bd.Op == Renumbered && bd.New.Text == "6 Audits" {
 			if bd.Old.Anchor != "clause-5" || bd.New.Anchor != "clause-6" || bd.New.Number != "6" {
 				t.Errorf("anchors %q → %q, number %q", bd.Old.Anchor, bd.New.Anchor, bd.New.Number)
 			}
-			if !slices.Equal(bd.Spans, []Span{{Delete, "5"}, {Insert, "6"}, {Equal, " Audits"}}) {
+			if !slices.Equal(bd.Spans, []Span{{Op: Delete, Text: "5", Renumbered: true}, {Op: Insert, Text: "6", Renumbered: true}, {Op: Equal, Text: " Audits"}}) {
 				t.Errorf("spans %+v", bd.Spans)
 			}
 		}
@@ -175,7 +175,7 @@ func TestTableChangedCell(t *testing.T) {
 		t.Fatalf("%+v\n%s", r.Stats, strings.Join(ops(r), "\n"))
 	}
 	bd := r.Blocks[3]
-	want := [][]Span{{{Equal, "Beta Mail"}}, {{Delete, "France"}, {Insert, "Germany"}}, {{Equal, "E-mail delivery"}}}
+	want := [][]Span{{{Op: Equal, Text: "Beta Mail"}}, {{Op: Delete, Text: "France"}, {Op: Insert, Text: "Germany"}}, {{Op: Equal, Text: "E-mail delivery"}}}
 	if bd.Op != Changed || bd.Spans != nil || !slices.EqualFunc(bd.Cells, want, slices.Equal) ||
 		!slices.Equal(bd.Columns, []Op{Same, Same, Same}) {
 		t.Errorf("%s cells %+v columns %v", bd.Op, bd.Cells, bd.Columns)
@@ -205,7 +205,7 @@ func TestTableColumnAdded(t *testing.T) {
 		t.Fatalf("%+v\n%s", r.Stats, strings.Join(ops(r), "\n"))
 	}
 	row := r.Blocks[1]
-	want := [][]Span{{{Equal, "Acme Cloud"}}, {{Insert, "Ireland"}}, {{Equal, "Hosting"}}}
+	want := [][]Span{{{Op: Equal, Text: "Acme Cloud"}}, {{Op: Insert, Text: "Ireland"}}, {{Op: Equal, Text: "Hosting"}}}
 	if !slices.EqualFunc(row.Cells, want, slices.Equal) || !slices.Equal(row.Columns, []Op{Same, Inserted, Same}) {
 		t.Errorf("cells %+v columns %v", row.Cells, row.Columns)
 	}
@@ -329,22 +329,22 @@ func TestWordSpans(t *testing.T) {
 		old, new string
 		want     []Span
 	}{
-		{"a b c", "a b c", []Span{{Equal, "a b c"}}},
+		{"a b c", "a b c", []Span{{Op: Equal, Text: "a b c"}}},
 		{"", "", []Span{}},
-		{"", "new words", []Span{{Insert, "new words"}}},
-		{"within 30 days", "within 14 days", []Span{{Equal, "within "}, {Delete, "30"}, {Insert, "14"}, {Equal, " days"}}},
+		{"", "new words", []Span{{Op: Insert, Text: "new words"}}},
+		{"within 30 days", "within 14 days", []Span{{Op: Equal, Text: "within "}, {Op: Delete, Text: "30"}, {Op: Insert, Text: "14"}, {Op: Equal, Text: " days"}}},
 		// Changes separated only by spaces are one change.
-		{"x the processor shall y", "x a controller must y", []Span{{Equal, "x "}, {Delete, "the processor shall"}, {Insert, "a controller must"}, {Equal, " y"}}},
+		{"x the processor shall y", "x a controller must y", []Span{{Op: Equal, Text: "x "}, {Op: Delete, Text: "the processor shall"}, {Op: Insert, Text: "a controller must"}, {Op: Equal, Text: " y"}}},
 		// A deleted word takes one of its spaces with it.
-		{"the prompt notice", "the notice", []Span{{Equal, "the "}, {Delete, "prompt "}, {Equal, "notice"}}},
+		{"the prompt notice", "the notice", []Span{{Op: Equal, Text: "the "}, {Op: Delete, Text: "prompt "}, {Op: Equal, Text: "notice"}}},
 		// Punctuation is a token of its own.
-		{"the Controller.", "the Controller;", []Span{{Equal, "the Controller"}, {Delete, "."}, {Insert, ";"}}},
+		{"the Controller.", "the Controller;", []Span{{Op: Equal, Text: "the Controller"}, {Op: Delete, Text: "."}, {Op: Insert, Text: ";"}}},
 		// Code keeps its whitespace.
-		{"a:\n  b: 1", "a:\n    b: 1", []Span{{Equal, "a:\n  "}, {Insert, "  "}, {Equal, "b: 1"}}},
+		{"a:\n  b: 1", "a:\n    b: 1", []Span{{Op: Equal, Text: "a:\n  "}, {Op: Insert, Text: "  "}, {Op: Equal, Text: "b: 1"}}},
 	} {
 		got, _, _ := w.spans(c.old, c.new)
 		if !slices.Equal(got, c.want) {
-			t.Errorf("%q → %q:\n got %q\nwant %q", c.old, c.new, got, c.want)
+			t.Errorf("%q → %q:\n got %+v\nwant %+v", c.old, c.new, got, c.want)
 		}
 	}
 }
@@ -359,5 +359,22 @@ func TestReproducesRejectsBrokenDiffs(t *testing.T) {
 	broken := []diffmatchpatch.Diff{{Type: diffmatchpatch.DiffEqual, Text: "\u0100"[:1]}, {Type: diffmatchpatch.DiffEqual, Text: "\u0100"[1:] + "\u0101"}, {Type: diffmatchpatch.DiffInsert, Text: "\u0102"}}
 	if reproduces(broken, a, b) {
 		t.Error("broken diff accepted")
+	}
+}
+
+// An ordered list's item is drawn with its number, not a bullet, and a
+// changed number is a changed text.
+func TestOrderedListItemShowsItsNumber(t *testing.T) {
+	old := "## Part A\n\n5. **Security**\n\nThe Processor shall implement the measures in Annex II.\n"
+	r := compare(t, old, strings.Replace(old, "5. **Security**", "7. **Security**", 1))
+	if r.Identical() || r.Summary() != "1 clause changed" {
+		t.Fatalf("Summary() = %q:\n%s", r.Summary(), ops(r))
+	}
+	var h bytes.Buffer
+	if err := WriteHTML(&h, r, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<p class="rl-changed rl-li rl-depth-1 rl-ol"><del>5</del><ins>7</ins>. Security</p>`; !strings.Contains(h.String(), want) {
+		t.Errorf("HTML lacks %s:\n%s", want, h.String())
 	}
 }

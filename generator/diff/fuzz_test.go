@@ -78,8 +78,22 @@ func checkRedline(t testing.TB, old, new []markdown.Block, r *Redline) {
 	seenOld := make([]int, len(old))
 	seenNew := make([]int, len(new))
 	var stats Stats
+	groupEdited := map[int]bool{}
 	for k := range r.Blocks {
 		bd := &r.Blocks[k]
+		if (bd.Op == Reparagraphed) != (bd.Group > 0) {
+			t.Fatalf("block %d: op %s in group %d", k, bd.Op, bd.Group)
+		}
+		if bd.Op == Reparagraphed {
+			if _, ok := groupEdited[bd.Group]; !ok {
+				groupEdited[bd.Group] = false
+			}
+			for _, s := range bd.Spans {
+				if s.Op != Equal && strings.TrimSpace(s.Text) != "" {
+					groupEdited[bd.Group] = true
+				}
+			}
+		}
 		switch bd.Op {
 		case Same:
 			stats.Unchanged++
@@ -91,8 +105,14 @@ func checkRedline(t testing.TB, old, new []markdown.Block, r *Redline) {
 			stats.Changed++
 		case Moved:
 			stats.Moved++
+		case Renumbered:
+			stats.Renumbered++
 		}
-		if (bd.Old == nil) != (bd.Op == Inserted) || (bd.New == nil) != (bd.Op == Deleted) {
+		if bd.Op == Reparagraphed {
+			if bd.Old == nil && bd.New == nil {
+				t.Fatalf("block %d: reparagraphed without a block", k)
+			}
+		} else if (bd.Old == nil) != (bd.Op == Inserted) || (bd.New == nil) != (bd.Op == Deleted) {
 			t.Fatalf("block %d: op %s with old %v, new %v", k, bd.Op, bd.Old != nil, bd.New != nil)
 		}
 		if bd.Old != nil {
@@ -114,8 +134,16 @@ func checkRedline(t testing.TB, old, new []markdown.Block, r *Redline) {
 				t.Fatalf("block %d: %s but old %+v, new %+v", k, bd.Op, *bd.Old, *bd.New)
 			}
 		}
-		if bd.Op == Changed && bd.Spans == nil && bd.Cells == nil {
-			t.Fatalf("block %d: changed without spans or cells", k)
+		if (bd.Op == Changed || bd.Op == Renumbered) && bd.Spans == nil && bd.Cells == nil {
+			t.Fatalf("block %d: %s without spans or cells", k, bd.Op)
+		}
+		if bd.Op == Renumbered {
+			// Only the number changed, and quietly.
+			for _, s := range bd.Spans {
+				if s.Op != Equal && !s.Renumbered {
+					t.Fatalf("block %d: renumbered with span %+v", k, s)
+				}
+			}
 		}
 		if bd.Spans != nil && bd.Cells != nil {
 			t.Fatalf("block %d: both spans and cells", k)
@@ -136,6 +164,14 @@ func checkRedline(t testing.TB, old, new []markdown.Block, r *Redline) {
 			t.Fatalf("new block %d (%q) appears %d times", i, new[i].Text, n)
 		}
 	}
+	for _, edited := range groupEdited {
+		if edited {
+			stats.Changed++
+		} else {
+			stats.Reparagraphed++
+		}
+	}
+	checkGroups(t, r)
 	if stats != r.Stats {
 		t.Fatalf("stats %+v, counted %+v", r.Stats, stats)
 	}
@@ -147,6 +183,44 @@ func checkRedline(t testing.TB, old, new []markdown.Block, r *Redline) {
 	}
 	if r.Identical() != (stats.Unchanged == len(old) && stats.Unchanged == len(new)) {
 		t.Fatalf("Identical() = %v with stats %+v", r.Identical(), stats)
+	}
+	for x, m := range r.Moves {
+		if m.First > m.Last || m.Last >= len(r.Blocks) || m.After >= len(r.Blocks) || m.After < -1 {
+			t.Fatalf("move %d: %+v", x, m)
+		}
+		for k := m.First; k <= m.Last; k++ {
+			if r.Blocks[k].Op != Moved || r.Blocks[k].Move != x+1 {
+				t.Fatalf("move %d: block %d is %s, move %d", x, k, r.Blocks[k].Op, r.Blocks[k].Move)
+			}
+		}
+	}
+}
+
+// checkGroups checks that each re-paragraphed run keeps the words of its
+// old paragraphs: the text of its spans on the old side (equal and deleted
+// words) is the old paragraphs' text, but for whitespace.
+func checkGroups(t testing.TB, r *Redline) {
+	t.Helper()
+	olds, spansOld := map[int][]string{}, map[int][]string{}
+	for _, bd := range r.Blocks {
+		if bd.Group == 0 {
+			continue
+		}
+		if bd.Old != nil {
+			olds[bd.Group] = append(olds[bd.Group], bd.Old.Text)
+		}
+		for _, s := range bd.Spans {
+			if s.Op != Insert {
+				spansOld[bd.Group] = append(spansOld[bd.Group], s.Text)
+			}
+		}
+	}
+	for g := range olds {
+		want := strings.Fields(strings.Join(olds[g], " "))
+		got := strings.Fields(strings.Join(spansOld[g], " "))
+		if strings.Join(got, "") != strings.Join(want, "") {
+			t.Fatalf("group %d: old side of the spans %q, old paragraphs %q", g, got, want)
+		}
 	}
 }
 

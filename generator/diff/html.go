@@ -29,9 +29,16 @@ type HTMLOptions struct {
 
 // WriteHTML writes a redline as semantic HTML: inserted text in <ins>,
 // removed text in <del>, each block as the element it is (headings,
-// paragraphs, list items, table rows), unchanged runs collapsed in
-// <details>. All text is escaped; the markup uses classes only (no inline
-// styles), so it works under a strict Content-Security-Policy.
+// paragraphs, list items, table rows; an ordered list's item with its
+// number, class rl-ol), unchanged runs collapsed in <details>. A clause
+// number changed by a renumbering is a <span class="renumbered"> holding
+// the old number in <del> and the new in <ins>, to be drawn quietly. A
+// moved text carries a note "Moved from …" linking to a marker
+// <p class="rl-departed"> where it left, which links back ("Moved to …"):
+// the anchors are Move.ID and Move.ID+"-from". Re-paragraphed blocks have
+// the class rl-reparagraphed. All text is escaped; the markup uses classes
+// only (no inline styles), so it works under a strict
+// Content-Security-Policy.
 func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 	bw := bufio.NewWriter(w)
 	h := htmlWriter{w: bw, linkBase: opts.LinkBase}
@@ -41,8 +48,9 @@ func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 	}
 	show := r.shown(context)
 	labels := readingLabels(r)
-	oldLabels := oldLabels(r)
+	departures := r.departures()
 	bw.WriteString(`<div class="redline">` + "\n")
+	h.departed(r, departures[-1])
 	lastLabel := ""
 	for k := 0; k < len(r.Blocks); k++ {
 		if !show[k] {
@@ -63,14 +71,14 @@ func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 				bw.WriteString("</p>\n")
 			} else {
 				fmt.Fprintf(bw, `<details class="rl-unchanged"><summary>%d unchanged %s</summary>`+"\n", n, noun)
-				h.run(r.Blocks[start:k+1], nil)
+				h.run(r.Blocks[start:k+1], nil, nil)
 				bw.WriteString("</details>\n")
 			}
 			lastLabel = ""
 			continue
 		}
 		bd := &r.Blocks[k]
-		if bd.Op != Same && !isHeading(bd) && labels[k] != lastLabel {
+		if bd.Op != Same && !isHeading(bd) && labels[k] != lastLabel && labels[k] != "" {
 			h.label(labels[k], anchorOf(r, k))
 		}
 		lastLabel = labels[k]
@@ -81,13 +89,20 @@ func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 			}
 		}
 		notes := map[int]string{}
+		arrivals := map[int]*Move{}
 		for x := k; x < end; x++ {
-			b := &r.Blocks[x]
-			if b.Op == Moved && (x == 0 || r.Blocks[x-1].Op != Moved || r.Blocks[x-1].OldIndex != b.OldIndex-1) {
-				notes[x-k] = "Moved from " + oldLabels[b.OldIndex] + " (line " + strconv.Itoa(b.Old.Line) + ")"
+			if note := blockNote(r, x); note != "" {
+				notes[x-k] = strings.TrimSuffix(strings.TrimPrefix(note, "("), ")")
+				notes[x-k] = strings.ToUpper(notes[x-k][:1]) + notes[x-k][1:]
+			}
+			if bd := &r.Blocks[x]; bd.Move > 0 && r.Moves[bd.Move-1].First == x {
+				arrivals[x-k] = &r.Moves[bd.Move-1]
 			}
 		}
-		h.run(r.Blocks[k:end], notes)
+		h.run(r.Blocks[k:end], notes, arrivals)
+		for x := k; x < end; x++ {
+			h.departed(r, departures[x])
+		}
 		k = end - 1
 	}
 	bw.WriteString("</div>\n")
@@ -128,11 +143,24 @@ func (h *htmlWriter) label(l, anchor string) {
 	fmt.Fprintf(h.w, `<p class="rl-label">%s</p>`+"\n", html.EscapeString(text))
 }
 
+// departed writes the markers where moved texts left.
+func (h *htmlWriter) departed(r *Redline, moves []int) {
+	for _, x := range moves {
+		m := r.Moves[x]
+		fmt.Fprintf(h.w, `<p class="rl-departed" id="%s-from"><a href="#%s">Moved to %s</a></p>`+"\n",
+			html.EscapeString(m.ID), html.EscapeString(m.ID), escapeLines(place(m.To, m.ToLine)))
+	}
+}
+
 // run writes consecutive blocks; table blocks are gathered into one table.
-func (h *htmlWriter) run(blocks []BlockDiff, notes map[int]string) {
+// A block's note is a link to where it left when the block opens a move.
+func (h *htmlWriter) run(blocks []BlockDiff, notes map[int]string, arrivals map[int]*Move) {
 	inTable := false
 	for x := range blocks {
 		bd := &blocks[x]
+		if bd.New == nil && bd.Op == Reparagraphed {
+			continue // merged into the paragraphs shown
+		}
 		if isTable(bd) != inTable {
 			if inTable {
 				h.w.WriteString("</tbody></table>\n")
@@ -141,16 +169,30 @@ func (h *htmlWriter) run(blocks []BlockDiff, notes map[int]string) {
 			}
 			inTable = !inTable
 		}
-		h.block(bd, notes[x])
+		h.block(bd, notes[x], arrivals[x])
 	}
 	if inTable {
 		h.w.WriteString("</tbody></table>\n")
 	}
 }
 
-var opClass = map[Op]string{Same: "rl-same", Changed: "rl-changed", Inserted: "rl-inserted", Deleted: "rl-deleted", Moved: "rl-moved"}
+var opClass = map[Op]string{Same: "rl-same", Changed: "rl-changed", Inserted: "rl-inserted", Deleted: "rl-deleted", Moved: "rl-moved", Renumbered: "rl-renumbered", Reparagraphed: "rl-reparagraphed"}
 
-func (h *htmlWriter) block(bd *BlockDiff, note string) {
+// note writes a block's note; a move's links to where the text left.
+func (h *htmlWriter) note(note string, m *Move, cell bool) {
+	tag := "span"
+	if cell {
+		tag = "td"
+	}
+	if m == nil {
+		fmt.Fprintf(h.w, `<%s class="rl-note">%s</%s>`, tag, escapeLines(note), tag)
+		return
+	}
+	fmt.Fprintf(h.w, `<%s class="rl-note" id="%s">Moved from <a href="#%s-from">%s</a></%s>`,
+		tag, html.EscapeString(m.ID), html.EscapeString(m.ID), escapeLines(place(m.From, m.FromLine)), tag)
+}
+
+func (h *htmlWriter) block(bd *BlockDiff, note string, m *Move) {
 	b := bd.New
 	if b == nil {
 		b = bd.Old
@@ -180,7 +222,7 @@ func (h *htmlWriter) block(bd *BlockDiff, note string) {
 			}
 		}
 		if note != "" {
-			fmt.Fprintf(h.w, `<td class="rl-note">%s</td>`, html.EscapeString(note))
+			h.note(note, m, true)
 		}
 		h.w.WriteString("</tr>\n")
 		return
@@ -204,6 +246,9 @@ func (h *htmlWriter) block(bd *BlockDiff, note string) {
 		body = "<code>" + body + "</code>"
 	case markdown.KindListItem:
 		class += " rl-li rl-depth-" + strconv.Itoa(min(b.Level, 6))
+		if b.Clause != "" {
+			class += " rl-ol" // numbered: its text opens with its number
+		}
 	default:
 		if b.Level > 0 {
 			class += " rl-depth-" + strconv.Itoa(min(b.Level, 6))
@@ -211,7 +256,8 @@ func (h *htmlWriter) block(bd *BlockDiff, note string) {
 	}
 	fmt.Fprintf(h.w, `<%s class="%s">%s`, open, class, body)
 	if note != "" {
-		fmt.Fprintf(h.w, ` <span class="rl-note">%s</span>`, html.EscapeString(note))
+		h.w.WriteString(" ")
+		h.note(note, m, false)
 	}
 	fmt.Fprintf(h.w, "</%s>\n", closeTag)
 }
@@ -229,7 +275,21 @@ func (h *htmlWriter) whole(op Op, text string) string {
 
 func (h *htmlWriter) spans(spans []Span) string {
 	var b strings.Builder
-	for _, s := range spans {
+	for k := 0; k < len(spans); k++ {
+		s := spans[k]
+		if s.Renumbered {
+			b.WriteString(`<span class="renumbered">`)
+			for ; k < len(spans) && spans[k].Renumbered; k++ {
+				if spans[k].Op == Delete {
+					b.WriteString("<del>" + escapeLines(spans[k].Text) + "</del>")
+				} else {
+					b.WriteString("<ins>" + escapeLines(spans[k].Text) + "</ins>")
+				}
+			}
+			k--
+			b.WriteString("</span>")
+			continue
+		}
 		switch s.Op {
 		case Insert:
 			b.WriteString("<ins>" + escapeLines(s.Text) + "</ins>")

@@ -35,7 +35,8 @@ func TestInsertedClauseInPlainTextIsOneInsertion(t *testing.T) {
 	new := replace(t, pastedDPA, "    2.3. The Processor shall impose", "    2.4. The Processor shall impose")
 	new = replace(t, new, "    2.2. The Processor shall inform", "    "+inserted+"\n\n    2.3. The Processor shall inform")
 	r := compare(t, pastedDPA, new)
-	if r.Inserted != 1 || r.Deleted != 0 || r.Moved != 0 || r.Changed != 2 {
+	if r.Inserted != 1 || r.Deleted != 0 || r.Moved != 0 || r.Changed != 0 || r.Renumbered != 2 ||
+		r.Summary() != "1 clause added, clauses 2.2–2.3 renumbered to 2.3–2.4" {
 		t.Fatalf("%s (%+v):\n%s", r.Summary(), r.Stats, ops(r))
 	}
 	for _, bd := range r.Blocks {
@@ -44,7 +45,7 @@ func TestInsertedClauseInPlainTextIsOneInsertion(t *testing.T) {
 			if bd.New.Text != inserted || bd.New.Clause != "2.2." || bd.New.Anchor != "clause-2-2" {
 				t.Errorf("inserted %+v", bd.New)
 			}
-		case Changed:
+		case Renumbered:
 			// Only the number changed: "2.2." → "2.3.", "2.3." → "2.4.".
 			var del, ins []string
 			for _, s := range bd.Spans {
@@ -70,14 +71,15 @@ func TestRenumberedShortClausesAlignByText(t *testing.T) {
 	old := "1.1 The data is stored in:\n(a) Ireland;\n(b) France;\n(c) Spain;\n(d) Italy.\n"
 	new := "1.1 The data is stored in:\n(a) Ireland;\n(b) Germany;\n(c) France;\n(d) Spain;\n(e) Italy.\n"
 	r := compare(t, old, new)
-	if r.Inserted != 1 || r.Deleted != 0 || r.Changed != 3 {
+	if r.Inserted != 1 || r.Deleted != 0 || r.Changed != 0 || r.Renumbered != 3 ||
+		r.Summary() != "1 clause added, clauses (b)–(d) renumbered to (c)–(e)" {
 		t.Fatalf("%s (%+v):\n%s", r.Summary(), r.Stats, ops(r))
 	}
 	for _, bd := range r.Blocks {
 		if bd.Op == Inserted && bd.New.Text != "(b) Germany;" {
 			t.Errorf("inserted %q", bd.New.Text)
 		}
-		if bd.Op == Changed && strings.TrimPrefix(bd.Old.Text, bd.Old.Clause) != strings.TrimPrefix(bd.New.Text, bd.New.Clause) {
+		if bd.Op == Renumbered && strings.TrimPrefix(bd.Old.Text, bd.Old.Clause) != strings.TrimPrefix(bd.New.Text, bd.New.Clause) {
 			t.Errorf("paired %q with %q", bd.Old.Text, bd.New.Text)
 		}
 	}

@@ -2,10 +2,8 @@ package diff
 
 import (
 	"bufio"
-	"cmp"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -35,8 +33,11 @@ const (
 // WriteText writes a redline for a terminal, like git diff --word-diff: a
 // summary line, then each changed block in a markdown-like form with a
 // gutter mark (' ' same, '~' changed, '+' inserted, '-' deleted, '>'
-// moved), under a "@@ clause @@" label naming the heading it belongs to.
-// Unchanged blocks beyond the context are collapsed into
+// moved, '=' renumbered, '¶' re-paragraphed), under a "@@ clause @@" label
+// naming the heading it belongs to (or in a document without headings its
+// clause number). A renumbered clause number reads "⟨5→6⟩". A moved text
+// says where it came from, and a line "< moved to …" stands where it
+// left. Unchanged blocks beyond the context are collapsed into
 // "… N unchanged blocks …".
 func WriteText(w io.Writer, r *Redline, opts TextOptions) error {
 	bw := bufio.NewWriter(w)
@@ -60,8 +61,9 @@ type textWriter struct {
 func (t *textWriter) redline(r *Redline, context int) {
 	show := r.shown(context)
 	labels := readingLabels(r)
-	oldLabels := oldLabels(r)
 	printed := "" // the label of the current hunk
+	departures := r.departures()
+	t.departed(r, departures[-1])
 	for k := 0; k < len(r.Blocks); k++ {
 		if !show[k] {
 			n := 0
@@ -78,22 +80,75 @@ func (t *textWriter) redline(r *Redline, context int) {
 			continue
 		}
 		bd := &r.Blocks[k]
+		if bd.New == nil && bd.Op == Reparagraphed {
+			// An old paragraph merged into the ones shown.
+			t.departed(r, departures[k])
+			continue
+		}
 		if isHeading(bd) {
 			if printed == "" {
 				t.w.WriteString("\n")
 			}
 			printed = labels[k]
 		} else if labels[k] != printed {
-			t.label(labels[k])
+			if labels[k] != "" {
+				t.label(labels[k])
+			}
 			printed = labels[k]
 		}
-		// A moved block says where from, unless it continues a run of
-		// blocks moved together.
-		note := ""
-		if bd.Op == Moved && (k == 0 || r.Blocks[k-1].Op != Moved || r.Blocks[k-1].OldIndex != bd.OldIndex-1) {
-			note = "(moved from " + oldLabels[bd.OldIndex] + ", line " + strconv.Itoa(bd.Old.Line) + ")"
+		t.block(bd, blockNote(r, k))
+		t.departed(r, departures[k])
+	}
+}
+
+// blockNote is the note after a block: where a moved text came from (on
+// the first block of a move), or how a run of paragraphs was divided
+// before.
+func blockNote(r *Redline, k int) string {
+	bd := &r.Blocks[k]
+	switch {
+	case bd.Move > 0 && r.Moves[bd.Move-1].First == k:
+		m := r.Moves[bd.Move-1]
+		return "(moved from " + place(m.From, m.FromLine) + ")"
+	case bd.Group > 0 && (k == 0 || r.Blocks[k-1].Group != bd.Group):
+		olds, news := 0, 0
+		for x := k; x < len(r.Blocks) && r.Blocks[x].Group == bd.Group; x++ {
+			if r.Blocks[x].Old != nil {
+				olds++
+			}
+			if r.Blocks[x].New != nil {
+				news++
+			}
 		}
-		t.block(bd, note)
+		return "(re-paragraphed: " + strconv.Itoa(olds) + " " + plural(olds, "paragraph") + " → " + strconv.Itoa(news) + ")"
+	}
+	return ""
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
+}
+
+// departures lists, by index in r.Blocks, the moves whose text stood after
+// that block in the old version; -1 for the start.
+func (r *Redline) departures() map[int][]int {
+	d := map[int][]int{}
+	for x, m := range r.Moves {
+		d[m.After] = append(d[m.After], x)
+	}
+	return d
+}
+
+// departed writes the "moved to" lines of moves.
+func (t *textWriter) departed(r *Redline, moves []int) {
+	for _, x := range moves {
+		m := r.Moves[x]
+		t.w.WriteString("< ")
+		t.paint(ansiLabel, "(moved to "+place(m.To, m.ToLine)+")")
+		t.w.WriteString("\n")
 	}
 }
 
@@ -101,12 +156,20 @@ func (t *textWriter) redline(r *Redline, context int) {
 // unchanged ones within context blocks of a change.
 func (r *Redline) shown(context int) []bool {
 	show := make([]bool, len(r.Blocks))
-	for k, bd := range r.Blocks {
-		if bd.Op == Same {
-			continue
-		}
+	mark := func(k int) {
 		for x := max(0, k-context); x <= min(len(r.Blocks)-1, k+context); x++ {
 			show[x] = true
+		}
+	}
+	for k, bd := range r.Blocks {
+		if bd.Op != Same {
+			mark(k)
+		}
+	}
+	// Where a moved text left is a change too.
+	for _, m := range r.Moves {
+		if m.After >= 0 {
+			mark(m.After)
 		}
 	}
 	return show
@@ -121,19 +184,36 @@ func isHeading(bd *BlockDiff) bool {
 }
 
 // readingLabels names, for each block of the redline, the heading it comes
-// under in reading order: "text #anchor", or "Preamble".
+// under in reading order: "text #anchor", or "Preamble" before the first.
+// In a document without headings it names the clause number
+// ("§2.2 #clause-2-2"), "Preamble" before the first clause, or nothing.
 func readingLabels(r *Redline) []string {
 	labels := make([]string, len(r.Blocks))
-	cur := "Preamble"
+	headings, clauses := false, false
+	for k := range r.Blocks {
+		b := r.Blocks[k].New
+		if b == nil {
+			b = r.Blocks[k].Old
+		}
+		headings = headings || b.Kind == markdown.KindHeading
+		clauses = clauses || b.Number != ""
+	}
+	cur := ""
+	if headings || clauses {
+		cur = "Preamble"
+	}
 	for k := range r.Blocks {
 		bd := &r.Blocks[k]
-		if isHeading(bd) {
-			b := bd.New
-			text := bd.NewText()
-			if b == nil {
-				b, text = bd.Old, bd.OldText()
-			}
+		b := bd.New
+		text := bd.NewText()
+		if b == nil {
+			b, text = bd.Old, bd.OldText()
+		}
+		switch {
+		case isHeading(bd):
 			cur = headingLabel(text, b.Anchor)
+		case !headings && b.Number != "":
+			cur = headingLabel("§"+b.Number, b.Anchor)
 		}
 		labels[k] = cur
 	}
@@ -145,28 +225,6 @@ func headingLabel(text, anchor string) string {
 		return text
 	}
 	return text + " #" + anchor
-}
-
-// oldLabels names, by old index, the heading each old block came under.
-func oldLabels(r *Redline) map[int]string {
-	var olds []*BlockDiff
-	for k := range r.Blocks {
-		if r.Blocks[k].Old != nil {
-			olds = append(olds, &r.Blocks[k])
-		}
-	}
-	slices.SortFunc(olds, func(a, b *BlockDiff) int { return cmp.Compare(a.OldIndex, b.OldIndex) })
-	labels := map[int]string{}
-	cur := "Preamble"
-	for _, bd := range olds {
-		if bd.Old.Kind == markdown.KindHeading {
-			cur = headingLabel(bd.OldText(), bd.Old.Anchor)
-		}
-		if bd.Op == Moved {
-			labels[bd.OldIndex] = cur
-		}
-	}
-	return labels
 }
 
 func (t *textWriter) label(l string) {
@@ -188,7 +246,7 @@ func (t *textWriter) paint(code, s string) {
 	}
 }
 
-var gutters = map[Op]string{Same: " ", Changed: "~", Inserted: "+", Deleted: "-", Moved: ">"}
+var gutters = map[Op]string{Same: " ", Changed: "~", Inserted: "+", Deleted: "-", Moved: ">", Renumbered: "=", Reparagraphed: "¶"}
 
 // block writes one block: its markdown-like prefix, then its text with
 // changes marked, one output line per line of text, and a note after the
@@ -220,7 +278,7 @@ func (t *textWriter) block(bd *BlockDiff, note string) {
 		if b.Cells != nil {
 			text = "| " + strings.Join(b.Cells, " | ") + " |"
 		}
-		lines = strings.Split(t.spans([]Span{{op, text}}), "\n")
+		lines = strings.Split(t.spans([]Span{{Op: op, Text: text}}), "\n")
 	}
 	prefix, more := blockPrefix(b)
 	for k, line := range lines {
@@ -246,6 +304,10 @@ func blockPrefix(b *markdown.Block) (first, more string) {
 	case markdown.KindHeading:
 		return quote + strings.Repeat("#", b.Level) + " ", quote
 	case markdown.KindListItem:
+		if b.Clause != "" {
+			// An ordered list's item: its text opens with its number.
+			return quote + indent, quote + indent + "   "
+		}
 		return quote + indent + "- ", quote + indent + "  "
 	case markdown.KindCode:
 		if b.Level > 0 {
@@ -266,7 +328,26 @@ func blockPrefix(b *markdown.Block) (first, more string) {
 // of a change stays outside its markers.
 func (t *textWriter) spans(spans []Span) string {
 	var b strings.Builder
-	for _, s := range spans {
+	for k := 0; k < len(spans); k++ {
+		s := spans[k]
+		if s.Renumbered {
+			// A renumbered clause number: "⟨5→6⟩", faint in colour.
+			var from, to string
+			for ; k < len(spans) && spans[k].Renumbered; k++ {
+				if spans[k].Op == Delete {
+					from += spans[k].Text
+				} else {
+					to += spans[k].Text
+				}
+			}
+			k--
+			if t.color {
+				b.WriteString(ansiFaint + from + "→" + to + ansiReset)
+			} else {
+				b.WriteString("⟨" + from + "→" + to + "⟩")
+			}
+			continue
+		}
 		for k, line := range strings.Split(s.Text, "\n") {
 			if k > 0 {
 				b.WriteByte('\n')

@@ -210,7 +210,7 @@ func (w *wordDiffer) spans(a, b string) (spans []Span, kept, words int) {
 		if a == "" {
 			return []Span{}, n, n
 		}
-		return []Span{{Equal, a}}, n, n
+		return []Span{{Op: Equal, Text: a}}, n, n
 	}
 	w.ta = tokenize(a, w.ta[:0])
 	w.tb = tokenize(b, w.tb[:0])
@@ -247,7 +247,7 @@ func (w *wordDiffer) spans(a, b string) (spans []Span, kept, words int) {
 				}
 			}
 		}
-		raw = append(raw, Span{e.op, strings.Join(toks, "")})
+		raw = append(raw, Span{Op: e.op, Text: strings.Join(toks, "")})
 	}
 	return tidySpans(raw), kept, words
 }
@@ -328,7 +328,7 @@ func tidySpans(raw []Span) []Span {
 	// Merge adjacent equal spans left by the whitespace moves.
 	merged := out[:0]
 	for _, s := range out {
-		if l := len(merged); l > 0 && merged[l-1].Op == s.Op {
+		if l := len(merged); l > 0 && merged[l-1].Op == s.Op && merged[l-1].Renumbered == s.Renumbered {
 			merged[l-1].Text += s.Text
 			continue
 		}
@@ -341,7 +341,7 @@ func appendSpan(spans []Span, op SpanOp, text string) []Span {
 	if text == "" {
 		return spans
 	}
-	return append(spans, Span{op, text})
+	return append(spans, Span{Op: op, Text: text})
 }
 
 func commonSpacePrefix(a, b string) string {

@@ -23,7 +23,9 @@ const (
 	// KindHeading is an ATX or setext heading.
 	KindHeading
 	// KindListItem is one item of a bullet or ordered list: the item's first
-	// paragraph, without its sub-items (which are items of their own).
+	// paragraph, without its sub-items (which are items of their own). The
+	// text of an ordered list's item opens with its number as the page
+	// shows it ("7. Security").
 	KindListItem
 	// KindTableHeader is the header row of a table.
 	KindTableHeader
@@ -67,8 +69,11 @@ type Block struct {
 	// Clause is set on a paragraph that opens with a clause number (a
 	// clause paragraph, see the package documentation): the number as
 	// written at the start of Text, e.g. "1.1.", "(a)" or "Clause 4.2".
+	// On an item of an ordered list it is the item's number as the page
+	// shows it, which Text opens with: "7." or "7)" (the list's start plus
+	// the item's position, whatever numbers the source gives later items).
 	// A redline aligns clause paragraphs by number and text as it aligns
-	// headings.
+	// headings, and compares clause numbers as text.
 	Clause string
 	// Text is the block's text as a reader sees it: inline markup removed,
 	// escapes and character references decoded, whitespace folded to single
@@ -88,14 +93,20 @@ type Block struct {
 	// Quote is the block-quote nesting depth: 1 for a block in a quote, 0
 	// outside quotes.
 	Quote int
-	// Line is the 1-based line of the block in the body.
+	// Line is the 1-based line of the block in the body, or in the file
+	// when Blocks was given WithFirstLine.
 	Line int
 }
+
+// WithFirstLine tells Blocks that the body starts at line first of its
+// file (document.Document.BodyLine), so that Block.Line is a file line, as
+// clause check reports lines.
+func WithFirstLine(first int) Option { return func(o *options) { o.firstLine = first } }
 
 // Blocks parses a markdown body with Render's parser configuration and
 // returns its blocks in document order. Headings get the anchors Render
 // gives them, so a redline can link into the rendered page; of the options,
-// only WithoutTitle has an effect.
+// only WithoutTitle, WithLinks and WithFirstLine have an effect.
 func Blocks(body []byte, opts ...Option) []Block {
 	var o options
 	for _, opt := range opts {
@@ -113,6 +124,11 @@ func Blocks(body []byte, opts ...Option) []Block {
 	}
 	w := blockWalker{source: body, clauses: st.clauses}
 	w.container(doc, 0, 0)
+	if o.firstLine > 1 {
+		for i := range w.blocks {
+			w.blocks[i].Line += o.firstLine - 1
+		}
+	}
 	return w.blocks
 }
 
@@ -153,8 +169,14 @@ func (w *blockWalker) node(n ast.Node, depth, quote int) {
 		}
 		w.emit(n, b, t)
 	case *ast.List:
+		ordinal := n.Start
 		for item := n.FirstChild(); item != nil; item = item.NextSibling() {
-			w.listItem(item, depth+1, quote)
+			marker := ""
+			if n.IsOrdered() {
+				marker = strconv.Itoa(ordinal) + string(n.Marker)
+				ordinal++
+			}
+			w.listItem(item, marker, depth+1, quote)
 		}
 	case *ast.Blockquote:
 		w.container(n, depth, quote+1)
@@ -183,10 +205,10 @@ func (w *blockWalker) node(n ast.Node, depth, quote int) {
 	}
 }
 
-// listItem emits an item with the text of its first paragraph, then the
-// item's other children (further paragraphs, sub-lists, code…) as blocks
-// of their own.
-func (w *blockWalker) listItem(item ast.Node, depth, quote int) {
+// listItem emits an item with the text of its first paragraph, after its
+// marker ("7.") in an ordered list, then the item's other children
+// (further paragraphs, sub-lists, code…) as blocks of their own.
+func (w *blockWalker) listItem(item ast.Node, marker string, depth, quote int) {
 	if m := w.clauses[item]; m != nil {
 		w.number, w.anchor = m.number, m.id
 	}
@@ -197,7 +219,10 @@ func (w *blockWalker) listItem(item ast.Node, depth, quote int) {
 		t = w.inline(first)
 		first = first.NextSibling()
 	}
-	w.emit(item, Block{Kind: KindListItem, Level: depth, Quote: quote}, t)
+	if marker != "" {
+		t.text = strings.TrimSpace(marker + " " + t.text)
+	}
+	w.emit(item, Block{Kind: KindListItem, Level: depth, Quote: quote, Clause: marker}, t)
 	for c := first; c != nil; c = c.NextSibling() {
 		w.node(c, depth, quote)
 	}

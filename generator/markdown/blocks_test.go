@@ -64,12 +64,12 @@ Setext heading
 		"heading/1 #data-processing-agreement () @3: Data Processing Agreement",
 		"heading/2 #clause-5-2 (5.2) @5: 5.2 Sub-processors",
 		"paragraph/0 #clause-5-2 (5.2) @7: The Processor shall not engage another processor without prior written authorisation.",
-		"list_item/1 #clause-5-2 (5.2) @10: Access control",
+		"list_item/1 #clause-5-2 (5.2) @10: 1. Access control",
 		"list_item/2 #clause-5-2 (5.2) @11: Need-to-know basis.",
 		"paragraph/2 #clause-5-2 (5.2) @13: A second paragraph of the sub-item.",
 		"list_item/2 #clause-5-2 (5.2) @14: Quarterly review.",
 		"list_item/3 #clause-5-2 (5.2) @15: Reviewed by the DPO.",
-		"list_item/1 #clause-5-2 (5.2) @16: Encryption",
+		"list_item/1 #clause-5-2 (5.2) @16: 2. Encryption",
 		"paragraph/0>1 #clause-5-2 (5.2) @18: Quoted text on two lines.",
 		"list_item/1>1 #clause-5-2 (5.2) @21: quoted item",
 		"table_header/0 #clause-5-2 (5.2) @23: Name | Location",
@@ -198,6 +198,38 @@ func TestKindString(t *testing.T) {
 		}
 		if text, _ := k.MarshalText(); string(text) != want {
 			t.Errorf("MarshalText %q", text)
+		}
+	}
+}
+
+// An ordered list item's text opens with its number as the page shows it:
+// the list's start plus the item's position, with the list's delimiter.
+// The numbers the source gives later items do not count, as on the page.
+func TestOrderedListItemsKeepTheirNumbers(t *testing.T) {
+	body := "## Part A\n\n7. **Security**\n\nThe Processor shall implement the measures.\n\n3) first\n9) second\n\n- bullet\n"
+	var got []string
+	for _, b := range Blocks([]byte(body)) {
+		if b.Kind == KindListItem {
+			got = append(got, b.Clause+"|"+b.Text)
+		}
+	}
+	want := []string{"7.|7. Security", "3)|3) first", "4)|4) second", "|bullet"}
+	if !slices.Equal(got, want) {
+		t.Errorf("list items %q, want %q", got, want)
+	}
+}
+
+// WithFirstLine makes Block.Line a file line: the body's first line plus
+// the line within the body, minus one.
+func TestBlocksWithFirstLineReportFileLines(t *testing.T) {
+	body := []byte("# Title\n\nFirst paragraph.\n\n- item\n")
+	plain, shifted := Blocks(body), Blocks(body, WithFirstLine(4))
+	if len(plain) != 3 || len(shifted) != 3 {
+		t.Fatalf("blocks: %d and %d", len(plain), len(shifted))
+	}
+	for i, want := range []int{4, 6, 8} {
+		if plain[i].Line != want-3 || shifted[i].Line != want {
+			t.Errorf("block %d: line %d (body) and %d (file), want %d and %d", i, plain[i].Line, shifted[i].Line, want-3, want)
 		}
 	}
 }

@@ -112,6 +112,7 @@ type Rendered struct {
 type options struct {
 	unsafe    bool
 	dropTitle string
+	firstLine int
 	links     LinkResolver
 }
 

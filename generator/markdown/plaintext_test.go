@@ -418,12 +418,12 @@ func TestLooseNumberedListIsAListOfClauses(t *testing.T) {
 	}
 	blocks := describe(Blocks([]byte(body)))
 	wantBlocks := []string{
-		"list_item/1 #clause-1 (1) @1: Subject matter. The Processor processes personal data for the Controller.",
+		"list_item/1 #clause-1 (1) @1: 1. Subject matter. The Processor processes personal data for the Controller.",
 		"paragraph/1 #clause-1-1 (1.1) @3: 1.1 It does so on instructions.",
-		"list_item/1 #clause-2 (2) @5: Duration. This DPA lasts as long as the Agreement.",
-		"list_item/1 #clause-3 (3) @7: Obligations. The Processor shall:",
-		"list_item/2 #clause-3 (3) @9: keep records; and",
-		"list_item/2 #clause-3 (3) @10: assist the Controller.",
+		"list_item/1 #clause-2 (2) @5: 2. Duration. This DPA lasts as long as the Agreement.",
+		"list_item/1 #clause-3 (3) @7: 3. Obligations. The Processor shall:",
+		"list_item/2 #clause-3 (3) @9: 1. keep records; and",
+		"list_item/2 #clause-3 (3) @10: 2. assist the Controller.",
 	}
 	if !slices.Equal(blocks, wantBlocks) {
 		t.Errorf("blocks\n%s\nwant\n%s", strings.Join(blocks, "\n"), strings.Join(wantBlocks, "\n"))

@@ -80,7 +80,8 @@ func (c *Catalog) VersionSide(e *Entry, v *Version) (Side, error) {
 func Blocks(d *document.Document) []markdown.Block { return blocksOf(d, nil) }
 
 func blocksOf(d *document.Document, links markdown.LinkResolver) []markdown.Block {
-	var opts []markdown.Option
+	// File lines, as clause check reports them.
+	opts := []markdown.Option{markdown.WithFirstLine(d.BodyLine)}
 	if d.TitleFromBody {
 		opts = append(opts, markdown.WithoutTitle(d.Title))
 	}

@@ -207,3 +207,35 @@ func TestNextUse(t *testing.T) {
 		t.Errorf("nextUse(%d) at the last comparison = %d, want %d", last[0], got, len(pairs)-1)
 	}
 }
+
+// TestRedlineNamesFileLines checks that a move is marked at both ends of
+// the compare page, with the lines of the file (front matter counted), as
+// clause check reports them.
+func TestRedlineNamesFileLines(t *testing.T) {
+	r := gittest.New(t)
+	v1 := "---\ntitle: DPA\n---\n## 1. Scope\n\nThis agreement applies to all processing.\n\nThe processor acts on instructions only.\n\n## 2. Breach\n\nThe processor notifies the controller within 72 hours.\n"
+	v2 := "---\ntitle: DPA\n---\n## 1. Scope\n\nThis agreement applies to all processing.\n\n## 2. Breach\n\nThe processor notifies the controller within 72 hours.\n\nThe processor acts on instructions only.\n"
+	r.Write("content/dpa.md", v1)
+	r.Commit("2026-01-01T10:00:00Z", "Publish")
+	r.Write("content/dpa.md", v2)
+	r.Commit("2026-02-01T10:00:00Z", "Move the instructions clause")
+	mustBuild(t, r.Dir, Options{})
+	var ids []string
+	for _, d := range loadAPI(t, r.Dir).Documents {
+		for i := len(d.Versions) - 1; i >= 0; i-- {
+			ids = append(ids, d.Versions[i].ID)
+		}
+	}
+	if len(ids) != 2 {
+		t.Fatalf("versions %v", ids)
+	}
+	page := redlineBody(t, readFile(t, filepath.Join(r.Dir, "public", "dpa", "compare", ids[0], ids[1], "index.html")))
+	for _, want := range []string{
+		`<p class="rl-departed" id="rl-move-1-from"><a href="#rl-move-1">Moved to §2, line 12</a></p>`,
+		`<span class="rl-note" id="rl-move-1">Moved from <a href="#rl-move-1-from">§1, line 8</a></span>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("compare page lacks %s:\n%s", want, page)
+		}
+	}
+}

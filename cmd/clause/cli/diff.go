@@ -186,9 +186,15 @@ func safeRedline(r *diff.Redline) *diff.Redline {
 		}
 		s := make([]diff.Span, len(spans))
 		for i, sp := range spans {
-			s[i] = diff.Span{Op: sp.Op, Text: termsafe.Text(sp.Text)}
+			sp.Text = termsafe.Text(sp.Text)
+			s[i] = sp
 		}
 		return s
+	}
+	out.Moves = make([]diff.Move, len(r.Moves))
+	for i, m := range r.Moves {
+		m.From, m.To = termsafe.Line(m.From), termsafe.Line(m.To)
+		out.Moves[i] = m
 	}
 	for i, bd := range r.Blocks {
 		bd.Old, bd.New = safeBlock(bd.Old), safeBlock(bd.New)
