@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -85,8 +84,9 @@ func (m *markdownWriter) fits(s string) bool {
 func (m *markdownWriter) redline(r *Redline, context int) {
 	show := r.shown(context)
 	labels := markdownLabels(r)
-	olds := oldLabels(r)
+	departures := r.departures()
 	printed := "" // the label of the current passage
+	m.chunk(departedNotes(r, departures[-1]), r, 0)
 	for k := 0; k < len(r.Blocks); k++ {
 		if !show[k] {
 			n := 0
@@ -104,10 +104,19 @@ func (m *markdownWriter) redline(r *Redline, context int) {
 		}
 		var out strings.Builder
 		bd := &r.Blocks[k]
+		if bd.New == nil && bd.Op == Reparagraphed {
+			// An old paragraph merged into the ones shown.
+			if !m.chunk(departedNotes(r, departures[k]), r, k) {
+				return
+			}
+			continue
+		}
 		if isHeading(bd) {
 			printed = labels[k]
 		} else if labels[k] != printed {
-			out.WriteString("\n" + strings.Repeat("#", m.level) + " " + EscapeMarkdown(labels[k]) + "\n")
+			if labels[k] != "" {
+				out.WriteString("\n" + strings.Repeat("#", m.level) + " " + EscapeMarkdown(labels[k]) + "\n")
+			}
 			printed = labels[k]
 		}
 		end := k + 1
@@ -118,15 +127,27 @@ func (m *markdownWriter) redline(r *Redline, context int) {
 		}
 		out.WriteString("\n")
 		if isTable(bd) {
-			m.table(&out, r, k, end, olds)
+			m.table(&out, r, k, end, departures)
 		} else {
-			m.block(&out, bd, movedNote(r, k, olds))
+			m.block(&out, bd, blockNote(r, k))
+			out.WriteString(departedNotes(r, departures[k]))
 		}
 		if !m.chunk(out.String(), r, k) {
 			return
 		}
 		k = end - 1
 	}
+}
+
+// departedNotes says, on lines of their own, where the texts that stood at
+// this place in the old version moved to.
+func departedNotes(r *Redline, moves []int) string {
+	var b strings.Builder
+	for _, x := range moves {
+		mv := r.Moves[x]
+		b.WriteString("\n*" + EscapeMarkdown("(moved to "+place(mv.To, mv.ToLine)+")") + "*\n")
+	}
+	return b.String()
 }
 
 // chunk writes one passage of the redline (k is the index of its first
@@ -158,37 +179,22 @@ func (m *markdownWriter) chunk(s string, r *Redline, k int) bool {
 	return false
 }
 
-// markdownLabels names, for each block of the redline, the heading it
-// comes under in reading order, without its anchor: "2 Breach
-// notification", or "Preamble".
+// markdownLabels names, for each block of the redline, the heading or
+// clause it comes under in reading order, as readingLabels does, without
+// anchors: "2 Breach notification", "§4.2", or "Preamble".
 func markdownLabels(r *Redline) []string {
-	labels := make([]string, len(r.Blocks))
-	cur := "Preamble"
-	for k := range r.Blocks {
+	labels := readingLabels(r)
+	for k, l := range labels {
 		bd := &r.Blocks[k]
-		if isHeading(bd) {
-			cur = bd.NewText()
-			if bd.New == nil {
-				cur = bd.OldText()
-			}
+		b := bd.New
+		if b == nil {
+			b = bd.Old
 		}
-		labels[k] = cur
+		if b != nil && b.Anchor != "" {
+			labels[k] = strings.TrimSuffix(l, " #"+b.Anchor)
+		}
 	}
 	return labels
-}
-
-// movedNote says where block k came from when it is the first of a run of
-// blocks moved together; "" otherwise.
-func movedNote(r *Redline, k int, olds map[int]string) string {
-	bd := &r.Blocks[k]
-	if bd.Op != Moved || k > 0 && r.Blocks[k-1].Op == Moved && r.Blocks[k-1].OldIndex == bd.OldIndex-1 {
-		return ""
-	}
-	label := olds[bd.OldIndex]
-	if a := bd.Old.Anchor; a != "" {
-		label = strings.TrimSuffix(label, " #"+a)
-	}
-	return "moved from " + label + ", line " + strconv.Itoa(bd.Old.Line)
 }
 
 // block writes one block that is not a table row: a heading as a heading
@@ -201,27 +207,33 @@ func (m *markdownWriter) block(out *strings.Builder, bd *BlockDiff, note string)
 	}
 	spans := bd.Spans
 	if spans == nil {
-		spans = []Span{{wholeOp(bd.Op), b.Text}}
+		spans = []Span{{Op: wholeOp(bd.Op), Text: b.Text}}
 	}
 	quote := strings.Repeat("> ", b.Quote)
 	if b.Kind == markdown.KindCode {
 		out.WriteString(quote + "<pre>" + htmlSpans(spans, quote) + "</pre>")
 		if note != "" {
-			out.WriteString("\n" + quote + "\n" + quote + "*" + EscapeMarkdown(note) + "*")
+			out.WriteString("\n" + quote + "\n" + quote + "*" + EscapeMarkdown(strings.Trim(note, "()")) + "*")
 		}
 		out.WriteString("\n")
 		return
 	}
 	text := mdSpans(spans)
 	if note != "" {
-		text += " *(" + EscapeMarkdown(note) + ")*"
+		text += " *" + EscapeMarkdown(note) + "*"
 	}
 	switch b.Kind {
 	case markdown.KindHeading:
 		out.WriteString(quote + strings.Repeat("#", m.level) + " " + text + "\n")
 	case markdown.KindListItem:
 		indent := strings.Repeat("  ", max(b.Level-1, 0))
-		out.WriteString(quote + indent + "- " + text + "\n")
+		if b.Clause != "" {
+			// An ordered item: its text starts with its number, as on
+			// the page.
+			out.WriteString(quote + indent + text + "\n")
+		} else {
+			out.WriteString(quote + indent + "- " + text + "\n")
+		}
 	default:
 		out.WriteString(quote + text + "\n")
 	}
@@ -244,7 +256,7 @@ func wholeOp(op Op) SpanOp {
 // with its table's header, the header is looked up before it and written
 // as it is in the new version (or the old, for a deleted table). The
 // header has as many cells as the widest row, so that no cell is dropped.
-func (m *markdownWriter) table(out *strings.Builder, r *Redline, start, end int, olds map[int]string) {
+func (m *markdownWriter) table(out *strings.Builder, r *Redline, start, end int, departures map[int][]int) {
 	var rows [][]string
 	var quote string
 	for k := start; k < end; k++ {
@@ -262,11 +274,18 @@ func (m *markdownWriter) table(out *strings.Builder, r *Redline, start, end int,
 			}
 		default:
 			for _, c := range b.Cells {
-				cells = append(cells, mdSpans([]Span{{wholeOp(bd.Op), c}}))
+				cells = append(cells, mdSpans([]Span{{Op: wholeOp(bd.Op), Text: c}}))
 			}
 		}
-		if note := movedNote(r, k, olds); note != "" && len(cells) > 0 {
-			cells[len(cells)-1] += " *(" + EscapeMarkdown(note) + ")*"
+		if note := blockNote(r, k); note != "" && len(cells) > 0 {
+			cells[len(cells)-1] += " *" + EscapeMarkdown(note) + "*"
+		}
+		// Rows that moved away from here: noted in the row they followed,
+		// so as not to break the table.
+		for _, x := range departures[k] {
+			if mv := r.Moves[x]; len(cells) > 0 {
+				cells[len(cells)-1] += " *" + EscapeMarkdown("(moved to "+place(mv.To, mv.ToLine)+")") + "*"
+			}
 		}
 		rows = append(rows, cells)
 	}
@@ -311,7 +330,22 @@ func blockOf(bd *BlockDiff) *markdown.Block {
 // on the next, as WriteText's markers do.
 func mdSpans(spans []Span) string {
 	var b strings.Builder
-	for _, s := range spans {
+	for x := 0; x < len(spans); x++ {
+		s := spans[x]
+		if s.Renumbered {
+			// A renumbered clause number, shown quietly: "⟨5→6⟩".
+			var from, to string
+			for ; x < len(spans) && spans[x].Renumbered; x++ {
+				if spans[x].Op == Delete {
+					from += spans[x].Text
+				} else {
+					to += spans[x].Text
+				}
+			}
+			x--
+			b.WriteString(EscapeMarkdown("⟨" + from + "→" + to + "⟩"))
+			continue
+		}
 		for k, line := range strings.Split(s.Text, "\n") {
 			if k > 0 {
 				b.WriteString("<br>")
