@@ -386,6 +386,10 @@ ins{background:#dafbe1;text-decoration:underline}del{background:#ffebe9;text-dec
 .rl-inserted,.rl-deleted,.rl-changed,.rl-moved{border-left:3px solid #d0d7de;padding-left:.6rem}
 .rl-inserted{border-color:#1a7f37}.rl-deleted{border-color:#cf222e}.rl-changed{border-color:#bf8700}
 .rl-note{font-size:.8rem;color:#57606a;font-style:italic}.rl-unchanged{color:#57606a}
+.rl-renumbered,.rl-reparagraphed{border-left:3px dotted #d0d7de;padding-left:.6rem}
+.renumbered{color:#57606a}.renumbered del,.renumbered ins{background:none}.renumbered ins{text-decoration:none}
+.renumbered del::after{content:"→";display:inline-block;text-decoration:none}
+.rl-departed{font-size:.8rem;color:#57606a;font-style:italic;border-left:3px dashed #0969da;padding-left:.6rem}
 table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.3rem .5rem}`
 
 func writeDiffHTML(w io.Writer, e *portal.Entry, from, to portal.Side, cmp *portal.Comparison, context int) error {
