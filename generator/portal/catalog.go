@@ -127,9 +127,28 @@ type Version struct {
 	history.Version
 	// Effective is the version's effective date from its front matter.
 	Effective document.Date
-	// Summary is the redline summary against the previous version, once a
-	// build has computed it ("2 clauses changed, 1 added").
+	// Summary is what the version changed against the previous one, once a
+	// build has computed it: the redline's summary ("2 clauses changed, 1
+	// added"), or for a sub-processor list the register's (see
+	// Catalog.RegisterSummary).
 	Summary string
+	// Material reports that readers are notified of the version: it is
+	// announced as a material change by the feeds, the API, the changelog
+	// and clause notify. It shadows history.Version.Material (what the
+	// commit message alone says): a version is minor when its message says
+	// "Change-Type: minor", or when it is LayoutOnly and its message does
+	// not say "Change-Type: material". Load sets it for every version.
+	Material bool
+	// LayoutOnly reports that the version changes no word of its
+	// predecessor's text, no front matter a reader sees (title, effective
+	// date, notice period) and no sub-processor: only its layout (line
+	// breaks, markup). Never set on a first version, nor on one whose text
+	// or whose predecessor's is not shown (too large, beyond the limits).
+	LayoutOnly bool
+	// SharesDay reports that another version of the document was
+	// published on the same day, in the portal's time zone: dates shown to
+	// readers then carry the time, so that the two can be told apart.
+	SharesDay bool
 }
 
 // TakesEffect is the date a version applies from: its effective date, or
@@ -439,6 +458,10 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 	sort.Slice(c.Entries, func(i, j int) bool { return c.Entries[i].ID < c.Entries[j].ID })
 	c.linkTranslations()
 	c.uniqueKeys()
+	if err := c.settleVersions(); err != nil {
+		c.Close()
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -730,7 +753,7 @@ func frontMatterLen(src []byte) int {
 func (c *Catalog) addVersions(e *Entry, hd *history.Document) error {
 	for i := range hd.Versions {
 		hv := hd.Versions[i]
-		v := &Version{Version: hv}
+		v := &Version{Version: hv, Material: hv.Material}
 		if info := strings.TrimPrefix(hv.Info, draftInfo+" "); info != "" && info != draftInfo {
 			eff, err := document.ParseDate(info)
 			if err != nil {
