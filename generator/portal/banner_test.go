@@ -89,9 +89,17 @@ func TestSameDayVersionsShowTheTime(t *testing.T) {
 	r.Commit("2026-11-23T08:00:00Z", "Terms: second")
 	r.Write("content/terms.md", "# Terms\n\nThird text.\n")
 	r.Commit("2026-11-23T10:30:00Z", "Terms: third")
+	r.Write("content/privacy.md", "# Privacy\n\nFirst text.\n")
+	r.Commit("2026-11-20T10:30:05Z", "Publish privacy")
+	r.Write("content/privacy.md", "# Privacy\n\nSecond text.\n")
+	r.Commit("2026-11-20T10:30:40Z", "Privacy: second")
 	mustBuild(t, r.Dir, Options{})
-	vs := loadAPI(t, r.Dir).Documents[0].Versions
+	vs := loadAPI(t, r.Dir).Documents[1].Versions
 	pub := filepath.Join(r.Dir, "public")
+	// In the same minute, with seconds.
+	if priv := readFile(t, filepath.Join(pub, "privacy", "versions", "index.html")); !strings.Contains(priv, ">20 November 2026, 11:30:05 CET<") || !strings.Contains(priv, ">20 November 2026, 11:30:40 CET<") {
+		t.Error("versions published in the same minute are not told apart by their seconds")
+	}
 
 	cmp := readFile(t, filepath.Join(pub, "terms", "compare", vs[1].ID, vs[0].ID, "index.html"))
 	for _, want := range []string{
@@ -121,7 +129,7 @@ func TestSameDayVersionsShowTheTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if v := c.Entries[0].Versions; !v[0].SharesDay || !v[1].SharesDay || v[2].SharesDay {
+	if v := c.Entries[1].Versions; !v[0].SharesDay || !v[1].SharesDay || v[2].SharesDay {
 		t.Errorf("SharesDay: %v %v %v", v[0].SharesDay, v[1].SharesDay, v[2].SharesDay)
 	}
 }

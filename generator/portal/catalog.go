@@ -149,6 +149,9 @@ type Version struct {
 	// published on the same day, in the portal's time zone: dates shown to
 	// readers then carry the time, so that the two can be told apart.
 	SharesDay bool
+	// sharesMinute reports that another version was published in the same
+	// minute: the time shown then has seconds.
+	sharesMinute bool
 }
 
 // TakesEffect is the date a version applies from: its effective date, or

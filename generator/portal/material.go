@@ -47,15 +47,19 @@ func (c *Catalog) settleVersions() error {
 }
 
 // markSharedDays sets SharesDay on the versions of e published on a day
-// (in the portal's time zone) on which another one was.
+// (in the portal's time zone) on which another one was, and sharesMinute
+// on those published in the same minute as another.
 func (c *Catalog) markSharedDays(e *Entry) {
-	days := make(map[string]int, len(e.Versions))
+	seen := make(map[string]int, 2*len(e.Versions))
 	day := func(v *Version) string { return v.Date.In(c.Config.Location).Format("2006-01-02") }
+	minute := func(v *Version) string { return v.Date.In(c.Config.Location).Format("2006-01-02T15:04") }
 	for _, v := range e.Versions {
-		days[day(v)]++
+		seen[day(v)]++
+		seen[minute(v)]++
 	}
 	for _, v := range e.Versions {
-		v.SharesDay = days[day(v)] > 1
+		v.SharesDay = seen[day(v)] > 1
+		v.sharesMinute = seen[minute(v)] > 1
 	}
 }
 

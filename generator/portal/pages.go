@@ -23,6 +23,9 @@ const DisplayDate = "2 January 2006"
 // 2026, 14:05 CET", in the portal's time zone.
 const DisplayTime = DisplayDate + ", 15:04 MST"
 
+// DisplaySeconds is DisplayTime for versions published in the same minute.
+const DisplaySeconds = DisplayDate + ", 15:04:05 MST"
+
 // Version statuses, as templates and the terminal show them.
 const (
 	StatusInForce    = "in force"
@@ -67,7 +70,10 @@ func (p *pager) stamp(t time.Time) map[string]any {
 // another version of the document was published the same day.
 func (p *pager) versionStamp(v *Version) map[string]any {
 	m := p.stamp(v.Date)
-	if v.SharesDay {
+	switch {
+	case v.sharesMinute:
+		m["display"] = v.Date.In(p.loc).Format(DisplaySeconds)
+	case v.SharesDay:
 		m["display"] = v.Date.In(p.loc).Format(DisplayTime)
 	}
 	return m
