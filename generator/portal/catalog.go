@@ -152,6 +152,9 @@ type Version struct {
 	// sharesMinute reports that another version was published in the same
 	// minute: the time shown then has seconds.
 	sharesMinute bool
+	// letters is the letters print of the version's body (lettersPrint),
+	// read with the history.
+	letters string
 }
 
 // TakesEffect is the date a version applies from: its effective date, or
@@ -706,31 +709,55 @@ func (c *Catalog) fetchAndReopen(ctx context.Context, r *history.Repository, q h
 // inspectKey names what inspect computes, for the history cache: change it
 // whenever inspect, or the parsing of front matter dates it relies on,
 // changes what it returns for a text.
-const inspectKey = "effective-date+draft/2"
+const inspectKey = "effective-date+draft+letters/3"
 
 // inspect reads the effective date from the front matter of a version's
-// text, while history is read (history.Query.Inspect), and whether the
-// version is a draft (`draft: true`): "draft" and the date, separated by
-// a space. A version whose front matter is broken simply has none.
+// text, while history is read (history.Query.Inspect), whether the
+// version is a draft (`draft: true`), and the letters print of its body
+// (see lettersPrint): "draft", the date and "w:" and the print, separated
+// by spaces, each left out when there is none. A version whose front
+// matter is broken simply has no date.
 func (c *Catalog) inspect(src []byte) string {
+	letters := wordsInfo + lettersPrint(stripFrontMatter(src))
 	d, err := c.meta.ParseMeta("", c.content, src)
 	if err != nil {
 		if bytes.Contains(src[:min(len(src), 64<<10)], []byte("draft")) && draftLine.Match(src[:frontMatterLen(src)]) {
-			return draftInfo // a draft whose front matter is broken is still a draft
+			return draftInfo + " " + letters // a draft whose front matter is broken is still a draft
 		}
-		return ""
+		return letters
 	}
+	info := []string{d.Effective.String(), letters}
 	if d.Draft {
-		return strings.TrimSpace(draftInfo + " " + d.Effective.String())
+		info = append([]string{draftInfo}, info...)
 	}
-	return d.Effective.String()
+	return strings.Join(strings.Fields(strings.Join(info, " ")), " ")
 }
 
-// draftInfo marks the Info of a version whose text is a draft.
-const draftInfo = "draft"
+// draftInfo marks the Info of a version whose text is a draft; wordsInfo
+// starts its letters print.
+const (
+	draftInfo = "draft"
+	wordsInfo = "w:"
+)
+
+// parseInfo splits what inspect returned.
+func parseInfo(info string) (draft bool, effective, letters string) {
+	for _, f := range strings.Fields(info) {
+		switch {
+		case f == draftInfo:
+			draft = true
+		case strings.HasPrefix(f, wordsInfo):
+			letters = f[len(wordsInfo):]
+		default:
+			effective = f
+		}
+	}
+	return draft, effective, letters
+}
 
 func isDraftInfo(info string) bool {
-	return info == draftInfo || strings.HasPrefix(info, draftInfo+" ")
+	draft, _, _ := parseInfo(info)
+	return draft
 }
 
 // draftLine finds "draft: true" (YAML) or "draft = true" (TOML).
@@ -757,7 +784,9 @@ func (c *Catalog) addVersions(e *Entry, hd *history.Document) error {
 	for i := range hd.Versions {
 		hv := hd.Versions[i]
 		v := &Version{Version: hv, Material: hv.Material}
-		if info := strings.TrimPrefix(hv.Info, draftInfo+" "); info != "" && info != draftInfo {
+		_, info, letters := parseInfo(hv.Info)
+		v.letters = letters
+		if info != "" {
 			eff, err := document.ParseDate(info)
 			if err != nil {
 				return fmt.Errorf("%s at commit %s: effective date %q: %w", hv.Path, hv.Commit, hv.Info, err)

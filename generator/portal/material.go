@@ -1,7 +1,12 @@
 package portal
 
 import (
+	"bytes"
+	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/clause-portal/clause/generator/history"
 	"github.com/clause-portal/clause/generator/markdown"
@@ -64,15 +69,20 @@ func (c *Catalog) markSharedDays(e *Entry) {
 }
 
 // layoutOnly reports whether version i of e changes only the layout of
-// its predecessor's text (see Version.LayoutOnly). The words of the two
-// texts are compared first: only when they are the same (rare: a re-wrap)
-// is the redline computed, so that a long history is not redlined twice.
+// its predecessor's text (see Version.LayoutOnly). The letters prints of
+// the two texts, read with the history, are compared first: only when
+// they are the same (rare: a re-wrap, a change of markup or of a number)
+// are the texts parsed and redlined, so that a long history is not
+// parsed at every load (clause log) nor redlined twice by a build.
 func (c *Catalog) layoutOnly(e *Entry, i int) (bool, error) {
 	if i+1 >= len(e.Versions) {
 		return false, nil
 	}
 	v, prev := e.Versions[i], e.Versions[i+1]
 	if v.TooLarge() || prev.TooLarge() || v.SHA256 == prev.SHA256 {
+		return false, nil
+	}
+	if v.letters != "" && prev.letters != "" && v.letters != prev.letters {
 		return false, nil
 	}
 	for _, x := range []*Version{v, prev} {
@@ -103,6 +113,108 @@ func (c *Catalog) layoutOnly(e *Entry, i int) (bool, error) {
 	}
 	return h == nil || h.Changes[i].Empty(), nil
 }
+
+// lettersPrint is a hash of the letters of a markdown body in order,
+// leaving out what a reader does not read as words: markup, digits,
+// punctuation, white space, HTML tags and comments, character references,
+// link destinations and reference labels (and reference definitions).
+// Two texts whose redline has no textual change have the same print (a
+// layout-only version keeps its letters); the converse does not hold, and
+// layoutOnly checks it with a redline. It reads the body once, without
+// parsing it: it is computed for every version while history is read.
+func lettersPrint(body []byte) string {
+	// FNV-1a, inline: it runs over every byte of every version.
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	var buf [utf8.UTFMax]byte
+	skipTo := func(i int, end string) int {
+		if j := bytes.Index(body[i:], []byte(end)); j >= 0 {
+			return i + j + len(end)
+		}
+		return len(body)
+	}
+	lineStart := true
+	for i := 0; i < len(body); {
+		if lineStart {
+			lineStart = false
+			j := i
+			for j < len(body) && (body[j] == ' ' || body[j] == '\t') {
+				j++
+			}
+			end := len(body)
+			if k := bytes.IndexByte(body[j:], '\n'); k >= 0 {
+				end = j + k
+			}
+			if j < end && body[j] == '[' && bytes.Contains(body[j:end], []byte("]:")) {
+				i = end // a reference definition: [label]: destination
+				continue
+			}
+		}
+		c := body[i]
+		if asciiClass[c] != asciiSpecial {
+			if asciiClass[c] == asciiLetter {
+				h = (h ^ uint64(c)) * prime
+			}
+			i++
+			continue
+		}
+		next := byte(0)
+		if i+1 < len(body) {
+			next = body[i+1]
+		}
+		switch {
+		case c == '\n':
+			lineStart = true
+			i++
+		case c == '<' && bytes.HasPrefix(body[i:], []byte("<!--")):
+			i = skipTo(i, "-->")
+		case c == '<' && (next == '/' || next < utf8.RuneSelf && unicode.IsLetter(rune(next))):
+			i = skipTo(i, ">") // an HTML tag or an autolink
+		case c == '&' && entity.Match(body[i:min(len(body), i+34)]):
+			i += len(entity.Find(body[i:min(len(body), i+34)]))
+		case c == ']' && next == '(':
+			i = skipTo(i, ")") // a link's destination
+		case c == ']' && next == '[':
+			i = skipTo(i+1, "]") // a reference label
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRune(body[i:])
+			if unicode.IsLetter(r) {
+				for _, b := range buf[:utf8.EncodeRune(buf[:], r)] {
+					h = (h ^ uint64(b)) * prime
+				}
+			}
+			i += size
+		}
+	}
+	return strconv.FormatUint(h, 16)
+}
+
+// asciiClass sorts the bytes lettersPrint reads: ASCII letters, the bytes
+// that may start what it skips (and the newline, and every byte of a
+// multi-byte rune), and the others.
+var asciiClass = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = asciiLetter, asciiLetter
+	}
+	for _, c := range "\n<&]" {
+		t[c] = asciiSpecial
+	}
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = asciiSpecial
+	}
+	return t
+}()
+
+const (
+	asciiOther = iota
+	asciiLetter
+	asciiSpecial
+)
+
+// entity is a character reference at the start of a text.
+var entity = regexp.MustCompile(`^&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});`)
 
 // sameWords reports whether two texts have the same words in the same
 // order, whatever their blocks: a redline with no textual change has.

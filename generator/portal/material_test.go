@@ -134,3 +134,36 @@ func TestChangedRegisterInFrontMatterIsNotLayout(t *testing.T) {
 		t.Errorf("re-wrapping its text: material %v layout %v", vs[0].Material, vs[0].LayoutOnly)
 	}
 }
+
+// TestLettersPrint: the print read with the history is the same for texts
+// that differ only in layout (so that layoutOnly compares them), and
+// differs for a change of words (so that it does not parse them).
+func TestLettersPrint(t *testing.T) {
+	base := "## 1. Data\n\nWe keep *your* data, see [the DPA](dpa.md) & <https://x.example>.\n"
+	for _, same := range []string{
+		"1. Data\n=======\n\nWe keep _your_\ndata, see [the DPA][dpa] &amp; <https://x.example>.\n\n[dpa]: ./dpa.md\n",
+		"## 2. Data\n\nWe   keep your data, see [the DPA](terms.md) &#38; <!-- note -->.\n",
+		"## 1. Data\n\n- We keep your data, see [the DPA](dpa.md) <br> &\n",
+	} {
+		if lettersPrint([]byte(base)) != lettersPrint([]byte(same)) {
+			t.Errorf("print differs for a change of layout:\n%s", same)
+		}
+	}
+	for _, other := range []string{
+		"## 1. Data\n\nWe keep *our* data, see [the DPA](dpa.md).\n",
+		"## 1. Data\n\nWe keep *your* data, see [the annex](dpa.md).\n",
+		"## 1. Data\n\nYour data we keep, see [the DPA](dpa.md).\n",
+	} {
+		if lettersPrint([]byte(base)) == lettersPrint([]byte(other)) {
+			t.Errorf("print is the same for a change of words:\n%s", other)
+		}
+	}
+}
+
+func BenchmarkLettersPrint(b *testing.B) {
+	text := []byte(strings.Repeat("## 4.2 Sub-processors\n\nThe Processor shall *not* engage [another processor](dpa.md) without prior written authorisation &amp; notice of 30 days. Änderungen.\n\n", 500))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		lettersPrint(text)
+	}
+}
