@@ -46,12 +46,22 @@ type Document struct {
 	// Retired is true for a document deleted from the repository; its pages
 	// stay online.
 	Retired bool `json:"retired"`
-	// LastUpdated is the publication date of the newest version, RFC 3339;
-	// null when the document has no committed version.
+	// LastUpdated is the publication date of the newest version, RFC 3339:
+	// when the document last changed, whether or not that version is in
+	// force yet. Null when the document has no committed version.
 	LastUpdated *string `json:"last_updated"`
 	// Effective is the effective date of the newest version, YYYY-MM-DD, or
 	// null.
 	Effective *string `json:"effective"`
+	// InForce is the id of the version in force on the build date (the
+	// text the document's page shows); null when none is yet (every
+	// version takes effect later), for a retired document, and without
+	// versions.
+	InForce *string `json:"in_force"`
+	// InForceSince is the day the version in force took effect,
+	// YYYY-MM-DD in the portal's time zone: its effective date, or its
+	// publication date when that is later. Null when InForce is.
+	InForceSince *string `json:"in_force_since"`
 	// Translations are the other documents with the same translationKey,
 	// by language; omitted when there are none.
 	Translations []Translation `json:"translations,omitempty"`
@@ -84,8 +94,14 @@ type Version struct {
 	// Subject is the change summary: commit subject or merged pull
 	// request's title.
 	Subject string `json:"subject"`
-	// Material is false only for versions marked "Change-Type: minor".
+	// Material reports a material change, which clause notify announces:
+	// false for versions marked "Change-Type: minor", and for versions
+	// that are LayoutOnly unless marked "Change-Type: material".
 	Material bool `json:"material"`
+	// LayoutOnly reports a version that changes no word of its
+	// predecessor's text, no front matter a reader sees and no
+	// sub-processor: only its layout (line breaks, markup).
+	LayoutOnly bool `json:"layout_only"`
 	// Effective is the version's effective date, YYYY-MM-DD, or null.
 	Effective *string `json:"effective"`
 	// SHA256 is the hex SHA-256 of the source file's bytes.

@@ -63,7 +63,7 @@ type RegisterChange struct {
 	Commit  *string `json:"commit"`
 	Date    *string `json:"date"`
 	URL     *string `json:"url"`
-	// Material is false for versions marked Change-Type: minor.
+	// Material is the version's materiality, as in Version.Material.
 	Material bool `json:"material"`
 	// Effective is the date the change applies from (YYYY-MM-DD), or null.
 	Effective *string `json:"effective"`

@@ -56,7 +56,8 @@ type Entry struct {
 	// ("2 clauses changed, 1 added"), if known.
 	Subject string
 	Summary string
-	// Material is false for versions marked Change-Type: minor.
+	// Material reports a material change; false for a minor one (marked
+	// Change-Type: minor, or changing the layout only).
 	Material bool
 	// Effective is the version's effective date (YYYY-MM-DD), if any;
 	// ObjectionDeadline the last day to object to sub-processor changes.

@@ -179,6 +179,36 @@ type Version struct {
 	Info string
 }
 
+// Change types a commit message may state with a Change-Type trailer.
+const (
+	ChangeTypeMaterial = "material"
+	ChangeTypeMinor    = "minor"
+)
+
+// ChangeType is what the commit message says of the change:
+// ChangeTypeMaterial when a Change-Type trailer says "material" (any case;
+// it wins over "minor"), ChangeTypeMinor when every Change-Type trailer
+// says "minor", and "" when the message does not say (no trailer, or only
+// other values). Material is true unless ChangeType is ChangeTypeMinor:
+// ChangeType tells a version explicitly marked material from one that is
+// material by default.
+func (v *Version) ChangeType() string {
+	vals := v.Trailers["Change-Type"]
+	minor := len(vals) > 0
+	for _, val := range vals {
+		switch {
+		case strings.EqualFold(strings.TrimSpace(val), ChangeTypeMaterial):
+			return ChangeTypeMaterial
+		case !strings.EqualFold(strings.TrimSpace(val), ChangeTypeMinor):
+			minor = false
+		}
+	}
+	if minor {
+		return ChangeTypeMinor
+	}
+	return ""
+}
+
 // Commit identifies a commit of the first-parent history.
 type Commit struct {
 	// Hash is the 40-hex commit hash.

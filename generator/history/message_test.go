@@ -117,6 +117,29 @@ func TestParseMessage(t *testing.T) {
 	}
 }
 
+// TestChangeType tells a version marked material from one that is
+// material by default: only the first may override what its text says.
+func TestChangeType(t *testing.T) {
+	for msg, want := range map[string]string{
+		"Edit\n":                          "",
+		"Edit\n\nChange-Type: minor\n":    ChangeTypeMinor,
+		"Edit\n\nChange-Type: Material\n": ChangeTypeMaterial,
+		"Edit\n\nChange-Type: minor\nChange-Type: material\n": ChangeTypeMaterial,
+		"Edit\n\nChange-Type: minor\nChange-Type: major\n":    "",
+		"Edit\n\nChange-Type: editorial\n":                    "",
+		"Edit\n\nRefs: #1\n":                                  "",
+	} {
+		m := parseMessage(msg, false)
+		v := Version{Trailers: m.trailers, Material: m.material()}
+		if got := v.ChangeType(); got != want {
+			t.Errorf("%q: ChangeType %q, want %q", msg, got, want)
+		}
+		if v.Material != (v.ChangeType() != ChangeTypeMinor) {
+			t.Errorf("%q: Material %v disagrees with ChangeType %q", msg, v.Material, v.ChangeType())
+		}
+	}
+}
+
 func TestParseCommit(t *testing.T) {
 	raw := "tree 0123456789abcdef0123456789abcdef01234567\n" +
 		"parent 1111111111111111111111111111111111111111\n" +

@@ -40,22 +40,27 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 	} else {
 		d.Effective = api.String(e.Doc.Effective.String())
 	}
+	if i := e.InForce(c.Today, c.Config.Location); i >= 0 && !e.Retired {
+		d.InForce = api.String(e.Versions[i].ID)
+		d.InForceSince = api.String(e.Versions[i].TakesEffect(c.Config.Location).String())
+	}
 	for i, v := range e.Versions {
 		var diffURL *string
 		if i+1 < len(e.Versions) {
 			diffURL = api.String(escapePath(CompareURL(e.ID, e.Versions[i+1].ID, v.ID)))
 		}
 		d.Versions = append(d.Versions, api.Version{
-			ID:        v.ID,
-			Commit:    v.Commit,
-			Date:      v.Date.Format(time.RFC3339),
-			Path:      c.repoRelative(v.Path),
-			Subject:   v.Subject,
-			Material:  v.Material,
-			Effective: api.String(v.Effective.String()),
-			SHA256:    v.SHA256,
-			URL:       escapePath(VersionURL(e.ID, v.ID)),
-			DiffURL:   diffURL,
+			ID:         v.ID,
+			Commit:     v.Commit,
+			Date:       v.Date.Format(time.RFC3339),
+			Path:       c.repoRelative(v.Path),
+			Subject:    v.Subject,
+			Material:   v.Material,
+			LayoutOnly: v.LayoutOnly,
+			Effective:  api.String(v.Effective.String()),
+			SHA256:     v.SHA256,
+			URL:        escapePath(VersionURL(e.ID, v.ID)),
+			DiffURL:    diffURL,
 		})
 	}
 	return d

@@ -128,9 +128,34 @@ type Version struct {
 	history.Version
 	// Effective is the version's effective date from its front matter.
 	Effective document.Date
-	// Summary is the redline summary against the previous version, once a
-	// build has computed it ("2 clauses changed, 1 added").
+	// Summary is what the version changed against the previous one, once a
+	// build has computed it: the redline's summary ("2 clauses changed, 1
+	// added"), or for a sub-processor list the register's (see
+	// Catalog.RegisterSummary).
 	Summary string
+	// Material reports that readers are notified of the version: it is
+	// announced as a material change by the feeds, the API, the changelog
+	// and clause notify. It shadows history.Version.Material (what the
+	// commit message alone says): a version is minor when its message says
+	// "Change-Type: minor", or when it is LayoutOnly and its message does
+	// not say "Change-Type: material". Load sets it for every version.
+	Material bool
+	// LayoutOnly reports that the version changes no word of its
+	// predecessor's text, no front matter a reader sees (title, effective
+	// date, notice period) and no sub-processor: only its layout (line
+	// breaks, markup). Never set on a first version, nor on one whose text
+	// or whose predecessor's is not shown (too large, beyond the limits).
+	LayoutOnly bool
+	// SharesDay reports that another version of the document was
+	// published on the same day, in the portal's time zone: dates shown to
+	// readers then carry the time, so that the two can be told apart.
+	SharesDay bool
+	// sharesMinute reports that another version was published in the same
+	// minute: the time shown then has seconds.
+	sharesMinute bool
+	// letters is the letters print of the version's body (lettersPrint),
+	// read with the history.
+	letters string
 }
 
 // TakesEffect is the date a version applies from: its effective date, or
@@ -455,6 +480,10 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 	sort.Slice(c.Entries, func(i, j int) bool { return c.Entries[i].ID < c.Entries[j].ID })
 	c.linkTranslations()
 	c.uniqueKeys()
+	if err := c.settleVersions(); err != nil {
+		c.Close()
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -699,31 +728,55 @@ func (c *Catalog) fetchAndReopen(ctx context.Context, r *history.Repository, q h
 // inspectKey names what inspect computes, for the history cache: change it
 // whenever inspect, or the parsing of front matter dates it relies on,
 // changes what it returns for a text.
-const inspectKey = "effective-date+draft/2"
+const inspectKey = "effective-date+draft+letters/3"
 
 // inspect reads the effective date from the front matter of a version's
-// text, while history is read (history.Query.Inspect), and whether the
-// version is a draft (`draft: true`): "draft" and the date, separated by
-// a space. A version whose front matter is broken simply has none.
+// text, while history is read (history.Query.Inspect), whether the
+// version is a draft (`draft: true`), and the letters print of its body
+// (see lettersPrint): "draft", the date and "w:" and the print, separated
+// by spaces, each left out when there is none. A version whose front
+// matter is broken simply has no date.
 func (c *Catalog) inspect(src []byte) string {
+	letters := wordsInfo + lettersPrint(stripFrontMatter(src))
 	d, err := c.meta.ParseMeta("", c.content, src)
 	if err != nil {
 		if bytes.Contains(src[:min(len(src), 64<<10)], []byte("draft")) && draftLine.Match(src[:frontMatterLen(src)]) {
-			return draftInfo // a draft whose front matter is broken is still a draft
+			return draftInfo + " " + letters // a draft whose front matter is broken is still a draft
 		}
-		return ""
+		return letters
 	}
+	info := []string{d.Effective.String(), letters}
 	if d.Draft {
-		return strings.TrimSpace(draftInfo + " " + d.Effective.String())
+		info = append([]string{draftInfo}, info...)
 	}
-	return d.Effective.String()
+	return strings.Join(strings.Fields(strings.Join(info, " ")), " ")
 }
 
-// draftInfo marks the Info of a version whose text is a draft.
-const draftInfo = "draft"
+// draftInfo marks the Info of a version whose text is a draft; wordsInfo
+// starts its letters print.
+const (
+	draftInfo = "draft"
+	wordsInfo = "w:"
+)
+
+// parseInfo splits what inspect returned.
+func parseInfo(info string) (draft bool, effective, letters string) {
+	for _, f := range strings.Fields(info) {
+		switch {
+		case f == draftInfo:
+			draft = true
+		case strings.HasPrefix(f, wordsInfo):
+			letters = f[len(wordsInfo):]
+		default:
+			effective = f
+		}
+	}
+	return draft, effective, letters
+}
 
 func isDraftInfo(info string) bool {
-	return info == draftInfo || strings.HasPrefix(info, draftInfo+" ")
+	draft, _, _ := parseInfo(info)
+	return draft
 }
 
 // draftLine finds "draft: true" (YAML) or "draft = true" (TOML).
@@ -749,8 +802,10 @@ func frontMatterLen(src []byte) int {
 func (c *Catalog) addVersions(e *Entry, hd *history.Document) error {
 	for i := range hd.Versions {
 		hv := hd.Versions[i]
-		v := &Version{Version: hv}
-		if info := strings.TrimPrefix(hv.Info, draftInfo+" "); info != "" && info != draftInfo {
+		v := &Version{Version: hv, Material: hv.Material}
+		_, info, letters := parseInfo(hv.Info)
+		v.letters = letters
+		if info != "" {
 			eff, err := document.ParseDate(info)
 			if err != nil {
 				return fmt.Errorf("%s at commit %s: effective date %q: %w", hv.Path, hv.Commit, hv.Info, err)

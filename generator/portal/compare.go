@@ -175,7 +175,9 @@ func comparePairs(e *Entry) [][2]int {
 	return pairs
 }
 
-// comparePage renders the redline from version from to version to.
+// comparePage renders the redline from version from to version to, and
+// says what changed: for a version against its predecessor, the summary
+// readers see in the changelog (see Catalog.versionSummary).
 //
 // The redline against the predecessor keeps the unchanged text, folded, so
 // it can be read in context; the other comparisons name unchanged runs and
@@ -211,8 +213,14 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	params["metadata"] = cmp.Metadata
 	params["stats"] = map[string]int{"changed": cmp.Changed, "inserted": cmp.Inserted, "deleted": cmp.Deleted, "moved": cmp.Moved, "unchanged": cmp.Unchanged}
 	params["compare"] = p.compareControl(e, from, to)
-	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, e.Versions[from].Date.In(p.loc).Format(DisplayDate), e.Versions[to].Date.In(p.loc).Format(DisplayDate))
-	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: buf.Bytes()}, cmp.Summary(), nil
+	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, p.versionDisplay(e.Versions[from]), p.versionDisplay(e.Versions[to]))
+	summary := cmp.Summary()
+	if from == to+1 {
+		if summary, err = p.c.versionSummary(e, to, cmp); err != nil {
+			return nil, "", err
+		}
+	}
+	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: buf.Bytes()}, summary, nil
 }
 
 // notComparedPage stands for the redline between two versions when one of
@@ -239,7 +247,7 @@ func (p *pager) notComparedPage(e *Entry, from, to int) (*site.Page, string, err
 			html.Write(r.HTML)
 		}
 	}
-	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, e.Versions[from].Date.In(p.loc).Format(DisplayDate), e.Versions[to].Date.In(p.loc).Format(DisplayDate))
+	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, p.versionDisplay(e.Versions[from]), p.versionDisplay(e.Versions[to]))
 	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html.Bytes()}, "not compared: a version is too large", nil
 }
 
@@ -360,7 +368,7 @@ func (p *pager) versionsJSON(e *Entry) ([]byte, error) {
 	}
 	items := make([]item, len(e.Versions))
 	for i, v := range e.Versions {
-		items[i] = item{ID: v.ID, Date: v.Date.In(p.loc).Format(DisplayDate), Subject: v.Subject}
+		items[i] = item{ID: v.ID, Date: p.versionDisplay(v), Subject: v.Subject}
 	}
 	return json.Marshal(items)
 }

@@ -77,8 +77,10 @@ func (c *Catalog) linker() *linker {
 // → "/legal"), which links written into document bodies begin with.
 func (c *Catalog) SetBasePath(baseURL string) {
 	l := c.linker()
-	if u, err := url.Parse(baseURL); err == nil {
+	if u, err := url.Parse(baseURL); err == nil && l.basePath != strings.TrimSuffix(u.Path, "/") {
 		l.basePath = strings.TrimSuffix(u.Path, "/")
+		// Blocks read before (by Load, for materiality) link without it.
+		c.versionBlocks.reset()
 	}
 }
 

@@ -50,20 +50,13 @@ func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
 			} else {
 				n.DiffURL = absURL(base, CompareURL(e.ID, e.Versions[i+1].ID, v.ID))
 				if n.Summary = v.Summary; n.Summary == "" {
-					a, err := c.VersionSide(e, e.Versions[i+1])
-					if err != nil {
+					if n.Summary, err = c.summaryOf(e, i); err != nil {
 						return nil, err
 					}
-					b, err := c.VersionSide(e, v)
-					if err != nil {
-						return nil, err
-					}
-					n.Summary = Compare(a, b).Summary()
 				}
 			}
 			if h != nil && i < len(e.Versions)-1 {
 				n.Subprocessors = noticeChanges(h.Changes[i], c.Deadline(e, h, i), h.NoticeDays[i])
-				n.Summary = "Sub-processors: " + h.Changes[i].Summary() + ". Text: " + lowerFirst(n.Summary)
 			}
 			out = append(out, n)
 		}
@@ -72,6 +65,25 @@ func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
 		}
 	}
 	return out, nil
+}
+
+// summaryOf computes what version i of e changed against its predecessor,
+// as a build puts it in Version.Summary (see versionSummary), for when no
+// build has.
+func (c *Catalog) summaryOf(e *Entry, i int) (string, error) {
+	v := e.Versions[i]
+	if v.TooLarge() || e.Versions[i+1].TooLarge() {
+		return "not compared: a version is too large", nil
+	}
+	a, err := c.VersionSide(e, e.Versions[i+1])
+	if err != nil {
+		return "", err
+	}
+	b, err := c.VersionSide(e, v)
+	if err != nil {
+		return "", err
+	}
+	return c.versionSummary(e, i, Compare(a, b))
 }
 
 // retiredNotice returns the notice of a retired document: a notice of its

@@ -18,6 +18,14 @@ import (
 // DisplayDate is how dates are shown to readers: "23 November 2026".
 const DisplayDate = "2 January 2006"
 
+// DisplayTime is how a publication time is shown to readers when a date
+// alone would not tell two versions of a document apart: "23 November
+// 2026, 14:05 CET", in the portal's time zone.
+const DisplayTime = DisplayDate + ", 15:04 MST"
+
+// DisplaySeconds is DisplayTime for versions published in the same minute.
+const DisplaySeconds = DisplayDate + ", 15:04:05 MST"
+
 // Version statuses, as templates and the terminal show them.
 const (
 	StatusInForce    = "in force"
@@ -58,6 +66,24 @@ func (p *pager) stamp(t time.Time) map[string]any {
 	return map[string]any{"datetime": t.Format(time.RFC3339), "display": t.Format(DisplayDate)}
 }
 
+// versionStamp is the publication date of a version, with the time when
+// another version of the document was published the same day.
+func (p *pager) versionStamp(v *Version) map[string]any {
+	m := p.stamp(v.Date)
+	switch {
+	case v.sharesMinute:
+		m["display"] = v.Date.In(p.loc).Format(DisplaySeconds)
+	case v.SharesDay:
+		m["display"] = v.Date.In(p.loc).Format(DisplayTime)
+	}
+	return m
+}
+
+// versionDisplay is versionStamp's text.
+func (p *pager) versionDisplay(v *Version) string {
+	return p.versionStamp(v)["display"].(string)
+}
+
 func (p *pager) dateStamp(d document.Date) map[string]any {
 	if d.IsZero() {
 		return nil
@@ -78,9 +104,10 @@ func (p *pager) versionRef(e *Entry, i, inForce int) map[string]any {
 	m := map[string]any{
 		"id":        v.ID,
 		"url":       VersionURL(e.ID, v.ID),
-		"date":      p.stamp(v.Date),
+		"date":      p.versionStamp(v),
 		"subject":   v.Subject,
 		"material":  v.Material,
+		"layout":    v.LayoutOnly,
 		"commit":    p.commit(v.Commit),
 		"path":      v.Path,
 		"sha256":    v.SHA256,
@@ -163,15 +190,25 @@ func (p *pager) documentPage(e *Entry) (*site.Page, error) {
 		shown = doc
 		params["shown_version"] = p.versionRef(e, inForce, inForce)
 		params["upcoming"] = p.versionRef(e, 0, inForce)
+		params["upcoming_changes"] = p.upcomingChanges(e, inForce)
 		params["upcoming_diff_url"] = CompareURL(e.ID, v.ID, e.Versions[0].ID)
-		params["updated"] = p.updated(v)
+		params["updated"] = p.updated(e.Versions[0])
+		params["in_force_since"] = p.inForceSince(e, v)
 		params["effective"] = p.dateStamp(v.Effective)
-		date = v.Date
+		date = e.Versions[0].Date
 	default:
 		v := e.Versions[0]
 		params["shown_version"] = p.versionRef(e, 0, inForce)
 		params["updated"] = p.updated(v)
 		params["effective"] = p.dateStamp(e.Doc.Effective)
+		if inForce == 0 && !e.Retired && v.TakesEffect(p.loc) != document.DateOf(v.Date.In(p.loc)) {
+			// In force since a day after its publication: its effective
+			// date, which "In force since" then says.
+			params["in_force_since"] = p.inForceSince(e, v)
+			if e.Doc.Effective == v.TakesEffect(p.loc) {
+				params["effective"] = nil
+			}
+		}
 		date = v.Date
 	}
 	r, err := render(shown, p.c.linker().resolver(e, shown.Path, nil, false))
@@ -199,10 +236,44 @@ func (p *pager) documentPage(e *Entry) (*site.Page, error) {
 	return &site.Page{URL: DocumentURL(e.ID), Layout: layout, Title: shown.Title, Date: date, Params: params, HTML: r.HTML, Aliases: aliases}, nil
 }
 
+// updated is a document's "Last updated": when its newest version was
+// published, whether or not it is in force yet.
 func (p *pager) updated(v *Version) map[string]any {
-	u := p.stamp(v.Date)
+	u := p.versionStamp(v)
 	u["commit"] = p.commit(v.Commit)
 	return u
+}
+
+// inForceSince is the "In force since" of the text in force, v: the day it
+// took effect, and the version it is. The page shows it beside "Last
+// updated" when the two differ: a newer version is published but not in
+// force yet, or v took effect after it was published.
+func (p *pager) inForceSince(e *Entry, v *Version) map[string]any {
+	m := p.dateStamp(v.TakesEffect(p.loc))
+	m["version"] = map[string]any{"id": v.ID, "url": VersionURL(e.ID, v.ID), "date": p.versionStamp(v), "subject": v.Subject}
+	return m
+}
+
+// upcomingChanges are the versions of e published but not yet in force
+// (those before inForce), for the current page's banner, oldest first and
+// named by their material changes: each material version with the minor
+// ones published after it, and the date it takes effect. Minor versions
+// published before any material one lead a group of their own.
+func (p *pager) upcomingChanges(e *Entry, inForce int) []map[string]any {
+	var out []map[string]any
+	for i := inForce - 1; i >= 0; i-- {
+		v := e.Versions[i]
+		if len(out) == 0 || v.Material {
+			m := p.versionRef(e, i, inForce)
+			m["takes_effect"] = p.dateStamp(v.TakesEffect(p.loc))
+			m["minor_since"] = []map[string]any{}
+			out = append(out, m)
+			continue
+		}
+		last := out[len(out)-1]
+		last["minor_since"] = append(last["minor_since"].([]map[string]any), p.versionRef(e, i, inForce))
+	}
+	return out
 }
 
 // versionsPage is a document's changelog.
@@ -251,7 +322,14 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 		if on.Before(v.TakesEffect(p.loc)) || on.Before(document.DateOf(next.Date.In(p.loc))) {
 			on = document.DateOf(next.Date.In(p.loc))
 		}
-		params["superseded"] = map[string]any{"by": sup, "on": p.dateStamp(on), "future": on.After(p.c.Today)}
+		onStamp := p.dateStamp(on)
+		if on == document.DateOf(next.Date.In(p.loc)) && next.SharesDay {
+			// Superseded on the day of another version: at the time the
+			// superseding one was published.
+			onStamp = p.versionStamp(next)
+			onStamp["date"] = onStamp["datetime"]
+		}
+		params["superseded"] = map[string]any{"by": sup, "on": onStamp, "future": on.After(p.c.Today)}
 	}
 	if e.Retired && i == 0 && e.RetiredAt != nil {
 		params["superseded"] = nil
@@ -261,7 +339,7 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	} else if h != nil && i < len(e.Versions)-1 && (e.Doc.Kind == document.KindSubprocessors || !h.Changes[i].Empty()) {
 		params["register_change"] = p.changeParams(e, h, i, inForce)
 	}
-	title := fmt.Sprintf("%s (version of %s)", doc.Title, v.Date.In(p.loc).Format(DisplayDate))
+	title := fmt.Sprintf("%s (version of %s)", doc.Title, p.versionDisplay(v))
 	return &site.Page{URL: VersionURL(e.ID, v.ID), Layout: "version", Title: title, Date: v.Date, Params: params, HTML: r.HTML}, nil
 }
 

@@ -208,7 +208,7 @@ func (c *Catalog) registerChange(e *Entry, h *RegisterHistory, i int) api.Regist
 		Material:          v.Material,
 		Effective:         &eff,
 		ObjectionDeadline: api.String(c.Deadline(e, h, i).String()),
-		Summary:           ch.Summary(),
+		Summary:           c.RegisterSummary(e, h, i, false),
 		Added:             apiRows(ch.Added),
 		Removed:           apiRows(ch.Removed),
 		Changed:           apiChanged(ch.Changed),
@@ -355,7 +355,7 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 func (p *pager) changeParams(e *Entry, h *RegisterHistory, i, inForce int) map[string]any {
 	ch := h.Changes[i]
 	m := p.versionRef(e, i, inForce)
-	m["summary"] = ch.Summary()
+	m["summary"] = p.c.RegisterSummary(e, h, i, false)
 	m["first"] = i == len(e.Versions)-1
 	names := func(rows []subprocessors.Row) []map[string]any {
 		out := make([]map[string]any, 0, len(rows))

@@ -56,7 +56,7 @@ func TestRegisterHistoryAndDeadlines(t *testing.T) {
 	if len(first.Added) != 3 || first.ObjectionDeadline != nil {
 		t.Errorf("first version: %d added, deadline %v", len(first.Added), first.ObjectionDeadline)
 	}
-	if len(reorder.Added)+len(reorder.Removed)+len(reorder.Changed)+len(reorder.Moved) != 0 || reorder.Summary != "no changes" || reorder.ObjectionDeadline != nil {
+	if len(reorder.Added)+len(reorder.Removed)+len(reorder.Changed)+len(reorder.Moved) != 0 || reorder.Summary != "no change to the sub-processors" || reorder.ObjectionDeadline != nil {
 		t.Errorf("reordering rows is no change: %+v", reorder)
 	}
 	if len(newest.Added) != 1 || newest.Added[0].Name != "Ledgerly AB" || len(newest.Removed) != 0 || len(newest.Changed) != 1 {
@@ -219,7 +219,7 @@ The list below is kept in front matter.
 		t.Fatal(err)
 	}
 	l := subs.Lists[0]
-	if moved := l.History[1]; moved.Summary != "no changes" {
+	if moved := l.History[1]; moved.Summary != "no change to the sub-processors" {
 		t.Errorf("table → front matter: %q, want no changes", moved.Summary)
 	}
 	var row *api.RegisterChange

@@ -74,6 +74,13 @@ func (c *textCache[V]) put(v *Version, val V, size int) {
 	}
 }
 
+// reset drops every value.
+func (c *textCache[V]) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.items, c.order, c.size = nil, nil, 0
+}
+
 // parsedVersion is a version's document as parseVersion returns it.
 type parsedVersion struct {
 	doc      *document.Document

@@ -1,0 +1,241 @@
+package portal
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/clause-portal/clause/generator/history"
+	"github.com/clause-portal/clause/generator/markdown"
+)
+
+// Materiality: one rule, computed once by Load, which the pages, the
+// feeds, the API and clause notify all read from Version.Material.
+//
+//   - A version whose commit message says "Change-Type: minor" is minor.
+//   - A version whose commit message says "Change-Type: material" is
+//     material, whatever its text.
+//   - Any other version is material, unless it is LayoutOnly: its redline
+//     against its predecessor has no textual change (a re-wrap, a change of
+//     markup), no front matter a reader sees changed (title, effective
+//     date, notice period) and no sub-processor changed. Such a version is
+//     archived and listed, as "No textual change (layout only)", and never
+//     notified.
+//
+// The first version of a document is always material unless marked minor.
+
+// settleVersions sets what Load computes of every version from the texts
+// and dates of its document: Material, LayoutOnly and SharesDay.
+func (c *Catalog) settleVersions() error {
+	for _, e := range c.Entries {
+		c.markSharedDays(e)
+		for i, v := range e.Versions {
+			layout, err := c.layoutOnly(e, i)
+			if err != nil {
+				return err
+			}
+			v.LayoutOnly = layout
+			switch v.ChangeType() {
+			case history.ChangeTypeMaterial:
+				v.Material = true
+			case history.ChangeTypeMinor:
+				v.Material = false
+			default:
+				v.Material = !layout
+			}
+		}
+	}
+	return nil
+}
+
+// markSharedDays sets SharesDay on the versions of e published on a day
+// (in the portal's time zone) on which another one was, and sharesMinute
+// on those published in the same minute as another.
+func (c *Catalog) markSharedDays(e *Entry) {
+	seen := make(map[string]int, 2*len(e.Versions))
+	day := func(v *Version) string { return v.Date.In(c.Config.Location).Format("2006-01-02") }
+	minute := func(v *Version) string { return v.Date.In(c.Config.Location).Format("2006-01-02T15:04") }
+	for _, v := range e.Versions {
+		seen[day(v)]++
+		seen[minute(v)]++
+	}
+	for _, v := range e.Versions {
+		v.SharesDay = seen[day(v)] > 1
+		v.sharesMinute = seen[minute(v)] > 1
+	}
+}
+
+// layoutOnly reports whether version i of e changes only the layout of
+// its predecessor's text (see Version.LayoutOnly). The letters prints of
+// the two texts, read with the history, are compared first: only when
+// they are the same (rare: a re-wrap, a change of markup or of a number)
+// are the texts parsed and redlined, so that a long history is not
+// parsed at every load (clause log) nor redlined twice by a build.
+func (c *Catalog) layoutOnly(e *Entry, i int) (bool, error) {
+	if i+1 >= len(e.Versions) {
+		return false, nil
+	}
+	v, prev := e.Versions[i], e.Versions[i+1]
+	if v.TooLarge() || prev.TooLarge() || v.SHA256 == prev.SHA256 {
+		return false, nil
+	}
+	if v.letters != "" && prev.letters != "" && v.letters != prev.letters {
+		return false, nil
+	}
+	for _, x := range []*Version{v, prev} {
+		if _, notShown, err := c.parseVersion(e, x); err != nil {
+			return false, err
+		} else if notShown {
+			return false, nil
+		}
+	}
+	a, err := c.VersionSide(e, prev)
+	if err != nil {
+		return false, err
+	}
+	b, err := c.VersionSide(e, v)
+	if err != nil {
+		return false, err
+	}
+	if !sameWords(a.blockList(), b.blockList()) {
+		return false, nil
+	}
+	cmp := Compare(a, b)
+	// No word changed: the same blocks, or the same words divided into
+	// paragraphs differently (re-paragraphed).
+	if !(cmp.Identical() || cmp.LayoutOnly()) || !cmp.SourceChanged || len(cmp.Metadata) > 0 {
+		return false, nil
+	}
+	h, err := c.Register(e)
+	if err != nil {
+		return false, err
+	}
+	return h == nil || h.Changes[i].Empty(), nil
+}
+
+// lettersPrint is a hash of the letters of a markdown body in order,
+// leaving out what a reader does not read as words: markup, digits,
+// punctuation, white space, HTML tags and comments, character references,
+// link destinations and reference labels (and reference definitions).
+// Two texts whose redline has no textual change have the same print (a
+// layout-only version keeps its letters); the converse does not hold, and
+// layoutOnly checks it with a redline. It reads the body once, without
+// parsing it: it is computed for every version while history is read.
+func lettersPrint(body []byte) string {
+	// FNV-1a, inline: it runs over every byte of every version.
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	var buf [utf8.UTFMax]byte
+	skipTo := func(i int, end string) int {
+		if j := bytes.Index(body[i:], []byte(end)); j >= 0 {
+			return i + j + len(end)
+		}
+		return len(body)
+	}
+	lineStart := true
+	for i := 0; i < len(body); {
+		if lineStart {
+			lineStart = false
+			j := i
+			for j < len(body) && (body[j] == ' ' || body[j] == '\t') {
+				j++
+			}
+			end := len(body)
+			if k := bytes.IndexByte(body[j:], '\n'); k >= 0 {
+				end = j + k
+			}
+			if j < end && body[j] == '[' && bytes.Contains(body[j:end], []byte("]:")) {
+				i = end // a reference definition: [label]: destination
+				continue
+			}
+		}
+		c := body[i]
+		if asciiClass[c] != asciiSpecial {
+			if asciiClass[c] == asciiLetter {
+				h = (h ^ uint64(c)) * prime
+			}
+			i++
+			continue
+		}
+		next := byte(0)
+		if i+1 < len(body) {
+			next = body[i+1]
+		}
+		switch {
+		case c == '\n':
+			lineStart = true
+			i++
+		case c == '<' && bytes.HasPrefix(body[i:], []byte("<!--")):
+			i = skipTo(i, "-->")
+		case c == '<' && (next == '/' || next < utf8.RuneSelf && unicode.IsLetter(rune(next))):
+			i = skipTo(i, ">") // an HTML tag or an autolink
+		case c == '&' && entity.Match(body[i:min(len(body), i+34)]):
+			i += len(entity.Find(body[i:min(len(body), i+34)]))
+		case c == ']' && next == '(':
+			i = skipTo(i, ")") // a link's destination
+		case c == ']' && next == '[':
+			i = skipTo(i+1, "]") // a reference label
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRune(body[i:])
+			if unicode.IsLetter(r) {
+				for _, b := range buf[:utf8.EncodeRune(buf[:], r)] {
+					h = (h ^ uint64(b)) * prime
+				}
+			}
+			i += size
+		}
+	}
+	return strconv.FormatUint(h, 16)
+}
+
+// asciiClass sorts the bytes lettersPrint reads: ASCII letters, the bytes
+// that may start what it skips (and the newline, and every byte of a
+// multi-byte rune), and the others.
+var asciiClass = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = asciiLetter, asciiLetter
+	}
+	for _, c := range "\n<&]" {
+		t[c] = asciiSpecial
+	}
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = asciiSpecial
+	}
+	return t
+}()
+
+const (
+	asciiOther = iota
+	asciiLetter
+	asciiSpecial
+)
+
+// entity is a character reference at the start of a text.
+var entity = regexp.MustCompile(`^&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});`)
+
+// sameWords reports whether two texts have the same words in the same
+// order, whatever their blocks: a redline with no textual change has.
+func sameWords(a, b []markdown.Block) bool {
+	words := func(bs []markdown.Block) []string {
+		var out []string
+		for _, bl := range bs {
+			out = append(out, strings.Fields(bl.Text)...)
+		}
+		return out
+	}
+	wa, wb := words(a), words(b)
+	if len(wa) != len(wb) {
+		return false
+	}
+	for k := range wa {
+		if wa[k] != wb[k] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,124 @@
+package portal
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/subprocessors"
+)
+
+// Limits of a register summary, which the changelog and every feed entry
+// repeat: a change of thousands of rows is counted, not listed.
+const (
+	summaryNames = 3  // rows named per kind of change
+	summaryValue = 80 // characters of a field value
+)
+
+// RegisterSummary says in register words what version i of e changed in
+// its sub-processors: "1 added (Ledgerly AB), 1 removed (Helpful Ltd), 1
+// changed (Mailbird Europe GmbH: location United States → Germany)", then,
+// with withDeadline, "; objections due by 10 December 2026" when the
+// version gives controllers occasion to object. It is "no change to the
+// sub-processors" when none was added, removed, changed or moved. The
+// portal's pages, its feeds, its API and clause notify all describe a
+// register's versions with it.
+func (c *Catalog) RegisterSummary(e *Entry, h *RegisterHistory, i int, withDeadline bool) string {
+	ch := h.Changes[i]
+	if ch.Empty() {
+		return "no change to the sub-processors"
+	}
+	var parts []string
+	names := func(n int, verb string, rows []subprocessors.Row) {
+		if n == 0 {
+			return
+		}
+		var ns []string
+		for _, r := range rows[:min(len(rows), summaryNames)] {
+			ns = append(ns, clip(r.Name))
+		}
+		parts = append(parts, fmt.Sprintf("%d %s (%s%s)", n, verb, strings.Join(ns, ", "), more(n)))
+	}
+	names(len(ch.Added), "added", ch.Added)
+	names(len(ch.Removed), "removed", ch.Removed)
+	if n := len(ch.Changed); n > 0 {
+		var rs []string
+		for _, rc := range ch.Changed[:min(n, summaryNames)] {
+			var fs []string
+			for _, f := range rc.Fields {
+				fs = append(fs, fmt.Sprintf("%s %s → %s", fieldLabel(f.Field), clip(orNone(f.Old)), clip(orNone(f.New))))
+			}
+			rs = append(rs, clip(rc.New.Name)+": "+strings.Join(fs, ", "))
+		}
+		parts = append(parts, fmt.Sprintf("%d changed (%s%s)", n, strings.Join(rs, "; "), more(n)))
+	}
+	if n := len(ch.Moved); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d moved", n))
+	}
+	s := strings.Join(parts, ", ")
+	if d := c.Deadline(e, h, i); withDeadline && !d.IsZero() {
+		s += "; objections due by " + displayDay(d)
+	}
+	return s
+}
+
+// more is ", and N more" for a list of n names of which summaryNames are
+// given.
+func more(n int) string {
+	if n <= summaryNames {
+		return ""
+	}
+	return fmt.Sprintf(", and %d more", n-summaryNames)
+}
+
+// clip shortens a value from content to summaryValue characters.
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= summaryValue {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:summaryValue-1])) + "…"
+}
+
+// displayDay shows a date to readers: "10 December 2026".
+func displayDay(d document.Date) string {
+	return d.Time(time.UTC).Format(DisplayDate)
+}
+
+// versionSummary is what version i of e changed, for readers and
+// notices, given its comparison with its predecessor: the redline's
+// summary, and for a sub-processor list the register's words instead
+// (with changes of its notice period), since its readers count
+// sub-processors, not clauses. A document of another kind with a
+// sub-processor annex gets both.
+func (c *Catalog) versionSummary(e *Entry, i int, cmp *Comparison) (string, error) {
+	text := cmp.Summary()
+	h, err := c.Register(e)
+	if err != nil || h == nil || i >= len(e.Versions)-1 {
+		return text, err
+	}
+	ch := h.Changes[i]
+	switch {
+	case e.Doc.Kind != document.KindSubprocessors && ch.Empty():
+		return text, nil
+	case e.Doc.Kind != document.KindSubprocessors:
+		return "Sub-processors: " + c.RegisterSummary(e, h, i, true) + ". Text: " + lowerFirst(text), nil
+	case ch.Empty():
+		return "No change to the sub-processors; " + lowerFirst(text), nil
+	}
+	s := upperFirst(c.RegisterSummary(e, h, i, true))
+	if len(cmp.Metadata) > 0 {
+		s += "; " + lowerFirst(strings.Join(cmp.Metadata, "; "))
+	}
+	return s, nil
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
