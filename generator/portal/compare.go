@@ -332,6 +332,19 @@ func (p *pager) comparing(e *Entry, from, to int) {
 	if k, ok := p.pairAt[[2]int{from, to}]; ok {
 		p.pairNow = k
 	}
+	// A version no comparison ahead reads is dropped now rather than when
+	// the budget is reached: the blocks of a large version take tens of
+	// megabytes.
+	if p.sidesOf == e && p.pairNow < len(p.pairs) {
+		kept := p.sides[:0]
+		for _, cs := range p.sides {
+			if p.nextUse(e, cs.i) < len(p.pairs) {
+				kept = append(kept, cs)
+			}
+		}
+		clear(p.sides[len(kept):])
+		p.sides = kept
+	}
 }
 
 // nextUseWindow bounds how far ahead nextUse looks, so that a long

@@ -265,3 +265,29 @@ func TestComparePairsOfLargeVersions(t *testing.T) {
 		})
 	}
 }
+
+// TestSidesDroppedWhenNoLongerRead checks that the pager drops a parsed
+// version as soon as no comparison ahead reads it, within its budget.
+func TestSidesDroppedWhenNoLongerRead(t *testing.T) {
+	// The newest is large: no pairwise comparisons, so version 1 is read
+	// last by 2 → 1, and the order goes on 2 → 0, 3 → 2, 3 → 0…
+	e := entryOfSizes(LargeVersion+1, 100, 100, 100, 100, 100)
+	p := &pager{sidesOf: e, sides: []cachedSide{{i: 1}, {i: 2}, {i: 0}}}
+	p.comparing(e, 2, 1)
+	if len(p.sides) != 3 {
+		t.Fatalf("at 2 → 1, kept %v, want versions 1, 2 and 0 (0 is read by 2 → 0, next)", p.sides)
+	}
+	p.comparing(e, 2, 0)
+	var kept []int
+	for _, cs := range p.sides {
+		kept = append(kept, cs.i)
+	}
+	if fmt.Sprint(kept) != "[2 0]" {
+		t.Errorf("at 2 → 0, kept versions %v, want [2 0]: version 1 is read by no comparison ahead", kept)
+	}
+	// A comparison outside the order (clause diff) drops nothing.
+	p.comparing(e, 5, 2)
+	if len(p.sides) != 2 {
+		t.Errorf("a comparison outside the order dropped versions: %v", p.sides)
+	}
+}
