@@ -225,6 +225,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		StaticDir:  filepath.Join(repo, "static"),
 		AssetsDir:  filepath.Join(repo, "assets"),
 		Log:        opts.Log,
+		// Nothing reads a page once rendered.
+		ReleasePages: true,
 	}
 	progress(opts.Progress, "Rendering %d documents…", len(c.Entries))
 	if err := site.Build(s, siteOpts); err != nil {

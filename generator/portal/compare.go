@@ -19,6 +19,28 @@ import (
 // always compared with its predecessor and with the current text.
 const MaxAllPairs = 20
 
+// LargeVersion is the size of a version's text (bytes) above which it
+// is not among the versions compared pairwise (see allPairs): a redline of
+// such a version costs seconds and megabytes, and its pairs would be
+// computed for few readers. It is still compared with its predecessor
+// and with the newest version, as every version is.
+const LargeVersion = 1 << 20
+
+// allPairs is how many of e's newest versions get a comparison between
+// every two of them: MaxAllPairs, or the number of newest versions before
+// the first one larger than LargeVersion. The compare form derives which
+// pairs have a page from it (all_pairs); for the others it says how to
+// compare locally.
+func allPairs(e *Entry) int {
+	n := min(len(e.Versions), MaxAllPairs)
+	for i, v := range e.Versions[:n] {
+		if v.Size > LargeVersion {
+			return i
+		}
+	}
+	return n
+}
+
 // CompareURL is the path of the redline from one version to another.
 func CompareURL(id, from, to string) string {
 	return "/" + id + "/compare/" + from + "/" + to + "/"
@@ -150,7 +172,7 @@ func orNone(s string) string {
 // comparePairs lists the precomputed comparisons of e as (from, to) index
 // pairs into e.Versions, older first: each version against its
 // predecessor and against the newest, and every pair among the newest
-// MaxAllPairs versions.
+// allPairs(e) versions (MaxAllPairs, fewer when some are very large).
 func comparePairs(e *Entry) [][2]int {
 	n := len(e.Versions)
 	seen := map[[2]int]bool{}
@@ -167,7 +189,7 @@ func comparePairs(e *Entry) [][2]int {
 		add(i+1, i)
 		add(i, 0)
 	}
-	for i := 0; i < min(n, MaxAllPairs); i++ {
+	for i := range allPairs(e) {
 		for j := 0; j < i; j++ {
 			add(i, j)
 		}
@@ -311,6 +333,19 @@ func (p *pager) comparing(e *Entry, from, to int) {
 	if k, ok := p.pairAt[[2]int{from, to}]; ok {
 		p.pairNow = k
 	}
+	// A version no comparison ahead reads is dropped now rather than when
+	// the budget is reached: the blocks of a large version take tens of
+	// megabytes.
+	if p.sidesOf == e && p.pairNow < len(p.pairs) {
+		kept := p.sides[:0]
+		for _, cs := range p.sides {
+			if p.nextUse(e, cs.i) < len(p.pairs) {
+				kept = append(kept, cs)
+			}
+		}
+		clear(p.sides[len(kept):])
+		p.sides = kept
+	}
 }
 
 // nextUseWindow bounds how far ahead nextUse looks, so that a long
@@ -345,7 +380,7 @@ func (p *pager) compareControl(e *Entry, from, to int) map[string]any {
 	m := map[string]any{
 		"versions_json": VersionsJSONURL(e.ID),
 		"base":          "/" + e.ID + "/compare/",
-		"all_pairs":     MaxAllPairs,
+		"all_pairs":     allPairs(e),
 	}
 	if from >= 0 {
 		m["from"], m["to"] = e.Versions[from].ID, e.Versions[to].ID

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -179,7 +180,7 @@ func TestCompareControlInChromium(t *testing.T) {
 // versions: the next comparison, in the order of comparePairs, that reads
 // a version.
 func TestNextUse(t *testing.T) {
-	e := &Entry{Versions: make([]*Version, 6)}
+	e := entryOfSizes(100, 100, 100, 100, 100, 100)
 	pairs := comparePairs(e)
 	p := &pager{}
 	if got := p.nextUse(e, 0); got != 0 {
@@ -237,5 +238,88 @@ func TestRedlineNamesFileLines(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("compare page lacks %s:\n%s", want, page)
 		}
+	}
+}
+
+// entryOfSizes is an entry whose versions, newest first, have texts of
+// the sizes given.
+func entryOfSizes(sizes ...int64) *Entry {
+	e := &Entry{ID: "subprocessors"}
+	for i, n := range sizes {
+		v := &Version{}
+		v.ID, v.Size = fmt.Sprintf("v%d", i), n
+		e.Versions = append(e.Versions, v)
+	}
+	return e
+}
+
+// TestComparePairsOfLargeVersions checks that versions over LargeVersion
+// are compared with their predecessor and with the newest only, and that
+// the compare form is told the same rule (all_pairs), so that it links no
+// page that is not built.
+func TestComparePairsOfLargeVersions(t *testing.T) {
+	const small, large = 10 << 10, LargeVersion + 1
+	for _, c := range []struct {
+		name  string
+		sizes []int64
+		all   int
+		pairs int
+	}{
+		{"six small versions: every pair", []int64{small, small, small, small, small, small}, 6, 15},
+		{"the newest is large: predecessor and newest only", []int64{large, small, small, small, small, small}, 0, 9},
+		{"the third newest is large: every pair among the two newer", []int64{small, small, large, small, small, small}, 2, 9},
+		{"a large version beyond the newest 20 changes nothing", append(make([]int64, 20), large), 20, 190 + 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := entryOfSizes(c.sizes...)
+			if got := allPairs(e); got != c.all {
+				t.Errorf("allPairs = %d, want %d", got, c.all)
+			}
+			pairs := comparePairs(e)
+			if len(pairs) != c.pairs {
+				t.Errorf("%d comparisons, want %d: %v", len(pairs), c.pairs, pairs)
+			}
+			// The form's rule (compare.js published()) and the pages built
+			// agree on every pair.
+			built := map[[2]int]bool{}
+			for _, pr := range pairs {
+				built[pr] = true
+			}
+			all := (&pager{}).compareControl(e, 1, 0)["all_pairs"].(int)
+			for older := range e.Versions {
+				for newer := range older {
+					published := older == newer+1 || newer == 0 || older < all
+					if published != built[[2]int{older, newer}] {
+						t.Errorf("pair %d → %d: the form says published %v, built %v", older, newer, published, built[[2]int{older, newer}])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestSidesDroppedWhenNoLongerRead checks that the pager drops a parsed
+// version as soon as no comparison ahead reads it, within its budget.
+func TestSidesDroppedWhenNoLongerRead(t *testing.T) {
+	// The newest is large: no pairwise comparisons, so version 1 is read
+	// last by 2 → 1, and the order goes on 2 → 0, 3 → 2, 3 → 0…
+	e := entryOfSizes(LargeVersion+1, 100, 100, 100, 100, 100)
+	p := &pager{sidesOf: e, sides: []cachedSide{{i: 1}, {i: 2}, {i: 0}}}
+	p.comparing(e, 2, 1)
+	if len(p.sides) != 3 {
+		t.Fatalf("at 2 → 1, kept %v, want versions 1, 2 and 0 (0 is read by 2 → 0, next)", p.sides)
+	}
+	p.comparing(e, 2, 0)
+	var kept []int
+	for _, cs := range p.sides {
+		kept = append(kept, cs.i)
+	}
+	if fmt.Sprint(kept) != "[2 0]" {
+		t.Errorf("at 2 → 0, kept versions %v, want [2 0]: version 1 is read by no comparison ahead", kept)
+	}
+	// A comparison outside the order (clause diff) drops nothing.
+	p.comparing(e, 5, 2)
+	if len(p.sides) != 2 {
+		t.Errorf("a comparison outside the order dropped versions: %v", p.sides)
 	}
 }

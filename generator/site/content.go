@@ -82,8 +82,9 @@ func checkURL(u string) error {
 // writeContent writes one Hugo content file per page: JSON front matter
 // computed by Clause (never the user's front matter, so no user value can
 // set Hugo's url, outputs, cascade or build options) and the body as HTML
-// rendered by generator/markdown.
-func writeContent(dir string, s *Site) error {
+// rendered by generator/markdown. With release, it drops each page from
+// s.Pages once written.
+func writeContent(dir string, s *Site, release bool) error {
 	loc := location(s)
 	if s.HomeHTML != nil {
 		b, err := json.MarshalIndent(map[string]any{"title": s.Title}, "", "  ")
@@ -116,21 +117,41 @@ func writeContent(dir string, s *Site) error {
 		if len(p.Aliases) > 0 {
 			fm["aliases"] = p.Aliases
 		}
-		b, err := json.MarshalIndent(fm, "", "  ")
+		// Not indented, and the body not appended to the front matter: a
+		// large register's page has tens of megabytes of both.
+		b, err := json.Marshal(fm)
 		if err != nil {
 			return err
 		}
-		b = append(b, '\n')
-		b = append(b, p.HTML...)
 		name := filepath.Join(dir, "pages", fmt.Sprintf("%06d.html", i))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(name, b, 0o644); err != nil {
+		if err := writeFile(name, b, []byte{'\n'}, p.HTML); err != nil {
 			return err
+		}
+		if release {
+			// Hugo reads the page from the file: its parameters and HTML
+			// need not stay in memory while Hugo renders it.
+			s.Pages[i] = nil
 		}
 	}
 	return nil
+}
+
+// writeFile writes the concatenation of parts to a new file.
+func writeFile(name string, parts ...[]byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	for _, b := range parts {
+		if _, err := f.Write(b); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
 }
 
 func writeJSON(name string, v any) error {

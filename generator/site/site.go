@@ -85,6 +85,12 @@ type Options struct {
 	// robots.txt. Large portals render archived versions in several partial
 	// builds so that memory stays bounded.
 	Partial bool
+	// ReleasePages lets Build drop its site's pages (s.Pages[i] = nil) as
+	// soon as each is handed to Hugo, so that their parameters and HTML
+	// (a large register's rows, a redline of megabytes) do not stay in
+	// memory beside Hugo's own copy while it renders them. The caller must
+	// not use s.Pages afterwards.
+	ReleasePages bool
 }
 
 // ContentSecurityPolicy is the policy the portal is built to work under:
@@ -107,7 +113,7 @@ func Build(s *Site, opts Options) error {
 	if err := writeTheme(filepath.Join(work, "themes", "clause")); err != nil {
 		return fmt.Errorf("writing theme: %w", err)
 	}
-	if err := writeContent(filepath.Join(work, "content"), s); err != nil {
+	if err := writeContent(filepath.Join(work, "content"), s, opts.ReleasePages); err != nil {
 		return err
 	}
 	cfgFile := filepath.Join(work, "hugo.json")

@@ -3,7 +3,7 @@
 // chosen. The portal is static, so only precomputed pairs exist: each
 // version against its predecessor and against the newest, and every pair
 // among the newest data-all-pairs versions (the rule of Clause's
-// comparePairs). For other pairs the form says how to compare locally.
+// comparePairs: 20, fewer before a version over 1 MiB). For other pairs the form says how to compare locally.
 (function () {
   "use strict";
   document.querySelectorAll("form.compare-control").forEach(function (form) {
@@ -45,7 +45,7 @@
       var older = Math.max(a, b), newer = Math.min(a, b);
       var olderID = from.options[older].value, newerID = from.options[newer].value;
       if (!published(older, newer)) {
-        message.textContent = "This comparison is not published (the document has many versions). Run: clause diff DOC " + olderID + " " + newerID;
+        message.textContent = "This comparison is not published (the document has many versions, or very large ones). Run: clause diff DOC " + olderID + " " + newerID;
         return;
       }
       message.textContent = "";

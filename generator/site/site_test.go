@@ -1,0 +1,33 @@
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestReleasePages checks that with ReleasePages a build drops its pages
+// once handed to Hugo, and still renders them; without it, the pages stay.
+func TestReleasePages(t *testing.T) {
+	for _, release := range []bool{false, true} {
+		s := &Site{Title: "Legal", BaseURL: "/", LanguageCode: "en", Location: time.UTC, Params: map[string]any{},
+			Pages: []*Page{{URL: "/dpa/", Title: "DPA", Date: time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC),
+				Params: map[string]any{"title": "DPA", "kind": "dpa"}, HTML: []byte("<p>The processor shall act on instructions.</p>")}}}
+		out := filepath.Join(t.TempDir(), "public")
+		if err := Build(s, Options{PublishDir: out, WorkDir: t.TempDir(), ReleasePages: release}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "dpa", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "The processor shall act on instructions.") {
+			t.Errorf("release %v: the page lacks its text:\n%s", release, b)
+		}
+		if released := s.Pages[0] == nil; released != release {
+			t.Errorf("release %v: page dropped = %v", release, released)
+		}
+	}
+}
