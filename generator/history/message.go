@@ -130,7 +130,8 @@ var (
 // GitLab ("Merge branch 'x' into 'main'") or Bitbucket, the subject is the
 // pull request title: the first non-empty line of the body (not a GitLab
 // "See merge request" line), which is then left out of the body. Like git's
-// %s, the subject is the first paragraph joined into one line.
+// %s, the subject is the first paragraph joined into one line. A
+// "Summary:" trailer, the summary written for readers, wins over both.
 func parseMessage(msg string, merge bool) message {
 	msg = strings.ReplaceAll(msg, "\r\n", "\n")
 	lines := strings.Split(strings.TrimRight(msg, " \t\n"), "\n")
@@ -171,6 +172,16 @@ func parseMessage(msg string, merge bool) message {
 		}
 	}
 	m.body = strings.TrimSpace(strings.Join(body, "\n"))
+	// A "Summary:" trailer is the change summary written for readers: it
+	// wins over the subject (and a pull request's title).
+	if vals := trailers["Summary"]; len(vals) > 0 {
+		if sum := strings.Join(strings.Fields(strings.Join(vals, " ")), " "); sum != "" {
+			m.subject = sum
+			if len(sum) > MaxSubject {
+				m.subject = cutUTF8(sum, MaxSubject) + " " + truncatedNote("summary", len(sum))
+			}
+		}
+	}
 	return m
 }
 

@@ -26,6 +26,18 @@ func TestParseMessage(t *testing.T) {
 			name: "plain", msg: "Update DPA\n", subject: "Update DPA", raw: "Update DPA", material: true,
 		},
 		{
+			name:    "summary trailer wins over the subject",
+			msg:     "dpa: s/72h/48h/, fix #12\n\nSummary: Personal data breaches are now notified within\n  48 hours instead of 72.\nChange-Type: material\n",
+			subject: "Personal data breaches are now notified within 48 hours instead of 72.", raw: "dpa: s/72h/48h/, fix #12",
+			trailers: map[string][]string{"Summary": {"Personal data breaches are now notified within 48 hours instead of 72."}, "Change-Type": {"material"}}, material: true,
+		},
+		{
+			name: "summary trailer wins over a pull request title", merge: true,
+			msg:     "Merge pull request #7 from acme/breach\n\nShorter breach notice\n\nSummary: Breaches are notified within 48 hours.\n",
+			subject: "Breaches are notified within 48 hours.", raw: "Merge pull request #7 from acme/breach",
+			trailers: map[string][]string{"Summary": {"Breaches are notified within 48 hours."}}, material: true,
+		},
+		{
 			name: "multi-line subject like %s", msg: "Update the DPA\nand the annex\n\nWhy.\n",
 			subject: "Update the DPA and the annex", raw: "Update the DPA and the annex", body: "Why.", material: true,
 		},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -728,14 +729,15 @@ func (c *Catalog) fetchAndReopen(ctx context.Context, r *history.Repository, q h
 // inspectKey names what inspect computes, for the history cache: change it
 // whenever inspect, or the parsing of front matter dates it relies on,
 // changes what it returns for a text.
-const inspectKey = "effective-date+draft+letters/3"
+const inspectKey = "effective-date+draft+letters+changes/4"
 
 // inspect reads the effective date from the front matter of a version's
 // text, while history is read (history.Query.Inspect), whether the
-// version is a draft (`draft: true`), and the letters print of its body
-// (see lettersPrint): "draft", the date and "w:" and the print, separated
-// by spaces, each left out when there is none. A version whose front
-// matter is broken simply has no date.
+// version is a draft (`draft: true`), its `changes:` note for readers, and
+// the letters print of its body (see lettersPrint): "draft", the date, "w:"
+// and the print, and "c:" and the note (base64url), separated by spaces,
+// each left out when there is none. A version whose front matter is broken
+// simply has no date.
 func (c *Catalog) inspect(src []byte) string {
 	letters := wordsInfo + lettersPrint(stripFrontMatter(src))
 	d, err := c.meta.ParseMeta("", c.content, src)
@@ -749,34 +751,60 @@ func (c *Catalog) inspect(src []byte) string {
 	if d.Draft {
 		info = append([]string{draftInfo}, info...)
 	}
+	if note := changesNote(d); note != "" {
+		info = append(info, changesInfo+base64.RawURLEncoding.EncodeToString([]byte(note)))
+	}
 	return strings.Join(strings.Fields(strings.Join(info, " ")), " ")
 }
 
+// changesNote returns a document's `changes:` front matter note, the
+// reader-facing summary of the change its version makes, on one line and
+// cut at history.MaxSubject bytes; "" when there is none.
+func changesNote(d *document.Document) string {
+	note, _ := d.Params["changes"].(string)
+	note = strings.Join(strings.Fields(note), " ")
+	if len(note) > history.MaxSubject {
+		note = strings.ToValidUTF8(note[:history.MaxSubject], "") + "…"
+	}
+	return note
+}
+
 // draftInfo marks the Info of a version whose text is a draft; wordsInfo
-// starts its letters print.
+// starts its letters print, changesInfo its changes note.
 const (
-	draftInfo = "draft"
-	wordsInfo = "w:"
+	draftInfo   = "draft"
+	wordsInfo   = "w:"
+	changesInfo = "c:"
 )
 
+// versionInfo is what inspect found in a version's text.
+type versionInfo struct {
+	draft                       bool
+	effective, letters, changes string
+}
+
 // parseInfo splits what inspect returned.
-func parseInfo(info string) (draft bool, effective, letters string) {
+func parseInfo(info string) versionInfo {
+	var vi versionInfo
 	for _, f := range strings.Fields(info) {
 		switch {
 		case f == draftInfo:
-			draft = true
+			vi.draft = true
 		case strings.HasPrefix(f, wordsInfo):
-			letters = f[len(wordsInfo):]
+			vi.letters = f[len(wordsInfo):]
+		case strings.HasPrefix(f, changesInfo):
+			if b, err := base64.RawURLEncoding.DecodeString(f[len(changesInfo):]); err == nil {
+				vi.changes = string(b)
+			}
 		default:
-			effective = f
+			vi.effective = f
 		}
 	}
-	return draft, effective, letters
+	return vi
 }
 
 func isDraftInfo(info string) bool {
-	draft, _, _ := parseInfo(info)
-	return draft
+	return parseInfo(info).draft
 }
 
 // draftLine finds "draft: true" (YAML) or "draft = true" (TOML).
@@ -800,17 +828,27 @@ func frontMatterLen(src []byte) int {
 // addVersions adds the versions, with the effective date each one's front
 // matter gave, and records the IDs of the document's former paths.
 func (c *Catalog) addVersions(e *Entry, hd *history.Document) error {
+	infos := make([]versionInfo, len(hd.Versions))
+	for i := range hd.Versions {
+		infos[i] = parseInfo(hd.Versions[i].Info)
+	}
 	for i := range hd.Versions {
 		hv := hd.Versions[i]
 		v := &Version{Version: hv, Material: hv.Material}
-		_, info, letters := parseInfo(hv.Info)
-		v.letters = letters
-		if info != "" {
-			eff, err := document.ParseDate(info)
+		vi := infos[i]
+		v.letters = vi.letters
+		if vi.effective != "" {
+			eff, err := document.ParseDate(vi.effective)
 			if err != nil {
 				return fmt.Errorf("%s at commit %s: effective date %q: %w", hv.Path, hv.Commit, hv.Info, err)
 			}
 			v.Effective = eff
+		}
+		// A `changes:` note written for this version (not one kept from
+		// the version before) is the reader-facing summary: it wins over
+		// the commit subject and a Summary trailer everywhere.
+		if vi.changes != "" && (i == len(hd.Versions)-1 || infos[i+1].changes != vi.changes) {
+			v.Subject = vi.changes
 		}
 		e.Versions = append(e.Versions, v)
 	}
