@@ -393,3 +393,33 @@ func TestEmptyContentFolder(t *testing.T) {
 		t.Errorf("missing folder: %v", err)
 	}
 }
+
+// TestUncommittedEditOfUpcomingVersionShown: an uncommitted edit of a
+// document whose newest version is not in force yet appears, marked, on
+// that upcoming version's page (the current page keeps the text in force
+// and announces it); older versions' pages are not marked.
+func TestUncommittedEditOfUpcomingVersionShown(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n\nIn force text.\n")
+	r.Commit("2026-01-01T10:00:00Z", "v1")
+	r.Write("content/dpa.md", "---\neffective: 2099-01-01\n---\n# DPA\n\nUpcoming text.\n")
+	r.Commit("2026-01-02T10:00:00Z", "v2")
+	r.Write("content/dpa.md", "---\neffective: 2099-01-01\n---\n# DPA\n\nUpcoming text, edited.\n")
+	mustBuild(t, r.Dir, Options{})
+	vs := loadAPI(t, r.Dir).Documents[0].Versions
+	if len(vs) != 2 {
+		t.Fatalf("%d versions", len(vs))
+	}
+	tags := regexp.MustCompile(`<[^>]*>`)
+	current := tags.ReplaceAllString(readFile(t, filepath.Join(r.Dir, "public", "dpa", "index.html")), "")
+	if !strings.Contains(current, "In force text.") || !strings.Contains(current, "takes effect on 1 January 2099") {
+		t.Errorf("current page: want the text in force and the upcoming banner")
+	}
+	upcoming := tags.ReplaceAllString(readFile(t, filepath.Join(r.Dir, "public", "dpa", "versions", vs[0].ID, "index.html")), "")
+	if !strings.Contains(upcoming, "Upcoming text, edited.") || !strings.Contains(upcoming, "not committed yet") {
+		t.Errorf("upcoming version page lacks the uncommitted edit or its mark")
+	}
+	if old := readFile(t, filepath.Join(r.Dir, "public", "dpa", "versions", vs[1].ID, "index.html")); strings.Contains(old, "not committed yet") {
+		t.Error("an older version's page is marked as uncommitted")
+	}
+}

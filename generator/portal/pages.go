@@ -303,6 +303,13 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	// In a preview (clause serve), an uncommitted edit of the file is
+	// shown as the newest version's text, marked: when that version is
+	// still upcoming, its page is the only place the edit would appear.
+	uncommitted := i == 0 && e.Uncommitted && !e.Retired
+	if uncommitted {
+		doc = e.Doc
+	}
 	r, err := render(doc, p.c.linker().resolver(e, p.c.repoRelative(v.Path), v, true))
 	if err != nil {
 		return nil, err
@@ -311,6 +318,7 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	params := p.documentParams(e)
 	params["title"] = e.Doc.Title
 	params["type"] = "version"
+	params["uncommitted"] = uncommitted
 	params["version"] = p.versionRef(e, i, inForce)
 	params["compare"] = p.compareControl(e, min(i+1, len(e.Versions)-1), i)
 	params["toc"] = toc(r.Headings)
