@@ -334,16 +334,9 @@ func mdSpans(spans []Span) string {
 		s := spans[x]
 		if s.Renumbered {
 			// A renumbered clause number, shown quietly: "⟨5→6⟩".
-			var from, to string
-			for ; x < len(spans) && spans[x].Renumbered; x++ {
-				if spans[x].Op == Delete {
-					from += spans[x].Text
-				} else {
-					to += spans[x].Text
-				}
-			}
-			x--
+			from, to, next := renumberedRun(spans, x)
 			b.WriteString(EscapeMarkdown("⟨" + from + "→" + to + "⟩"))
+			x = next - 1
 			continue
 		}
 		for k, line := range strings.Split(s.Text, "\n") {

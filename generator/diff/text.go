@@ -326,21 +326,28 @@ func blockPrefix(b *markdown.Block) (first, more string) {
 // spans renders spans with changes marked. Markers and colours close at
 // the end of each line and reopen on the next, and whitespace at the edges
 // of a change stays outside its markers.
+// renumberedRun returns the old and new text of the run of renumbered
+// spans that starts at spans[k] (a clause number that changed: "5", "6"),
+// and the index after it.
+func renumberedRun(spans []Span, k int) (from, to string, next int) {
+	for ; k < len(spans) && spans[k].Renumbered; k++ {
+		if spans[k].Op == Delete {
+			from += spans[k].Text
+		} else {
+			to += spans[k].Text
+		}
+	}
+	return from, to, k
+}
+
 func (t *textWriter) spans(spans []Span) string {
 	var b strings.Builder
 	for k := 0; k < len(spans); k++ {
 		s := spans[k]
 		if s.Renumbered {
 			// A renumbered clause number: "⟨5→6⟩", faint in colour.
-			var from, to string
-			for ; k < len(spans) && spans[k].Renumbered; k++ {
-				if spans[k].Op == Delete {
-					from += spans[k].Text
-				} else {
-					to += spans[k].Text
-				}
-			}
-			k--
+			from, to, next := renumberedRun(spans, k)
+			k = next - 1
 			if t.color {
 				b.WriteString(ansiFaint + from + "→" + to + ansiReset)
 			} else {
