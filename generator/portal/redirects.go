@@ -49,7 +49,13 @@ func writeRedirects(stage string, c *Catalog) error {
 	for old := range moved {
 		olds = append(olds, old)
 	}
-	sort.Strings(olds)
+	// Deeper former URLs first: the first rule that matches wins.
+	sort.Slice(olds, func(i, j int) bool {
+		if len(olds[i]) != len(olds[j]) {
+			return len(olds[i]) > len(olds[j])
+		}
+		return olds[i] < olds[j]
+	})
 	if len(olds) > 0 {
 		var b strings.Builder
 		p := filepath.Join(stage, "_redirects")
