@@ -87,6 +87,29 @@ func TestTables(t *testing.T) {
 	}
 }
 
+// TestTablesScrollInANamedRegion: a table is wrapped in a focusable
+// scroll container named by the heading above it (inside a list too), or
+// "Table" when there is none.
+func TestTablesScrollInANamedRegion(t *testing.T) {
+	table := "| Name | Location |\n|---|---|\n| Acme | Ireland |\n"
+	r, err := Render([]byte(table + "\n## 3. Sub-processors\n\nText.\n\n" + table + "\n- item\n\n  " + strings.ReplaceAll(table, "\n", "\n  ")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(r.HTML)
+	for _, want := range []string{
+		"<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">\n<table>",
+		"<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"clause-3\">\n<table>",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("no %q in\n%s", want, html)
+		}
+	}
+	if n := strings.Count(html, `aria-labelledby="clause-3"`); n != 2 || strings.Count(html, "</table>\n</div>") != 3 {
+		t.Errorf("%d tables named by clause 3, want 2 (one in a list):\n%s", n, html)
+	}
+}
+
 func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{
 		"Data Processing Agreement": "data-processing-agreement",
