@@ -34,7 +34,7 @@ type HTMLOptions struct {
 // styles), so it works under a strict Content-Security-Policy.
 func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 	bw := bufio.NewWriter(w)
-	h := htmlWriter{w: bw, linkBase: opts.LinkBase}
+	h := htmlWriter{w: bw, linkBase: opts.LinkBase, top: topHeading(r)}
 	context := opts.Context
 	if context == 0 {
 		context = 1
@@ -114,6 +114,36 @@ func anchorOf(r *Redline, k int) string {
 type htmlWriter struct {
 	w        *bufio.Writer
 	linkBase string
+	// top is the level of the highest heading in either version; level
+	// the level of the last heading written (the page's own title, h1,
+	// before the first).
+	top, level int
+}
+
+// headingLevel is the element level of a document heading of level lvl in
+// the redline: the document's highest headings are h2 (the page's h1 is
+// the comparison's title), and no heading is more than one level below
+// the heading before it, since folded runs leave out the headings that
+// led to it (an h4 straight after the h1 is a skipped level to a screen
+// reader).
+func (h *htmlWriter) headingLevel(lvl int) int {
+	l := min(max(lvl-h.top+2, 2), 6, max(h.level, 1)+1)
+	h.level = l
+	return l
+}
+
+// topHeading is the level of the highest heading in the redline's
+// blocks, old and new; 1 when there is none.
+func topHeading(r *Redline) int {
+	top := 0
+	for _, bd := range r.Blocks {
+		for _, b := range []*markdown.Block{bd.Old, bd.New} {
+			if b != nil && b.Kind == markdown.KindHeading && (top == 0 || b.Level < top) {
+				top = b.Level
+			}
+		}
+	}
+	return max(top, 1)
 }
 
 func (h *htmlWriter) label(l, anchor string) {
@@ -194,7 +224,7 @@ func (h *htmlWriter) block(bd *BlockDiff, note string) {
 	open, closeTag := "p", "p"
 	switch b.Kind {
 	case markdown.KindHeading:
-		lvl := strconv.Itoa(min(max(b.Level+1, 2), 6))
+		lvl := strconv.Itoa(h.headingLevel(b.Level))
 		open, closeTag = "h"+lvl, "h"+lvl
 		if b.Anchor != "" && bd.Op != Deleted {
 			open += ` id="` + html.EscapeString(b.Anchor) + `"`
