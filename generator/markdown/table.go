@@ -1,6 +1,8 @@
 package markdown
 
 import (
+	"strconv"
+
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
@@ -17,21 +19,38 @@ import (
 //	<div class="table-scroll" role="region" tabindex="0" aria-labelledby="clause-5">
 //	<table>…</table>
 //	</div>
-type tableRenderer struct{}
+//
+// Regions need distinct names: a second table under the same heading is
+// named "HEADING, table 2", a table under no heading "Table N".
+type tableRenderer struct {
+	under   map[string]int // tables named after each heading so far
+	unnamed int            // tables under no heading so far
+}
 
-func (tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+func newTableRenderer() *tableRenderer { return &tableRenderer{under: map[string]int{}} }
+
+func (r *tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(extast.KindTable, func(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			_, _ = w.WriteString("</table>\n</div>\n")
 			return ast.WalkContinue, nil
 		}
 		_, _ = w.WriteString(`<div class="table-scroll" role="region" tabindex="0"`)
-		if id := headingAbove(n); id != nil {
+		h, id := headingAbove(n)
+		switch {
+		case h == nil:
+			r.unnamed++
+			_, _ = w.WriteString(` aria-label="Table ` + strconv.Itoa(r.unnamed) + `"`)
+		case r.under[string(id)] == 0:
+			r.under[string(id)] = 1
 			_, _ = w.WriteString(` aria-labelledby="`)
 			_, _ = w.Write(util.EscapeHTML(id))
 			_, _ = w.WriteString(`"`)
-		} else {
-			_, _ = w.WriteString(` aria-label="Table"`)
+		default:
+			r.under[string(id)]++
+			_, _ = w.WriteString(` aria-label="`)
+			_, _ = w.Write(util.EscapeHTML([]byte(PlainText(h, source) + ", table " + strconv.Itoa(r.under[string(id)]))))
+			_, _ = w.WriteString(`"`)
 		}
 		_, _ = w.WriteString(">\n<table")
 		if n.Attributes() != nil {
@@ -42,9 +61,10 @@ func (tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	})
 }
 
-// headingAbove returns the id of the nearest heading before n in the
-// document (a sibling of n or of one of its containers), or nil.
-func headingAbove(n ast.Node) []byte {
+// headingAbove returns the nearest heading with an id before n in the
+// document (a sibling of n or of one of its containers) and its id, or
+// nil.
+func headingAbove(n ast.Node) (ast.Node, []byte) {
 	for ; n != nil; n = n.Parent() {
 		for s := n.PreviousSibling(); s != nil; s = s.PreviousSibling() {
 			if _, ok := s.(*ast.Heading); !ok {
@@ -52,10 +72,10 @@ func headingAbove(n ast.Node) []byte {
 			}
 			if v, ok := s.AttributeString("id"); ok {
 				if id, ok := v.([]byte); ok && len(id) > 0 {
-					return id
+					return s, id
 				}
 			}
 		}
 	}
-	return nil
+	return nil, nil
 }
