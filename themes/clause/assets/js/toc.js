@@ -29,10 +29,10 @@
   if (!headings.length) return;
 
   var current = null;
-  // The clause being read is the last one whose heading has passed the
-  // top quarter of the window.
+  // The clause being read is the last one whose heading has reached the
+  // top of the window (its top twentieth, where a link to it scrolls it).
   function update() {
-    var line = window.innerHeight / 4, found = null;
+    var line = window.innerHeight / 20 + 1, found = null;
     for (var i = 0; i < headings.length; i++) {
       if (headings[i].getBoundingClientRect().top > line) break;
       found = headings[i];
@@ -50,7 +50,7 @@
     }
     current = link;
   }
-  var observer = new IntersectionObserver(update, { rootMargin: "0px 0px -75% 0px" });
+  var observer = new IntersectionObserver(update, { rootMargin: "0px 0px -95% 0px" });
   headings.forEach(function (h) { observer.observe(h); });
   update();
 })();
