@@ -230,8 +230,9 @@ func TestRenamedAndRetiredDocuments(t *testing.T) {
 		t.Errorf("retired page:\n%s", retired)
 	}
 	index := readFile(t, filepath.Join(pub, "index.html"))
-	i, j := strings.Index(index, "Retired documents"), strings.Index(index, `href="/beta-terms/"`)
-	if i < 0 || j < i {
+	// (The latest changes above the lists may name it too.)
+	i := strings.Index(index, "Retired documents")
+	if i < 0 || !strings.Contains(index[i:], `href="/beta-terms/"`) {
 		t.Error("retired document not listed under Retired documents")
 	}
 }
