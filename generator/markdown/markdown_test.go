@@ -110,6 +110,11 @@ func TestTablesScrollInANamedRegion(t *testing.T) {
 	if n := strings.Count(html, "</table>\n</div>"); n != 4 {
 		t.Errorf("%d tables closed in their region, want 4:\n%s", n, html)
 	}
+	// A column with a sentence in it is marked long in its header.
+	r, err = Render([]byte("| Name | Purpose | Country |\n|---|---|---|\n| Acme | Short | Ireland |\n| Bolt | " + strings.Repeat("word ", 12) + "| France |\n"))
+	if err != nil || !strings.Contains(string(r.HTML), "<th>Name</th>\n<th class=\"long\">Purpose</th>\n<th>Country</th>") {
+		t.Errorf("long column: %v\n%s", err, r.HTML)
+	}
 	// A second page starts counting again.
 	r, err = Render([]byte(table))
 	if err != nil || !strings.Contains(string(r.HTML), `aria-label="Table 1"`) {

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -52,6 +53,7 @@ func (r *tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			_, _ = w.Write(util.EscapeHTML([]byte(PlainText(h, source) + ", table " + strconv.Itoa(r.under[string(id)]))))
 			_, _ = w.WriteString(`"`)
 		}
+		markLongColumns(n, source)
 		_, _ = w.WriteString(">\n<table")
 		if n.Attributes() != nil {
 			html.RenderAttributes(w, n, extension.TableAttributeFilter)
@@ -78,4 +80,39 @@ func headingAbove(n ast.Node) (ast.Node, []byte) {
 		}
 	}
 	return nil, nil
+}
+
+// LongCell is the length in characters from which a column's text is long
+// (a sentence, not a name or a country): its header cell gets the class
+// "long", so that the theme gives the column room before it wraps into a
+// narrow strip.
+const LongCell = 50
+
+// markLongColumns sets class="long" on the header cells of the columns of
+// table n that hold a long text in some row.
+func markLongColumns(n ast.Node, source []byte) {
+	header := n.FirstChild()
+	if header == nil {
+		return
+	}
+	var long []bool
+	for row := header; row != nil; row = row.NextSibling() {
+		i := 0
+		for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
+			if i >= len(long) {
+				long = append(long, false)
+			}
+			if utf8.RuneCountInString(PlainText(cell, source)) >= LongCell {
+				long[i] = true
+			}
+			i++
+		}
+	}
+	i := 0
+	for cell := header.FirstChild(); cell != nil; cell = cell.NextSibling() {
+		if i < len(long) && long[i] {
+			cell.SetAttributeString("class", []byte("long"))
+		}
+		i++
+	}
 }
