@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -60,6 +61,9 @@ type Config struct {
 	Exclude []string `toml:"exclude"`
 	// Subprocessors are the settings of sub-processor lists.
 	Subprocessors Subprocessors `toml:"subprocessors"`
+	// Subscribe tells readers how to get notices of changes besides the
+	// feeds: the "Stay informed" block of the portal's pages.
+	Subscribe Subscribe `toml:"subscribe"`
 
 	// Location is TimeZone, loaded.
 	Location *time.Location `toml:"-"`
@@ -67,6 +71,21 @@ type Config struct {
 	Path string `toml:"-"`
 
 	set map[string]bool // the top-level keys clause.toml sets
+}
+
+// Subscribe are the [subscribe] settings: how readers sign up for notices
+// of changes (clause notify sends them), shown with the feeds on every
+// page. All optional.
+type Subscribe struct {
+	// Email is an address readers write to for email notices
+	// ("dpo@acme.example"); the portal links it with mailto:.
+	Email string `toml:"email"`
+	// URL is a sign-up form for email or webhook notices: an absolute
+	// http(s) URL.
+	URL string `toml:"url"`
+	// Text is a sentence shown with them ("Customers' DPOs are notified of
+	// every material change by email.").
+	Text string `toml:"text"`
 }
 
 // IsSet reports whether clause.toml sets a top-level key ("title"), as
@@ -112,7 +131,7 @@ func Load(dir string) (*Config, error) {
 		}
 		sort.Strings(keys)
 		return nil, &document.Error{Path: FileName, Line: lineOfKey(string(b), undecoded[0].String()),
-			Msg: fmt.Sprintf("unknown setting %s (known: title, description, base_url, time_zone, language, repo_url, branch, content, include, exclude, subprocessors.columns)", strings.Join(keys, ", "))}
+			Msg: fmt.Sprintf("unknown setting %s (known: title, description, base_url, time_zone, language, repo_url, branch, content, include, exclude, subprocessors.columns, subscribe.email, subscribe.url, subscribe.text)", strings.Join(keys, ", "))}
 	}
 	if err := checkColumns(c.Subprocessors.Columns, string(b)); err != nil {
 		return nil, err
@@ -130,6 +149,9 @@ func Load(dir string) (*Config, error) {
 	}
 	if err := CheckBaseURL(c.BaseURL); err != nil {
 		return nil, &document.Error{Path: FileName, Line: lineOfKey(string(b), "base_url"), Msg: "base_url: " + err.Error(), Err: err}
+	}
+	if err := c.Subscribe.check(); err != nil {
+		return nil, &document.Error{Path: FileName, Line: lineOfKey(string(b), "subscribe."+err.key), Msg: "[subscribe] " + err.Error(), Err: err.err}
 	}
 	if c.Title == "" {
 		c.Title = "Legal"
@@ -183,6 +205,34 @@ func CheckBaseURL(u string) error {
 		return fmt.Errorf("%w with a host name, not %q", ErrBaseURL, u)
 	case p.User != nil:
 		return fmt.Errorf("%w without user information, not %q", ErrBaseURL, u)
+	}
+	return nil
+}
+
+// ErrSubscribe is the error of a [subscribe] setting that cannot be linked.
+var ErrSubscribe = errors.New("not a usable link")
+
+type subscribeError struct {
+	key string
+	err error
+}
+
+func (e *subscribeError) Error() string { return e.key + ": " + e.err.Error() }
+
+// check reports a sign-up URL that is not an absolute http(s) URL, or an
+// email setting that is not a bare address: both are put in links.
+func (s *Subscribe) check() *subscribeError {
+	s.Email, s.URL, s.Text = strings.TrimSpace(s.Email), strings.TrimSpace(s.URL), strings.TrimSpace(s.Text)
+	if s.URL != "" {
+		if err := CheckBaseURL(s.URL); err != nil {
+			return &subscribeError{"url", fmt.Errorf("%w: the sign-up form must be an absolute http:// or https:// URL with a host, not %q", ErrSubscribe, s.URL)}
+		}
+	}
+	if s.Email != "" {
+		a, err := mail.ParseAddress(s.Email)
+		if err != nil || a.Name != "" || a.Address != s.Email || strings.ContainsAny(s.Email, "?&/:") {
+			return &subscribeError{"email", fmt.Errorf("%w: %q is not an email address (write it bare: dpo@acme.example)", ErrSubscribe, s.Email)}
+		}
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ func TestSubprocessorColumns(t *testing.T) {
 	for src, want := range map[string]string{
 		"[subprocessors.columns]\n\"Hosting Region\" = \"location\"\n\"Zone\" = \"place\"\n": `clause.toml:3: [subprocessors.columns] "Zone" = "place": unknown field (known: name, purpose, location,`,
 		"title = \"x\"\n[subprocessors]\ncolumns = { \"Zone\" = \"where\" }\n":               `clause.toml:3: [subprocessors.columns] "Zone" = "where": unknown field`,
-		"[subprocessors]\ncolumn = { \"Zone\" = \"location\" }\n":                            "clause.toml:2: unknown setting subprocessors.column, subprocessors.column.Zone (known: title, description, base_url, time_zone, language, repo_url, branch, content, include, exclude, subprocessors.columns)",
+		"[subprocessors]\ncolumn = { \"Zone\" = \"location\" }\n":                            "clause.toml:2: unknown setting subprocessors.column, subprocessors.column.Zone (known: title, description, base_url, time_zone, language, repo_url, branch, content, include, exclude, subprocessors.columns, subscribe.email, subscribe.url, subscribe.text)",
 	} {
 		_, err := Load(write(t, src))
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
@@ -116,6 +116,34 @@ func TestBaseURLMustBeHTTP(t *testing.T) {
 	for _, good := range []string{"", "https://legal.example.com/", "http://localhost:1313", "HTTPS://Legal.Example.com/policies/"} {
 		if err := CheckBaseURL(good); err != nil {
 			t.Errorf("%q refused: %v", good, err)
+		}
+	}
+}
+
+func TestSubscribeSettings(t *testing.T) {
+	c, err := Load(write(t, "title = \"x\"\n[subscribe]\nemail = \" dpo@acme.example \"\nurl = \"https://acme.example/updates\"\ntext = \"We email every change.\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Subscribe != (Subscribe{Email: "dpo@acme.example", URL: "https://acme.example/updates", Text: "We email every change."}) {
+		t.Errorf("subscribe: %+v", c.Subscribe)
+	}
+	for _, tc := range []struct{ key, value string }{
+		{"url", "javascript:alert(1)"},
+		{"url", "/signup/"},
+		{"url", "mailto:dpo@acme.example"},
+		{"url", "https://user:pw@acme.example/"},
+		{"email", "DPO <dpo@acme.example>"},
+		{"email", "not an address"},
+		{"email", "dpo@acme.example?subject=x"},
+	} {
+		src := "title = \"x\"\n[subscribe]\n" + tc.key + " = \"" + tc.value + "\"\n"
+		_, err := Load(write(t, src))
+		if err == nil || !strings.HasPrefix(err.Error(), "clause.toml:3: [subscribe] "+tc.key) {
+			t.Errorf("%s = %q: error %v, want one at clause.toml:3", tc.key, tc.value, err)
+		}
+		if !errors.Is(err, ErrSubscribe) || !errors.Is(err, document.ErrContent) {
+			t.Errorf("%s = %q: error %v does not wrap ErrSubscribe and ErrContent", tc.key, tc.value, err)
 		}
 	}
 }

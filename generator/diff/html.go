@@ -41,7 +41,7 @@ type HTMLOptions struct {
 // Content-Security-Policy.
 func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 	bw := bufio.NewWriter(w)
-	h := htmlWriter{w: bw, linkBase: opts.LinkBase}
+	h := htmlWriter{w: bw, linkBase: opts.LinkBase, top: topHeading(r)}
 	context := opts.Context
 	if context == 0 {
 		context = 1
@@ -70,9 +70,7 @@ func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 				}
 				bw.WriteString("</p>\n")
 			} else {
-				fmt.Fprintf(bw, `<details class="rl-unchanged"><summary>%d unchanged %s</summary>`+"\n", n, noun)
-				h.run(r.Blocks[start:k+1], nil, nil)
-				bw.WriteString("</details>\n")
+				h.fold(r.Blocks[start : k+1])
 			}
 			lastLabel = ""
 			continue
@@ -129,6 +127,67 @@ func anchorOf(r *Redline, k int) string {
 type htmlWriter struct {
 	w        *bufio.Writer
 	linkBase string
+	// top is the level of the highest heading in either version. level
+	// is the lowest level the heading before the next one can have: the
+	// last heading shown (the page's own title, h1, before the first), or
+	// the last heading of a folded run after it, which may be open or
+	// closed. folded is set while a folded run is written, and runLast is
+	// the last heading written in it.
+	top, level int
+	folded     bool
+	runLast    int
+	tables     int // tables written, to name their scroll regions
+}
+
+// headingLevel is the element level of a document heading of level lvl in
+// the redline: the document's highest headings are h2 (the page's h1 is
+// the comparison's title), and no heading is more than one level below
+// the heading before it, whether the folded runs between them are open or
+// closed: folded runs leave out the headings that led to it (an h4
+// straight after the h1 is a skipped level to a screen reader).
+func (h *htmlWriter) headingLevel(lvl int) int {
+	before := h.level
+	if h.folded && h.runLast > 0 {
+		before = h.runLast
+	}
+	l := min(max(lvl-h.top+2, 2), 6, max(before, 1)+1)
+	if h.folded {
+		h.runLast = l
+	} else {
+		h.level = l
+	}
+	return l
+}
+
+// fold writes a run of unchanged blocks folded in a <details>.
+func (h *htmlWriter) fold(blocks []BlockDiff) {
+	n := len(blocks)
+	noun := "blocks"
+	if n == 1 {
+		noun = "block"
+	}
+	fmt.Fprintf(h.w, `<details class="rl-unchanged"><summary>%d unchanged %s</summary>`+"\n", n, noun)
+	h.folded, h.runLast = true, 0
+	h.run(blocks, nil, nil)
+	if h.runLast > 0 {
+		h.level = min(h.level, h.runLast)
+	}
+	h.folded = false
+	h.w.WriteString("</details>\n")
+}
+
+// topHeading is the level of the highest heading in the redline's
+// blocks, old and new; 1 when there is none.
+func topHeading(r *Redline) int {
+	top := 0
+	for _, bd := range r.Blocks {
+		for _, b := range []*markdown.Block{bd.Old, bd.New} {
+			if b != nil && b.Kind == markdown.KindHeading && (top == 0 || b.Level < top) {
+				top = b.Level
+			}
+		}
+	}
+	return max(top, 1)
 }
 
 func (h *htmlWriter) label(l, anchor string) {
@@ -163,16 +222,18 @@ func (h *htmlWriter) run(blocks []BlockDiff, notes map[int]string, arrivals map[
 		}
 		if isTable(bd) != inTable {
 			if inTable {
-				h.w.WriteString("</tbody></table>\n")
+				h.w.WriteString("</tbody></table></div>\n")
 			} else {
-				h.w.WriteString(`<table class="rl-table"><tbody>` + "\n")
+				// A wide table scrolls in its own region, not the page.
+				h.tables++
+				fmt.Fprintf(h.w, `<div class="table-scroll" role="region" tabindex="0" aria-label="Table %d"><table class="rl-table"><tbody>`+"\n", h.tables)
 			}
 			inTable = !inTable
 		}
 		h.block(bd, notes[x], arrivals[x])
 	}
 	if inTable {
-		h.w.WriteString("</tbody></table>\n")
+		h.w.WriteString("</tbody></table></div>\n")
 	}
 }
 
@@ -236,7 +297,7 @@ func (h *htmlWriter) block(bd *BlockDiff, note string, m *Move) {
 	open, closeTag := "p", "p"
 	switch b.Kind {
 	case markdown.KindHeading:
-		lvl := strconv.Itoa(min(max(b.Level+1, 2), 6))
+		lvl := strconv.Itoa(h.headingLevel(b.Level))
 		open, closeTag = "h"+lvl, "h"+lvl
 		if b.Anchor != "" && bd.Op != Deleted {
 			open += ` id="` + html.EscapeString(b.Anchor) + `"`

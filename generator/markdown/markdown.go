@@ -128,7 +128,7 @@ func WithUnsafeHTML() Option { return func(o *options) { o.unsafe = true } }
 func WithoutTitle(title string) Option { return func(o *options) { o.dropTitle = title } }
 
 func newMarkdown(o options) goldmark.Markdown {
-	rendererOpts := []renderer.Option{html.WithXHTML(), renderer.WithNodeRenderers(util.Prioritized(admonitionRenderer{}, 500))}
+	rendererOpts := []renderer.Option{html.WithXHTML(), renderer.WithNodeRenderers(util.Prioritized(admonitionRenderer{}, 500), util.Prioritized(newTableRenderer(), 100))}
 	if o.unsafe {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}

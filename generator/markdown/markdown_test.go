@@ -87,6 +87,41 @@ func TestTables(t *testing.T) {
 	}
 }
 
+// TestTablesScrollInANamedRegion: a table is wrapped in a focusable
+// scroll container named by the heading above it (inside a list too), and
+// every region has its own name.
+func TestTablesScrollInANamedRegion(t *testing.T) {
+	table := "| Name | Location |\n|---|---|\n| Acme | Ireland |\n"
+	r, err := Render([]byte(table + "\n## 3. Sub-processors\n\nText.\n\n" + table + "\n- item\n\n  " + strings.ReplaceAll(table, "\n", "\n  ") + "\n## 4. Other\n\n" + table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(r.HTML)
+	for _, want := range []string{
+		"<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table 1\">\n<table>",
+		"<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"clause-3\">\n<table>",
+		"<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"3. Sub-processors, table 2\">\n<table>",
+		"<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"clause-4\">\n<table>",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("no %q in\n%s", want, html)
+		}
+	}
+	if n := strings.Count(html, "</table>\n</div>"); n != 4 {
+		t.Errorf("%d tables closed in their region, want 4:\n%s", n, html)
+	}
+	// A column with a sentence in it is marked long in its header.
+	r, err = Render([]byte("| Name | Purpose | Country |\n|---|---|---|\n| Acme | Short | Ireland |\n| Bolt | " + strings.Repeat("word ", 12) + "| France |\n"))
+	if err != nil || !strings.Contains(string(r.HTML), "<th>Name</th>\n<th class=\"long\">Purpose</th>\n<th>Country</th>") {
+		t.Errorf("long column: %v\n%s", err, r.HTML)
+	}
+	// A second page starts counting again.
+	r, err = Render([]byte(table))
+	if err != nil || !strings.Contains(string(r.HTML), `aria-label="Table 1"`) {
+		t.Errorf("second render: %v\n%s", err, r.HTML)
+	}
+}
+
 func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{
 		"Data Processing Agreement": "data-processing-agreement",

@@ -157,6 +157,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		Params:       siteParams(c, pg),
 	}
 	c.SetBasePath(s.BaseURL)
+	if s.Params["attention"], err = pg.attentionParams(); err != nil {
+		return nil, err
+	}
 	if c.Home != nil {
 		home := *c.Home
 		// The index page has its own heading (the portal's title): the
@@ -398,6 +401,11 @@ func siteParams(c *Catalog, pg *pager) map[string]any {
 		"feed_atom":         SiteFeedAtom,
 		"feed_json":         SiteFeedJSON,
 		"has_history":       c.Head != nil,
+		"subscribe": map[string]string{
+			"email": c.Config.Subscribe.Email,
+			"url":   c.Config.Subscribe.URL,
+			"text":  c.Config.Subscribe.Text,
+		},
 	}
 	if c.Head != nil {
 		params["head"] = pg.commit(c.Head.Hash)

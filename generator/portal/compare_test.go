@@ -101,7 +101,7 @@ func TestRedlinePages(t *testing.T) {
 	if strings.Count(ins, `class="rl-inserted"`) != 2 || strings.Contains(ins, "rl-changed") || strings.Contains(ins, "<del>") {
 		t.Errorf("inserted clause:\n%s", ins)
 	}
-	if !strings.Contains(ins, `<h3 id="clause-2a" class="rl-inserted"><ins>2a. Audits</ins></h3>`) {
+	if !strings.Contains(ins, `<h2 id="clause-2a" class="rl-inserted"><ins>2a. Audits</ins></h2>`) {
 		t.Errorf("inserted heading lacks its anchor:\n%s", ins)
 	}
 

@@ -333,6 +333,20 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 			upcoming = append(upcoming, p.changeParams(e, h, i, inForce))
 		}
 	}
+	// Rows in runs of the same group (the section of the list they are
+	// in): the table shows each group's name once, above its rows.
+	var groups []map[string]any
+	for _, m := range rows {
+		name := ""
+		if cols["group"] {
+			name = m["group"].(string)
+		}
+		if len(groups) == 0 || groups[len(groups)-1]["name"] != name {
+			groups = append(groups, map[string]any{"name": name, "rows": []map[string]any{}})
+		}
+		g := groups[len(groups)-1]
+		g["rows"] = append(g["rows"].([]map[string]any), m)
+	}
 	var upcomingRows []map[string]any
 	for _, m := range rows {
 		if m["effective"] != nil {
@@ -341,6 +355,7 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 	}
 	return map[string]any{
 		"rows":          rows,
+		"groups":        groups,
 		"columns":       cols,
 		"source":        reg.Source.String(),
 		"notice_days":   reg.NoticeDays,

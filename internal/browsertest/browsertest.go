@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -84,16 +86,53 @@ type Page struct {
 	problems []string
 }
 
+// Option sets up a tab before it loads its page: its window size, its
+// colour scheme.
+type Option func(*tabSetup)
+
+type tabSetup struct {
+	width, height int64
+	scheme        string
+}
+
+// Viewport sets the tab's viewport to width × height CSS pixels, as a
+// desktop window of that size (no mobile zoom-out: a page wider than the
+// viewport scrolls sideways, as the reader would see it).
+func Viewport(width, height int64) Option {
+	return func(s *tabSetup) { s.width, s.height = width, height }
+}
+
+// ColorScheme makes the tab report prefers-color-scheme: scheme ("light"
+// or "dark") to the page's style sheets and scripts.
+func ColorScheme(scheme string) Option {
+	return func(s *tabSetup) { s.scheme = scheme }
+}
+
 // Open opens url in a new tab and waits for the page to load. Console
 // errors, uncaught exceptions and browser log errors (CSP violations,
 // failed requests) are recorded from the start; see Problems.
-func (b *Browser) Open(tb testing.TB, url string) *Page {
+func (b *Browser) Open(tb testing.TB, url string, opts ...Option) *Page {
 	tb.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx)
 	tb.Cleanup(cancel)
 	p := &Page{tb: tb, ctx: ctx}
 	if err := chromedp.Do(ctx); err != nil {
 		tb.Fatalf("opening a tab: %v", err)
+	}
+	var setup tabSetup
+	for _, o := range opts {
+		o(&setup)
+	}
+	if setup.width > 0 {
+		p.Do(chromedp.EmulateViewport(setup.width, setup.height))
+	}
+	if setup.scheme != "" {
+		p.Do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: setup.scheme}},
+			})
+			return err
+		}))
 	}
 	messages := chromedp.Console(ctx)
 	go func() {

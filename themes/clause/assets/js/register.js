@@ -1,11 +1,19 @@
 // Sub-processor register: filter and sort the table. The table is complete
-// and readable without this script; it only adds the controls.
+// and readable without this script; it only adds the controls. A register
+// in groups (sections of the list) has one tbody per group, headed by the
+// group's name: rows sort within their group, and a group whose rows are
+// all filtered out is hidden with its heading.
 (function () {
   "use strict";
   var table = document.querySelector("table.register-table");
   if (!table) return;
-  var tbody = table.tBodies[0];
-  var rows = Array.prototype.slice.call(tbody.rows);
+  var bodies = Array.prototype.slice.call(table.tBodies);
+  var rows = [];
+  bodies.forEach(function (body) {
+    Array.prototype.forEach.call(body.rows, function (row) {
+      if (!row.classList.contains("group-row")) rows.push(row);
+    });
+  });
   var controls = document.querySelector(".register-controls");
   var filter = controls.querySelector(".register-filter");
   var country = controls.querySelector(".register-country");
@@ -35,6 +43,12 @@
       row.hidden = !match;
       if (match) shown++;
     });
+    bodies.forEach(function (body) {
+      var any = Array.prototype.some.call(body.rows, function (row) {
+        return !row.classList.contains("group-row") && !row.hidden;
+      });
+      body.hidden = !any;
+    });
     count.textContent = shown === rows.length ? rows.length + " sub-processors" : "Showing " + shown + " of " + rows.length + " sub-processors";
   }
   filter.addEventListener("input", apply);
@@ -59,7 +73,8 @@
         var r = x.localeCompare(y, undefined, { sensitivity: "base", numeric: true });
         return ascending ? r : -r;
       });
-      sorted.forEach(function (row) { tbody.appendChild(row); });
+      // Each row goes back to the end of its own group.
+      sorted.forEach(function (row) { row.parentNode.appendChild(row); });
     });
   });
 

@@ -1,0 +1,106 @@
+package portal
+
+import (
+	"sort"
+
+	"github.com/clause-portal/clause/generator/subprocessors"
+)
+
+// RecentChanges is how many of the latest material changes the index
+// lists.
+const RecentChanges = 5
+
+// attentionParams are what the index shows before the list of documents:
+// what needs a reader's attention at build time.
+//
+//   - objections: sub-processor changes whose objection deadline has not
+//     passed, with the deadline and the sub-processors concerned;
+//   - upcoming: published versions that take effect later, with their
+//     effective dates;
+//   - recent: the latest material changes, newest first.
+//
+// Retired documents are left out of the first two.
+func (p *pager) attentionParams() (map[string]any, error) {
+	var objections, upcoming []map[string]any
+	type dated struct {
+		e *Entry
+		i int
+	}
+	var material []dated
+	for _, e := range p.c.Entries {
+		inForce := e.InForce(p.c.Today, p.loc)
+		doc := map[string]any{"title": e.Doc.Title, "url": DocumentURL(e.ID), "language": e.Language}
+		for i, v := range e.Versions {
+			if v.Material {
+				material = append(material, dated{e, i})
+			}
+		}
+		if e.Retired {
+			continue
+		}
+		if inForce != 0 && len(e.Versions) > 0 {
+			m := p.versionRef(e, 0, inForce)
+			m["document"] = doc
+			if inForce > 0 {
+				m["diff_url"] = CompareURL(e.ID, e.Versions[inForce].ID, e.Versions[0].ID)
+			}
+			upcoming = append(upcoming, m)
+		}
+		h, err := p.c.Register(e)
+		if err != nil {
+			return nil, err
+		}
+		if h == nil {
+			continue
+		}
+		for i := range e.Versions {
+			d := p.c.Deadline(e, h, i)
+			if d.IsZero() || d.Before(p.c.Today) {
+				continue
+			}
+			m := p.versionRef(e, i, inForce)
+			m["document"] = doc
+			m["deadline"] = p.dateStamp(d)
+			m["summary"] = h.Changes[i].Summary()
+			names := func(rows []subprocessors.Row) []string {
+				out := make([]string, 0, len(rows))
+				for _, r := range rows {
+					out = append(out, r.Name)
+				}
+				return out
+			}
+			ch := h.Changes[i]
+			changed := make([]string, 0, len(ch.Changed))
+			for _, rc := range ch.Changed {
+				changed = append(changed, rc.New.Name)
+			}
+			m["added"], m["removed"], m["changed"] = names(ch.Added), names(ch.Removed), changed
+			objections = append(objections, m)
+		}
+	}
+	// Soonest deadline, and soonest effective date, first.
+	sort.SliceStable(objections, func(i, j int) bool {
+		return objections[i]["deadline"].(map[string]any)["date"].(string) < objections[j]["deadline"].(map[string]any)["date"].(string)
+	})
+	sort.SliceStable(upcoming, func(i, j int) bool {
+		return effectiveOf(upcoming[i]) < effectiveOf(upcoming[j])
+	})
+	sort.SliceStable(material, func(i, j int) bool {
+		return material[i].e.Versions[material[i].i].Date.After(material[j].e.Versions[material[j].i].Date)
+	})
+	var recent []map[string]any
+	for _, d := range material[:min(len(material), RecentChanges)] {
+		m := p.versionRef(d.e, d.i, d.e.InForce(p.c.Today, p.loc))
+		m["document"] = map[string]any{"title": d.e.Doc.Title, "url": DocumentURL(d.e.ID), "language": d.e.Language, "retired": d.e.Retired}
+		m["first"] = d.i == len(d.e.Versions)-1
+		recent = append(recent, m)
+	}
+	return map[string]any{"objections": objections, "upcoming": upcoming, "recent": recent}, nil
+}
+
+func effectiveOf(m map[string]any) string {
+	if eff, ok := m["effective"].(map[string]any); ok {
+		return eff["date"].(string)
+	}
+	return ""
+}
