@@ -15,7 +15,8 @@ const RecentChanges = 5
 //
 //   - objections: sub-processor changes whose objection deadline has not
 //     passed, with the deadline and the sub-processors concerned;
-//   - upcoming: published versions that take effect later, with their
+//   - upcoming: the changes published that take effect later, named by
+//     their material versions (as the document's banner), with their
 //     effective dates;
 //   - recent: the latest material changes, newest first.
 //
@@ -39,12 +40,19 @@ func (p *pager) attentionParams() (map[string]any, error) {
 			continue
 		}
 		if inForce != 0 && len(e.Versions) > 0 {
-			m := p.versionRef(e, 0, inForce)
-			m["document"] = doc
-			if inForce > 0 {
-				m["diff_url"] = CompareURL(e.ID, e.Versions[inForce].ID, e.Versions[0].ID)
+			// Named by the material changes that take effect, as the
+			// document's banner names them, not by the latest minor fix.
+			n := inForce
+			if n < 0 {
+				n = len(e.Versions) // none in force yet
 			}
-			upcoming = append(upcoming, m)
+			for _, m := range p.upcomingChanges(e, n) {
+				m["document"] = doc
+				if inForce > 0 {
+					m["diff_url"] = CompareURL(e.ID, e.Versions[inForce].ID, e.Versions[0].ID)
+				}
+				upcoming = append(upcoming, m)
+			}
 		}
 		h, err := p.c.Register(e)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/clause-portal/clause/generator/diff"
 	"github.com/clause-portal/clause/generator/document"
@@ -132,7 +133,7 @@ func Compare(from, to Side) *Comparison {
 		cmp.Metadata = append(cmp.Metadata, fmt.Sprintf("Title: %s → %s", a, b))
 	}
 	if a, b := from.Doc.Effective, to.Doc.Effective; a != b {
-		cmp.Metadata = append(cmp.Metadata, fmt.Sprintf("Effective date: %s → %s", orNone(a.String()), orNone(b.String())))
+		cmp.Metadata = append(cmp.Metadata, fmt.Sprintf("Effective date: %s → %s", displayDate(a), displayDate(b)))
 	}
 	if a, b := from.Doc.NoticeDays, to.Doc.NoticeDays; a != b && to.Doc.Kind == document.KindSubprocessors {
 		cmp.Metadata = append(cmp.Metadata, fmt.Sprintf("Notice period: %d → %d days", a, b))
@@ -160,6 +161,15 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// displayDate writes a date as readers see dates on the portal
+// ("15 December 2026"), or "none".
+func displayDate(d document.Date) string {
+	if d.IsZero() {
+		return "none"
+	}
+	return d.Time(time.UTC).Format(DisplayDate)
 }
 
 func orNone(s string) string {

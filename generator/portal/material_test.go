@@ -83,7 +83,7 @@ func TestLayoutOnlyVersionIsMinorEverywhere(t *testing.T) {
 		if strings.Count(html, `class="minor-change"`) != 1 {
 			t.Errorf("%s: %d rows marked minor, want 1", page, strings.Count(html, `class="minor-change"`))
 		}
-		if !strings.Contains(html, "No change to the text; effective date: none → 2026-05-01") {
+		if !strings.Contains(html, "No change to the text; effective date: none → 1 May 2026") {
 			t.Errorf("%s: the change of effective date is not summarised", page)
 		}
 	}

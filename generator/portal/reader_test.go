@@ -404,3 +404,27 @@ func TestRegisterGroupsShowTheirNameOnce(t *testing.T) {
 		t.Errorf("group heading spans %s columns of %d", groups[0][1], cols)
 	}
 }
+
+// TestAttentionNamesTheMaterialChange: the index's attention list names an
+// upcoming update by the material change that takes effect, as the
+// document's banner does, not by the minor fix published after it.
+func TestAttentionNamesTheMaterialChange(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/dpa.md", "# DPA\n\nBreaches are notified within 72 hours.\n")
+	r.Commit("2026-01-10T10:00:00Z", "Publish the DPA")
+	r.Write("content/dpa.md", "---\neffective: 2099-01-01\n---\n# DPA\n\nBreaches are notified within 48 hours.\n")
+	r.Commit("2026-02-10T10:00:00Z", "DPA: 48-hour breach notice")
+	r.Write("content/dpa.md", "---\neffective: 2099-01-01\n---\n# DPA\n\nBreaches are notified within 48 hours!\n")
+	r.Commit("2026-02-11T10:00:00Z", "Fix punctuation\n\nChange-Type: minor")
+	mustBuild(t, r.Dir, Options{})
+	index := readFile(t, filepath.Join(r.Dir, "public", "index.html"))
+	i := strings.Index(index, `<section class="attention"`)
+	if i < 0 {
+		t.Fatal("no attention list")
+	}
+	section := strings.Join(strings.Fields(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(index[i:i+strings.Index(index[i:], "</section>")], "")), " ")
+	want := "Takes effect 1 January 2099 DPA: DPA: 48-hour breach notice. Published 10 February 2026. Minor changes since: Fix punctuation."
+	if !strings.Contains(section, want) {
+		t.Errorf("attention list:\n%s\nwant %q", section, want)
+	}
+}

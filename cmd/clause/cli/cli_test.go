@@ -227,7 +227,7 @@ func TestDiff(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("diff: %d %s", code, errOut)
 	}
-	for _, want := range []string{"DPA: ", "(" + first[:7] + ", 2026-01-10) → ", "(" + second[:7] + ", 2026-05-10)", "Effective date: 2026-01-01 → 2026-06-01", "1 clause changed", "~ Notice within [-72-]{+48+} hours."} {
+	for _, want := range []string{"DPA: ", "(" + first[:7] + ", 2026-01-10) → ", "(" + second[:7] + ", 2026-05-10)", "Effective date: 1 January 2026 → 1 June 2026", "1 clause changed", "~ Notice within [-72-]{+48+} hours."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("diff output lacks %q:\n%s", want, out)
 		}
