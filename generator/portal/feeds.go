@@ -39,6 +39,23 @@ func escapePath(p string) string {
 	return (&url.URL{Path: p}).EscapedPath()
 }
 
+// withoutTitle returns a commit subject without the document's title it
+// may start with ("Cookie policy: add Matomo" of the Cookie Policy is "add
+// Matomo"), for a feed entry that is titled "Cookie Policy: …" already.
+func withoutTitle(subject, title string) string {
+	if len(subject) > len(title) && strings.EqualFold(subject[:len(title)], title) {
+		rest := strings.TrimLeft(subject[len(title):], " ")
+		for _, sep := range []string{":", "–", "—", "-"} {
+			if after, ok := strings.CutPrefix(rest, sep); ok {
+				if after = strings.TrimSpace(after); after != "" {
+					return after
+				}
+			}
+		}
+	}
+	return subject
+}
+
 // feedEntry turns version i of e into a feed entry.
 func feedEntry(c *Catalog, e *Entry, i int, base string) feed.Entry {
 	v := e.Versions[i]
@@ -46,17 +63,18 @@ func feedEntry(c *Catalog, e *Entry, i int, base string) feed.Entry {
 	if i+1 < len(e.Versions) {
 		diffURL = absURL(base, CompareURL(e.ID, e.Versions[i+1].ID, v.ID))
 	}
+	subject := withoutTitle(v.Subject, e.Doc.Title)
 	return feed.Entry{
 		DiffURL:     diffURL,
 		Summary:     v.Summary,
 		ID:          "urn:clause:" + e.DocKey() + ":" + v.ID,
-		Title:       e.Doc.Title + ": " + v.Subject,
+		Title:       e.Doc.Title + ": " + subject,
 		URL:         absURL(base, VersionURL(e.ID, v.ID)),
 		DocumentURL: absURL(base, DocumentURL(e.ID)),
 		Published:   v.Date.In(c.Config.Location),
 		Document:    e.Doc.Title,
 		Kind:        string(e.Doc.Kind),
-		Subject:     v.Subject,
+		Subject:     subject,
 		Material:    v.Material,
 		Effective:   v.Effective.String(),
 	}

@@ -200,3 +200,18 @@ func TestBaseURLMustBeHTTP(t *testing.T) {
 		t.Errorf("feed.atom does not use $URL")
 	}
 }
+
+func TestWithoutTitle(t *testing.T) {
+	for _, tc := range []struct{ subject, title, want string }{
+		{"Cookie policy: add Matomo", "Cookie Policy", "add Matomo"},
+		{"cookie policy – add Matomo", "Cookie Policy", "add Matomo"},
+		{"Cookie policy:", "Cookie Policy", "Cookie policy:"},
+		{"Cookie policyholders are told", "Cookie Policy", "Cookie policyholders are told"},
+		{"Add Matomo", "Cookie Policy", "Add Matomo"},
+		{"DPA: 48-hour breach notice", "DPA", "48-hour breach notice"},
+	} {
+		if got := withoutTitle(tc.subject, tc.title); got != tc.want {
+			t.Errorf("withoutTitle(%q, %q) = %q, want %q", tc.subject, tc.title, got, tc.want)
+		}
+	}
+}
