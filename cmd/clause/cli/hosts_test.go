@@ -569,3 +569,23 @@ func TestInitHost(t *testing.T) {
 		t.Errorf("a development build without --clause-version: %d %s", code, errOut)
 	}
 }
+
+// TestHeadersFileIsPublished: the static/_headers a recipe writes is in
+// the built site, where Cloudflare Pages and GitLab Pages read it.
+func TestHeadersFileIsPublished(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/privacy.md", "# Privacy Policy\n\nText.\n")
+	r.Commit("2026-01-01T10:00:00Z", "Policies")
+	if code, out, errOut := run(t, "init", "--repo", r.Dir, "--host", "gitlab-pages", "--clause-version", testRelease); code != ExitOK {
+		t.Fatalf("init: %d\n%s%s", code, out, errOut)
+	}
+	r.Commit("2026-01-02T10:00:00Z", "Deploy on GitLab Pages")
+	if code, out, errOut := run(t, "build", "--repo", r.Dir, "--no-cache", "--out", filepath.Join(r.Dir, "public")); code != ExitOK {
+		t.Fatalf("build: %d\n%s%s", code, out, errOut)
+	}
+	want, _ := os.ReadFile(filepath.Join(r.Dir, "static/_headers"))
+	got, err := os.ReadFile(filepath.Join(r.Dir, "public/_headers"))
+	if err != nil || !bytes.Equal(got, want) || len(want) == 0 {
+		t.Errorf("public/_headers: %v\n%s", err, got)
+	}
+}
