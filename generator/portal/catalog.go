@@ -364,6 +364,10 @@ type LoadOptions struct {
 	Out          string
 	AllowShallow bool
 	NoGit        bool
+	// Ref, when set, is the revision whose first-parent history is read
+	// instead of the published branch (branch in clause.toml, else HEAD):
+	// clause review reads the checked-out pull request with it.
+	Ref string
 	HistoryOptions
 	Now      time.Time
 	Progress io.Writer
@@ -584,7 +588,7 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 		prefix = ""
 	}
 	c.gitPrefix = prefix
-	q := history.Query{Ref: c.Config.Branch, Prefix: prefix, Inspect: c.inspect, InspectKey: inspectKey,
+	q := history.Query{Ref: firstNonEmpty(o.Ref, c.Config.Branch), Prefix: prefix, Inspect: c.inspect, InspectKey: inspectKey,
 		Match: c.historyMatch, MatchKey: c.sel.key,
 		Warn: func(err error) { fmt.Fprintf(c.log, "warning: %v\n", err) }}
 	if !o.NoCache {

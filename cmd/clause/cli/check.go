@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/portal"
 	"github.com/clause-portal/clause/generator/subprocessors"
 )
@@ -17,6 +18,10 @@ import (
 type CheckOptions struct {
 	Repo, Content string
 	Strict        bool
+	// Format is how problems are printed: text ("path:line: message" on
+	// stderr), github (workflow commands on stdout) or json (one object on
+	// stdout).
+	Format string
 	HistoryFlags
 }
 
@@ -40,60 +45,104 @@ notice_days in its front matter) has its material versions not yet in force,
 and its uncommitted edit, checked against it: a version that takes effect
 sooner after its publication is a warning at the line of the statement. Only
 this reads git history, and only when a DPA states a period; on a shallow
-clone it sees the versions the clone holds, without git it is skipped.`,
+clone it sees the versions the clone holds, without git it is skipped.
+
+--format github prints each problem as a GitHub Actions workflow command
+(::error file=…,line=…,title=…::message, ::warning for warnings), so that it
+shows on the line of the pull request's diff; --format json prints one JSON
+object: {"problems": [{"path", "line", "severity", "message"}…],
+"summary": {"documents", "errors", "warnings"}, "notes": […]}. The exit
+code is the same in every format.`,
 		Example: `  clause check
-  clause check --strict --content policies`,
+  clause check --strict --content policies
+  clause check --format github     # in a GitHub Actions step: problems annotate the pull request's diff
+  clause check --format json | jq '.problems[] | select(.severity == "error")'`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := portal.Load(cmd.Context(), portal.LoadOptions{Repo: opts.Repo, Content: opts.Content, NoGit: true})
-			if err != nil {
-				return err
+			switch opts.Format {
+			case "text", "github", "json":
+			default:
+				return usageError{fmt.Errorf("--format %q: use text, github or json", opts.Format)}
 			}
-			defer c.Close()
-			problems, err := c.Problems()
-			if err != nil {
-				return err
-			}
-			problems = append(problems, noticeProblems(cmd, streams, opts, c)...)
-			sort.SliceStable(problems, func(i, j int) bool {
-				if problems[i].Path != problems[j].Path {
-					return problems[i].Path < problems[j].Path
-				}
-				return problems[i].Line < problems[j].Line
-			})
-			if len(c.LeftOut) > 0 {
-				fmt.Fprintf(streams.ErrOut, "Left out (not legal documents): %s; include / exclude in clause.toml change this\n", strings.Join(c.LeftOut, ", "))
-			}
-			if len(c.Drafts) > 0 {
-				fmt.Fprintf(streams.ErrOut, "Not published (draft: true): %s\n", strings.Join(c.Drafts, ", "))
-			}
-			errs, warnings := 0, 0
-			for _, p := range problems {
-				fmt.Fprintln(streams.ErrOut, p.Error())
-				if p.Severity == subprocessors.Warning {
-					warnings++
-				} else {
-					errs++
-				}
-			}
-			// Deploys on Netlify get the base URL from $URL: a note, not a
-			// warning that --strict would fail a pull request on.
-			if u, err := c.BaseURL("", os.Getenv); err != nil {
-				return err
-			} else if u == "" {
-				fmt.Fprintln(streams.ErrOut, "note: "+portal.NoBaseURL)
-			}
-			fmt.Fprintf(streams.Out, "%s checked: %s, %s\n", plural(len(c.Entries), "document"), plural(errs, "error"), plural(warnings, "warning"))
-			if errs > 0 || opts.Strict && warnings > 0 {
-				return errCheckFailed
-			}
-			return nil
+			return checkRun(cmd, streams, opts)
 		},
 	}
 	addSourceFlags(cmd, &opts.Repo, &opts.Content)
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "fail on warnings too")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, github (workflow commands) or json")
 	addHistoryFlags(cmd, &opts.HistoryFlags)
 	return cmd
+}
+
+func checkRun(cmd *cobra.Command, streams *IO, opts *CheckOptions) error {
+	c, err := portal.Load(cmd.Context(), portal.LoadOptions{Repo: opts.Repo, Content: opts.Content, NoGit: true})
+	if err != nil && opts.Format != "text" && errors.Is(err, document.ErrContent) {
+		// Errors that stop the reading (broken front matter) are
+		// problems like the others in the machine formats.
+		problems := contentProblems(err)
+		report := checkReport{Problems: problems, Errors: len(problems)}
+		if opts.Format == "github" {
+			err = report.writeGitHub(streams.Out)
+		} else {
+			err = report.writeJSON(streams.Out)
+		}
+		if err != nil {
+			return err
+		}
+		return errCheckFailed
+	}
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	problems, err := c.Problems()
+	if err != nil {
+		return err
+	}
+	problems = append(problems, noticeProblems(cmd, streams, opts, c)...)
+	sort.SliceStable(problems, func(i, j int) bool {
+		if problems[i].Path != problems[j].Path {
+			return problems[i].Path < problems[j].Path
+		}
+		return problems[i].Line < problems[j].Line
+	})
+	var notes []string
+	if len(c.LeftOut) > 0 {
+		notes = append(notes, fmt.Sprintf("Left out (not legal documents): %s; include / exclude in clause.toml change this", strings.Join(c.LeftOut, ", ")))
+	}
+	if len(c.Drafts) > 0 {
+		notes = append(notes, fmt.Sprintf("Not published (draft: true): %s", strings.Join(c.Drafts, ", ")))
+	}
+	// Deploys on Netlify get the base URL from $URL: a note, not a
+	// warning that --strict would fail a pull request on.
+	if u, err := c.BaseURL("", os.Getenv); err != nil {
+		return err
+	} else if u == "" {
+		notes = append(notes, "note: "+portal.NoBaseURL)
+	}
+	report := checkReport{Problems: problems, Notes: notes, Documents: len(c.Entries)}
+	for _, p := range problems {
+		if p.Severity == subprocessors.Warning {
+			report.Warnings++
+		} else {
+			report.Errors++
+		}
+	}
+	switch opts.Format {
+	case "github":
+		err = report.writeGitHub(streams.Out)
+	case "json":
+		err = report.writeJSON(streams.Out)
+	default:
+		err = report.writeText(streams.Out, streams.ErrOut)
+	}
+	if err != nil {
+		return err
+	}
+	if report.Errors > 0 || opts.Strict && report.Warnings > 0 {
+		return errCheckFailed
+	}
+	return nil
 }
 
 // noticeProblems checks the versions of the DPAs that state a notice

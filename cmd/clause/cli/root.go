@@ -91,7 +91,7 @@ date comes from the commit that last changed it on the published branch.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
-	root.AddCommand(newBuildCmd(streams, nil), newLogCmd(streams, nil), newNotifyCmd(streams, nil), newDiffCmd(streams, nil), newServeCmd(streams, nil), newCheckCmd(streams), newInitCmd(streams), newVersionCmd(streams))
+	root.AddCommand(newBuildCmd(streams, nil), newLogCmd(streams, nil), newNotifyCmd(streams, nil), newDiffCmd(streams, nil), newServeCmd(streams, nil), newCheckCmd(streams), newReviewCmd(streams, nil), newInitCmd(streams), newVersionCmd(streams))
 	return root
 }
 
