@@ -55,6 +55,9 @@ type Options struct {
 	// BatchSize is how many archived version pages one Hugo build renders
 	// (default 500): memory stays bounded however long the history.
 	BatchSize int
+
+	// registerTableRows overrides RegisterTableRows (tests).
+	registerTableRows int
 }
 
 // Result summarises a build.
@@ -148,7 +151,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if baseURL == "" {
 		fmt.Fprintln(opts.Log, "warning: "+NoBaseURL)
 	}
-	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL"))}
+	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL")), maxTableRows: opts.registerTableRows}
 	s := &site.Site{
 		Title:        cfg.Title,
 		BaseURL:      baseURL,

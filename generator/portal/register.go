@@ -3,6 +3,7 @@ package portal
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/clause-portal/clause/generator/api"
@@ -284,39 +285,20 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 	if shown >= 0 {
 		reg = h.Registers[shown]
 	}
-	cols := map[string]bool{}
-	rows := make([]map[string]any, 0, len(reg.Rows))
-	for _, r := range reg.Rows {
-		// Empty cells are empty values: a row without data categories
-		// (when others have them) gets an empty list, not nil.
-		cats := r.DataCategories
-		if cats == nil {
-			cats = []string{}
+	cols := registerColumns(reg)
+	var rows []map[string]any
+	var tableHTML string
+	if len(reg.Rows) > p.tableRows() {
+		// Written here rather than by the template: one string instead
+		// of a map per row (see RegisterTableRows).
+		var b strings.Builder
+		p.writeRegisterRows(&b, reg, cols)
+		tableHTML = b.String()
+	} else {
+		rows = make([]map[string]any, 0, len(reg.Rows))
+		for _, r := range reg.Rows {
+			rows = append(rows, p.registerRow(reg, r))
 		}
-		countries := make([]string, 0, len(r.Locations))
-		for _, code := range r.Locations {
-			countries = append(countries, subprocessors.CountryName(code))
-		}
-		m := map[string]any{
-			"name": r.Name, "purpose": r.Purpose, "location": r.Location, "countries": countries,
-			"entity_country": r.EntityCountry, "transfer_mechanism": r.TransferMechanism,
-			"data_categories": cats, "website": safeWebsite(r.Website), "group": r.Group, "key": r.Key,
-		}
-		if eff := reg.EffectiveDate(r); eff.After(p.c.Today) {
-			m["effective"] = p.dateStamp(eff)
-		}
-		for _, f := range []string{"entity_country", "transfer_mechanism", "website", "group"} {
-			if m[f] != "" {
-				cols[f] = true
-			}
-		}
-		if len(r.DataCategories) > 0 {
-			cols["data_categories"] = true
-		}
-		rows = append(rows, m)
-	}
-	if len(reg.Groups()) < 2 {
-		cols["group"] = false
 	}
 	var history []map[string]any
 	inForce := e.InForce(p.c.Today, p.loc)
@@ -334,21 +316,49 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 		}
 	}
 	var upcomingRows []map[string]any
-	for _, m := range rows {
-		if m["effective"] != nil {
-			upcomingRows = append(upcomingRows, m)
+	for _, r := range reg.Rows {
+		if reg.EffectiveDate(r).After(p.c.Today) {
+			upcomingRows = append(upcomingRows, p.registerRow(reg, r))
 		}
 	}
-	return map[string]any{
-		"rows":          rows,
+	params := map[string]any{
 		"columns":       cols,
 		"source":        reg.Source.String(),
 		"notice_days":   reg.NoticeDays,
 		"history":       history,
 		"upcoming":      upcoming,
 		"upcoming_rows": upcomingRows,
-		"count":         len(rows),
+		"count":         len(reg.Rows),
 	}
+	if tableHTML != "" {
+		params["table_html"] = tableHTML
+	} else {
+		params["rows"] = rows
+	}
+	return params
+}
+
+// registerRow is the template parameter of one row of a register.
+func (p *pager) registerRow(reg *subprocessors.Register, r subprocessors.Row) map[string]any {
+	// Empty cells are empty values: a row without data categories
+	// (when others have them) gets an empty list, not nil.
+	cats := r.DataCategories
+	if cats == nil {
+		cats = []string{}
+	}
+	countries := make([]string, 0, len(r.Locations))
+	for _, code := range r.Locations {
+		countries = append(countries, subprocessors.CountryName(code))
+	}
+	m := map[string]any{
+		"name": r.Name, "purpose": r.Purpose, "location": r.Location, "countries": countries,
+		"entity_country": r.EntityCountry, "transfer_mechanism": r.TransferMechanism,
+		"data_categories": cats, "website": safeWebsite(r.Website), "group": r.Group, "key": r.Key,
+	}
+	if eff := reg.EffectiveDate(r); eff.After(p.c.Today) {
+		m["effective"] = p.dateStamp(eff)
+	}
+	return m
 }
 
 // changeParams describes what version i changed in the register.
@@ -375,7 +385,14 @@ func (p *pager) changeParams(e *Entry, h *RegisterHistory, i, inForce int) map[s
 		}
 		return out
 	}
-	m["added"], m["removed"] = names(ch.Added), names(ch.Removed)
+	if m["first"] == true && len(ch.Added) > p.tableRows() {
+		// The first version adds every row: the pages say "first
+		// published", and a large register's rows are its table.
+		m["added"] = []map[string]any{}
+	} else {
+		m["added"] = names(ch.Added)
+	}
+	m["removed"] = names(ch.Removed)
 	m["changed"], m["moved"] = changed(ch.Changed), changed(ch.Moved)
 	if d := p.c.Deadline(e, h, i); !d.IsZero() {
 		dl := p.dateStamp(d)
