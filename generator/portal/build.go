@@ -292,6 +292,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeAssets(stage, c); err != nil {
 		return nil, err
 	}
+	// The parsed versions are not read again.
+	c.versionDocs.reset()
+	c.versionBlocks.reset()
+	pg.sides = nil
 	if err := writeAPI(stage, c, pg); err != nil {
 		return nil, err
 	}
@@ -417,15 +421,19 @@ func writeAPI(stage string, c *Catalog, pg *pager) error {
 		return err
 	}
 	for name, v := range map[string]any{api.DocumentsPath: Documents(c), api.SubprocessorsPath: subs} {
-		b, err := api.Marshal(v)
-		if err != nil {
-			return err
-		}
 		p := filepath.Join(stage, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
+		f, err := os.Create(p)
+		if err != nil {
+			return err
+		}
+		if err := api.Write(f, v); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
 			return err
 		}
 	}
