@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -47,7 +48,7 @@ func TestMarshalIndentsAsEncoder(t *testing.T) {
 // FuzzIndent checks indent against json.Indent on the compact encoding of
 // any JSON value.
 func FuzzIndent(f *testing.F) {
-	for _, s := range []string{`{}`, `[]`, `{"a":[1,{"b":"c\"]"}],"d":{}}`, `"x\\"`, `[[[]],{}]`, `null`} {
+	for _, s := range []string{`{}`, `[]`, `{"a":[1,{"b":"c\"]"}],"d":{}}`, `"x\\"`, `[[[]],{}]`, `null`, strings.Repeat(`{"a":[`, 40) + `1` + strings.Repeat(`]}`, 40)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -65,8 +66,14 @@ func FuzzIndent(f *testing.F) {
 		if err := json.Indent(&want, compact.Bytes(), "", "  "); err != nil {
 			t.Fatal(err)
 		}
-		if got := indent(nil, compact.Bytes()); !bytes.Equal(got, want.Bytes()) {
-			t.Errorf("indent(%s):\n%s\njson.Indent:\n%s", compact.Bytes(), got, want.Bytes())
+		var got bytes.Buffer
+		indent(&got, compact.Bytes())
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("indent(%s):\n%s\njson.Indent:\n%s", compact.Bytes(), got.Bytes(), want.Bytes())
+		}
+		var written bytes.Buffer
+		if err := Write(&written, v); err != nil || !bytes.Equal(written.Bytes(), want.Bytes()) {
+			t.Errorf("Write(%s): %v\n%s\njson.Indent:\n%s", compact.Bytes(), err, written.Bytes(), want.Bytes())
 		}
 	})
 }

@@ -55,6 +55,9 @@ type Options struct {
 	// BatchSize is how many archived version pages one Hugo build renders
 	// (default 500): memory stays bounded however long the history.
 	BatchSize int
+
+	// registerTableRows overrides RegisterTableRows (tests).
+	registerTableRows int
 }
 
 // Result summarises a build.
@@ -148,7 +151,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if baseURL == "" {
 		fmt.Fprintln(opts.Log, "warning: "+NoBaseURL)
 	}
-	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL"))}
+	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL")), maxTableRows: opts.registerTableRows}
 	s := &site.Site{
 		Title:        cfg.Title,
 		BaseURL:      baseURL,
@@ -292,6 +295,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeAssets(stage, c); err != nil {
 		return nil, err
 	}
+	// The parsed versions are not read again.
+	c.versionDocs.reset()
+	c.versionBlocks.reset()
+	pg.sides = nil
 	if err := writeAPI(stage, c, pg); err != nil {
 		return nil, err
 	}
@@ -422,15 +429,19 @@ func writeAPI(stage string, c *Catalog, pg *pager) error {
 		return err
 	}
 	for name, v := range map[string]any{api.DocumentsPath: Documents(c), api.SubprocessorsPath: subs} {
-		b, err := api.Marshal(v)
-		if err != nil {
-			return err
-		}
 		p := filepath.Join(stage, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			return err
+		}
+		if err := api.Write(f, v); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
 			return err
 		}
 	}

@@ -219,6 +219,9 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	if e.Versions[from].TooLarge() || e.Versions[to].TooLarge() {
 		return p.notComparedPage(e, from, to)
 	}
+	if pr := p.registerPair(e, from, to); pr != nil {
+		return p.registerComparePage(e, from, to, pr)
+	}
 	p.comparing(e, from, to)
 	a, err := p.side(e, from)
 	if err != nil {
@@ -234,6 +237,11 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	if err := diff.WriteHTML(&buf, cmp.Redline, hopts); err != nil {
 		return nil, "", err
 	}
+	return p.comparePageOf(e, from, to, cmp, buf.Bytes())
+}
+
+// comparePageOf is the page of a comparison, given its HTML.
+func (p *pager) comparePageOf(e *Entry, from, to int, cmp *Comparison, html []byte) (*site.Page, string, error) {
 	inForce := e.InForce(p.c.Today, p.loc)
 	params := p.documentParams(e)
 	params["type"] = "compare"
@@ -248,11 +256,63 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, p.versionDisplay(e.Versions[from]), p.versionDisplay(e.Versions[to]))
 	summary := cmp.Summary()
 	if from == to+1 {
+		var err error
 		if summary, err = p.c.versionSummary(e, to, cmp); err != nil {
 			return nil, "", err
 		}
 	}
-	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: buf.Bytes()}, summary, nil
+	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html}, summary, nil
+}
+
+// registerPair returns the comparison by rows of versions from and to of
+// a large register, or nil when they are redlined word by word (see
+// RedlineRegisterRows).
+func (p *pager) registerPair(e *Entry, from, to int) *registerPair {
+	h, err := p.c.Register(e)
+	if err != nil || h == nil || h.redlines == nil {
+		return nil
+	}
+	r := h.redlines
+	if r.rest[from] == nil || r.rest[to] == nil {
+		return nil
+	}
+	return r.pairs[[2]int{from, to}]
+}
+
+// registerComparePage is the redline of two versions of a large register:
+// its rows compared by sub-processor (writeRegisterRedline), then the rest
+// of the text, its rows left out, word by word. The counts of the redline
+// include the rows: a row added is a block inserted, a row changed or
+// rewritten a block changed.
+func (p *pager) registerComparePage(e *Entry, from, to int, pr *registerPair) (*site.Page, string, error) {
+	h, err := p.c.Register(e)
+	if err != nil {
+		return nil, "", err
+	}
+	var sides [2]Side
+	for k, i := range []int{from, to} {
+		v := e.Versions[i]
+		d, err := p.c.ParseVersion(e, v)
+		if err != nil {
+			return nil, "", err
+		}
+		d.Body = h.redlines.rest[i]
+		sides[k] = Side{Version: v, Doc: d, links: p.c.linker().resolver(e, p.c.repoRelative(v.Path), v, false)}
+	}
+	cmp := Compare(sides[0], sides[1])
+	var buf bytes.Buffer
+	writeRegisterRedline(&buf, pr)
+	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1}
+	if err := diff.WriteHTML(&buf, cmp.Redline, hopts); err != nil {
+		return nil, "", err
+	}
+	ch := pr.changes
+	cmp.Changed += len(ch.Changed) + len(pr.rewritten)
+	cmp.Inserted += len(ch.Added)
+	cmp.Deleted += len(ch.Removed)
+	cmp.Moved += len(ch.Moved)
+	cmp.Unchanged += pr.unchanged
+	return p.comparePageOf(e, from, to, cmp, buf.Bytes())
 }
 
 // notComparedPage stands for the redline between two versions when one of

@@ -53,6 +53,9 @@ type pager struct {
 	pairs   [][2]int       // comparePairs(pairsOf), the order of its comparisons
 	pairAt  map[[2]int]int // position of each pair in pairs
 	pairNow int            // position of the comparison being built
+
+	// maxTableRows overrides RegisterTableRows (tests).
+	maxTableRows int
 }
 
 // cachedSide is a parsed version of pager.sidesOf.

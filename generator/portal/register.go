@@ -3,6 +3,7 @@ package portal
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/clause-portal/clause/generator/api"
@@ -29,6 +30,10 @@ type RegisterHistory struct {
 	// Changes[i] is what Versions[i] changed against Versions[i+1]
 	// (against nothing for the first version).
 	Changes []subprocessors.Changes
+
+	// redlines are the comparisons by rows of a large register, nil for
+	// others (see RedlineRegisterRows).
+	redlines *registerRedlines
 }
 
 // extract reads the sub-processor register of a document with the
@@ -90,42 +95,99 @@ func (c *Catalog) Register(e *Entry) (*RegisterHistory, error) {
 	h.Changes = make([]subprocessors.Changes, n)
 	inForce := e.InForce(c.Today, c.Config.Location)
 	keep := func(i int) bool { return i == 0 || i == inForce || (inForce < 0 && i == n-1) }
-	// Oldest first, holding only the previous version's register besides
-	// those kept.
-	var prev *subprocessors.Register
-	for i := n - 1; i >= 0; i-- {
+	// read reads the register of version i; shown is false when its text
+	// is not shown (too large, beyond the limits).
+	read := func(i int, prev *subprocessors.Register) (reg *subprocessors.Register, d *document.Document, shown bool, err error) {
 		v := e.Versions[i]
-		if v.TooLarge() {
-			fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) is too large to read its sub-processors (%.1f MiB); taken as unchanged\n", v.Path, v.ID, v.Commit, float64(v.Size)/(1<<20))
-		}
 		d, notShown, err := c.parseVersion(e, v)
 		if err != nil {
-			return nil, err
+			return nil, nil, false, err
 		}
-		var reg *subprocessors.Register
-		if notShown {
+		switch {
+		case notShown:
 			// Its rows cannot be read: taken as unchanged, rather than as
 			// every sub-processor removed (and added again after it).
 			reg = prev
 			if reg == nil {
 				reg = &subprocessors.Register{}
 			}
-		} else if sameText(d, e.Doc) {
+		case sameText(d, e.Doc):
 			// Usually the newest version: the file as it stands, read
 			// above, is not read a second time.
 			reg = h.Current
-		} else {
+		default:
 			reg = c.extractPast(d)
+		}
+		return reg, d, !notShown, nil
+	}
+	// The newest version first, when it is large: the redlines of a large
+	// register against it are computed below (see RedlineRegisterRows).
+	var newest *subprocessors.Register
+	var newestDoc *document.Document
+	if n > 1 && len(h.Current.Rows) > RedlineRegisterRows {
+		reg, d, shown, err := read(0, nil)
+		if err != nil {
+			return nil, err
+		}
+		if shown {
+			newest, newestDoc = reg, d
+		}
+	}
+	// Oldest first, holding only the previous version's register besides
+	// those kept.
+	var prev *subprocessors.Register
+	var prevDoc *document.Document
+	for i := n - 1; i >= 0; i-- {
+		v := e.Versions[i]
+		if v.TooLarge() {
+			fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) is too large to read its sub-processors (%.1f MiB); taken as unchanged\n", v.Path, v.ID, v.Commit, float64(v.Size)/(1<<20))
+		}
+		var reg *subprocessors.Register
+		var d *document.Document
+		var shown bool
+		var err error
+		if i == 0 && newest != nil {
+			reg, d, shown = newest, newestDoc, true
+		} else if reg, d, shown, err = read(i, prev); err != nil {
+			return nil, err
 		}
 		h.Changes[i] = subprocessors.Compare(prev, reg)
 		h.NoticeDays[i] = reg.NoticeDays
 		if keep(i) {
 			h.Registers[i] = reg
 		}
-		prev = reg
+		if shown && (len(reg.Rows) > RedlineRegisterRows || prev != nil && len(prev.Rows) > RedlineRegisterRows) {
+			h.addRedlines(i, n, d, reg, prevDoc, prev, newestDoc, newest)
+		}
+		prev, prevDoc = reg, d
+		if !shown {
+			prevDoc = nil
+		}
 	}
 	e.register = h
 	return h, nil
+}
+
+// addRedlines keeps what the redlines of version i of a large register
+// need: its text without its rows and its comparisons by rows with its
+// predecessor (prev, when shown: prevDoc not nil) and with the newest
+// version (when shown and large).
+func (h *RegisterHistory) addRedlines(i, n int, d *document.Document, reg *subprocessors.Register, prevDoc *document.Document, prev *subprocessors.Register, newestDoc *document.Document, newest *subprocessors.Register) {
+	rest, ok := registerRest(d, reg)
+	if !ok {
+		return
+	}
+	if h.redlines == nil {
+		h.redlines = &registerRedlines{rest: make([][]byte, n), pairs: map[[2]int]*registerPair{}}
+	}
+	r := h.redlines
+	r.rest[i] = rest
+	if i+1 < n && prevDoc != nil && r.rest[i+1] != nil {
+		r.pairs[[2]int{i + 1, i}] = compareRows(prevDoc, prev, d, reg, h.Changes[i])
+	}
+	if i > 1 && newest != nil {
+		r.pairs[[2]int{i, 0}] = compareRows(d, reg, newestDoc, newest, subprocessors.Compare(reg, newest))
+	}
 }
 
 // sameText reports whether two documents have the same text at the same
@@ -284,39 +346,20 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 	if shown >= 0 {
 		reg = h.Registers[shown]
 	}
-	cols := map[string]bool{}
-	rows := make([]map[string]any, 0, len(reg.Rows))
-	for _, r := range reg.Rows {
-		// Empty cells are empty values: a row without data categories
-		// (when others have them) gets an empty list, not nil.
-		cats := r.DataCategories
-		if cats == nil {
-			cats = []string{}
+	cols := registerColumns(reg)
+	var rows []map[string]any
+	var tableHTML string
+	if len(reg.Rows) > p.tableRows() {
+		// Written here rather than by the template: one string instead
+		// of a map per row (see RegisterTableRows).
+		var b strings.Builder
+		p.writeRegisterRows(&b, reg, cols)
+		tableHTML = b.String()
+	} else {
+		rows = make([]map[string]any, 0, len(reg.Rows))
+		for _, r := range reg.Rows {
+			rows = append(rows, p.registerRow(reg, r))
 		}
-		countries := make([]string, 0, len(r.Locations))
-		for _, code := range r.Locations {
-			countries = append(countries, subprocessors.CountryName(code))
-		}
-		m := map[string]any{
-			"name": r.Name, "purpose": r.Purpose, "location": r.Location, "countries": countries,
-			"entity_country": r.EntityCountry, "transfer_mechanism": r.TransferMechanism,
-			"data_categories": cats, "website": safeWebsite(r.Website), "group": r.Group, "key": r.Key,
-		}
-		if eff := reg.EffectiveDate(r); eff.After(p.c.Today) {
-			m["effective"] = p.dateStamp(eff)
-		}
-		for _, f := range []string{"entity_country", "transfer_mechanism", "website", "group"} {
-			if m[f] != "" {
-				cols[f] = true
-			}
-		}
-		if len(r.DataCategories) > 0 {
-			cols["data_categories"] = true
-		}
-		rows = append(rows, m)
-	}
-	if len(reg.Groups()) < 2 {
-		cols["group"] = false
 	}
 	var history []map[string]any
 	inForce := e.InForce(p.c.Today, p.loc)
@@ -348,22 +391,49 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 		g["rows"] = append(g["rows"].([]map[string]any), m)
 	}
 	var upcomingRows []map[string]any
-	for _, m := range rows {
-		if m["effective"] != nil {
-			upcomingRows = append(upcomingRows, m)
+	for _, r := range reg.Rows {
+		if reg.EffectiveDate(r).After(p.c.Today) {
+			upcomingRows = append(upcomingRows, p.registerRow(reg, r))
 		}
 	}
-	return map[string]any{
-		"rows":          rows,
-		"groups":        groups,
+	params := map[string]any{
 		"columns":       cols,
 		"source":        reg.Source.String(),
 		"notice_days":   reg.NoticeDays,
 		"history":       history,
 		"upcoming":      upcoming,
 		"upcoming_rows": upcomingRows,
-		"count":         len(rows),
+		"count":         len(reg.Rows),
 	}
+	if tableHTML != "" {
+		params["table_html"] = tableHTML
+	} else {
+		params["rows"], params["groups"] = rows, groups
+	}
+	return params
+}
+
+// registerRow is the template parameter of one row of a register.
+func (p *pager) registerRow(reg *subprocessors.Register, r subprocessors.Row) map[string]any {
+	// Empty cells are empty values: a row without data categories
+	// (when others have them) gets an empty list, not nil.
+	cats := r.DataCategories
+	if cats == nil {
+		cats = []string{}
+	}
+	countries := make([]string, 0, len(r.Locations))
+	for _, code := range r.Locations {
+		countries = append(countries, subprocessors.CountryName(code))
+	}
+	m := map[string]any{
+		"name": r.Name, "purpose": r.Purpose, "location": r.Location, "countries": countries,
+		"entity_country": r.EntityCountry, "transfer_mechanism": r.TransferMechanism,
+		"data_categories": cats, "website": safeWebsite(r.Website), "group": r.Group, "key": r.Key,
+	}
+	if eff := reg.EffectiveDate(r); eff.After(p.c.Today) {
+		m["effective"] = p.dateStamp(eff)
+	}
+	return m
 }
 
 // changeParams describes what version i changed in the register.
@@ -390,7 +460,14 @@ func (p *pager) changeParams(e *Entry, h *RegisterHistory, i, inForce int) map[s
 		}
 		return out
 	}
-	m["added"], m["removed"] = names(ch.Added), names(ch.Removed)
+	if m["first"] == true && len(ch.Added) > p.tableRows() {
+		// The first version adds every row: the pages say "first
+		// published", and a large register's rows are its table.
+		m["added"] = []map[string]any{}
+	} else {
+		m["added"] = names(ch.Added)
+	}
+	m["removed"] = names(ch.Removed)
 	m["changed"], m["moved"] = changed(ch.Changed), changed(ch.Moved)
 	if d := p.c.Deadline(e, h, i); !d.IsZero() {
 		dl := p.dateStamp(d)
