@@ -53,6 +53,8 @@ type pager struct {
 	pairs   [][2]int       // comparePairs(pairsOf), the order of its comparisons
 	pairAt  map[[2]int]int // position of each pair in pairs
 	pairNow int            // position of the comparison being built
+
+	texts *textNames // the versions' texts published for the compare page
 }
 
 // cachedSide is a parsed version of pager.sidesOf.
