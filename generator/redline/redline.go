@@ -71,7 +71,9 @@ type Text struct {
 }
 
 // wireText and wireBlock are the JSON form of a Text: short keys, empty
-// fields left out (most blocks have no cells, links, quote or clause).
+// fields left out (most blocks have no cells, links, quote or clause), and
+// a table row's text left out when it is its cells joined by " | ", as
+// markdown.Blocks makes it (a third of a register's file).
 type wireText struct {
 	Title      string      `json:"title"`
 	Effective  string      `json:"effective,omitempty"`
@@ -94,13 +96,20 @@ type wireBlock struct {
 	Line   int      `json:"ln,omitempty"`
 }
 
+// cellSeparator joins the cells of a table row into its Text.
+const cellSeparator = " | "
+
 // Marshal encodes t as compact JSON, the form the portal publishes.
 // Unmarshal reads back blocks equal to t's (an empty Cells or Links slice
 // reads back as nil, which generator/diff treats alike).
 func Marshal(t Text) ([]byte, error) {
 	w := wireText{Title: t.Title, Effective: t.Effective, NoticeDays: t.NoticeDays, Register: t.Register, SHA256: t.SHA256, Blocks: make([]wireBlock, len(t.Blocks))}
 	for i, b := range t.Blocks {
-		w.Blocks[i] = wireBlock{int(b.Kind), b.Level, b.Number, b.Anchor, b.Clause, b.Text, b.Cells, b.Links, b.Quote, b.Line}
+		text := b.Text
+		if len(b.Cells) > 0 && text == strings.Join(b.Cells, cellSeparator) {
+			text = ""
+		}
+		w.Blocks[i] = wireBlock{int(b.Kind), b.Level, b.Number, b.Anchor, b.Clause, text, b.Cells, b.Links, b.Quote, b.Line}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -121,6 +130,9 @@ func Unmarshal(data []byte) (Text, error) {
 	}
 	t := Text{Meta: Meta{Title: w.Title, Effective: w.Effective, NoticeDays: w.NoticeDays, Register: w.Register}, SHA256: w.SHA256, Blocks: make([]markdown.Block, len(w.Blocks))}
 	for i, b := range w.Blocks {
+		if b.Text == "" && len(b.Cells) > 0 {
+			b.Text = strings.Join(b.Cells, cellSeparator)
+		}
 		t.Blocks[i] = markdown.Block{Kind: markdown.Kind(b.Kind), Level: b.Level, Number: b.Number, Anchor: b.Anchor, Clause: b.Clause, Text: b.Text, Cells: b.Cells, Links: b.Links, Quote: b.Quote, Line: b.Line}
 	}
 	return t, nil

@@ -153,3 +153,26 @@ func TestMetadataChanges(t *testing.T) {
 		t.Errorf("no change: %q", got)
 	}
 }
+
+// TestTableRowTextLeftOut checks that a table row's text is written only
+// when it is not its cells joined, and read back either way.
+func TestTableRowTextLeftOut(t *testing.T) {
+	in := Text{Blocks: []markdown.Block{
+		{Kind: markdown.KindTableRow, Text: "Cumulus | Hosting | Germany", Cells: []string{"Cumulus", "Hosting", "Germany"}},
+		{Kind: markdown.KindTableRow, Text: "other text", Cells: []string{"a", "b"}},
+	}}
+	data, err := Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "Cumulus |") || !strings.Contains(string(data), `"t":"other text"`) {
+		t.Errorf("JSON %s", data)
+	}
+	out, err := Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(out.Blocks, in.Blocks) {
+		t.Errorf("read back %+v", out.Blocks)
+	}
+}
