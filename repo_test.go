@@ -9,6 +9,7 @@ import (
 
 	"github.com/clause-portal/clause"
 	"github.com/clause-portal/clause/generator/site"
+	"github.com/clause-portal/clause/internal/browsertest"
 )
 
 func TestThemeIsEmbedded(t *testing.T) {
@@ -40,6 +41,20 @@ func TestNetlifyGoVersionMatchesGoMod(t *testing.T) {
 	}
 	if !strings.Contains(string(netlify), `Content-Security-Policy = "`+site.ContentSecurityPolicy+`"`) {
 		t.Error("netlify.toml's Content-Security-Policy differs from site.ContentSecurityPolicy")
+	}
+	rules := browsertest.NetlifyRules(t, "netlify.toml")
+	for path, want := range map[string]string{
+		"/dpa/":                   site.ContentSecurityPolicy,
+		"/dpa/versions/a1b2c3/":   site.ContentSecurityPolicy,
+		"/dpa/compare/":           site.CompareContentSecurityPolicy,
+		"/dpa/compare/a1b2/c3d4/": site.CompareContentSecurityPolicy,
+	} {
+		if got := rules(path)["Content-Security-Policy"]; got != want || want != site.ContentSecurityPolicyFor(path) {
+			t.Errorf("netlify.toml sends %s the policy %q; site.ContentSecurityPolicyFor gives %q", path, got, site.ContentSecurityPolicyFor(path))
+		}
+	}
+	if !strings.Contains(string(netlify), `for = "`+site.ComparePaths+`"`) {
+		t.Errorf("netlify.toml has no rule for %s", site.ComparePaths)
 	}
 	if !strings.Contains(string(netlify), `publish = "public"`) {
 		t.Error("netlify.toml does not publish the output folder public")

@@ -151,7 +151,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if baseURL == "" {
 		fmt.Fprintln(opts.Log, "warning: "+NoBaseURL)
 	}
-	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL")), maxTableRows: opts.registerTableRows}
+	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL")), maxTableRows: opts.registerTableRows, texts: &textNames{}}
 	s := &site.Site{
 		Title:        cfg.Title,
 		BaseURL:      baseURL,
@@ -160,6 +160,13 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		Params:       siteParams(c, pg),
 	}
 	c.SetBasePath(s.BaseURL)
+	var engine *engineFiles
+	if comparable(c) {
+		if engine, err = redlineEngine(); err != nil {
+			return nil, err
+		}
+		s.Params["redline_engine"] = engine.params()
+	}
 	if s.Params["attention"], err = pg.attentionParams(); err != nil {
 		return nil, err
 	}
@@ -190,6 +197,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 		s.Pages = append(s.Pages, p)
+		if len(e.Versions) > 1 {
+			s.Pages = append(s.Pages, pg.compareAnyPage(e))
+		}
 		if len(e.Versions) > 0 {
 			// Rendered last, with the summaries the redlines give.
 			realURLs[VersionsURL(e.ID)] = true
@@ -224,6 +234,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer bd.release(warn) // sets the previous site aside, for the next build to remove
 	stage := bd.site
+	pg.texts.stage = stage
 	siteOpts := site.Options{
 		WorkDir:    bd.path,
 		PublishDir: stage,
@@ -289,6 +300,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 		name := filepath.Join(stage, filepath.FromSlash(strings.TrimPrefix(VersionsJSONURL(e.ID), "/")))
 		if err := os.WriteFile(name, b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if engine != nil {
+		if err := engine.write(stage); err != nil {
 			return nil, err
 		}
 	}

@@ -2,47 +2,21 @@ package portal
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/clause-portal/clause/generator/diff"
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/history"
 	"github.com/clause-portal/clause/generator/markdown"
+	"github.com/clause-portal/clause/generator/redline"
 	"github.com/clause-portal/clause/generator/site"
 )
 
-// MaxAllPairs is how many of a document's newest versions get a
-// precomputed comparison between every two of them. Every version is
-// always compared with its predecessor and with the current text.
-const MaxAllPairs = 20
-
-// LargeVersion is the size of a version's text (bytes) above which it
-// is not among the versions compared pairwise (see allPairs): a redline of
-// such a version costs seconds and megabytes, and its pairs would be
-// computed for few readers. It is still compared with its predecessor
-// and with the newest version, as every version is.
-const LargeVersion = 1 << 20
-
-// allPairs is how many of e's newest versions get a comparison between
-// every two of them: MaxAllPairs, or the number of newest versions before
-// the first one larger than LargeVersion. The compare form derives which
-// pairs have a page from it (all_pairs); for the others it says how to
-// compare locally.
-func allPairs(e *Entry) int {
-	n := min(len(e.Versions), MaxAllPairs)
-	for i, v := range e.Versions[:n] {
-		if v.Size > LargeVersion {
-			return i
-		}
-	}
-	return n
-}
-
-// CompareURL is the path of the redline from one version to another.
+// CompareURL is the path of the precomputed redline from one version to
+// another: a version against its predecessor or against the newest (see
+// comparePairs). Any two versions are compared at ComparePageURL.
 func CompareURL(id, from, to string) string {
 	return "/" + id + "/compare/" + from + "/" + to + "/"
 }
@@ -129,15 +103,8 @@ type Comparison struct {
 func Compare(from, to Side) *Comparison {
 	cmp := &Comparison{Redline: diff.Compare(from.blockList(), to.blockList())}
 	cmp.SourceChanged = !bytes.Equal(from.Doc.Source, to.Doc.Source)
-	if a, b := from.Doc.Title, to.Doc.Title; a != b {
-		cmp.Metadata = append(cmp.Metadata, fmt.Sprintf("Title: %s → %s", a, b))
-	}
-	if a, b := from.Doc.Effective, to.Doc.Effective; a != b {
-		cmp.Metadata = append(cmp.Metadata, fmt.Sprintf("Effective date: %s → %s", displayDate(a), displayDate(b)))
-	}
-	if a, b := from.Doc.NoticeDays, to.Doc.NoticeDays; a != b && to.Doc.Kind == document.KindSubprocessors {
-		cmp.Metadata = append(cmp.Metadata, fmt.Sprintf("Notice period: %d → %d days", a, b))
-	}
+	// The compare page names them in the browser with the same function.
+	cmp.Metadata = redline.MetadataChanges(meta(from.Doc), meta(to.Doc))
 	return cmp
 }
 
@@ -156,22 +123,6 @@ func (cmp *Comparison) Summary() string {
 	return s
 }
 
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
-}
-
-// displayDate writes a date as readers see dates on the portal
-// ("15 December 2026"), or "none".
-func displayDate(d document.Date) string {
-	if d.IsZero() {
-		return "none"
-	}
-	return d.Time(time.UTC).Format(DisplayDate)
-}
-
 func orNone(s string) string {
 	if s == "" {
 		return "none"
@@ -179,10 +130,18 @@ func orNone(s string) string {
 	return s
 }
 
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
 // comparePairs lists the precomputed comparisons of e as (from, to) index
 // pairs into e.Versions, older first: each version against its
-// predecessor and against the newest, and every pair among the newest
-// allPairs(e) versions (MaxAllPairs, fewer when some are very large).
+// predecessor and against the newest. These are the redlines readers
+// without JavaScript, crawlers and feeds get; any other pair is compared
+// in the browser, on the compare page (ComparePageURL).
 func comparePairs(e *Entry) [][2]int {
 	n := len(e.Versions)
 	seen := map[[2]int]bool{}
@@ -198,11 +157,6 @@ func comparePairs(e *Entry) [][2]int {
 	for i := 0; i < n; i++ {
 		add(i+1, i)
 		add(i, 0)
-	}
-	for i := range allPairs(e) {
-		for j := 0; j < i; j++ {
-			add(i, j)
-		}
 	}
 	return pairs
 }
@@ -229,6 +183,14 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	}
 	b, err := p.side(e, to)
 	if err != nil {
+		return nil, "", err
+	}
+	// Every version is compared with its predecessor here: its text for
+	// the compare page is published as it is read.
+	if err := p.publishText(e, from, a); err != nil {
+		return nil, "", err
+	}
+	if err := p.publishText(e, to, b); err != nil {
 		return nil, "", err
 	}
 	cmp := Compare(a, b)
@@ -436,46 +398,6 @@ func (p *pager) nextUse(e *Entry, i int) int {
 		}
 	}
 	return len(p.pairs)
-}
-
-// compareControl is what the "compare any two versions" form needs: where
-// to find the document's list of versions (fetched by the theme's script,
-// so that the list is not repeated on every page), and the two versions
-// preselected. The script derives which pairs have a page from the same
-// rule as comparePairs.
-func (p *pager) compareControl(e *Entry, from, to int) map[string]any {
-	if len(e.Versions) < 2 {
-		return nil
-	}
-	m := map[string]any{
-		"versions_json": VersionsJSONURL(e.ID),
-		"base":          "/" + e.ID + "/compare/",
-		"all_pairs":     allPairs(e),
-	}
-	if from >= 0 {
-		m["from"], m["to"] = e.Versions[from].ID, e.Versions[to].ID
-	} else {
-		m["from"], m["to"] = e.Versions[min(1, len(e.Versions)-1)].ID, e.Versions[0].ID
-	}
-	return m
-}
-
-// VersionsJSONURL is the path of a document's list of versions for the
-// compare form: [{"id", "date", "subject"}], newest first.
-func VersionsJSONURL(id string) string { return "/" + id + "/versions/versions.json" }
-
-// versionsJSON is the content of VersionsJSONURL.
-func (p *pager) versionsJSON(e *Entry) ([]byte, error) {
-	type item struct {
-		ID      string `json:"id"`
-		Date    string `json:"date"`
-		Subject string `json:"subject"`
-	}
-	items := make([]item, len(e.Versions))
-	for i, v := range e.Versions {
-		items[i] = item{ID: v.ID, Date: p.versionDisplay(v), Subject: v.Subject}
-	}
-	return json.Marshal(items)
 }
 
 // VersionAtRevision returns the index in e.Versions of the version that was

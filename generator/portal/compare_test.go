@@ -134,41 +134,51 @@ func TestRedlinePages(t *testing.T) {
 }
 
 // TestCompareControlInChromium picks two versions in the "compare any two"
-// form and follows it to the redline.
+// form and follows it to the compare page, which compares them in the
+// browser.
 func TestCompareControlInChromium(t *testing.T) {
 	r, ids := redlineRepo(t)
-	base := browsertest.Serve(t, filepath.Join(r.Dir, "public"), browsertest.NetlifyHeaders(t, filepath.Join("..", "..", "netlify.toml")))
+	base := browsertest.ServeRules(t, filepath.Join(r.Dir, "public"), browsertest.NetlifyRules(t, filepath.Join("..", "..", "netlify.toml")))
 	b := browsertest.New(t)
 	p := b.Open(t, base+"/dpa/versions/")
 	p.WaitVisible("form.compare-control") // filled from versions.json
 	// Options are newest first: pick the oldest as "from", the newest as "to".
 	browsertest.Eval[bool](p, `(() => { const f = document.querySelector("form.compare-control"); f.elements.from.value = "`+ids[0]+`"; f.elements.to.value = "`+ids[4]+`"; return true })()`)
 	p.Click(`form.compare-control button[type=submit]`)
-	p.WaitPath("/dpa/compare/" + ids[0] + "/" + ids[4] + "/")
+	p.WaitPath("/dpa/compare/")
+	if got := browsertest.Eval[string](p, "location.search"); got != "?from="+ids[0]+"&to="+ids[4] {
+		t.Errorf("compare page for %q", got)
+	}
 	if h1 := p.Text("h1"); h1 != "Changes to DPA" {
 		t.Errorf("h1 %q", h1)
 	}
+	p.WaitVisible(".redline-body")
 	summary := p.Text(".compare-summary")
 	if !strings.Contains(summary, "2 clauses changed, 2 added") {
 		t.Errorf("summary %q", summary)
 	}
-	// A comparison of any two versions names the unchanged passages and
-	// links to the full text...
-	if link := browsertest.Eval[string](p, `document.querySelector(".rl-omitted a").getAttribute("href")`); link != "/dpa/versions/"+ids[4]+"/" {
-		t.Errorf("omitted passage links to %q", link)
-	}
-	// ...the redline against the predecessor folds them, and they open.
-	p.Do(chromedp.Navigate(base + "/dpa/compare/" + ids[3] + "/" + ids[4] + "/"))
+	// Unchanged passages are folded, and they open.
 	p.Click(".rl-unchanged > summary")
 	if open := browsertest.Eval[bool](p, `document.querySelector(".rl-unchanged").open`); !open {
 		t.Error("unchanged passage did not open")
 	}
-	// Reversed choice works too (older is always "from").
+	// The precomputed redline against the newest names the unchanged
+	// passages and links to the full text.
+	p.Do(chromedp.Navigate(base + "/dpa/compare/" + ids[0] + "/" + ids[4] + "/"))
+	if link := browsertest.Eval[string](p, `document.querySelector(".rl-omitted a").getAttribute("href")`); link != "/dpa/versions/"+ids[4]+"/" {
+		t.Errorf("omitted passage links to %q", link)
+	}
+	// Reversed choice works too (older is always "from"), and the form on
+	// the compare page goes to another pair.
 	p2 := b.Open(t, base+"/dpa/versions/")
 	p2.WaitVisible("form.compare-control")
 	browsertest.Eval[bool](p2, `(() => { const f = document.querySelector("form.compare-control"); f.elements.from.value = "`+ids[3]+`"; f.elements.to.value = "`+ids[1]+`"; return true })()`)
 	p2.Click(`form.compare-control button[type=submit]`)
-	p2.WaitPath("/dpa/compare/" + ids[1] + "/" + ids[3] + "/")
+	p2.WaitPath("/dpa/compare/")
+	p2.WaitVisible(".live-redline[data-compared]")
+	if got := browsertest.Eval[string](p2, `document.querySelector(".live-redline").dataset.compared`); got != ids[1]+" "+ids[3] {
+		t.Errorf("compared %q, want %s %s", got, ids[1], ids[3])
+	}
 	for _, pg := range []*browsertest.Page{p, p2} {
 		for _, problem := range pg.Problems() {
 			t.Error(problem)
@@ -201,8 +211,8 @@ func TestNextUse(t *testing.T) {
 	}
 	last := pairs[len(pairs)-1]
 	p.comparing(e, last[0], last[1])
-	if got := p.nextUse(e, 0); got != len(pairs) {
-		t.Errorf("nextUse(0) at the last comparison %v = %d, want %d (none)", last, got, len(pairs))
+	if got := p.nextUse(e, 1); got != len(pairs) {
+		t.Errorf("nextUse(1) at the last comparison %v = %d, want %d (none)", last, got, len(pairs))
 	}
 	if got := p.nextUse(e, last[0]); got != len(pairs)-1 {
 		t.Errorf("nextUse(%d) at the last comparison = %d, want %d", last[0], got, len(pairs)-1)
@@ -253,57 +263,26 @@ func entryOfSizes(sizes ...int64) *Entry {
 	return e
 }
 
-// TestComparePairsOfLargeVersions checks that versions over LargeVersion
-// are compared with their predecessor and with the newest only, and that
-// the compare form is told the same rule (all_pairs), so that it links no
-// page that is not built.
-func TestComparePairsOfLargeVersions(t *testing.T) {
-	const small, large = 10 << 10, LargeVersion + 1
-	for _, c := range []struct {
-		name  string
-		sizes []int64
-		all   int
-		pairs int
-	}{
-		{"six small versions: every pair", []int64{small, small, small, small, small, small}, 6, 15},
-		{"the newest is large: predecessor and newest only", []int64{large, small, small, small, small, small}, 0, 9},
-		{"the third newest is large: every pair among the two newer", []int64{small, small, large, small, small, small}, 2, 9},
-		{"a large version beyond the newest 20 changes nothing", append(make([]int64, 20), large), 20, 190 + 2},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			e := entryOfSizes(c.sizes...)
-			if got := allPairs(e); got != c.all {
-				t.Errorf("allPairs = %d, want %d", got, c.all)
-			}
-			pairs := comparePairs(e)
-			if len(pairs) != c.pairs {
-				t.Errorf("%d comparisons, want %d: %v", len(pairs), c.pairs, pairs)
-			}
-			// The form's rule (compare.js published()) and the pages built
-			// agree on every pair.
-			built := map[[2]int]bool{}
-			for _, pr := range pairs {
-				built[pr] = true
-			}
-			all := (&pager{}).compareControl(e, 1, 0)["all_pairs"].(int)
-			for older := range e.Versions {
-				for newer := range older {
-					published := older == newer+1 || newer == 0 || older < all
-					if published != built[[2]int{older, newer}] {
-						t.Errorf("pair %d → %d: the form says published %v, built %v", older, newer, published, built[[2]int{older, newer}])
-					}
-				}
-			}
-		})
+// TestComparePairs checks which redlines are rendered as pages: each
+// version against its predecessor and against the newest, whatever the
+// sizes; every other pair is compared in the browser.
+func TestComparePairs(t *testing.T) {
+	e := entryOfSizes(100, 2<<20, 100, 100, 100, 100)
+	want := "[[1 0] [2 1] [3 2] [2 0] [4 3] [3 0] [5 4] [4 0] [5 0]]"
+	if got := fmt.Sprint(comparePairs(e)); got != want {
+		t.Errorf("comparePairs = %s, want %s", got, want)
+	}
+	if got := comparePairs(entryOfSizes(100)); len(got) != 0 {
+		t.Errorf("one version: %v", got)
 	}
 }
 
 // TestSidesDroppedWhenNoLongerRead checks that the pager drops a parsed
 // version as soon as no comparison ahead reads it, within its budget.
 func TestSidesDroppedWhenNoLongerRead(t *testing.T) {
-	// The newest is large: no pairwise comparisons, so version 1 is read
-	// last by 2 → 1, and the order goes on 2 → 0, 3 → 2, 3 → 0…
-	e := entryOfSizes(LargeVersion+1, 100, 100, 100, 100, 100)
+	// Version 1 is read last by 2 → 1, and the order goes on 2 → 0,
+	// 3 → 2, 3 → 0…
+	e := entryOfSizes(100, 100, 100, 100, 100, 100)
 	p := &pager{sidesOf: e, sides: []cachedSide{{i: 1}, {i: 2}, {i: 0}}}
 	p.comparing(e, 2, 1)
 	if len(p.sides) != 3 {

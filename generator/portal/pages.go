@@ -56,6 +56,7 @@ type pager struct {
 
 	// maxTableRows overrides RegisterTableRows (tests).
 	maxTableRows int
+	texts        *textNames // the versions' texts published for the compare page
 }
 
 // cachedSide is a parsed version of pager.sidesOf.

@@ -78,6 +78,7 @@ func examplePages(t *testing.T, dir string) map[string]string {
 			}
 			pages["version"] = d.Versions[1].URL
 			pages["compare"] = *d.Versions[0].DiffURL
+			pages["compare-any"] = "/dpa/compare/?from=" + d.Versions[1].ID + "&to=" + d.Versions[0].ID
 		}
 		if d.ID == "subprocessors" {
 			pages["sub-processors version"] = d.Versions[1].URL
@@ -95,7 +96,7 @@ func TestPortalAccessibleAndNarrow(t *testing.T) {
 	r := exampleRepo(t)
 	mustBuild(t, r.Dir, Options{})
 	pages := examplePages(t, r.Dir)
-	base := browsertest.Serve(t, filepath.Join(r.Dir, "public"), browsertest.NetlifyHeaders(t, filepath.Join("..", "..", "netlify.toml")))
+	base := browsertest.ServeRules(t, filepath.Join(r.Dir, "public"), browsertest.NetlifyRules(t, filepath.Join("..", "..", "netlify.toml")))
 	b := browsertest.New(t)
 	for _, size := range [][2]int64{{1366, 900}, {390, 844}, {320, 640}} {
 		for _, scheme := range []string{"light", "dark"} {
@@ -105,6 +106,9 @@ func TestPortalAccessibleAndNarrow(t *testing.T) {
 			for name, path := range pages {
 				t.Run(fmt.Sprintf("%dpx/%s/%s", size[0], scheme, name), func(t *testing.T) {
 					p := b.Open(t, base+path, browsertest.Viewport(size[0], size[1]), browsertest.ColorScheme(scheme))
+					if name == "compare-any" {
+						p.WaitVisible(".redline-body") // compared in the browser
+					}
 					if dark := browsertest.Eval[bool](p, `matchMedia("(prefers-color-scheme: dark)").matches`); dark != (scheme == "dark") {
 						t.Fatalf("prefers-color-scheme: dark is %v", dark)
 					}

@@ -42,7 +42,10 @@ func (c *Catalog) moved() map[string]string {
 // _redirects (Netlify, Cloudflare Pages), after the repository's own rules
 // from static/_redirects, and the map in MovedPath for the 404 page's
 // script on other hosts. The former document URL itself keeps its HTML
-// redirect page (an alias), for every host.
+// redirect page (an alias), for every host. And it sends the comparisons
+// of two versions that are not built as pages (/ID/compare/FROM/TO/,
+// which earlier releases published for many pairs) to the document's
+// compare page, with one rule per document (see compareRedirects).
 func writeRedirects(stage string, c *Catalog) error {
 	moved := c.moved()
 	olds := make([]string, 0, len(moved))
@@ -56,7 +59,8 @@ func writeRedirects(stage string, c *Catalog) error {
 		}
 		return olds[i] < olds[j]
 	})
-	if len(olds) > 0 {
+	compares := c.compareRedirects()
+	if len(olds) > 0 || len(compares) > 0 {
 		var b strings.Builder
 		p := filepath.Join(stage, "_redirects")
 		if own, err := os.ReadFile(p); err == nil {
@@ -67,9 +71,17 @@ func writeRedirects(stage string, c *Catalog) error {
 		} else if !os.IsNotExist(err) {
 			return err
 		}
-		b.WriteString("# Written by Clause: the pages of renamed documents under their former names.\n")
-		for _, old := range olds {
-			fmt.Fprintf(&b, "%s* %s:splat 301\n", old, moved[old])
+		if len(olds) > 0 {
+			b.WriteString("# Written by Clause: the pages of renamed documents under their former names.\n")
+			for _, old := range olds {
+				fmt.Fprintf(&b, "%s* %s:splat 301\n", old, moved[old])
+			}
+		}
+		if len(compares) > 0 {
+			b.WriteString("# Written by Clause: comparisons of two versions, on the compare page (the redlines built as pages are served as they are).\n")
+			for _, rule := range compares {
+				b.WriteString(rule + "\n")
+			}
 		}
 		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
 			return err
@@ -86,4 +98,22 @@ func writeRedirects(stage string, c *Catalog) error {
 		return err
 	}
 	return os.WriteFile(p, append(data, '\n'), 0o644)
+}
+
+// compareRedirects are the _redirects rules that send /ID/compare/FROM/TO/
+// to ComparePageURL(ID)?from=FROM&to=TO, one per document with two
+// versions or more. On Netlify a rule applies only where no file exists
+// (the redlines against the predecessor and the newest stay pages); the
+// 404 page's script does the same on hosts without rules.
+func (c *Catalog) compareRedirects() []string {
+	base := c.linker().basePath
+	var out []string
+	for _, e := range c.Entries {
+		if len(e.Versions) < 2 {
+			continue
+		}
+		page := escapePath(base + ComparePageURL(e.ID))
+		out = append(out, fmt.Sprintf("%s:from/:to/ %s?from=:from&to=:to 301", page, page))
+	}
+	return out
 }

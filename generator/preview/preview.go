@@ -38,6 +38,10 @@ type Options struct {
 	// Content-Security-Policy, so the preview breaks where production
 	// would).
 	Headers map[string]string
+	// HeadersFor, if set, returns headers for a request's path that are
+	// sent instead of Headers' (the compare page's policy, which lets it
+	// compile WebAssembly: site.ContentSecurityPolicyFor).
+	HeadersFor func(urlPath string) map[string]string
 	// Log receives build results and errors.
 	Log io.Writer
 	// Ready, if set, is called with the preview's URL once it serves.
@@ -71,7 +75,7 @@ func Serve(ctx context.Context, o Options) error {
 	site := filepath.Join(out, "site")
 	o.Build.Out, o.Build.BaseURL = site, url
 
-	srvState := &server{site: site, headers: o.Headers}
+	srvState := &server{site: site, headers: o.Headers, headersFor: o.HeadersFor}
 	build := func() {
 		start := time.Now()
 		res, err := portal.Build(ctx, o.Build)

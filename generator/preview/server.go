@@ -36,6 +36,8 @@ var previewCSS []byte
 type server struct {
 	site    string            // folder of the last good build
 	headers map[string]string // sent with every response
+	// headersFor returns the headers of a path that replace headers'.
+	headersFor func(urlPath string) map[string]string
 
 	mu         sync.Mutex
 	generation int    // counts finished builds, good or not
@@ -64,6 +66,11 @@ func (s *server) state() (generation int, built bool, failure string) {
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for k, v := range s.headers {
 		w.Header().Set(k, v)
+	}
+	if s.headersFor != nil {
+		for k, v := range s.headersFor(r.URL.Path) {
+			w.Header().Set(k, v)
+		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	generation, built, failure := s.state()

@@ -114,3 +114,30 @@ func TestInsertAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestPreviewHeadersByPath checks that HeadersFor replaces the headers
+// sent with every response for the paths it names: the compare page's
+// policy, which allows WebAssembly, on the compare page only.
+func TestPreviewHeadersByPath(t *testing.T) {
+	s, ts := newTestServer(t)
+	s.headersFor = func(p string) map[string]string {
+		if strings.HasPrefix(p, "/dpa/compare/") {
+			return map[string]string{"Content-Security-Policy": "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'"}
+		}
+		return nil
+	}
+	os.MkdirAll(filepath.Join(s.site, "dpa", "compare"), 0o755)
+	if err := os.WriteFile(filepath.Join(s.site, "dpa", "compare", "index.html"), []byte("<!doctype html><title>Compare</title>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.finished(nil)
+	for path, want := range map[string]string{
+		"/dpa/":                     "default-src 'none'; script-src 'self'",
+		"/dpa/compare/?from=a&to=b": "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'",
+	} {
+		code, _, h := get(t, ts.URL+path)
+		if code != http.StatusOK || h.Get("Content-Security-Policy") != want || h.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: %d, policy %q, want %q", path, code, h.Get("Content-Security-Policy"), want)
+		}
+	}
+}

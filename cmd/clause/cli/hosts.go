@@ -67,6 +67,11 @@ type recipeData struct {
 	// Paths are the globs of the files a pull request review runs for.
 	Paths   []string
 	Headers []Header
+	// CompareCSP is the policy of the compare pages (site.ComparePaths),
+	// which run the redline engine as WebAssembly.
+	CompareCSP string
+	// ComparePaths is the pattern of those pages (site.ComparePaths).
+	ComparePaths string
 }
 
 // recipeFile is one file clause init writes for a host.
@@ -118,7 +123,8 @@ func renderRecipes(host string, review bool, version, content, branch string) (m
 		branch = "main"
 	}
 	d := recipeData{Host: host, HostName: hostNames[host], Version: version, Branch: branch,
-		ProductionEnvironment: productionEnvironments[host], Headers: SecurityHeaders}
+		ProductionEnvironment: productionEnvironments[host], Headers: SecurityHeaders,
+		CompareCSP: site.CompareContentSecurityPolicy, ComparePaths: site.ComparePaths}
 	if content != "" && content != "." && content != "content" {
 		d.ContentFlag = content
 	}

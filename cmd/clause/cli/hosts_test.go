@@ -86,6 +86,9 @@ func parseHeaders(t *testing.T, b []byte) map[string][]Header {
 		case strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#"):
 		case !strings.HasPrefix(line, " "):
 			cur = line
+		case strings.HasPrefix(strings.TrimSpace(line), "! "):
+			// Cloudflare's detach: the header of a broader rule is dropped.
+			out[cur] = append(out[cur], Header{strings.TrimSpace(line), ""})
 		default:
 			name, value, ok := strings.Cut(strings.TrimSpace(line), ": ")
 			if !ok || cur == "" {
@@ -237,7 +240,11 @@ func checkHost(t *testing.T, host string, contents map[string][]byte) {
 		}
 		checkNotifyOnProductionDeploys(t, contents[".github/workflows/clause-notify.yml"])
 		if host == "cloudflare-pages" {
-			sameHeaders(t, "static/_headers", parseHeaders(t, contents["static/_headers"])["/*"])
+			rules := parseHeaders(t, contents["static/_headers"])
+			sameHeaders(t, "static/_headers", rules["/*"])
+			if got := fmt.Sprint(rules["/:id/compare/*"]); got != fmt.Sprint([]Header{{"! Content-Security-Policy", ""}, {"Content-Security-Policy", site.CompareContentSecurityPolicy}}) {
+				t.Errorf("static/_headers: compare pages get %s", got)
+			}
 			break
 		}
 		var v struct {
@@ -587,5 +594,28 @@ func TestHeadersFileIsPublished(t *testing.T) {
 	got, err := os.ReadFile(filepath.Join(r.Dir, "public/_headers"))
 	if err != nil || !bytes.Equal(got, want) || len(want) == 0 {
 		t.Errorf("public/_headers: %v\n%s", err, got)
+	}
+}
+
+// TestRecipesAllowTheRedlineEngineOnComparePagesOnly: where a recipe sets
+// the portal's headers per path (Netlify, Vercel), the compare pages get
+// the policy that lets the redline engine (WebAssembly) run, and no other
+// rule allows it.
+func TestRecipesAllowTheRedlineEngineOnComparePagesOnly(t *testing.T) {
+	for host, want := range map[string]string{"netlify": "for = \"/*/compare/*\"", "vercel": "\"source\": \"/(.*)/compare/(.*)\""} {
+		contents, _, err := renderRecipes(host, false, testRelease, "policies", "main")
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := map[string]string{"netlify": "netlify.toml", "vercel": "vercel.json"}[host]
+		b := string(contents[file])
+		i := strings.Index(b, want)
+		if i < 0 {
+			t.Errorf("%s: no compare-page rule in %s", host, file)
+			continue
+		}
+		if strings.Count(b, "wasm-unsafe-eval") != 1 || strings.Index(b, "wasm-unsafe-eval") < i {
+			t.Errorf("%s: 'wasm-unsafe-eval' outside the compare-page rule:\n%s", host, b)
+		}
 	}
 }

@@ -39,8 +39,11 @@ documents marked draft: true, which clause build never publishes.`,
 				Build:   portal.Options{Repo: opts.Repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, Drafts: opts.Drafts, HistoryOptions: opts.HistoryFlags.options(streams), Log: streams.ErrOut, Env: streams.Getenv},
 				Addr:    opts.Addr,
 				Headers: map[string]string{"Content-Security-Policy": site.ContentSecurityPolicy, "X-Content-Type-Options": "nosniff"},
-				Log:     streams.ErrOut,
-				Ready:   ready,
+				HeadersFor: func(urlPath string) map[string]string {
+					return map[string]string{"Content-Security-Policy": site.ContentSecurityPolicyFor(urlPath)}
+				},
+				Log:   streams.ErrOut,
+				Ready: ready,
 			})
 		},
 	}

@@ -1,14 +1,11 @@
 // "Compare any two versions": fills the form from the document's
-// versions.json and goes to the precomputed redline of the two versions
-// chosen. The portal is static, so only precomputed pairs exist: each
-// version against its predecessor and against the newest, and every pair
-// among the newest data-all-pairs versions (the rule of Clause's
-// comparePairs: 20, fewer before a version over 1 MiB). For other pairs the form says how to compare locally.
+// versions.json and opens the document's compare page for the two versions
+// chosen, older first: /ID/compare/?from=OLDER&to=NEWER, a shareable URL
+// where Clause's redline engine compares them in the browser.
 (function () {
   "use strict";
   document.querySelectorAll("form.compare-control").forEach(function (form) {
     var base = form.getAttribute("data-base");
-    var allPairs = parseInt(form.getAttribute("data-all-pairs"), 10) || 0;
     var from = form.elements.from, to = form.elements.to;
     var message = form.querySelector(".compare-message");
     fetch(form.getAttribute("data-versions"), { credentials: "same-origin" })
@@ -25,31 +22,27 @@
             select.appendChild(opt);
           });
         });
-        from.value = form.getAttribute("data-from");
-        to.value = form.getAttribute("data-to");
+        // On the compare page, the pair shown; elsewhere the page's own.
+        var query = form.hasAttribute("data-query") ? new URLSearchParams(location.search) : null;
+        [[from, "from"], [to, "to"]].forEach(function (pick) {
+          var id = (query && query.get(pick[1])) || form.getAttribute("data-" + pick[1]);
+          if (versions.some(function (v) { return v.id === id; })) pick[0].value = id;
+        });
         form.hidden = false;
       })
       .catch(function (err) { console.warn("compare form unavailable:", err.message); });
 
-    // Options are newest first: index 0 is the newest version.
-    function published(older, newer) {
-      return older === newer + 1 || newer === 0 || older < allPairs;
-    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      // Options are newest first: the higher index is the older version.
       var a = from.selectedIndex, b = to.selectedIndex;
       if (a === b) {
         message.textContent = "Choose two different versions.";
         return;
       }
-      var older = Math.max(a, b), newer = Math.min(a, b);
-      var olderID = from.options[older].value, newerID = from.options[newer].value;
-      if (!published(older, newer)) {
-        message.textContent = "This comparison is not published (the document has many versions, or very large ones). Run: clause diff DOC " + olderID + " " + newerID;
-        return;
-      }
       message.textContent = "";
-      window.location.href = base + olderID + "/" + newerID + "/";
+      var older = from.options[Math.max(a, b)].value, newer = from.options[Math.min(a, b)].value;
+      window.location.href = base + "?from=" + encodeURIComponent(older) + "&to=" + encodeURIComponent(newer);
     });
   });
 })();

@@ -1,0 +1,229 @@
+package portal
+
+import (
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/redline"
+	"github.com/clause-portal/clause/generator/redline/wasm"
+	"github.com/clause-portal/clause/generator/site"
+)
+
+// Any two versions of a document are compared in the reader's browser, by
+// generator/diff itself compiled to WebAssembly (generator/redline/wasm),
+// on one page per document, ComparePageURL(id)?from=A&to=B. For it, the
+// build publishes each version's text (redline.Text: its blocks and front
+// matter, as the build's own redlines compare them) under TextsURL, named
+// by the hash of the file, so that versions with the same text share one;
+// and the engine once, under /js/. Only the redlines readers without
+// JavaScript need are rendered as pages: each version against its
+// predecessor and against the newest (comparePairs).
+
+// ComparePageURL is the path of a document's compare page. The versions
+// compared are given in the query: ComparePageURL(id) + "?from=A&to=B".
+func ComparePageURL(id string) string { return "/" + id + "/compare/" }
+
+// TextsURL is the folder of a document's published texts.
+func TextsURL(id string) string { return "/" + id + "/versions/blocks/" }
+
+// VersionsJSONURL is the path of a document's list of versions for the
+// compare form and page: [{"id", "date", "subject", "text"}], newest first,
+// where text names the version's file in TextsURL (absent for a version
+// too large to compare).
+func VersionsJSONURL(id string) string { return "/" + id + "/versions/versions.json" }
+
+// textNames records the file each version's text was published as; the
+// pages are built on one goroutine and versions.json written on another.
+type textNames struct {
+	stage string // the staged site; "" publishes nothing
+	mu    sync.Mutex
+	names map[*Version]string
+	files map[string]bool // written, below stage
+}
+
+// publishText writes the text of side (version i of e) into the staged
+// site, once per version and once per distinct file.
+func (p *pager) publishText(e *Entry, i int, side Side) error {
+	t := p.texts
+	if t == nil || t.stage == "" {
+		return nil
+	}
+	v := e.Versions[i]
+	t.mu.Lock()
+	_, done := t.names[v]
+	t.mu.Unlock()
+	if done {
+		return nil
+	}
+	data, err := redline.Marshal(versionText(v, side))
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(data)
+	name := hex.EncodeToString(sum[:10]) + ".json"
+	rel := strings.TrimPrefix(TextsURL(e.ID), "/") + name
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.names == nil {
+		t.names, t.files = map[*Version]string{}, map[string]bool{}
+	}
+	t.names[v] = name
+	if t.files[rel] {
+		return nil
+	}
+	dst := filepath.Join(t.stage, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		return err
+	}
+	t.files[rel] = true
+	return nil
+}
+
+// textName is the file name publishText gave version v's text, or "".
+func (p *pager) textName(v *Version) string {
+	if p.texts == nil {
+		return ""
+	}
+	p.texts.mu.Lock()
+	defer p.texts.mu.Unlock()
+	return p.texts.names[v]
+}
+
+// versionText is what the compare page needs of a version: the blocks the
+// build's redlines compare, and the front matter they name.
+func versionText(v *Version, s Side) redline.Text {
+	return redline.Text{Meta: meta(s.Doc), SHA256: v.SHA256, Blocks: s.blockList()}
+}
+
+func meta(d *document.Document) redline.Meta {
+	return redline.Meta{Title: d.Title, Effective: d.Effective.String(), NoticeDays: d.NoticeDays, Register: d.Kind == document.KindSubprocessors}
+}
+
+// versionsJSON is the content of VersionsJSONURL.
+func (p *pager) versionsJSON(e *Entry) ([]byte, error) {
+	type item struct {
+		ID      string `json:"id"`
+		Date    string `json:"date"`
+		Subject string `json:"subject"`
+		Text    string `json:"text,omitempty"`
+	}
+	items := make([]item, len(e.Versions))
+	for i, v := range e.Versions {
+		items[i] = item{ID: v.ID, Date: p.versionDisplay(v), Subject: v.Subject, Text: p.textName(v)}
+	}
+	return json.Marshal(items)
+}
+
+// compareControl is what the "compare any two versions" form needs: where
+// to find the document's list of versions (fetched by the theme's script,
+// so that the list is not repeated on every page), the compare page it
+// goes to, and the two versions preselected (from < 0: the newest and its
+// predecessor).
+func (p *pager) compareControl(e *Entry, from, to int) map[string]any {
+	if len(e.Versions) < 2 {
+		return nil
+	}
+	m := map[string]any{
+		"versions_json": VersionsJSONURL(e.ID),
+		"base":          ComparePageURL(e.ID),
+	}
+	if from >= 0 {
+		m["from"], m["to"] = e.Versions[from].ID, e.Versions[to].ID
+	} else {
+		m["from"], m["to"] = e.Versions[min(1, len(e.Versions)-1)].ID, e.Versions[0].ID
+	}
+	return m
+}
+
+// compareAnyPage is a document's compare page, where the theme's script
+// compares the two versions named in the query in the browser. Without
+// JavaScript it says where the precomputed redlines are.
+func (p *pager) compareAnyPage(e *Entry) *site.Page {
+	params := p.documentParams(e)
+	params["type"] = "compare-any"
+	params["title"] = e.Doc.Title
+	control := p.compareControl(e, -1, -1)
+	control["query"] = true // the versions shown are the query's
+	params["compare"] = control
+	params["redline"] = map[string]any{
+		"versions_json": VersionsJSONURL(e.ID),
+		"texts":         TextsURL(e.ID),
+		// Not through the url partial: the redline's links are the
+		// paths the build's redlines link (diff.HTMLOptions.LinkBase).
+		"link_base": VersionsURL(e.ID),
+		"newest":    e.Versions[0].ID,
+		"previous":  e.Versions[1].ID,
+	}
+	return &site.Page{URL: ComparePageURL(e.ID), Layout: "compare-any", Title: "Compare versions of " + e.Doc.Title, Date: e.Versions[0].Date, Params: params}
+}
+
+// engineFiles are the redline engine and its loader as published: paths
+// named by their content, and the Subresource Integrity of each.
+type engineFiles struct {
+	wasm, execJS     []byte
+	wasmURL, execURL string
+	wasmSRI, execSRI string
+}
+
+// redlineEngine reads the embedded engine and names its files.
+func redlineEngine() (*engineFiles, error) {
+	w, err := wasm.Engine()
+	if err != nil {
+		return nil, fmt.Errorf("the redline engine: %w", err)
+	}
+	f := &engineFiles{wasm: w, execJS: wasm.ExecJS()}
+	f.wasmURL, f.wasmSRI = contentNamed("/js/redline", ".wasm", f.wasm)
+	f.execURL, f.execSRI = contentNamed("/js/wasm_exec", ".js", f.execJS)
+	return f, nil
+}
+
+func contentNamed(prefix, ext string, data []byte) (url, integrity string) {
+	s384 := sha512.Sum384(data)
+	s256 := sha256.Sum256(data)
+	return prefix + "." + hex.EncodeToString(s256[:8]) + ext, "sha384-" + base64.StdEncoding.EncodeToString(s384[:])
+}
+
+// params are the site parameters the compare page's template reads.
+func (f *engineFiles) params() map[string]any {
+	return map[string]any{"wasm": f.wasmURL, "wasm_integrity": f.wasmSRI, "exec": f.execURL, "exec_integrity": f.execSRI}
+}
+
+// write puts the engine's files into the staged site.
+func (f *engineFiles) write(stage string) error {
+	for _, file := range []struct {
+		url  string
+		data []byte
+	}{{f.wasmURL, f.wasm}, {f.execURL, f.execJS}} {
+		dst := filepath.Join(stage, filepath.FromSlash(strings.TrimPrefix(file.url, "/")))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, file.data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// comparable reports whether some document of c has two versions or more:
+// only then does the portal need the engine.
+func comparable(c *Catalog) bool {
+	for _, e := range c.Entries {
+		if len(e.Versions) > 1 {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,103 @@
+// The compare page, /ID/compare/?from=A&to=B: loads the two versions'
+// published texts (their blocks, as Clause compares them) and Clause's
+// redline engine, generator/diff compiled to WebAssembly (run by Go's
+// wasm_exec.js, loaded before this script), compares them in the browser
+// and fills the page as the precomputed redlines are laid out. With no
+// query it compares the newest version with its predecessor.
+(function () {
+  "use strict";
+  var root = document.querySelector(".live-redline");
+  if (!root) return;
+  var data = function (name) { return root.getAttribute("data-" + name); };
+  var sides = root.querySelector(".compare-sides");
+  var summary = root.querySelector(".compare-summary");
+  var metadata = root.querySelector(".compare-metadata");
+  var legend = root.querySelector(".legend");
+  var body = document.querySelector(".redline-body");
+  var query = new URLSearchParams(location.search);
+  var fromID = query.get("from") || data("from"), toID = query.get("to") || data("to");
+
+  function say(text) { summary.textContent = text; }
+  function json(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.text();
+    });
+  }
+
+  // The engine: fetched once, checked against its integrity hash.
+  function engine() {
+    if (typeof Go !== "function") return Promise.reject(new Error("wasm_exec.js did not load"));
+    var go = new Go();
+    var res = fetch(data("wasm"), { credentials: "same-origin", integrity: data("wasm-integrity") });
+    var compiled = WebAssembly.instantiateStreaming
+      ? WebAssembly.instantiateStreaming(res, go.importObject).catch(function () {
+          // A host that serves .wasm without application/wasm.
+          return fetch(data("wasm"), { credentials: "same-origin", integrity: data("wasm-integrity") })
+            .then(function (r) { return r.arrayBuffer(); })
+            .then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
+        })
+      : res.then(function (r) { return r.arrayBuffer(); }).then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
+    return compiled.then(function (result) {
+      go.run(result.instance); // defines clauseRedline, then waits for calls
+      if (typeof window.clauseRedline !== "function") throw new Error("the redline engine did not start");
+      return window.clauseRedline;
+    });
+  }
+
+  function link(href, text) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    return a;
+  }
+
+  say("Comparing…");
+  json(data("versions")).then(function (text) {
+    var versions = JSON.parse(text);
+    var find = function (id) {
+      for (var i = 0; i < versions.length; i++) if (versions[i].id === id) return versions[i];
+      return null;
+    };
+    var from = find(fromID), to = find(toID);
+    if (!from || !to) throw new Error("No version " + (from ? toID : fromID) + " of this document.");
+    var base = data("versions-url");
+    sides.textContent = "";
+    sides.append("From ", link(base + from.id + "/", "the version of " + from.date), " to ", link(base + to.id + "/", "the version of " + to.date));
+    sides.hidden = false;
+    document.title = data("title") + ": " + from.date + " → " + to.date + " · " + data("site");
+    if (!from.text || !to.text) {
+      throw new Error("A version is too large to compare in the browser: run clause diff " + from.id + " " + to.id + " in the repository.");
+    }
+    return Promise.all([json(data("texts") + from.text), json(data("texts") + to.text), engine()]).then(function (all) {
+      var out = all[2](all[0], all[1], JSON.stringify({ link_base: data("link-base") + to.id + "/", omit: false }));
+      if (typeof out !== "string") throw new Error(out && out.error || "the redline engine failed");
+      var r = JSON.parse(out);
+      var meta = r.metadata || [];
+      var strong = document.createElement("strong");
+      strong.textContent = r.summary + ".";
+      summary.textContent = "";
+      summary.append(strong);
+      if (r.identical) {
+        summary.append(" " + (meta.length ? "The words of the text are the same in both versions; only the details above the text changed."
+          : r.source_changed ? "The words of the text are the same in both versions; only the layout (such as line breaks) differs."
+          : "The two versions are the same."));
+      }
+      metadata.textContent = "";
+      meta.forEach(function (m) {
+        var li = document.createElement("li");
+        li.textContent = m;
+        metadata.append(li);
+      });
+      metadata.hidden = meta.length === 0;
+      legend.hidden = r.identical;
+      // The engine's HTML: every text of the documents escaped, classes only.
+      body.innerHTML = r.identical ? "" : r.html;
+      body.hidden = r.identical;
+      root.setAttribute("data-compared", from.id + " " + to.id);
+    });
+  }).catch(function (err) {
+    say(err.message);
+    root.setAttribute("data-compared", "error");
+  });
+})();
