@@ -98,10 +98,20 @@ func siteLanguages(s *Site) []string {
 	}
 	for _, p := range s.Pages {
 		if p != nil {
-			add(p.Language)
+			add(pageLanguage(p))
 		}
 	}
 	return langs
+}
+
+// pageLanguage is p.Language, else the language its parameters name
+// (.Params.clause.language, as a document's pages have it).
+func pageLanguage(p *Page) string {
+	if p.Language != "" {
+		return p.Language
+	}
+	l, _ := p.Params["language"].(string)
+	return l
 }
 
 func location(s *Site) *time.Location {
@@ -168,8 +178,8 @@ func writeContent(dir string, s *Site, release bool) error {
 		// The language in the file name places the page in its
 		// language's site (Hugo's translation by file name).
 		suffix := ""
-		if p.Language != "" && hugoLang(p.Language) != hugoLang(defaultLang) {
-			suffix = "." + hugoLang(p.Language)
+		if l := pageLanguage(p); l != "" && hugoLang(l) != hugoLang(defaultLang) {
+			suffix = "." + hugoLang(l)
 		}
 		name := filepath.Join(dir, "pages", fmt.Sprintf("%06d%s.html", i, suffix))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {

@@ -69,7 +69,8 @@ type Page struct {
 	HTML []byte
 	// Aliases are URL paths that redirect to the page.
 	Aliases []string
-	// Language is the page's language (a BCP 47 tag); "" is the site's.
+	// Language is the page's language (a BCP 47 tag); "" is the one its
+	// Params name as "language", else the site's.
 	Language string
 }
 
