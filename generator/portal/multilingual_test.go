@@ -152,6 +152,13 @@ func TestMultilingualPortal(t *testing.T) {
 		}
 	}
 
+	// Feeds carry the document's language.
+	for _, f := range []string{"feeds/fr/dpa.atom", "feeds/fr/dpa.json"} {
+		if b := readFile(t, filepath.Join(public, filepath.FromSlash(f))); !strings.Contains(b, `xml:lang="fr"`) && !strings.Contains(b, `"language": "fr"`) {
+			t.Errorf("%s does not say it is in French:\n%s", f, b)
+		}
+	}
+
 	// The API says what each translation translates and since when it is behind.
 	api := readFile(t, filepath.Join(public, "api", "documents.json"))
 	for _, want := range []string{`"translation_of"`, `"outdated_since": "2026-03-10T10:00:00Z"`, `"outdated_since": "2026-05-20T10:00:00Z"`, `"binding": "en"`} {
