@@ -67,6 +67,20 @@ type Document struct {
 	// Translations are the other documents with the same translationKey,
 	// by language; omitted when there are none.
 	Translations []Translation `json:"translations,omitempty"`
+	// Binding is the language whose text of the document is legally
+	// binding (`binding: true` front matter, or clause.toml's
+	// binding_language); omitted when none is named or the document has
+	// no translations.
+	Binding string `json:"binding,omitempty"`
+	// TranslationOf is, for a translation, its source document (the
+	// document in the portal's default language) and the version of it the
+	// translation reflects; omitted for a document that is no translation.
+	TranslationOf *TranslationOf `json:"translation_of,omitempty"`
+	// OutdatedSince is, for a translation whose source has had a material
+	// version since the one it reflects, the publication date of the
+	// oldest such version, RFC 3339; omitted when the translation is up to
+	// date or no translation.
+	OutdatedSince *string `json:"outdated_since,omitempty"`
 	// Versions are newest first.
 	Versions []Version `json:"versions"`
 }
@@ -79,6 +93,22 @@ type Translation struct {
 	Language string `json:"language"`
 	// URL is its page, relative to the host.
 	URL string `json:"url"`
+}
+
+// TranslationOf names the document a translation translates.
+type TranslationOf struct {
+	// ID is the source document's id.
+	ID string `json:"id"`
+	// Language is its BCP 47 language.
+	Language string `json:"language"`
+	// URL is its page, relative to the host.
+	URL string `json:"url"`
+	// Version is the id of the source's version the translation reflects;
+	// null when unknown (no history).
+	Version *string `json:"version"`
+	// DiffURL is the redline of the source from that version to its
+	// newest; null when the translation is up to date.
+	DiffURL *string `json:"diff_url"`
 }
 
 // Version is one published version of a document.

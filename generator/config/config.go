@@ -38,6 +38,10 @@ type Config struct {
 	TimeZone string `toml:"time_zone"`
 	// Language is the default language of the documents. Default: "en".
 	Language string `toml:"language"`
+	// BindingLanguage is the language whose text of a document is legally
+	// binding, shown on every translation; a document's `binding: true`
+	// front matter wins. Default: none named.
+	BindingLanguage string `toml:"binding_language"`
 	// RepoURL is the web address of the repository (https://github.com/o/r),
 	// used to link each "Last updated" date to its commit. Netlify's
 	// REPOSITORY_URL is used when it is not set.

@@ -28,6 +28,9 @@ type Feed struct {
 	SelfURL string
 	// Author names the publisher (Atom requires one).
 	Author string
+	// Language is the BCP 47 language of a feed whose entries share one
+	// (a document's feed); "" for a feed of several languages.
+	Language string
 	// Updated is the newest entry's date, or the build time of an empty feed.
 	Updated time.Time
 	// Entries are newest first.
@@ -51,6 +54,9 @@ type Entry struct {
 	Published time.Time
 	// Document names the document; Kind is its kind (dpa, subprocessors…).
 	Document string
+	// Language is the document's BCP 47 language (Atom xml:lang, JSON
+	// Feed language); "" when not known.
+	Language string
 	Kind     string
 	// Subject is the change summary; Summary the redline summary
 	// ("2 clauses changed, 1 added"), if known.
@@ -149,6 +155,7 @@ type atomCategory struct {
 }
 
 type atomEntry struct {
+	Lang       string         `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
 	ID         string         `xml:"id"`
 	Title      string         `xml:"title"`
 	Updated    string         `xml:"updated"`
@@ -182,6 +189,7 @@ func (f *Feed) Atom(altURL string) ([]byte, error) {
 			return nil, err
 		}
 		ae := atomEntry{
+			Lang:      e.Language,
 			ID:        e.ID,
 			Title:     e.Title,
 			Updated:   e.Published.Format(time.RFC3339),
@@ -217,6 +225,7 @@ func materiality(material bool) string {
 type jsonFeed struct {
 	Version     string       `json:"version"`
 	Title       string       `json:"title"`
+	Language    string       `json:"language,omitempty"`
 	Description string       `json:"description,omitempty"`
 	HomePageURL string       `json:"home_page_url,omitempty"`
 	FeedURL     string       `json:"feed_url,omitempty"`
@@ -233,6 +242,7 @@ type jsonItem struct {
 	URL           string         `json:"url,omitempty"`
 	ExternalURL   string         `json:"external_url,omitempty"`
 	Title         string         `json:"title"`
+	Language      string         `json:"language,omitempty"`
 	ContentHTML   string         `json:"content_html"`
 	ContentText   string         `json:"content_text"`
 	Summary       string         `json:"summary"`
@@ -247,6 +257,7 @@ func (f *Feed) JSON() ([]byte, error) {
 	jf := jsonFeed{
 		Version:     "https://jsonfeed.org/version/1.1",
 		Title:       f.Title,
+		Language:    f.Language,
 		Description: f.Subtitle,
 		HomePageURL: f.HomeURL,
 		FeedURL:     f.SelfURL,
@@ -274,6 +285,7 @@ func (f *Feed) JSON() ([]byte, error) {
 			ID:            e.ID,
 			URL:           e.URL,
 			Title:         e.Title,
+			Language:      e.Language,
 			ContentHTML:   content,
 			ContentText:   e.summaryText(),
 			Summary:       e.summaryText(),

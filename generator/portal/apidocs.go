@@ -33,6 +33,21 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 	for _, t := range e.Translations {
 		d.Translations = append(d.Translations, api.Translation{ID: t.ID, Language: t.Language, URL: escapePath(DocumentURL(t.ID))})
 	}
+	if len(e.Translations) > 0 {
+		d.Binding = c.Binding(e)
+	}
+	if l := c.Lag(e); l != nil {
+		src := l.Source
+		t := &api.TranslationOf{ID: src.ID, Language: src.Language, URL: escapePath(DocumentURL(src.ID))}
+		if l.Reflects >= 0 {
+			t.Version = api.String(src.Versions[l.Reflects].ID)
+		}
+		if l.Outdated() {
+			t.DiffURL = api.String(escapePath(CompareURL(src.ID, src.Versions[l.Reflects].ID, src.Versions[0].ID)))
+			d.OutdatedSince = api.String(src.Versions[l.OutdatedSince].Date.Format(time.RFC3339))
+		}
+		d.TranslationOf = t
+	}
 	if len(e.Versions) > 0 {
 		last := e.Versions[0].Date.Format(time.RFC3339)
 		d.LastUpdated = &last

@@ -79,3 +79,32 @@ func TestBrowserHarnessSeesCSPViolations(t *testing.T) {
 		t.Errorf("CSP violation not reported: %q", problems)
 	}
 }
+
+// TestMultilingualPortalInChromium opens pages in German and French (one
+// with the translation-lag banner) and the English source: each is clean
+// under the CSP and to axe.
+func TestMultilingualPortalInChromium(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	mustBuild(t, r.Dir, Options{})
+	headers := browsertest.NetlifyHeaders(t, filepath.Join("..", "..", "netlify.toml"))
+	base := browsertest.Serve(t, filepath.Join(r.Dir, "public"), headers)
+	b := browsertest.New(t)
+	axe := browsertest.AxeSource(t)
+	for _, tc := range []struct{ path, h1 string }{
+		{"/en/dpa/", "Data Processing Agreement"},
+		{"/de/dpa/", "Auftragsverarbeitungsvertrag"},
+		{"/fr/dpa/", "Accord de traitement des données"},
+		{"/imprint.de/", "Impressum"},
+	} {
+		p := b.Open(t, base+tc.path)
+		if got := p.Text("h1"); got != tc.h1 {
+			t.Errorf("%s: h1 %q, want %q", tc.path, got, tc.h1)
+		}
+		for _, v := range p.Axe(axe) {
+			t.Errorf("%s: axe: %s", tc.path, v)
+		}
+		for _, problem := range p.Problems() {
+			t.Errorf("%s: %s", tc.path, problem)
+		}
+	}
+}

@@ -156,6 +156,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		Title:        cfg.Title,
 		BaseURL:      baseURL,
 		LanguageCode: cfg.Language,
+		Languages:    c.Languages()[1:],
 		Location:     cfg.Location,
 		Params:       siteParams(c, pg),
 	}
@@ -241,6 +242,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		LayoutsDir: filepath.Join(repo, "layouts"),
 		StaticDir:  filepath.Join(repo, "static"),
 		AssetsDir:  filepath.Join(repo, "assets"),
+		I18nDir:    c.I18nDir(),
 		Log:        opts.Log,
 		// Nothing reads a page once rendered.
 		ReleasePages: true,

@@ -18,6 +18,8 @@ func (c *Catalog) Problems() ([]subprocessors.Problem, error) {
 	}
 	problems = append(problems, c.LinkProblems()...)
 	problems = append(problems, c.StructureNotes()...)
+	problems = append(problems, c.TranslationProblems()...)
+	problems = append(problems, c.StringProblems()...)
 	sort.SliceStable(problems, func(i, j int) bool {
 		if problems[i].Path != problems[j].Path {
 			return problems[i].Path < problems[j].Path

@@ -73,6 +73,7 @@ func feedEntry(c *Catalog, e *Entry, i int, base string) feed.Entry {
 		DocumentURL: absURL(base, DocumentURL(e.ID)),
 		Published:   v.Date.In(c.Config.Location),
 		Document:    e.Doc.Title,
+		Language:    e.Language,
 		Kind:        string(e.Doc.Kind),
 		Subject:     subject,
 		Material:    v.Material,
@@ -124,6 +125,7 @@ func writeFeeds(stage string, c *Catalog, base string) error {
 			Subtitle: "Every published version of " + e.Doc.Title,
 			HomeURL:  absURL(base, VersionsURL(e.ID)),
 			Author:   c.Config.Title,
+			Language: e.Language,
 			Updated:  c.Now,
 		}
 		for i := range e.Versions {

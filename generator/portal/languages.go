@@ -153,3 +153,10 @@ func defaultLanguage(docs []*document.Document, configured string, isSet bool) s
 	}
 	return best
 }
+
+// inLanguageFolder reports whether e's file is in a language folder other
+// than the default language's.
+func (l *langLayout) inLanguageFolder(e *Entry) bool {
+	first, _, nested := strings.Cut(l.rel(e.Doc), "/")
+	return nested && l.folders[first]
+}

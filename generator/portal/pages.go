@@ -161,6 +161,14 @@ func (p *pager) documentParams(e *Entry) map[string]any {
 		}
 		params["translations"] = tr
 	}
+	if len(e.Translations) > 0 {
+		if b := p.c.Binding(e); b != "" {
+			params["binding"] = map[string]any{"language": b, "name": LanguageNameIn(b, e.Language), "self": b == e.Language}
+		}
+	}
+	if l := p.c.Lag(e); l != nil {
+		params["translation_of"] = p.lagParams(e, l)
+	}
 	if e.Retired && e.RetiredAt != nil {
 		params["retired_on"] = p.stamp(e.RetiredAt.Date)
 		params["retired_commit"] = p.commit(e.RetiredAt.Hash)
@@ -428,6 +436,38 @@ func filterAliases(pages []*site.Page, real map[string]bool) {
 		}
 		pg.Aliases = kept
 	}
+}
+
+// lagParams is where translation e stands against its source, for the
+// page's banner: the source, the version reflected and, when the source
+// has had a material version since, that version and the redline of the
+// source from the version reflected to its newest.
+func (p *pager) lagParams(e *Entry, l *Lag) map[string]any {
+	src := l.Source
+	m := map[string]any{"language": src.Language, "language_name": LanguageNameIn(src.Language, e.Language), "title": src.Doc.Title, "url": DocumentURL(src.ID)}
+	if l.Reflects >= 0 {
+		v := src.Versions[l.Reflects]
+		m["reflects"] = map[string]any{"id": v.ID, "url": VersionURL(src.ID, v.ID), "date": p.versionStamp(v)}
+	}
+	if l.Outdated() {
+		v := src.Versions[l.OutdatedSince]
+		m["outdated_since"] = map[string]any{"id": v.ID, "url": VersionURL(src.ID, v.ID), "date": p.versionStamp(v), "subject": v.Subject}
+		m["diff_url"] = CompareURL(src.ID, src.Versions[l.Reflects].ID, src.Versions[0].ID)
+	}
+	return m
+}
+
+// LanguageNameIn is the name of the language tag in the language in
+// ("Englisch" for en in de), or LanguageName(tag) when unknown.
+func LanguageNameIn(tag, in string) string {
+	t, err := language.Parse(tag)
+	if err != nil {
+		return tag
+	}
+	if name := display.Tags(language.Make(in)).Name(t); name != "" {
+		return name
+	}
+	return LanguageName(tag)
 }
 
 // LanguageName is the name of a BCP 47 language in that language

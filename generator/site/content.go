@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-func hugoConfig(s *Site, opts Options) map[string]any {
+func hugoConfig(s *Site, langs []string, opts Options) map[string]any {
 	lang := s.LanguageCode
 	if lang == "" {
 		lang = "en"
@@ -54,6 +54,21 @@ func hugoConfig(s *Site, opts Options) map[string]any {
 			"http":         map[string]any{"urls": []string{"^$"}},
 		},
 	}
+	if len(langs) > 1 {
+		// Hugo's multilingual mode: every page is rendered in its
+		// language's site, with its strings and date formats. URLs stay
+		// as Clause sets them (front matter url is not prefixed).
+		languages := map[string]any{}
+		for i, l := range langs {
+			languages[hugoLang(l)] = map[string]any{"weight": i + 1, "locale": l, "title": s.Title}
+		}
+		cfg["languages"] = languages
+		cfg["defaultContentLanguage"] = hugoLang(lang)
+		cfg["defaultContentLanguageInSubdir"] = false
+		delete(cfg, "locale")
+	} else {
+		cfg["defaultContentLanguage"] = hugoLang(lang)
+	}
 	if isDir(opts.LayoutsDir) {
 		cfg["layoutDir"] = opts.LayoutsDir
 	}
@@ -61,6 +76,42 @@ func hugoConfig(s *Site, opts Options) map[string]any {
 		cfg["assetDir"] = opts.AssetsDir
 	}
 	return cfg
+}
+
+// siteLanguages are the site's languages, its default first, then the
+// others in the order given and those of its pages, each once.
+func siteLanguages(s *Site) []string {
+	def := s.LanguageCode
+	if def == "" {
+		def = "en"
+	}
+	langs := []string{def}
+	seen := map[string]bool{hugoLang(def): true}
+	add := func(l string) {
+		if l != "" && !seen[hugoLang(l)] {
+			seen[hugoLang(l)] = true
+			langs = append(langs, l)
+		}
+	}
+	for _, l := range s.Languages {
+		add(l)
+	}
+	for _, p := range s.Pages {
+		if p != nil {
+			add(pageLanguage(p))
+		}
+	}
+	return langs
+}
+
+// pageLanguage is p.Language, else the language its parameters name
+// (.Params.clause.language, as a document's pages have it).
+func pageLanguage(p *Page) string {
+	if p.Language != "" {
+		return p.Language
+	}
+	l, _ := p.Params["language"].(string)
+	return l
 }
 
 func location(s *Site) *time.Location {
@@ -86,6 +137,7 @@ func checkURL(u string) error {
 // s.Pages once written.
 func writeContent(dir string, s *Site, release bool) error {
 	loc := location(s)
+	defaultLang := siteLanguages(s)[0]
 	if s.HomeHTML != nil {
 		b, err := json.MarshalIndent(map[string]any{"title": s.Title}, "", "  ")
 		if err != nil {
@@ -123,7 +175,13 @@ func writeContent(dir string, s *Site, release bool) error {
 		if err != nil {
 			return err
 		}
-		name := filepath.Join(dir, "pages", fmt.Sprintf("%06d.html", i))
+		// The language in the file name places the page in its
+		// language's site (Hugo's translation by file name).
+		suffix := ""
+		if l := pageLanguage(p); l != "" && hugoLang(l) != hugoLang(defaultLang) {
+			suffix = "." + hugoLang(l)
+		}
+		name := filepath.Join(dir, "pages", fmt.Sprintf("%06d%s.html", i, suffix))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 			return err
 		}

@@ -34,6 +34,11 @@ type Site struct {
 	BaseURL string
 	// LanguageCode is the site's default language ("en").
 	LanguageCode string
+	// Languages are the other languages of the portal's documents (BCP 47
+	// tags). With any, the site is built in Hugo's multilingual mode: one
+	// Hugo language per language, each page rendered in its own, so that
+	// the theme's strings (T) and dates (time.Format) are in it.
+	Languages []string
 	// Location is the time zone the site is configured for.
 	Location *time.Location
 	// Params are exposed to templates as site.Params.clause.
@@ -64,6 +69,9 @@ type Page struct {
 	HTML []byte
 	// Aliases are URL paths that redirect to the page.
 	Aliases []string
+	// Language is the page's language (a BCP 47 tag); "" is the one its
+	// Params name as "language", else the site's.
+	Language string
 }
 
 // Options configures a build.
@@ -79,6 +87,9 @@ type Options struct {
 	LayoutsDir string
 	StaticDir  string
 	AssetsDir  string
+	// I18nDir is the user's folder of translations of the theme's strings
+	// (i18n/NAME.toml, Hugo's format), read over the theme's bundles.
+	I18nDir string
 	// Log receives Hugo's warnings and errors; nil discards them.
 	Log io.Writer
 	// Partial renders only s.Pages: no index page, 404 page, sitemap or
@@ -113,11 +124,16 @@ func Build(s *Site, opts Options) error {
 	if err := writeTheme(filepath.Join(work, "themes", "clause")); err != nil {
 		return fmt.Errorf("writing theme: %w", err)
 	}
+	// Before writeContent, which may release the pages.
+	langs := siteLanguages(s)
+	if err := writeStrings(filepath.Join(work, "i18n"), langs, opts.I18nDir); err != nil {
+		return fmt.Errorf("writing the theme's strings: %w", err)
+	}
 	if err := writeContent(filepath.Join(work, "content"), s, opts.ReleasePages); err != nil {
 		return err
 	}
 	cfgFile := filepath.Join(work, "hugo.json")
-	if err := writeJSON(cfgFile, hugoConfig(s, opts)); err != nil {
+	if err := writeJSON(cfgFile, hugoConfig(s, langs, opts)); err != nil {
 		return err
 	}
 	if err := runHugo(work, cfgFile, opts.Log); err != nil {
@@ -178,8 +194,37 @@ func cleanHugoError(err error, work string) string {
 	return msg
 }
 
+// writeTheme writes the theme but its i18n folder: writeStrings writes
+// complete bundles (the theme's, the user's, English for what they lack)
+// into the project, and two files for one language would both be read.
 func writeTheme(dst string) error {
-	return copyTree(clause.Theme(), ".", dst)
+	theme := clause.Theme()
+	entries, err := fs.ReadDir(theme, ".")
+	if err != nil {
+		return err
+	}
+	for _, d := range entries {
+		if d.Name() == "i18n" {
+			continue
+		}
+		if !d.IsDir() {
+			b, err := fs.ReadFile(theme, d.Name())
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(dst, 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(dst, d.Name()), b, 0o644); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := copyTree(theme, d.Name(), filepath.Join(dst, d.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // copyTree copies the regular files below root in fsys into dst,

@@ -1,0 +1,207 @@
+package portal
+
+import (
+	"context"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clause-portal/clause/generator/subprocessors"
+	"github.com/clause-portal/clause/internal/gittest"
+)
+
+// multilingualRepo is a portal in three language folders (en/, de/, fr/:
+// translation by content directory) with an imprint translated by file
+// name (imprint.md, imprint.de.md, imprint.fr.md). Its history:
+//
+//   - 5 Jan: everything published.
+//   - 10 Mar: the English DPA changes (material).
+//   - 2 Apr: the German DPA follows it; the French one does not.
+//   - 1 May: the English privacy policy changes (minor): no translation
+//     is behind for it.
+//   - 20 May: the English imprint changes (material).
+//   - 1 Jun: the French imprint changes, saying with a Translated-From
+//     trailer that it was translated from the January text: it is still
+//     behind, as is the German imprint.
+func multilingualRepo(t *testing.T) (r *gittest.Repo, first string) {
+	r = gittest.New(t)
+	doc := func(title, kind, body string) string {
+		return "---\ntitle: " + title + "\nkind: " + kind + "\n---\n# " + title + "\n\n" + body + "\n"
+	}
+	r.Write("clause.toml", "title = \"Legal\"\nlanguage = \"en\"\nbinding_language = \"en\"\n")
+	r.Write("content/en/dpa.md", doc("Data Processing Agreement", "dpa", "The processor shall act on instructions."))
+	r.Write("content/de/dpa.md", doc("Auftragsverarbeitungsvertrag", "dpa", "Der Auftragsverarbeiter handelt nur auf Weisung."))
+	r.Write("content/fr/dpa.md", doc("Accord de traitement des données", "dpa", "Le sous-traitant agit sur instruction."))
+	r.Write("content/en/privacy.md", doc("Privacy Policy", "privacy", "We process your data lawfully."))
+	r.Write("content/de/privacy.md", doc("Datenschutzerklärung", "privacy", "Wir verarbeiten Ihre Daten rechtmäßig."))
+	r.Write("content/fr/privacy.md", doc("Politique de confidentialité", "privacy", "Nous traitons vos données de manière licite."))
+	r.Write("content/imprint.md", doc("Imprint", "other", "Northwind Ledger Ltd, London."))
+	r.Write("content/imprint.de.md", doc("Impressum", "other", "Northwind Ledger Ltd, London."))
+	r.Write("content/imprint.fr.md", doc("Mentions légales", "other", "Northwind Ledger Ltd, Londres."))
+	first = r.Commit("2026-01-05T10:00:00Z", "Publish the portal")
+	r.Write("content/en/dpa.md", doc("Data Processing Agreement", "dpa", "The processor shall act on documented instructions only."))
+	r.Commit("2026-03-10T10:00:00Z", "DPA: documented instructions")
+	r.Write("content/de/dpa.md", doc("Auftragsverarbeitungsvertrag", "dpa", "Der Auftragsverarbeiter handelt nur auf dokumentierte Weisung."))
+	r.Commit("2026-04-02T10:00:00Z", "DPA (de): dokumentierte Weisung")
+	r.Write("content/en/privacy.md", doc("Privacy Policy", "privacy", "We process your personal data lawfully."))
+	r.Commit("2026-05-01T10:00:00Z", "Privacy: wording\n\nChange-Type: minor")
+	r.Write("content/imprint.md", doc("Imprint", "other", "Northwind Ledger Ltd, Manchester."))
+	r.Commit("2026-05-20T10:00:00Z", "Imprint: new address")
+	r.Write("content/imprint.fr.md", doc("Mentions légales", "other", "Northwind Ledger SARL, Londres."))
+	r.Commit("2026-06-01T10:00:00Z", "Imprint (fr): typo\n\nTranslated-From: "+first)
+	return r, first
+}
+
+// TestMultilingualPortal builds multilingualRepo and checks every
+// document page: its lang, reciprocal hreflang alternates (pages and
+// sitemap), chrome and dates in its language, and the translation-lag
+// banner exactly where the source has a newer material version.
+func TestMultilingualPortal(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	mustBuild(t, r.Dir, Options{BaseURL: "https://legal.example.com/", Now: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)})
+	public := filepath.Join(r.Dir, "public")
+
+	type page struct {
+		lang, group string
+		lag         bool
+	}
+	pages := map[string]page{
+		"/en/dpa/": {"en", "dpa", false}, "/de/dpa/": {"de", "dpa", false}, "/fr/dpa/": {"fr", "dpa", true},
+		"/en/privacy/": {"en", "privacy", false}, "/de/privacy/": {"de", "privacy", false}, "/fr/privacy/": {"fr", "privacy", false},
+		"/imprint/": {"en", "imprint", false}, "/imprint.de/": {"de", "imprint", true}, "/imprint.fr/": {"fr", "imprint", true},
+	}
+	chrome := map[string][]string{
+		"en": {"Last updated", "Skip to content", "This English version is the legally binding text"},
+		"de": {"Zuletzt aktualisiert am", "Zum Inhalt springen", "Rechtlich verbindlich ist die Fassung in Englisch"},
+		"fr": {"Dernière mise à jour", "Aller au contenu", "Seule la version en anglais fait foi"},
+	}
+	months := map[string]*regexp.Regexp{
+		"en": regexp.MustCompile(`>\d{1,2} (January|March|April|May|June) 2026</time>`),
+		"de": regexp.MustCompile(`>\d{1,2}\. (Januar|März|April|Mai|Juni) 2026</time>`),
+		"fr": regexp.MustCompile(`>\d{1,2} (janvier|mars|avril|mai|juin) 2026</time>`),
+	}
+	lagText := map[string]string{
+		"de": "Die Fassung in Englisch wurde am",
+		"fr": "La version en anglais a été mise à jour le",
+	}
+	alternate := regexp.MustCompile(`<link rel="?alternate"? hreflang="?([a-zA-Z-]+)"? href="?([^" >]+)"?>`)
+	for url, p := range pages {
+		html := readFile(t, filepath.Join(public, filepath.FromSlash(strings.Trim(url, "/")), "index.html"))
+		if !strings.Contains(html, `<html lang="`+p.lang+`"`) && !strings.Contains(html, `<html lang=`+p.lang) {
+			t.Errorf("%s: not <html lang=%s>", url, p.lang)
+		}
+		for _, s := range chrome[p.lang] {
+			if !strings.Contains(html, s) {
+				t.Errorf("%s: lacks %q", url, s)
+			}
+		}
+		if !months[p.lang].MatchString(html) {
+			t.Errorf("%s: no date with a month named in %s", url, p.lang)
+		}
+		// Reciprocal alternates: every page of the group, itself included.
+		got := map[string]string{}
+		for _, m := range alternate.FindAllStringSubmatch(html, -1) {
+			got[m[1]] = m[2]
+		}
+		for other, q := range pages {
+			if q.group == p.group && got[q.lang] != "https://legal.example.com"+other {
+				t.Errorf("%s: hreflang %s = %q, want %s", url, q.lang, got[q.lang], other)
+			}
+		}
+		if hasLag := strings.Contains(html, "translation-lag-banner"); hasLag != p.lag {
+			t.Errorf("%s: lag banner shown = %v, want %v", url, hasLag, p.lag)
+		}
+		if p.lag && !strings.Contains(html, lagText[p.lang]) {
+			t.Errorf("%s: the lag banner is not in %s", url, p.lang)
+		}
+	}
+	fr := readFile(t, filepath.Join(public, "fr", "dpa", "index.html"))
+	if !strings.Contains(fr, "10 mars 2026") || !strings.Contains(fr, `href="/en/dpa/compare/`) {
+		t.Errorf("/fr/dpa/: the banner does not date or link the English change:\n%s", fr)
+	}
+
+	// The sitemap lists each page's alternates, reciprocally.
+	var sm struct {
+		URLs []struct {
+			Loc  string `xml:"loc"`
+			Alts []struct {
+				Hreflang string `xml:"hreflang,attr"`
+				Href     string `xml:"href,attr"`
+			} `xml:"link"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal([]byte(readFile(t, filepath.Join(public, "sitemap.xml"))), &sm); err != nil {
+		t.Fatal(err)
+	}
+	alts := map[string]map[string]string{}
+	for _, u := range sm.URLs {
+		alts[u.Loc] = map[string]string{}
+		for _, a := range u.Alts {
+			alts[u.Loc][a.Hreflang] = a.Href
+		}
+	}
+	for url, p := range pages {
+		for other, q := range pages {
+			if q.group == p.group && alts["https://legal.example.com"+url][q.lang] != "https://legal.example.com"+other {
+				t.Errorf("sitemap: %s has no alternate %s → %s (%v)", url, q.lang, other, alts["https://legal.example.com"+url])
+			}
+		}
+	}
+
+	// Feeds carry the document's language.
+	for _, f := range []string{"feeds/fr/dpa.atom", "feeds/fr/dpa.json"} {
+		if b := readFile(t, filepath.Join(public, filepath.FromSlash(f))); !strings.Contains(b, `xml:lang="fr"`) && !strings.Contains(b, `"language": "fr"`) {
+			t.Errorf("%s does not say it is in French:\n%s", f, b)
+		}
+	}
+
+	// The API says what each translation translates and since when it is behind.
+	api := readFile(t, filepath.Join(public, "api", "documents.json"))
+	for _, want := range []string{`"translation_of"`, `"outdated_since": "2026-03-10T10:00:00Z"`, `"outdated_since": "2026-05-20T10:00:00Z"`, `"binding": "en"`} {
+		if !strings.Contains(api, want) {
+			t.Errorf("documents.json lacks %s", want)
+		}
+	}
+	if n := strings.Count(api, `"outdated_since"`); n != 3 {
+		t.Errorf("documents.json: %d outdated translations, want 3", n)
+	}
+}
+
+// TestCheckTranslations checks clause check's warnings: each outdated
+// translation, with how long it has been behind, and a file in a
+// language folder with no counterpart in the default language.
+func TestCheckTranslations(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	r.Write("content/de/agb.md", "---\ntitle: AGB\n---\nNur auf Deutsch.\n")
+	r.Commit("2026-06-10T10:00:00Z", "AGB")
+	c, err := Load(context.Background(), LoadOptions{Repo: r.Dir, Content: "content", Now: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC), Log: os.Stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	got := map[string]string{}
+	for _, p := range c.TranslationProblems() {
+		if p.Severity != subprocessors.Warning {
+			t.Errorf("%s: severity %v", p.Path, p.Severity)
+		}
+		got[p.Path] = p.Msg
+	}
+	want := map[string]string{
+		"content/fr/dpa.md":     "2026-03-10 (DPA: documented instructions, 113 days ago)",
+		"content/imprint.de.md": "42 days ago",
+		"content/imprint.fr.md": "42 days ago",
+		"content/de/agb.md":     "no counterpart in the default language",
+	}
+	for path, w := range want {
+		if !strings.Contains(got[path], w) {
+			t.Errorf("%s: %q, want it to say %q", path, got[path], w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("warnings for %d files, want %d: %v", len(got), len(want), got)
+	}
+}
