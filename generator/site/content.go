@@ -19,9 +19,12 @@ func hugoConfig(s *Site, langs []string, opts Options) map[string]any {
 	if baseURL == "" {
 		baseURL = "/"
 	}
-	disabled := []string{"taxonomy", "term", "section", "rss"}
+	// Clause writes the sitemap itself (one for every language, with the
+	// alternates of translations): Hugo's, one per language in
+	// multilingual mode, would only be orphans.
+	disabled := []string{"taxonomy", "term", "section", "rss", "sitemap"}
 	if opts.Partial {
-		disabled = append(disabled, "home", "404", "sitemap", "robotstxt")
+		disabled = append(disabled, "home", "404", "robotstxt")
 	}
 	cfg := map[string]any{
 		"baseURL":    baseURL,
