@@ -76,6 +76,23 @@ func StartRenderer() {
 	}
 }
 
+// StopRenderer ends the clause-render helper, if one runs, and waits for
+// it, so that its resources are accounted to this process (GNU time and the
+// like count the children a process waited for).
+func StopRenderer() error {
+	rendererMu.Lock()
+	defer rendererMu.Unlock()
+	if helper == nil || helper.dead {
+		helper = nil
+		return nil
+	}
+	h := helper
+	helper = nil
+	h.dead = true
+	h.in.Close() // the helper ends at the end of its input
+	return h.cmd.Wait()
+}
+
 func render(work, config string, log io.Writer) error {
 	if log == nil {
 		log = io.Discard

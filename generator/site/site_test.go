@@ -51,3 +51,11 @@ func TestBuildWithoutRenderHelper(t *testing.T) {
 		t.Fatalf("want ErrNoRenderHelper naming the fix, got %v", err)
 	}
 }
+
+// TestStopRendererWithoutHelper: with no helper running, StopRenderer has
+// nothing to stop.
+func TestStopRendererWithoutHelper(t *testing.T) {
+	if err := StopRenderer(); err != nil {
+		t.Fatal(err)
+	}
+}

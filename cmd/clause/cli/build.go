@@ -98,6 +98,7 @@ func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 	start := time.Now()
 	// Hugo's start in clause-render overlaps with reading history.
 	site.StartRenderer()
+	defer site.StopRenderer()
 	po := portal.Options{
 		Repo:           opts.Repo,
 		Content:        opts.Content,
