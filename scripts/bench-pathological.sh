@@ -34,7 +34,8 @@ export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NA
 bin=${CLAUSE_BIN:-}
 if [[ -z $bin ]]; then
 	bin=$work/clause
-	(cd "$root" && GOTOOLCHAIN=local GOFLAGS=-buildvcs=false go build -o "$bin" ./cmd/clause)
+	# clause-render, which renders with Hugo, beside clause.
+	(cd "$root" && GOTOOLCHAIN=local GOFLAGS=-buildvcs=false go build -o "$work/" ./cmd/clause ./cmd/clause-render)
 fi
 
 # commit DIR DAY MESSAGE-FILE: commit everything on 2026-01-DAY.

@@ -8,12 +8,16 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/clause-portal/clause/cmd/clause/cli"
+	"github.com/clause-portal/clause/generator/site/hugorender"
 	"github.com/clause-portal/clause/internal/gittest"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"clause": func() { os.Exit(int(cli.Main(os.Args[1:], cli.System()))) },
+		// On the scripts' PATH: clause build and serve start it as they
+		// start the installed one.
+		"clause-render": func() { os.Exit(hugorender.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 

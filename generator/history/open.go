@@ -146,7 +146,7 @@ func (r *Repository) Root() string { return r.root }
 func (r *Repository) Shallow() bool { return len(r.shallow) > 0 }
 
 // Close releases the file descriptors of the repository's pack files.
-func (r *Repository) Close() error { return r.st.Close() }
+func (r *Repository) Close() error { return r.objects.Close() }
 
 // findGitDir looks for the git folder from dir upwards and returns the
 // worktree root and the git folder.

@@ -45,6 +45,13 @@ type objectStore struct {
 	// DeltaObject does not search.
 	alts  []*filesystem.Storage
 	cache *contentCache
+
+	// packs reads the packs of the database and its alternates; go-git
+	// reads what they lack.
+	packs     *packSet
+	chain     []deltaLink
+	deltaBufs [][]byte // inflated deltas, by position in a chain
+	patchBuf  []byte   // the result of the delta being applied
 }
 
 // maxAlternateDepth bounds the chains of alternates followed, as git does.
@@ -61,7 +68,8 @@ func newObjectStore(r *Repository, fs billy.Filesystem, cacheBytes int) *objectS
 		st:    openStorage(fs),
 		cache: newContentCache(cacheBytes),
 	}
-	seen := map[string]bool{filepath.Clean(filepath.Join(r.gitDir, "objects")): true}
+	dirs := []string{filepath.Clean(filepath.Join(r.gitDir, "objects"))}
+	seen := map[string]bool{dirs[0]: true}
 	var add func(gitDir string, depth int)
 	add = func(gitDir string, depth int) {
 		for _, objects := range alternates(gitDir) {
@@ -69,12 +77,14 @@ func newObjectStore(r *Repository, fs billy.Filesystem, cacheBytes int) *objectS
 				continue
 			}
 			seen[objects] = true
+			dirs = append(dirs, objects)
 			alt := filepath.Dir(objects)
 			s.alts = append(s.alts, openStorage(packFS{Filesystem: osfs.New(alt), objects: alt}))
 			add(alt, depth+1)
 		}
 	}
 	add(r.gitDir, 1)
+	s.packs = openPacks(dirs)
 	return s
 }
 
@@ -110,6 +120,9 @@ func alternates(gitDir string) []string {
 // Close releases the file descriptors of the pack files.
 func (s *objectStore) Close() error {
 	err := s.st.Close()
+	if perr := s.packs.Close(); err == nil {
+		err = perr
+	}
 	for _, a := range s.alts {
 		if aerr := a.Close(); err == nil {
 			err = aerr
@@ -163,7 +176,102 @@ func (s *objectStore) wrap(t plumbing.ObjectType, h plumbing.Hash, err error) er
 // resolve returns the type and content of object h, applying the deltas of
 // its delta chain to the nearest base that is cached or stored whole.
 func (s *objectStore) resolve(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
-	if e, ok := s.cache.get(h); ok {
+	e, ok, err := s.packs.find(h)
+	if err != nil {
+		return 0, nil, err
+	}
+	if ok {
+		return s.resolvePacked(e)
+	}
+	return s.resolveStored(h)
+}
+
+// resolvePacked resolves an object of one of the packs the objectStore
+// reads itself; the cache keys its objects by their place in the pack.
+func (s *objectStore) resolvePacked(e packEntry) (plumbing.ObjectType, []byte, error) {
+	chain := s.chain[:0] // the delta objects from e towards the base
+	defer func() {
+		clear(chain)
+		s.chain = chain[:0]
+	}()
+	var typ plumbing.ObjectType
+	var data []byte
+walk:
+	for cur := e; ; {
+		key := cacheKey{pack: cur.pack, offset: cur.offset}
+		if c, ok := s.cache.get(key); ok {
+			typ, data = c.typ, c.data
+			break
+		}
+		if len(chain) == maxDeltaChain {
+			return 0, nil, fmt.Errorf("delta chain longer than %d objects", maxDeltaChain)
+		}
+		if cur.typ != plumbing.OFSDeltaObject && cur.typ != plumbing.REFDeltaObject {
+			var err error
+			if data, err = s.packs.inflate(cur, make([]byte, cur.size)); err != nil {
+				return 0, nil, err
+			}
+			typ = cur.typ
+			s.cache.put(key, typ, data)
+			break
+		}
+		delta, err := s.packs.inflate(cur, s.deltaBuf(len(chain)))
+		if err != nil {
+			return 0, nil, err
+		}
+		s.deltaBufs[len(chain)] = delta
+		chain = append(chain, deltaLink{key: key, delta: delta})
+		if cur.typ == plumbing.OFSDeltaObject {
+			if cur, err = cur.pack.entry(cur.baseOff); err != nil {
+				return 0, nil, err
+			}
+			continue
+		}
+		base, ok, err := s.packs.find(cur.baseRef)
+		switch {
+		case err != nil:
+			return 0, nil, err
+		case ok:
+			cur = base
+		default: // a base outside the packs (a thin pack completed with loose objects)
+			if typ, data, err = s.resolveStored(cur.baseRef); err != nil {
+				return 0, nil, err
+			}
+			break walk
+		}
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		out, err := applyDelta(s.patchBuf[:0], data, chain[i].delta)
+		if err != nil {
+			return 0, nil, fmt.Errorf("%s: apply delta at offset %d: %w", chain[i].key.pack.name, chain[i].key.offset, err)
+		}
+		s.patchBuf = out
+		// The patch buffer is reused; the cache keeps a copy of the exact
+		// size (append does not clear memory it then overwrites).
+		data = append([]byte(nil), out...)
+		s.cache.put(chain[i].key, typ, data)
+	}
+	return typ, data, nil
+}
+
+// deltaLink is a delta object of a chain being resolved.
+type deltaLink struct {
+	key   cacheKey
+	delta []byte // in one of the objectStore's delta buffers
+}
+
+// deltaBuf returns the buffer for the delta at position i of a chain.
+func (s *objectStore) deltaBuf(i int) []byte {
+	for len(s.deltaBufs) <= i {
+		s.deltaBufs = append(s.deltaBufs, nil)
+	}
+	return s.deltaBufs[i]
+}
+
+// resolveStored resolves an object through go-git: a loose object, or one
+// of a pack the objectStore does not read itself.
+func (s *objectStore) resolveStored(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	if e, ok := s.cache.get(cacheKey{hash: h}); ok {
 		return e.typ, e.data, nil
 	}
 	type link struct {
@@ -174,7 +282,7 @@ func (s *objectStore) resolve(h plumbing.Hash) (plumbing.ObjectType, []byte, err
 	var typ plumbing.ObjectType
 	var data []byte
 	for cur := h; ; {
-		if e, ok := s.cache.get(cur); ok {
+		if e, ok := s.cache.get(cacheKey{hash: cur}); ok {
 			typ, data = e.typ, e.data
 			break
 		}
@@ -195,7 +303,7 @@ func (s *objectStore) resolve(h plumbing.Hash) (plumbing.ObjectType, []byte, err
 			continue
 		}
 		typ, data = obj.Type(), content
-		s.cache.put(cur, typ, data)
+		s.cache.put(cacheKey{hash: cur}, typ, data)
 		break
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
@@ -204,7 +312,7 @@ func (s *objectStore) resolve(h plumbing.Hash) (plumbing.ObjectType, []byte, err
 			return 0, nil, fmt.Errorf("apply delta of %s: %w", chain[i].hash, err)
 		}
 		data = next
-		s.cache.put(chain[i].hash, typ, data)
+		s.cache.put(cacheKey{hash: chain[i].hash}, typ, data)
 	}
 	return typ, data, nil
 }
@@ -261,22 +369,30 @@ var _ cache.Object = noCache{}
 // by their total size.
 type contentCache struct {
 	max, size  int
-	entries    map[plumbing.Hash]*cacheEntry
+	entries    map[cacheKey]*cacheEntry
 	head, tail *cacheEntry // most and least recently used
 }
 
+// cacheKey names a cached object: by its place in a pack the objectStore
+// reads itself, or by its hash.
+type cacheKey struct {
+	hash   plumbing.Hash
+	pack   *pack
+	offset int64
+}
+
 type cacheEntry struct {
-	hash       plumbing.Hash
+	key        cacheKey
 	typ        plumbing.ObjectType
 	data       []byte
 	prev, next *cacheEntry
 }
 
 func newContentCache(max int) *contentCache {
-	return &contentCache{max: max, entries: map[plumbing.Hash]*cacheEntry{}}
+	return &contentCache{max: max, entries: map[cacheKey]*cacheEntry{}}
 }
 
-func (c *contentCache) get(h plumbing.Hash) (*cacheEntry, bool) {
+func (c *contentCache) get(h cacheKey) (*cacheEntry, bool) {
 	e, ok := c.entries[h]
 	if ok {
 		c.unlink(e)
@@ -286,7 +402,7 @@ func (c *contentCache) get(h plumbing.Hash) (*cacheEntry, bool) {
 }
 
 // put adds an object; one larger than the whole cache is not kept.
-func (c *contentCache) put(h plumbing.Hash, t plumbing.ObjectType, data []byte) {
+func (c *contentCache) put(h cacheKey, t plumbing.ObjectType, data []byte) {
 	if len(data) > c.max {
 		return
 	}
@@ -295,14 +411,14 @@ func (c *contentCache) put(h plumbing.Hash, t plumbing.ObjectType, data []byte) 
 		c.pushFront(e)
 		return
 	}
-	e := &cacheEntry{hash: h, typ: t, data: data}
+	e := &cacheEntry{key: h, typ: t, data: data}
 	c.entries[h] = e
 	c.pushFront(e)
 	c.size += len(data)
 	for c.size > c.max && c.tail != nil {
 		old := c.tail
 		c.unlink(old)
-		delete(c.entries, old.hash)
+		delete(c.entries, old.key)
 		c.size -= len(old.data)
 	}
 }

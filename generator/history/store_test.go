@@ -190,7 +190,7 @@ func TestReadCorruptPackNamesObject(t *testing.T) {
 
 func TestContentCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	c := newContentCache(100)
-	h := func(i int) plumbing.Hash { return plumbing.NewHash(fmt.Sprintf("%040x", i)) }
+	h := func(i int) cacheKey { return cacheKey{hash: plumbing.NewHash(fmt.Sprintf("%040x", i))} }
 	c.put(h(1), plumbing.BlobObject, make([]byte, 40))
 	c.put(h(2), plumbing.BlobObject, make([]byte, 40))
 	if _, ok := c.get(h(1)); !ok { // 1 is now the most recently used

@@ -1,7 +1,14 @@
 // Package site is the bridge to Hugo: it turns Clause's model of a portal
 // (pages with rendered bodies, dates from git) into a temporary Hugo project
 // that uses the embedded default theme, lets the user's layouts/ override
-// it by Hugo's normal lookup order, and builds it with hugolib.
+// it by Hugo's normal lookup order, and has Hugo build it.
+//
+// Hugo itself runs in a helper process, the clause-render command (package
+// site/hugorender), so that the clause command does not link Hugo: Go runs
+// the initialisation of every linked package at start, and Hugo's
+// dependencies take a hundred milliseconds or more of it, which the
+// commands that do not render (log, check, diff, notify) should not pay.
+// The project folder is the whole interface between the two.
 package site
 
 import (
@@ -13,14 +20,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/bep/logg"
-	"github.com/gohugoio/hugo/common/loggers"
-	"github.com/gohugoio/hugo/config"
-	"github.com/gohugoio/hugo/config/allconfig"
-	"github.com/gohugoio/hugo/deps"
-	"github.com/gohugoio/hugo/hugofs"
-	"github.com/gohugoio/hugo/hugolib"
 
 	"github.com/clause-portal/clause"
 )
@@ -136,7 +135,7 @@ func Build(s *Site, opts Options) error {
 	if err := writeJSON(cfgFile, hugoConfig(s, langs, opts)); err != nil {
 		return err
 	}
-	if err := runHugo(work, cfgFile, opts.Log); err != nil {
+	if err := render(work, cfgFile, opts.Log); err != nil {
 		return err
 	}
 	if opts.Partial {
@@ -153,45 +152,6 @@ func Build(s *Site, opts Options) error {
 		}
 	}
 	return nil
-}
-
-func runHugo(work, cfgFile string, logw io.Writer) error {
-	if logw == nil {
-		logw = io.Discard
-	}
-	logger := loggers.New(loggers.Options{StdOut: logw, StdErr: logw, Level: logg.LevelWarn, DistinctLevel: logg.LevelWarn})
-	flags := config.New()
-	flags.Set("workingDir", work)
-	res, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
-		Fs:          hugofs.Os,
-		Filename:    cfgFile,
-		Flags:       flags,
-		Logger:      logger,
-		Environment: "production",
-		Environ:     []string{},
-	})
-	if err != nil {
-		return fmt.Errorf("%w: loading Hugo configuration: %v", ErrRender, err)
-	}
-	hfs := hugofs.NewFrom(hugofs.Os, res.LoadingInfo.BaseConfig)
-	sites, err := hugolib.NewHugoSites(deps.DepsCfg{Configs: res, Fs: hfs, LogLevel: logg.LevelWarn, StdErr: logw, StdOut: logw, TestLogger: logger})
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrRender, cleanHugoError(err, work))
-	}
-	defer sites.Close()
-	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
-		return fmt.Errorf("%w: %v", ErrRender, cleanHugoError(err, work))
-	}
-	return nil
-}
-
-// cleanHugoError strips the temporary work folder from Hugo's messages so
-// that template errors name the theme or layout file as the user knows it.
-func cleanHugoError(err error, work string) string {
-	msg := err.Error()
-	msg = strings.ReplaceAll(msg, filepath.Join(work, "themes", "clause")+string(filepath.Separator), "themes/clause/")
-	msg = strings.ReplaceAll(msg, work+string(filepath.Separator), "")
-	return msg
 }
 
 // writeTheme writes the theme but its i18n folder: writeStrings writes

@@ -1,12 +1,18 @@
-package site
+package site_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	. "github.com/clause-portal/clause/generator/site"
+	"github.com/clause-portal/clause/generator/site/hugorender"
 )
+
+func init() { SetRenderer(hugorender.Run) }
 
 // TestReleasePages checks that with ReleasePages a build drops its pages
 // once handed to Hugo, and still renders them; without it, the pages stay.
@@ -29,5 +35,27 @@ func TestReleasePages(t *testing.T) {
 		if released := s.Pages[0] == nil; released != release {
 			t.Errorf("release %v: page dropped = %v", release, released)
 		}
+	}
+}
+
+// TestBuildWithoutRenderHelper: without clause-render beside the test
+// binary or on the PATH, Build says how to install it.
+func TestBuildWithoutRenderHelper(t *testing.T) {
+	SetRenderer(nil)
+	defer SetRenderer(hugorender.Run)
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv("CLAUSE_RENDER", "")
+	s := &Site{Title: "Legal", BaseURL: "/", LanguageCode: "en", Location: time.UTC, Params: map[string]any{}}
+	err := Build(s, Options{PublishDir: filepath.Join(t.TempDir(), "public"), WorkDir: t.TempDir()})
+	if !errors.Is(err, ErrNoRenderHelper) || !strings.Contains(err.Error(), "go install") {
+		t.Fatalf("want ErrNoRenderHelper naming the fix, got %v", err)
+	}
+}
+
+// TestStopRendererWithoutHelper: with no helper running, StopRenderer has
+// nothing to stop.
+func TestStopRendererWithoutHelper(t *testing.T) {
+	if err := StopRenderer(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -13,7 +13,10 @@ package subprocessors
 // official comma forms that real lists copy are matched too (see
 // parseLocation).
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Region codes used in Row.Locations besides ISO 3166-1 alpha-2 codes.
 const (
@@ -354,7 +357,7 @@ func codeSet(codes ...string) map[string]bool {
 // ISO 3166-1 alpha-2 code or one of the region codes), or "" if the code is
 // unknown.
 func CountryName(code string) string {
-	if e, ok := byCode[code]; ok {
+	if e, ok := countriesIndex().byCode[code]; ok {
 		return e.name
 	}
 	return ""
@@ -369,33 +372,37 @@ func InEEA(code string) bool { return eea[code] }
 // Framework, which covers only certified organisations).
 func Adequate(code string) bool { return adequate[code] }
 
-var (
+// countryIndex is the index of the country tables, built on first use
+// rather than at start: commands that never read a register do not pay
+// for it.
+type countryIndex struct {
 	// byCode maps codes to table entries.
-	byCode = map[string]country{}
+	byCode map[string]country
 	// byAlias maps normalised names, aliases and codes (see aliasKey) to
 	// codes.
-	byAlias = map[string]string{}
+	byAlias map[string]string
 	// aliasSpan maps the first word of every alias to the length in words
 	// of the longest alias starting with it, bounding the scan.
-	aliasSpan = map[string]int{}
-)
+	aliasSpan map[string]int
+}
 
-func init() {
+var countriesIndex = sync.OnceValue(func() *countryIndex {
+	x := &countryIndex{byCode: map[string]country{}, byAlias: map[string]string{}, aliasSpan: map[string]int{}}
 	add := func(key, code string) {
 		k := aliasKey(key)
 		if k == "" {
 			return
 		}
-		if _, dup := byAlias[k]; !dup {
-			byAlias[k] = code
+		if _, dup := x.byAlias[k]; !dup {
+			x.byAlias[k] = code
 		}
 		first, _, _ := strings.Cut(k, " ")
-		aliasSpan[first] = max(aliasSpan[first], len(strings.Fields(k)))
+		x.aliasSpan[first] = max(x.aliasSpan[first], len(strings.Fields(k)))
 	}
 	for _, list := range [][]country{countries, regions, places} {
 		for _, c := range list {
-			if _, ok := byCode[c.code]; !ok {
-				byCode[c.code] = c
+			if _, ok := x.byCode[c.code]; !ok {
+				x.byCode[c.code] = c
 			}
 			add(c.code, c.code)
 			add(c.name, c.code)
@@ -404,4 +411,5 @@ func init() {
 			}
 		}
 	}
-}
+	return x
+})

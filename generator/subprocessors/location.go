@@ -113,7 +113,7 @@ func matchWords(ws []word, mode matchMode) (codes []string, unmatched int) {
 	for i := 0; i < len(ws); {
 		n := 0
 		var code string
-		for k := min(aliasSpan[ws[i].norm], len(ws)-i); k >= 1; k-- {
+		for k := min(countriesIndex().aliasSpan[ws[i].norm], len(ws)-i); k >= 1; k-- {
 			c, ok := lookupWords(ws[i:i+k], mode, k == len(ws))
 			if ok {
 				n, code = k, c
@@ -147,7 +147,7 @@ func lookupWords(ws []word, mode matchMode, whole bool) (string, bool) {
 		}
 	}
 	key := strings.Join(parts, " ")
-	code, ok := byAlias[key]
+	code, ok := countriesIndex().byAlias[key]
 	if !ok {
 		return "", false
 	}
@@ -227,7 +227,7 @@ func splitUnits(s string) []locationUnit {
 	// Official names with a comma ("Korea, Republic of") are one unit.
 	for i := 1; i < len(units); i++ {
 		joined := units[i-1].text + ", " + units[i].text
-		if _, ok := byAlias[aliasKey(joined)]; ok {
+		if _, ok := countriesIndex().byAlias[aliasKey(joined)]; ok {
 			units[i-1] = locationUnit{text: joined, head: joined}
 			units = append(units[:i], units[i+1:]...)
 			i--

@@ -209,7 +209,7 @@ func TestCountryTable(t *testing.T) {
 			t.Errorf("bad or duplicate code %q", c.code)
 		}
 		seen[c.code] = true
-		if got := byAlias[aliasKey(c.name)]; got != c.code {
+		if got := countriesIndex().byAlias[aliasKey(c.name)]; got != c.code {
 			t.Errorf("%s resolves to %s, want %s", c.name, got, c.code)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/clause-portal/clause/generator/history"
 	"github.com/clause-portal/clause/generator/portal"
+	"github.com/clause-portal/clause/generator/site"
 )
 
 // BuildOptions are the flags of clause build.
@@ -95,6 +96,9 @@ build host (GitHub Actions: fetch-depth: 0).`,
 
 func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 	start := time.Now()
+	// Hugo's start in clause-render overlaps with reading history.
+	site.StartRenderer()
+	defer site.StopRenderer()
 	po := portal.Options{
 		Repo:           opts.Repo,
 		Content:        opts.Content,

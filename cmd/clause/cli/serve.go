@@ -35,6 +35,8 @@ documents marked draft: true, which clause build never publishes.`,
   clause serve --addr 127.0.0.1:8080 --content policies`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			site.StartRenderer() // one clause-render serves every rebuild
+			defer site.StopRenderer()
 			return preview.Serve(cmd.Context(), preview.Options{
 				Build:   portal.Options{Repo: opts.Repo, Content: opts.Content, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, Drafts: opts.Drafts, HistoryOptions: opts.HistoryFlags.options(streams), Log: streams.ErrOut, Env: streams.Getenv},
 				Addr:    opts.Addr,

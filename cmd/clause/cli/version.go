@@ -6,8 +6,9 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/gohugoio/hugo/common/hugo"
 	"github.com/spf13/cobra"
+
+	"github.com/clause-portal/clause/generator/site"
 )
 
 // Version is the clause version, set at link time in release builds with
@@ -72,6 +73,6 @@ func describeBuild(stamped string, bi *debug.BuildInfo) string {
 		}
 		about = append(about, c)
 	}
-	about = append(about, fmt.Sprintf("hugo v%s, %s %s/%s", hugo.CurrentVersion.String(), runtime.Version(), runtime.GOOS, runtime.GOARCH))
+	about = append(about, fmt.Sprintf("hugo v%s, %s %s/%s", site.HugoVersion, runtime.Version(), runtime.GOOS, runtime.GOARCH))
 	return fmt.Sprintf("clause %s (%s)", v, strings.Join(about, "; "))
 }

@@ -1,0 +1,252 @@
+package site
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// HugoVersion is the version of Hugo that clause-render links (go.mod pins
+// it; a test keeps the two equal).
+const HugoVersion = "0.165.0"
+
+// RenderHelper is the name of the command that runs Hugo for Build.
+const RenderHelper = "clause-render"
+
+// RenderProtocol names the requests and replies Build and the helper
+// exchange; a helper speaking another one is from another release.
+const RenderProtocol = "clause-render/1"
+
+// A Renderer has Hugo build the project in folder work with configuration
+// file config, writing Hugo's warnings and errors to log. Its errors are
+// Hugo's messages, with work stripped from paths.
+type Renderer func(work, config string, log io.Writer) error
+
+// RenderHello is the first line the helper writes: its protocol.
+type RenderHello struct {
+	Protocol string `json:"protocol"`
+	Hugo     string `json:"hugo"`
+}
+
+// RenderRequest asks the helper to build one project; one JSON line each.
+type RenderRequest struct {
+	Work   string `json:"work"`
+	Config string `json:"config"`
+}
+
+// RenderReply answers a RenderRequest: what Hugo logged, and its error.
+type RenderReply struct {
+	Log   string `json:"log,omitempty"`
+	Error string `json:"error,omitempty"`
+}
+
+var (
+	rendererMu sync.Mutex
+	inProcess  Renderer // set by SetRenderer
+	helper     *helperProcess
+)
+
+// SetRenderer makes Build call r in this process instead of the
+// clause-render helper: the helper itself does, and tests do that link Hugo
+// anyway (site/hugorender.Run).
+func SetRenderer(r Renderer) {
+	rendererMu.Lock()
+	defer rendererMu.Unlock()
+	inProcess = r
+}
+
+// StartRenderer starts the clause-render helper, if Build will need one,
+// so that its start (Hugo's initialisation) overlaps with the work that
+// comes before rendering. Build starts it otherwise; an error to start it
+// is reported by Build.
+func StartRenderer() {
+	rendererMu.Lock()
+	defer rendererMu.Unlock()
+	if inProcess == nil && helper == nil {
+		helper, _ = startHelper()
+	}
+}
+
+// StopRenderer ends the clause-render helper, if one runs, and waits for
+// it, so that its resources are accounted to this process (GNU time and the
+// like count the children a process waited for).
+func StopRenderer() error {
+	rendererMu.Lock()
+	defer rendererMu.Unlock()
+	if helper == nil || helper.dead {
+		helper = nil
+		return nil
+	}
+	h := helper
+	helper = nil
+	h.dead = true
+	h.in.Close() // the helper ends at the end of its input
+	return h.cmd.Wait()
+}
+
+func render(work, config string, log io.Writer) error {
+	if log == nil {
+		log = io.Discard
+	}
+	rendererMu.Lock()
+	defer rendererMu.Unlock()
+	if inProcess != nil {
+		if err := inProcess(work, config, log); err != nil {
+			return fmt.Errorf("%w: %v", ErrRender, err)
+		}
+		return nil
+	}
+	if helper == nil || helper.dead {
+		h, err := startHelper()
+		if err != nil {
+			return err
+		}
+		helper = h
+	}
+	return helper.render(work, config, log)
+}
+
+// helperProcess is a running clause-render: it serves the builds of this
+// process one after the other (clause serve rebuilds, the batches of a
+// large portal), so that Hugo initialises once.
+type helperProcess struct {
+	path   string
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	out    *bufio.Reader
+	stderr *tailBuffer
+	hello  bool // the hello line was read
+	dead   bool
+}
+
+// ErrNoRenderHelper is returned by Build when the clause-render command is
+// not installed beside clause nor on the PATH.
+var ErrNoRenderHelper = errors.New("the " + RenderHelper + " command, which renders the portal with Hugo, is not installed beside clause nor on the PATH: " +
+	"install it with clause (go install github.com/clause-portal/clause/cmd/...@VERSION installs both), or set CLAUSE_RENDER to its path")
+
+// findHelper returns the path of clause-render: $CLAUSE_RENDER, else the
+// one beside the running executable, else the one on the PATH.
+func findHelper() (string, error) {
+	if p := os.Getenv("CLAUSE_RENDER"); p != "" {
+		return p, nil
+	}
+	name := RenderHelper
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	if exe, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(exe), name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath(RenderHelper); err == nil {
+		return p, nil
+	}
+	return "", ErrNoRenderHelper
+}
+
+func startHelper() (*helperProcess, error) {
+	path, err := findHelper()
+	if err != nil {
+		return nil, err
+	}
+	h := &helperProcess{path: path, stderr: &tailBuffer{max: 8 << 10}}
+	h.cmd = exec.Command(path, "serve")
+	h.cmd.Stderr = h.stderr
+	h.cmd.SysProcAttr = helperProcAttr()
+	if h.in, err = h.cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	stdout, err := h.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	h.out = bufio.NewReaderSize(stdout, 64<<10)
+	if err := h.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", path, err)
+	}
+	return h, nil
+}
+
+// fail marks the helper unusable, ends it, and returns an error naming it
+// and what it printed.
+func (h *helperProcess) fail(what string, err error) error {
+	h.dead = true
+	h.in.Close()
+	if h.cmd.Process != nil {
+		h.cmd.Process.Kill()
+	}
+	h.cmd.Wait()
+	msg := fmt.Sprintf("%s: %s: %v", h.path, what, err)
+	if tail := strings.TrimSpace(h.stderr.String()); tail != "" {
+		msg += "\n" + tail
+	}
+	return fmt.Errorf("%w: %s", ErrRender, msg)
+}
+
+func (h *helperProcess) render(work, config string, log io.Writer) error {
+	if !h.hello {
+		line, err := h.out.ReadBytes('\n')
+		if err != nil {
+			return h.fail("no reply", err)
+		}
+		var hello RenderHello
+		if err := json.Unmarshal(line, &hello); err != nil || hello.Protocol != RenderProtocol {
+			return h.fail("not a helper of this release", fmt.Errorf("it speaks %q, this clause %q: install both from the same release", bytes.TrimSpace(line), RenderProtocol))
+		}
+		h.hello = true
+	}
+	req, err := json.Marshal(RenderRequest{Work: work, Config: config})
+	if err != nil {
+		return err
+	}
+	if _, err := h.in.Write(append(req, '\n')); err != nil {
+		return h.fail("send request", err)
+	}
+	line, err := h.out.ReadBytes('\n')
+	if err != nil {
+		return h.fail("read reply", err)
+	}
+	var reply RenderReply
+	if err := json.Unmarshal(line, &reply); err != nil {
+		return h.fail("read reply", err)
+	}
+	io.WriteString(log, reply.Log)
+	if reply.Error != "" {
+		return fmt.Errorf("%w: %s", ErrRender, reply.Error)
+	}
+	return nil
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if len(t.b) > t.max {
+		t.b = append(t.b[:0], t.b[len(t.b)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.b)
+}
