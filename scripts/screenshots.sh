@@ -15,7 +15,7 @@ trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 bin=${CLAUSE_BIN:-}
 if [[ -z $bin ]]; then
 	bin=$work/clause
-	(cd "$root" && GOTOOLCHAIN=local go build -o "$bin" ./cmd/clause)
+	(cd "$root" && GOTOOLCHAIN=local go build -o "$work/" ./cmd/clause ./cmd/clause-render)
 fi
 port=$((20000 + RANDOM % 20000))
 base="http://127.0.0.1:$port"

@@ -3,6 +3,7 @@ package site
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,7 +73,7 @@ func StartRenderer() {
 	rendererMu.Lock()
 	defer rendererMu.Unlock()
 	if inProcess == nil && helper == nil {
-		helper, _ = startHelper()
+		helper, _ = startHelper(nil) // Build builds it if it must
 	}
 }
 
@@ -106,7 +107,7 @@ func render(work, config string, log io.Writer) error {
 		return nil
 	}
 	if helper == nil || helper.dead {
-		h, err := startHelper()
+		h, err := startHelper(log)
 		if err != nil {
 			return err
 		}
@@ -129,13 +130,16 @@ type helperProcess struct {
 }
 
 // ErrNoRenderHelper is returned by Build when the clause-render command is
-// not installed beside clause nor on the PATH.
+// not installed beside clause nor on the PATH, and cannot be built from the
+// source clause was built from.
 var ErrNoRenderHelper = errors.New("the " + RenderHelper + " command, which renders the portal with Hugo, is not installed beside clause nor on the PATH: " +
-	"install it with clause (go install github.com/clause-portal/clause/cmd/...@VERSION installs both), or set CLAUSE_RENDER to its path")
+	"install it with clause (go install github.com/clause-portal/clause/cmd/clause@VERSION github.com/clause-portal/clause/cmd/clause-render@VERSION installs both), or set CLAUSE_RENDER to its path")
 
 // findHelper returns the path of clause-render: $CLAUSE_RENDER, else the
-// one beside the running executable, else the one on the PATH.
-func findHelper() (string, error) {
+// one beside the running executable, else the one on the PATH, else (when
+// progress is not nil) one built from the source this clause was built
+// from, as `go run ./cmd/clause build` in a checkout needs.
+func findHelper(progress io.Writer) (string, error) {
 	if p := os.Getenv("CLAUSE_RENDER"); p != "" {
 		return p, nil
 	}
@@ -152,11 +156,77 @@ func findHelper() (string, error) {
 	if p, err := exec.LookPath(RenderHelper); err == nil {
 		return p, nil
 	}
+	if progress != nil {
+		return buildHelper(name, progress)
+	}
 	return "", ErrNoRenderHelper
 }
 
-func startHelper() (*helperProcess, error) {
-	path, err := findHelper()
+// sourceModule is the root of the module this package was compiled from,
+// when its source is still where it was compiled (go run, go build, go
+// install in a checkout or the module cache; not a binary built with
+// -trimpath or moved to another machine), else "".
+func sourceModule() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	root := filepath.Dir(filepath.Dir(filepath.Dir(file))) // generator/site/render.go
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil || !bytes.HasPrefix(mod, []byte("module "+modulePath+"\n")) {
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(root, "cmd", RenderHelper, "main.go")); err != nil {
+		return ""
+	}
+	return root
+}
+
+// modulePath is Clause's module.
+const modulePath = "github.com/clause-portal/clause"
+
+// buildHelper builds clause-render with the go command from the source
+// this clause was built from, into the user's cache folder (one per source
+// folder), and returns its path. The go command rebuilds only what changed:
+// when the helper is up to date this costs a fraction of a second.
+func buildHelper(name string, progress io.Writer) (string, error) {
+	root := sourceModule()
+	if root == "" {
+		return "", ErrNoRenderHelper
+	}
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		return "", ErrNoRenderHelper
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	sum := sha256.Sum256([]byte(root))
+	out := filepath.Join(cache, "clause", fmt.Sprintf("render-%x", sum[:6]), name)
+	fresh := true
+	if _, err := os.Stat(out); err == nil {
+		fresh = false
+	} else {
+		fmt.Fprintf(progress, "%s is not installed: building it from %s with %s (once; Hugo takes minutes to compile on a cold Go build cache)\n", RenderHelper, root, gocmd)
+	}
+	cmd := exec.Command(gocmd, "build", "-o", out, "./cmd/"+RenderHelper)
+	cmd.Dir = root
+	tail := &tailBuffer{max: 8 << 10}
+	cmd.Stdout, cmd.Stderr = tail, tail
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("%w: building %s from %s: %v\n%s", ErrRender, RenderHelper, root, err, strings.TrimSpace(tail.String()))
+	}
+	if fresh {
+		fmt.Fprintf(progress, "%s built: %s\n", RenderHelper, out)
+	}
+	return out, nil
+}
+
+// startHelper starts clause-render; with progress not nil it may build it
+// first, telling progress.
+func startHelper(progress io.Writer) (*helperProcess, error) {
+	path, err := findHelper(progress)
 	if err != nil {
 		return nil, err
 	}

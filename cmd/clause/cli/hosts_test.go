@@ -400,7 +400,8 @@ jobs:
 
 // release serves a fake Clause release: clause_1.2.3_OS_ARCH.tar.gz holding
 // a clause script that answers "clause version" and records the arguments
-// of every other call in $CLAUSE_ARGS, and checksums.txt. It counts the
+// of every other call in $CLAUSE_ARGS, and a clause-render, and
+// checksums.txt. It counts the
 // requests.
 func release(t *testing.T, corrupt bool) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
@@ -410,6 +411,9 @@ func release(t *testing.T, corrupt bool) (*httptest.Server, *atomic.Int32) {
 	tw := tar.NewWriter(gz)
 	tw.WriteHeader(&tar.Header{Name: "clause", Mode: 0o755, Size: int64(len(script))})
 	tw.Write([]byte(script))
+	render := "#!/bin/sh\necho 'clause-render/1 (fake)'\n"
+	tw.WriteHeader(&tar.Header{Name: "clause-render", Mode: 0o755, Size: int64(len(render))})
+	tw.Write([]byte(render))
 	tw.Close()
 	gz.Close()
 	archive := fmt.Sprintf("clause_%s_%s_%s.tar.gz", strings.TrimPrefix(testRelease, "v"), runtime.GOOS, runtime.GOARCH)
@@ -460,8 +464,11 @@ func TestInstaller(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	if out, err := run(srv.URL); err != nil || !strings.Contains(out, "installed the released binary") {
+	if out, err := run(srv.URL); err != nil || !strings.Contains(out, "installed the released binaries") {
 		t.Fatalf("install: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(filepath.Join(dest, "clause-render")); err != nil || fi.Mode()&0o100 == 0 {
+		t.Errorf("clause-render is not installed beside clause: %v", err)
 	}
 	if out, err := exec.Command(filepath.Join(dest, "clause"), "version").Output(); err != nil || !strings.HasPrefix(string(out), "clause "+testRelease+" ") {
 		t.Errorf("installed clause: %v %q", err, out)

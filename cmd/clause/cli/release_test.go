@@ -12,8 +12,8 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// TestGoreleaserConfig: .goreleaser.yaml parses, builds the six
-// platforms, stamps the version into a variable that exists (cli.Version,
+// TestGoreleaserConfig: .goreleaser.yaml parses, builds clause and
+// clause-render for the six platforms into one archive, stamps the version into a variable that exists (cli.Version,
 // a string), and names its archives and checksums as the installer of the
 // recipes downloads them.
 func TestGoreleaserConfig(t *testing.T) {
@@ -24,6 +24,7 @@ func TestGoreleaserConfig(t *testing.T) {
 	var cfg struct {
 		Version int
 		Builds  []struct {
+			ID      string
 			Main    string
 			Goos    []string
 			Goarch  []string
@@ -32,6 +33,7 @@ func TestGoreleaserConfig(t *testing.T) {
 		Archives []struct {
 			NameTemplate string `yaml:"name_template"`
 			Formats      []string
+			IDs          []string
 		}
 		Checksum struct {
 			NameTemplate string `yaml:"name_template"`
@@ -40,13 +42,19 @@ func TestGoreleaserConfig(t *testing.T) {
 	if err := yaml.Unmarshal(b, &cfg); err != nil {
 		t.Fatalf(".goreleaser.yaml: %v", err)
 	}
-	if cfg.Version != 2 || len(cfg.Builds) != 1 || len(cfg.Archives) != 1 {
+	if cfg.Version != 2 || len(cfg.Builds) != 2 || len(cfg.Archives) != 1 {
 		t.Fatalf("%+v", cfg)
 	}
-	build := cfg.Builds[0]
-	if build.Main != "./cmd/clause" || strings.Join(build.Goos, ",") != "linux,darwin,windows" || strings.Join(build.Goarch, ",") != "amd64,arm64" {
-		t.Errorf("build: %+v", build)
+	for i, main := range []string{"./cmd/clause", "./cmd/clause-render"} {
+		b := cfg.Builds[i]
+		if b.Main != main || b.ID != strings.TrimPrefix(main, "./cmd/") || strings.Join(b.Goos, ",") != "linux,darwin,windows" || strings.Join(b.Goarch, ",") != "amd64,arm64" {
+			t.Errorf("build %d: %+v", i, b)
+		}
 	}
+	if strings.Join(cfg.Archives[0].IDs, ",") != "clause,clause-render" {
+		t.Errorf("the archive holds builds %v, not clause and clause-render", cfg.Archives[0].IDs)
+	}
+	build := cfg.Builds[0]
 	m := regexp.MustCompile(`-X ([\w./-]+)\.(\w+)=\{\{ \.Tag \}\}`).FindStringSubmatch(strings.Join(build.Ldflags, " "))
 	if m == nil {
 		t.Fatalf("no -X …={{ .Tag }} in ldflags %q", build.Ldflags)
@@ -88,6 +96,9 @@ func TestGoreleaserConfig(t *testing.T) {
 	}
 	if cfg.Checksum.NameTemplate != "checksums.txt" || !strings.Contains(string(install), `"$base/checksums.txt"`) {
 		t.Errorf("checksum file %q and the installer's differ", cfg.Checksum.NameTemplate)
+	}
+	if !strings.Contains(string(install), `-C "$tmp" clause clause-render`) || !strings.Contains(string(install), "cmd/clause-render@$version") {
+		t.Error("the installer does not install clause-render beside clause")
 	}
 	if cfg.Archives[0].Formats[0] != "tar.gz" {
 		t.Errorf("archive format %v", cfg.Archives[0].Formats)

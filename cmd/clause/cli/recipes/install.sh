@@ -1,6 +1,6 @@
 #!/bin/sh
-# Installs clause VERSION into DEST (default .clause/bin): the released
-# binary for this system, checked against the release's checksums.txt, or,
+# Installs clause VERSION and its renderer, clause-render, into DEST (default
+# .clause/bin): the released binaries for this system, checked against the release's checksums.txt, or,
 # when there is none, built with `go install …@VERSION`. A binary of that
 # version already in DEST (kept by the host's build cache) is used as it is.
 #
@@ -13,7 +13,7 @@ set -eu
 version="${1:?usage: install.sh VERSION [DEST]}"
 dest="${2:-.clause/bin}"
 mkdir -p "$dest"
-if [ -x "$dest/clause" ] && "$dest/clause" version 2>/dev/null | grep -q "^clause $version "; then
+if [ -x "$dest/clause" ] && [ -x "$dest/clause-render" ] && "$dest/clause" version 2>/dev/null | grep -q "^clause $version "; then
 	echo "clause $version: already installed in $dest"
 	exit 0
 fi
@@ -40,10 +40,10 @@ if curl -fsSL --retry 3 -o "$tmp/$archive" "$base/$archive" && curl -fsSL --retr
 		echo "install.sh: the checksum of $archive does not match checksums.txt" >&2
 		exit 1
 	}
-	tar -xzf "$tmp/$archive" -C "$tmp" clause
-	mv "$tmp/clause" "$dest/clause"
-	echo "clause $version: installed the released binary for $os/$arch in $dest"
+	tar -xzf "$tmp/$archive" -C "$tmp" clause clause-render
+	mv "$tmp/clause" "$tmp/clause-render" "$dest/"
+	echo "clause $version: installed the released binaries for $os/$arch in $dest"
 else
 	echo "clause $version: no released binary for $os/$arch; building it with go install (a few minutes)" >&2
-	GOBIN=$(cd "$dest" && pwd) go install "github.com/clause-portal/clause/cmd/clause@$version"
+	GOBIN=$(cd "$dest" && pwd) go install "github.com/clause-portal/clause/cmd/clause@$version" "github.com/clause-portal/clause/cmd/clause-render@$version"
 fi
