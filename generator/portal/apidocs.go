@@ -9,7 +9,7 @@ import (
 // Documents returns the /api/documents.json value for a catalog: the same
 // objects clause log --json prints.
 func Documents(c *Catalog) api.Documents {
-	out := api.Documents{Generated: c.Now.Format(time.RFC3339), Documents: make([]api.Document, 0, len(c.Entries))}
+	out := api.Documents{Generated: c.Stamp().Format(time.RFC3339), Documents: make([]api.Document, 0, len(c.Entries))}
 	for _, e := range c.Entries {
 		out.Documents = append(out.Documents, DocumentJSON(c, e))
 	}

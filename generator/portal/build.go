@@ -416,16 +416,13 @@ func siteParams(c *Catalog, pg *pager) map[string]any {
 	for _, k := range document.Kinds {
 		kinds = append(kinds, map[string]string{"kind": string(k), "label": k.Label()})
 	}
-	now := c.Now.In(pg.loc)
 	params := map[string]any{
-		"kinds":             kinds,
-		"description":       c.Config.Description,
-		"generated":         now.Format(time.RFC3339),
-		"generated_display": now.Format(DisplayDate + " 15:04 MST"),
-		"api_documents":     "/" + api.DocumentsPath,
-		"feed_atom":         SiteFeedAtom,
-		"feed_json":         SiteFeedJSON,
-		"has_history":       c.Head != nil,
+		"kinds":         kinds,
+		"description":   c.Config.Description,
+		"api_documents": "/" + api.DocumentsPath,
+		"feed_atom":     SiteFeedAtom,
+		"feed_json":     SiteFeedJSON,
+		"has_history":   c.Head != nil,
 		"subscribe": map[string]string{
 			"email": c.Config.Subscribe.Email,
 			"url":   c.Config.Subscribe.URL,
@@ -586,6 +583,9 @@ func pageBatches(ctx context.Context, pg *pager, refs []versionRef, size int) *b
 					batch.pages, batch.err = nil, err
 					break
 				}
+				// An archived page: its footer names no head commit (see
+				// the theme's footer.html).
+				p.Params["archived"] = true
 				batch.pages = append(batch.pages, p)
 				if htmlBytes += len(p.HTML); htmlBytes > maxBatchBytes {
 					end = start + len(batch.pages)

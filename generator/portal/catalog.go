@@ -982,3 +982,15 @@ func (c *Catalog) Find(ref string) (*Entry, error) {
 
 // ErrNoDocument is returned by Find for an unknown document.
 var ErrNoDocument = errors.New("unknown document")
+
+// Stamp is the time the portal's files are dated by where they carry a
+// date of their own making (the API's "generated", the sitemap's index
+// pages): the published commit's date, so that building one commit twice
+// writes the same files (a host then uploads only what a push changed);
+// the build time without git.
+func (c *Catalog) Stamp() time.Time {
+	if c.Head != nil {
+		return c.Head.Date
+	}
+	return c.Now
+}

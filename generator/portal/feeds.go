@@ -112,7 +112,7 @@ func writeFeeds(stage string, c *Catalog, base string) error {
 		HomeURL:  absURL(base, "/changelog/"),
 		SelfURL:  absURL(base, SiteFeedAtom),
 		Author:   c.Config.Title,
-		Updated:  c.Now,
+		Updated:  c.Stamp(),
 	}
 	current := map[string]bool{}
 	for _, e := range c.Entries {
@@ -126,7 +126,7 @@ func writeFeeds(stage string, c *Catalog, base string) error {
 			HomeURL:  absURL(base, VersionsURL(e.ID)),
 			Author:   c.Config.Title,
 			Language: e.Language,
-			Updated:  c.Now,
+			Updated:  c.Stamp(),
 		}
 		for i := range e.Versions {
 			fe := feedEntry(c, e, i, base)

@@ -307,7 +307,7 @@ func (c *Catalog) upcomingChanges(e *Entry, h *RegisterHistory) []api.RegisterCh
 
 // SubprocessorsAPI returns the /api/subprocessors.json value.
 func (c *Catalog) SubprocessorsAPI() (api.Subprocessors, error) {
-	out := api.Subprocessors{Generated: c.Now.Format(time.RFC3339), Lists: []api.SubprocessorList{}}
+	out := api.Subprocessors{Generated: c.Stamp().Format(time.RFC3339), Lists: []api.SubprocessorList{}}
 	for _, e := range c.Entries {
 		h, err := c.Register(e)
 		if err != nil {

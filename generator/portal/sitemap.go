@@ -54,7 +54,7 @@ func writeSitemap(stage string, c *Catalog, base string) error {
 		}
 		return t.UTC().Format(time.RFC3339)
 	}
-	urls := []sitemapURL{{Loc: absURL(base, "/"), LastMod: stamp(c.Now)}}
+	urls := []sitemapURL{{Loc: absURL(base, "/"), LastMod: stamp(c.Stamp())}}
 	hasHistory := false
 	for _, e := range c.Entries {
 		var last time.Time
@@ -80,7 +80,7 @@ func writeSitemap(stage string, c *Catalog, base string) error {
 		}
 	}
 	if hasHistory {
-		urls = append(urls, sitemapURL{Loc: absURL(base, "/changelog/"), LastMod: stamp(c.Now)})
+		urls = append(urls, sitemapURL{Loc: absURL(base, "/changelog/"), LastMod: stamp(c.Stamp())})
 	}
 	write := func(name string, v any) error {
 		b, err := xml.MarshalIndent(v, "", "  ")
@@ -108,7 +108,7 @@ func writeSitemap(stage string, c *Catalog, base string) error {
 		if err := write(name, set(urls[start:min(start+maxSitemapURLs, len(urls))])); err != nil {
 			return err
 		}
-		index.Sitemaps = append(index.Sitemaps, sitemapURL{Loc: absURL(base, "/"+name), LastMod: stamp(c.Now)})
+		index.Sitemaps = append(index.Sitemaps, sitemapURL{Loc: absURL(base, "/"+name), LastMod: stamp(c.Stamp())})
 	}
 	return write("sitemap.xml", index)
 }
