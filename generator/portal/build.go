@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,6 +75,9 @@ type Result struct {
 	Head string
 	// DatesFromFiles is set when dates came from file times, not git.
 	DatesFromFiles bool
+	// PagesReused and PagesRendered count the archived pages (versions
+	// and their redlines) copied from the page cache and rendered.
+	PagesReused, PagesRendered int
 }
 
 func (o *Options) defaults() {
@@ -229,6 +233,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	filterAliases(s.Pages, realURLs)
 
 	warn := func(err error) { fmt.Fprintf(opts.Log, "warning: %v\n", err) }
+	cache := openPageCache(c, opts, warn)
 	bd, err := newBuildDir(out, func(msg string) { fmt.Fprintln(opts.Log, msg) })
 	if err != nil {
 		return nil, fmt.Errorf("creating output folder: %w", err)
@@ -259,6 +264,18 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	// The pages of the next batch (the redlines above all) are computed
 	// while Hugo renders the current one.
 	siteOpts.Partial = true
+	if cache != nil {
+		siteOpts.Cache = cache
+	}
+	// The archived pages see the site as it stands from one commit to the
+	// next: not its head commit, not the index's attention list, not the
+	// index's text, so that the page cache keeps them until they change.
+	archived := *s
+	archived.HomeHTML = nil
+	archived.Params = maps.Clone(s.Params)
+	for _, k := range []string{"head", "head_short", "attention"} {
+		delete(archived.Params, k)
+	}
 	batches := pageBatches(ctx, pg, versionRefs, opts.BatchSize)
 	for b := range batches.out {
 		if b.err != nil {
@@ -266,7 +283,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			return nil, b.err
 		}
 		progress(opts.Progress, "Rendering archived versions %d–%d of %d…", b.start+1, b.start+len(b.pages), len(versionRefs))
-		batch := *s
+		batch := archived
 		batch.Pages = b.pages
 		filterAliases(batch.Pages, realURLs)
 		if err := site.Build(&batch, siteOpts); err != nil {
@@ -277,7 +294,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Changelogs last: they show each version's redline summary.
+	// Changelogs last: they show each version's redline summary. They
+	// change with every version: not worth caching.
+	siteOpts.Cache = nil
 	last := *s
 	last.Pages = nil
 	for _, e := range c.Entries {
@@ -335,7 +354,33 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := swap(bd, out); err != nil {
 		return nil, err
 	}
+	if cache != nil {
+		res.PagesReused, res.PagesRendered = cache.Stats()
+		if err := cache.Prune(); err != nil {
+			warn(fmt.Errorf("page cache: %w", err))
+		}
+	}
 	return res, nil
+}
+
+// PageCacheFolder is the folder of the page cache in the history cache's
+// folder (--cache-dir, else .git/clause-cache).
+const PageCacheFolder = "pages"
+
+// openPageCache opens the page cache beside the history cache; nil
+// without one (--no-cache, no git), or when it cannot be used (said in a
+// warning: the build renders every page).
+func openPageCache(c *Catalog, opts Options, warn func(error)) *site.PageCache {
+	if opts.HistoryOptions.NoCache || c.repo == nil {
+		return nil
+	}
+	dir := filepath.Join(firstNonEmpty(opts.HistoryOptions.CacheDir, c.repo.CacheDir()), PageCacheFolder)
+	pc, err := site.OpenPageCache(dir)
+	if err != nil {
+		warn(fmt.Errorf("page cache not used: %w", err))
+		return nil
+	}
+	return pc
 }
 
 // reportLeftOut says, on one line, which markdown files below the content

@@ -138,24 +138,28 @@ func checkURL(u string) error {
 // set Hugo's url, outputs, cascade or build options) and the body as HTML
 // rendered by generator/markdown. With release, it drops each page from
 // s.Pages once written.
-func writeContent(dir string, s *Site, release bool) error {
+// writeContent writes s's pages into the project's content folder dir and
+// returns how many it wrote: with cached, a page the cache holds is copied
+// into the output instead.
+func writeContent(dir string, s *Site, release bool, cached *cacheRun) (int, error) {
 	loc := location(s)
 	defaultLang := siteLanguages(s)[0]
 	if s.HomeHTML != nil {
 		b, err := json.MarshalIndent(map[string]any{"title": s.Title}, "", "  ")
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
+			return 0, err
 		}
 		if err := os.WriteFile(filepath.Join(dir, "_index.html"), append(append(b, '\n'), s.HomeHTML...), 0o644); err != nil {
-			return err
+			return 0, err
 		}
 	}
+	written := 0
 	for i, p := range s.Pages {
 		if err := checkURL(p.URL); err != nil {
-			return err
+			return 0, err
 		}
 		fm := map[string]any{
 			"title":  p.Title,
@@ -176,7 +180,7 @@ func writeContent(dir string, s *Site, release bool) error {
 		// large register's page has tens of megabytes of both.
 		b, err := json.Marshal(fm)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		// The language in the file name places the page in its
 		// language's site (Hugo's translation by file name).
@@ -184,12 +188,19 @@ func writeContent(dir string, s *Site, release bool) error {
 		if l := pageLanguage(p); l != "" && hugoLang(l) != hugoLang(defaultLang) {
 			suffix = "." + hugoLang(l)
 		}
+		if cached != nil && cached.restore(p, suffix, b) {
+			if release {
+				s.Pages[i] = nil
+			}
+			continue
+		}
+		written++
 		name := filepath.Join(dir, "pages", fmt.Sprintf("%06d%s.html", i, suffix))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return err
+			return 0, err
 		}
 		if err := writeFile(name, b, []byte{'\n'}, p.HTML); err != nil {
-			return err
+			return 0, err
 		}
 		if release {
 			// Hugo reads the page from the file: its parameters and HTML
@@ -197,7 +208,7 @@ func writeContent(dir string, s *Site, release bool) error {
 			s.Pages[i] = nil
 		}
 	}
-	return nil
+	return written, nil
 }
 
 // writeFile writes the concatenation of parts to a new file.

@@ -95,6 +95,9 @@ type Options struct {
 	// robots.txt. Large portals render archived versions in several partial
 	// builds so that memory stays bounded.
 	Partial bool
+	// Cache, in partial builds, copies the pages it holds instead of
+	// rendering them, and keeps those it renders (see PageCache).
+	Cache *PageCache
 	// ReleasePages lets Build drop its site's pages (s.Pages[i] = nil) as
 	// soon as each is handed to Hugo, so that their parameters and HTML
 	// (a large register's rows, a redline of megabytes) do not stay in
@@ -128,15 +131,35 @@ func Build(s *Site, opts Options) error {
 	if err := writeStrings(filepath.Join(work, "i18n"), langs, opts.I18nDir); err != nil {
 		return fmt.Errorf("writing the theme's strings: %w", err)
 	}
-	if err := writeContent(filepath.Join(work, "content"), s, opts.ReleasePages); err != nil {
+	cfg := hugoConfig(s, langs, opts)
+	var cached *cacheRun
+	if opts.Partial && opts.Cache != nil {
+		// Before the content is written: the project holds the theme
+		// and the strings, which the key covers.
+		key, err := opts.Cache.siteKey(work, cfg, opts)
+		if err != nil {
+			return fmt.Errorf("page cache: %w", err)
+		}
+		cached = &cacheRun{cache: opts.Cache, site: key, publish: opts.PublishDir}
+	}
+	n, err := writeContent(filepath.Join(work, "content"), s, opts.ReleasePages, cached)
+	if err != nil {
 		return err
 	}
+	if cached != nil && n == 0 {
+		return nil // every page came from the cache
+	}
 	cfgFile := filepath.Join(work, "hugo.json")
-	if err := writeJSON(cfgFile, hugoConfig(s, langs, opts)); err != nil {
+	if err := writeJSON(cfgFile, cfg); err != nil {
 		return err
 	}
 	if err := render(work, cfgFile, opts.Log); err != nil {
 		return err
+	}
+	if cached != nil {
+		if err := cached.storeRendered(); err != nil {
+			return fmt.Errorf("page cache: %w", err)
+		}
 	}
 	if opts.Partial {
 		return nil

@@ -129,6 +129,9 @@ func buildRun(cmd *cobra.Command, streams *IO, opts *BuildOptions) error {
 	if res.DatesFromFiles {
 		from = "dates from file modification times"
 	}
+	if res.PagesReused > 0 {
+		from += fmt.Sprintf("; %d of %d archived pages from the cache", res.PagesReused, res.PagesReused+res.PagesRendered)
+	}
 	fmt.Fprintf(streams.Out, "Built %d documents (%s) into %s in %s\n", res.Documents, from, out, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -1,0 +1,156 @@
+package portal
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clause-portal/clause/internal/gittest"
+)
+
+// diffTrees lists the files that differ between two output trees.
+func diffTrees(a, b map[string]string) []string {
+	var out []string
+	for name, x := range a {
+		if y, ok := b[name]; !ok {
+			out = append(out, "only in the first: "+name)
+		} else if x != y {
+			out = append(out, "differs: "+name)
+		}
+	}
+	for name := range b {
+		if _, ok := a[name]; !ok {
+			out = append(out, "only in the second: "+name)
+		}
+	}
+	return out
+}
+
+// TestPageCacheBuildEqualsColdBuild: with the page cache, a rebuild copies
+// the archived pages that did not change and renders the others, and its
+// output is byte for byte a cold build's (--no-cache, no page cache) of
+// the same commit: after nothing changed, after a commit that changes one
+// document, after a change of the user's layouts, and with a damaged
+// cache entry. Building one commit twice at different times of the same
+// day writes the same files.
+func TestPageCacheBuildEqualsColdBuild(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("layouts/_partials/hooks/footer.html", "<p>Contact: legal@example.com</p>\n")
+	for i := 0; i < 6; i++ {
+		r.Write("content/dpa.md", fmt.Sprintf("# DPA\n\n## 1. Scope\n\nVersion %d of the agreement.\n\n## 2. Sub-processors\n\nText %d.\n", i, i*i))
+		r.Write(fmt.Sprintf("content/policy-%d.md", i%3), fmt.Sprintf("# Policy %d\n\nRevision %d of the policy.\n", i%3, i))
+		r.Commit(fmt.Sprintf("2026-01-%02dT10:00:00Z", i+1), fmt.Sprintf("Revision %d", i))
+	}
+	cacheDir := t.TempDir()
+	cached := func(name string) (*Result, map[string]string) {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), name)
+		res := mustBuild(t, r.Dir, Options{Out: out, HistoryOptions: HistoryOptions{CacheDir: cacheDir}, BatchSize: 4})
+		return res, tree(t, out)
+	}
+	cold := func(name string) map[string]string {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), name)
+		mustBuild(t, r.Dir, Options{Out: out, HistoryOptions: HistoryOptions{NoCache: true}, Now: now.Add(-3 * 60 * 60 * 1e9)})
+		return tree(t, out)
+	}
+	same := func(what string, a, b map[string]string) {
+		t.Helper()
+		if d := diffTrees(a, b); len(d) > 0 {
+			t.Errorf("%s: %d files differ from a cold build's:\n%s", what, len(d), strings.Join(d, "\n"))
+		}
+	}
+	archived := func(tr map[string]string) int {
+		n := 0
+		for name := range tr {
+			if strings.Contains(name, "/versions/") && strings.HasSuffix(name, "/index.html") && strings.Count(name, "/") > 3 ||
+				strings.Contains(name, "/compare/") && strings.Count(name, "/") > 4 {
+				n++
+			}
+		}
+		return n
+	}
+
+	first, tree1 := cached("first")
+	same("first build", tree1, cold("cold1"))
+	if first.PagesReused != 0 || first.PagesRendered == 0 || first.PagesRendered != archived(tree1) {
+		var names []string
+		for n := range tree1 {
+			names = append(names, n)
+		}
+		t.Fatalf("first build: %d reused, %d rendered; %d archived pages in the output:\n%s", first.PagesReused, first.PagesRendered, archived(tree1), strings.Join(names, "\n"))
+	}
+	again, tree2 := cached("again")
+	same("second build", tree2, tree1)
+	if again.PagesReused != first.PagesRendered || again.PagesRendered != 0 {
+		t.Errorf("nothing changed: %d reused, %d rendered, want %d and 0", again.PagesReused, again.PagesRendered, first.PagesRendered)
+	}
+
+	// One commit changes one document: only its archived pages render.
+	r.Write("content/policy-1.md", "# Policy 1\n\nRevision 6 of the policy, with a new clause.\n")
+	r.Commit("2026-01-08T10:00:00Z", "Policy 1: a new clause")
+	incr, tree3 := cached("incremental")
+	same("after a commit", tree3, cold("cold3"))
+	if incr.PagesRendered == 0 || incr.PagesReused == 0 || incr.PagesReused+incr.PagesRendered != archived(tree3) {
+		t.Errorf("after a commit: %d reused, %d rendered, %d archived pages", incr.PagesReused, incr.PagesRendered, archived(tree3))
+	}
+	for name := range tree3 {
+		if strings.HasPrefix(name, "/dpa/versions/") && strings.Count(name, "/") > 3 && tree3[name] != tree1[name] {
+			t.Errorf("%s changed although the commit did not touch the DPA", name)
+		}
+	}
+
+	// A damaged entry is not used: the page is rendered again.
+	var entries []string
+	filepath.WalkDir(filepath.Join(cacheDir, PageCacheFolder), func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".page") {
+			entries = append(entries, p)
+		}
+		return nil
+	})
+	if len(entries) != archived(tree3) {
+		t.Errorf("%d cache entries for %d archived pages: the others were not pruned", len(entries), archived(tree3))
+	}
+	b, err := os.ReadFile(entries[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One character of the page's HTML changed, the checksum not.
+	at := strings.Index(string(b), "</main>")
+	if at < 0 {
+		t.Fatalf("no </main> in the cache entry %s", entries[0])
+	}
+	b[at+2] = 'n'
+	os.WriteFile(entries[0], b, 0o600)
+	damaged, tree4 := cached("damaged")
+	same("with a damaged entry", tree4, tree3)
+	if damaged.PagesRendered != 1 {
+		t.Errorf("with a damaged entry: %d rendered, want 1", damaged.PagesRendered)
+	}
+
+	// The user's layouts are part of every page's key.
+	r.Write("layouts/_partials/hooks/footer.html", "<p>Contact: privacy@example.com</p>\n")
+	r.Commit("2026-01-09T10:00:00Z", "Footer: contact line")
+	relaid, tree5 := cached("layouts")
+	same("after a layout change", tree5, cold("cold5"))
+	for name, html := range tree5 {
+		if strings.HasSuffix(name, "/index.html") && !strings.Contains(html, "privacy@example.com") && strings.Contains(html, "<footer") {
+			t.Errorf("%s: the page lacks the new footer", name)
+		}
+	}
+	if relaid.PagesReused != 0 {
+		t.Errorf("after a layout change: %d pages reused", relaid.PagesReused)
+	}
+
+	// A cache folder others may write to is refused, with a warning.
+	os.Chmod(cacheDir, 0o777)
+	var log strings.Builder
+	out := filepath.Join(t.TempDir(), "shared")
+	res := mustBuild(t, r.Dir, Options{Out: out, Log: &log, HistoryOptions: HistoryOptions{CacheDir: cacheDir}})
+	if res.PagesReused != 0 || !strings.Contains(log.String(), "page cache not used") || !strings.Contains(log.String(), "may be written by others") {
+		t.Errorf("a world-writable cache folder: %d reused; log:\n%s", res.PagesReused, log.String())
+	}
+	same("without the cache", tree(t, out), tree5)
+}
