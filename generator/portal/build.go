@@ -356,7 +356,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if cache != nil {
 		res.PagesReused, res.PagesRendered = cache.Stats()
-		if err := cache.Prune(); err != nil {
+		if err := cache.Save(); err != nil {
 			warn(fmt.Errorf("page cache: %w", err))
 		}
 	}

@@ -102,22 +102,22 @@ func TestPageCacheBuildEqualsColdBuild(t *testing.T) {
 		}
 	}
 
-	// A damaged entry is not used: the page is rendered again.
+	// A cached file changed in place (as an edit of the published output
+	// it is linked to would) is not used: the page is rendered again.
 	var entries []string
-	filepath.WalkDir(filepath.Join(cacheDir, PageCacheFolder), func(p string, d os.DirEntry, err error) error {
-		if err == nil && strings.HasSuffix(p, ".page") {
+	filepath.WalkDir(filepath.Join(cacheDir, PageCacheFolder, "files"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
 			entries = append(entries, p)
 		}
 		return nil
 	})
 	if len(entries) != archived(tree3) {
-		t.Errorf("%d cache entries for %d archived pages: the others were not pruned", len(entries), archived(tree3))
+		t.Errorf("%d cached files for %d archived pages: the others were not removed", len(entries), archived(tree3))
 	}
 	b, err := os.ReadFile(entries[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One character of the page's HTML changed, the checksum not.
 	at := strings.Index(string(b), "</main>")
 	if at < 0 {
 		t.Fatalf("no </main> in the cache entry %s", entries[0])

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -24,34 +25,49 @@ import (
 // content file as Build writes it (front matter and HTML), the site's
 // configuration and parameters, the theme, the i18n bundles, the user's
 // layouts/ and assets/, and the renderer (the clause-render binary, or the
-// process rendering in itself). A page whose key is cached is copied from
-// the cache instead of being rendered; nothing else can make a cached page
+// process rendering in itself). A page whose key is cached is put into the
+// output instead of being rendered; nothing else can make a cached page
 // differ from what Hugo would write, so a rebuild writes the same files as
 // a cold build.
 //
-// The cache is a folder of files, one a page, each checked by a SHA-256
-// of its contents when read. Like the history cache it must be writable by
-// the build alone: a folder that others may write to is refused (a forged
-// entry would be published as it is).
+// The folder holds an index (page key → the files of the page, by path
+// and SHA-256) and the files themselves, named by their SHA-256. A cached
+// file is checked against its name before it is used, then hard-linked
+// into the output (copied where a link cannot be made): linking is several
+// times cheaper than writing, and a file edited in place in a published
+// output is found changed by the next build, dropped and rendered again.
+// Like the history cache the folder must be writable by the build alone:
+// one that others may write to is refused.
 type PageCache struct {
 	dir string
 
 	mu     sync.Mutex
-	used   map[string]bool // keys read or written by this build
+	index  map[string][]cachedFile // the last build's pages
+	next   map[string][]cachedFile // this build's: restored or stored
+	dirs   map[string]bool         // output folders made
 	hits   int
 	misses int
 
 	once    sync.Once
-	userKey [32]byte // the user's layouts/ and assets/
+	userKey [32]byte // the user's layouts/ and assets/, the renderer
 	userErr error
 }
 
-// pageCacheMagic starts every cache file; a new format gets a new one.
-const pageCacheMagic = "clause-page/1\n"
+type cachedFile struct {
+	path string // slash-separated, below the output folder
+	sum  [sha256.Size]byte
+}
+
+// pageCacheMagic starts the index; a new format gets a new one.
+const pageCacheMagic = "clause-pages/1\n"
+
+// maxPageIndex caps the index file read (readcap's rule: every input has
+// a size cap).
+const maxPageIndex = 256 << 20
 
 // OpenPageCache returns the page cache in folder dir, creating it (mode
 // 0700) if needed. A folder that group or others may write to, or that
-// belongs to another user, is refused.
+// belongs to another user, is refused. A damaged index is an empty cache.
 func OpenPageCache(dir string) (*PageCache, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -66,10 +82,15 @@ func OpenPageCache(dir string) (*PageCache, error) {
 	if err := privateFolder(dir, fi); err != nil {
 		return nil, err
 	}
-	return &PageCache{dir: dir, used: map[string]bool{}}, nil
+	c := &PageCache{dir: dir, next: map[string][]cachedFile{}, dirs: map[string]bool{}}
+	c.index, _ = readPageIndex(filepath.Join(dir, "index"))
+	if c.index == nil {
+		c.index = map[string][]cachedFile{}
+	}
+	return c, nil
 }
 
-// Stats returns how many pages were copied from the cache and how many
+// Stats returns how many pages were taken from the cache and how many
 // rendered.
 func (c *PageCache) Stats() (hits, misses int) {
 	c.mu.Lock()
@@ -77,37 +98,50 @@ func (c *PageCache) Stats() (hits, misses int) {
 	return c.hits, c.misses
 }
 
-// Prune removes the entries that this build neither read nor wrote: pages
-// that no longer exist, or whose inputs changed. Call it after a build
-// that succeeded.
-func (c *PageCache) Prune() error {
+// Save writes the index of this build's pages and removes the files no
+// page of it has: pages that no longer exist, or whose inputs changed.
+// Call it after a build that succeeded.
+func (c *PageCache) Save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	subs, err := os.ReadDir(c.dir)
+	if err := writeAtomic(filepath.Join(c.dir, "index"), encodePageIndex(c.next)); err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, files := range c.next {
+		for _, f := range files {
+			keep[fmt.Sprintf("%x", f.sum)] = true
+		}
+	}
+	blobs := filepath.Join(c.dir, "files")
+	subs, err := os.ReadDir(blobs)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
 		return err
 	}
 	var errs []error
 	for _, sub := range subs {
-		if !sub.IsDir() || len(sub.Name()) != 2 {
-			continue
-		}
-		files, err := os.ReadDir(filepath.Join(c.dir, sub.Name()))
+		names, err := os.ReadDir(filepath.Join(blobs, sub.Name()))
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		for _, f := range files {
-			key, ok := strings.CutSuffix(f.Name(), ".page")
-			if ok && c.used[key] {
-				continue
-			}
-			if err := os.Remove(filepath.Join(c.dir, sub.Name(), f.Name())); err != nil {
-				errs = append(errs, err)
+		for _, n := range names {
+			if !keep[n.Name()] {
+				if err := os.Remove(filepath.Join(blobs, sub.Name(), n.Name())); err != nil {
+					errs = append(errs, err)
+				}
 			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func (c *PageCache) blob(sum [sha256.Size]byte) string {
+	h := fmt.Sprintf("%x", sum)
+	return filepath.Join(c.dir, "files", h[:2], h)
 }
 
 // siteKey hashes what every page of a build shares: Hugo's configuration
@@ -166,40 +200,58 @@ func pageKey(site [32]byte, name string, parts ...[]byte) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-func (c *PageCache) file(key string) string {
-	return filepath.Join(c.dir, key[:2], key+".page")
-}
-
-// restore writes the files cached under key into publish; false when
-// there is no valid entry (a damaged one is removed).
+// restore puts the files cached under key into publish; false when there
+// is no entry, or a file of it is missing or changed (it is removed, and
+// the files of the page put so far too).
 func (c *PageCache) restore(key, publish string) bool {
-	data, err := os.ReadFile(c.file(key))
-	if err == nil {
-		var files []cachedFile
-		if files, err = decodePage(data); err == nil {
-			for _, f := range files {
-				name := filepath.Join(publish, filepath.FromSlash(f.path))
-				if err = os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-					break
-				}
-				if err = os.WriteFile(name, f.data, 0o644); err != nil {
-					break
-				}
-			}
-		}
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			os.Remove(c.file(key))
-		}
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err != nil {
+	files, ok := c.index[key]
+	if ok {
+		var done []string
+		for _, f := range files {
+			dst := filepath.Join(publish, filepath.FromSlash(f.path))
+			if err := c.place(f, dst); err != nil {
+				for _, d := range done {
+					os.Remove(d)
+				}
+				ok = false
+				break
+			}
+			done = append(done, dst)
+		}
+	}
+	if !ok {
 		c.misses++
 		return false
 	}
 	c.hits++
-	c.used[key] = true
+	c.next[key] = files
 	return true
+}
+
+// place puts cached file f at dst: checked against its SHA-256, then
+// hard-linked, or copied where a link cannot be made.
+func (c *PageCache) place(f cachedFile, dst string) error {
+	blob := c.blob(f.sum)
+	data, err := readcapFile(blob)
+	if err != nil {
+		return err
+	}
+	if sha256.Sum256(data) != f.sum {
+		os.Remove(blob)
+		return errBadEntry
+	}
+	if dir := filepath.Dir(dst); !c.dirs[dir] {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		c.dirs[dir] = true
+	}
+	if err := os.Link(blob, dst); err == nil {
+		return nil
+	}
+	return os.WriteFile(dst, data, 0o644)
 }
 
 // store caches the files of publish at the slash-separated paths rel
@@ -207,13 +259,35 @@ func (c *PageCache) restore(key, publish string) bool {
 func (c *PageCache) store(key, publish string, rel []string) error {
 	files := make([]cachedFile, 0, len(rel))
 	for _, r := range rel {
-		b, err := os.ReadFile(filepath.Join(publish, filepath.FromSlash(r)))
+		src := filepath.Join(publish, filepath.FromSlash(r))
+		data, err := os.ReadFile(src)
 		if err != nil {
 			return nil // Hugo wrote it elsewhere: render it next time too
 		}
-		files = append(files, cachedFile{path: r, data: b})
+		f := cachedFile{path: r, sum: sha256.Sum256(data)}
+		blob := c.blob(f.sum)
+		if _, err := os.Stat(blob); err != nil {
+			if err := os.MkdirAll(filepath.Dir(blob), 0o700); err != nil {
+				return err
+			}
+			// The output file itself, linked: nothing is written twice.
+			if err := os.Link(src, blob); err != nil && !errors.Is(err, fs.ErrExist) {
+				if err := writeAtomic(blob, data); err != nil {
+					return err
+				}
+			}
+		}
+		files = append(files, f)
 	}
-	name := c.file(key)
+	c.mu.Lock()
+	c.next[key] = files
+	c.mu.Unlock()
+	return nil
+}
+
+// writeAtomic writes data to name through a temporary file renamed over
+// it.
+func writeAtomic(name string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
 		return err
 	}
@@ -221,7 +295,7 @@ func (c *PageCache) store(key, publish string, rel []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(encodePage(files)); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err
@@ -234,36 +308,63 @@ func (c *PageCache) store(key, publish string, rel []string) error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	c.mu.Lock()
-	c.used[key] = true
-	c.mu.Unlock()
 	return nil
 }
 
-type cachedFile struct {
-	path string
-	data []byte
+// readcapFile reads a cached file, refusing one larger than a page can be
+// (Hugo's output of a document's largest page).
+func readcapFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxCachedFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxCachedFile {
+		return nil, errBadEntry
+	}
+	return b, nil
 }
 
-func encodePage(files []cachedFile) []byte {
+// maxCachedFile caps one cached file.
+const maxCachedFile = 1 << 30
+
+var errBadEntry = errors.New("damaged page cache entry")
+
+func encodePageIndex(index map[string][]cachedFile) []byte {
+	keys := slices.Sorted(maps.Keys(index))
 	var b bytes.Buffer
 	b.WriteString(pageCacheMagic)
-	b.Write(binary.AppendUvarint(nil, uint64(len(files))))
-	for _, f := range files {
-		b.Write(binary.AppendUvarint(nil, uint64(len(f.path))))
-		b.WriteString(f.path)
-		b.Write(binary.AppendUvarint(nil, uint64(len(f.data))))
-		b.Write(f.data)
+	b.Write(binary.AppendUvarint(nil, uint64(len(keys))))
+	for _, k := range keys {
+		b.WriteString(k)
+		files := index[k]
+		b.Write(binary.AppendUvarint(nil, uint64(len(files))))
+		for _, f := range files {
+			b.Write(binary.AppendUvarint(nil, uint64(len(f.path))))
+			b.WriteString(f.path)
+			b.Write(f.sum[:])
+		}
 	}
 	sum := sha256.Sum256(b.Bytes())
 	b.Write(sum[:])
 	return b.Bytes()
 }
 
-var errBadEntry = errors.New("damaged page cache entry")
-
-func decodePage(data []byte) ([]cachedFile, error) {
-	if len(data) < len(pageCacheMagic)+sha256.Size || !bytes.HasPrefix(data, []byte(pageCacheMagic)) {
+func readPageIndex(name string) (map[string][]cachedFile, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxPageIndex+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxPageIndex || len(data) < len(pageCacheMagic)+sha256.Size || !bytes.HasPrefix(data, []byte(pageCacheMagic)) {
 		return nil, errBadEntry
 	}
 	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
@@ -271,41 +372,66 @@ func decodePage(data []byte) ([]cachedFile, error) {
 		return nil, errBadEntry
 	}
 	rest := body[len(pageCacheMagic):]
-	next := func() ([]byte, bool) {
-		n, w := binary.Uvarint(rest)
-		if w <= 0 || n > uint64(len(rest)-w) {
+	take := func(n int) ([]byte, bool) {
+		if n < 0 || n > len(rest) {
 			return nil, false
 		}
-		b := rest[w : w+int(n)]
-		rest = rest[w+int(n):]
+		b := rest[:n]
+		rest = rest[n:]
 		return b, true
 	}
-	count, w := binary.Uvarint(rest)
-	if w <= 0 || count > 64 {
+	count := func() (int, bool) {
+		n, w := binary.Uvarint(rest)
+		if w <= 0 || n > uint64(len(rest)) {
+			return 0, false
+		}
+		rest = rest[w:]
+		return int(n), true
+	}
+	n, ok := count()
+	if !ok {
 		return nil, errBadEntry
 	}
-	rest = rest[w:]
-	files := make([]cachedFile, 0, count)
-	for range count {
-		p, ok := next()
+	index := make(map[string][]cachedFile, n)
+	for range n {
+		k, ok := take(2 * sha256.Size)
 		if !ok {
 			return nil, errBadEntry
 		}
-		d, ok := next()
+		nf, ok := count()
 		if !ok {
 			return nil, errBadEntry
 		}
-		// Only files below the output folder, named as Build names them.
-		ps := string(p)
-		if !fs.ValidPath(ps) || ps != path.Clean(ps) || strings.HasPrefix(path.Base(ps), ".") {
-			return nil, errBadEntry
+		files := make([]cachedFile, 0, min(nf, 16))
+		for range nf {
+			l, ok := count()
+			if !ok {
+				return nil, errBadEntry
+			}
+			p, ok := take(l)
+			if !ok {
+				return nil, errBadEntry
+			}
+			s, ok := take(sha256.Size)
+			if !ok {
+				return nil, errBadEntry
+			}
+			// Only files below the output folder, named as Build names
+			// them.
+			ps := string(p)
+			if !fs.ValidPath(ps) || ps != path.Clean(ps) || strings.HasPrefix(path.Base(ps), ".") {
+				return nil, errBadEntry
+			}
+			f := cachedFile{path: ps}
+			copy(f.sum[:], s)
+			files = append(files, f)
 		}
-		files = append(files, cachedFile{path: ps, data: d})
+		index[string(k)] = files
 	}
 	if len(rest) != 0 {
 		return nil, errBadEntry
 	}
-	return files, nil
+	return index, nil
 }
 
 // hashTree writes the names and contents of the regular files below fsys

@@ -1,0 +1,61 @@
+package site
+
+import (
+	"crypto/sha256"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestPageIndexRoundTrip: the index reads back as written; a truncated,
+// extended or re-checksummed index with a path that leaves the output
+// folder is refused.
+func TestPageIndexRoundTrip(t *testing.T) {
+	key := strings.Repeat("ab", sha256.Size)
+	in := map[string][]cachedFile{key: {{path: "dpa/versions/1a2b/index.html", sum: sha256.Sum256([]byte("x"))}}}
+	name := filepath.Join(t.TempDir(), "index")
+	data := encodePageIndex(in)
+	os.WriteFile(name, data, 0o600)
+	out, err := readPageIndex(name)
+	if err != nil || !reflect.DeepEqual(in, out) {
+		t.Fatalf("read back %v, %v; want %v", out, err, in)
+	}
+	for what, bad := range map[string][]byte{
+		"truncated": data[:len(data)-1],
+		"extended":  append(append([]byte{}, data...), 0),
+		"escaping":  encodePageIndex(map[string][]cachedFile{key: {{path: "../../.ssh/authorized_keys"}}}),
+		"hidden":    encodePageIndex(map[string][]cachedFile{key: {{path: "dpa/.clause-output"}}}),
+		"absolute":  encodePageIndex(map[string][]cachedFile{key: {{path: "/etc/passwd"}}}),
+	} {
+		os.WriteFile(name, bad, 0o600)
+		if idx, err := readPageIndex(name); err == nil {
+			t.Errorf("%s index accepted: %v", what, idx)
+		}
+	}
+}
+
+// FuzzReadPageIndex: no input makes the index reader panic or accept a
+// path outside the output folder.
+func FuzzReadPageIndex(f *testing.F) {
+	key := strings.Repeat("cd", sha256.Size)
+	f.Add(encodePageIndex(map[string][]cachedFile{key: {{path: "a/index.html"}}}))
+	f.Add([]byte(pageCacheMagic))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		name := filepath.Join(dir, "index")
+		os.WriteFile(name, data, 0o600)
+		idx, err := readPageIndex(name)
+		if err != nil {
+			return
+		}
+		for _, files := range idx {
+			for _, fl := range files {
+				if strings.HasPrefix(fl.path, "/") || strings.Contains(fl.path, "..") {
+					t.Fatalf("accepted path %q", fl.path)
+				}
+			}
+		}
+	})
+}
