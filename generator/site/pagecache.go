@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // PageCache keeps what Hugo wrote for each page of partial builds (the
@@ -82,6 +83,7 @@ func OpenPageCache(dir string) (*PageCache, error) {
 	if err := privateFolder(dir, fi); err != nil {
 		return nil, err
 	}
+	removeStaleTemps(dir)
 	c := &PageCache{dir: dir, next: map[string][]cachedFile{}, dirs: map[string]bool{}}
 	c.index, _ = readPageIndex(filepath.Join(dir, "index"))
 	if c.index == nil {
@@ -545,4 +547,18 @@ func (r *cacheRun) storeRendered() error {
 // outputFile is the file Hugo writes for the page or alias at URL path u.
 func outputFile(u string) string {
 	return strings.TrimPrefix(path.Join(u, "index.html"), "/")
+}
+
+// removeStaleTemps removes the temporary files a killed build left in the
+// cache folder: those an hour old or more (a running build's are newer).
+func removeStaleTemps(dir string) {
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), ".tmp-") {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }

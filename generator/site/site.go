@@ -136,11 +136,12 @@ func Build(s *Site, opts Options) error {
 	if opts.Partial && opts.Cache != nil {
 		// Before the content is written: the project holds the theme
 		// and the strings, which the key covers.
-		key, err := opts.Cache.siteKey(work, cfg, opts)
-		if err != nil {
-			return fmt.Errorf("page cache: %w", err)
+		// The cache only saves work: a failure to use it is a warning.
+		if key, err := opts.Cache.siteKey(work, cfg, opts); err != nil {
+			cacheWarning(opts.Log, err)
+		} else {
+			cached = &cacheRun{cache: opts.Cache, site: key, publish: opts.PublishDir}
 		}
-		cached = &cacheRun{cache: opts.Cache, site: key, publish: opts.PublishDir}
 	}
 	n, err := writeContent(filepath.Join(work, "content"), s, opts.ReleasePages, cached)
 	if err != nil {
@@ -158,7 +159,7 @@ func Build(s *Site, opts Options) error {
 	}
 	if cached != nil {
 		if err := cached.storeRendered(); err != nil {
-			return fmt.Errorf("page cache: %w", err)
+			cacheWarning(opts.Log, err)
 		}
 	}
 	if opts.Partial {
@@ -242,4 +243,10 @@ func isDir(p string) bool {
 	}
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
+}
+
+func cacheWarning(log io.Writer, err error) {
+	if log != nil {
+		fmt.Fprintf(log, "warning: page cache: %v (the pages are rendered)\n", err)
+	}
 }
