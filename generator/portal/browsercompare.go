@@ -53,21 +53,60 @@ type textNames struct {
 // publishText writes the text of side (version i of e) into the staged
 // site, once per version and once per distinct file.
 func (p *pager) publishText(e *Entry, i int, side Side) error {
-	t := p.texts
-	if t == nil || t.stage == "" {
+	if p.textPublished(e.Versions[i]) {
 		return nil
 	}
-	v := e.Versions[i]
-	t.mu.Lock()
-	_, done := t.names[v]
-	t.mu.Unlock()
-	if done {
-		return nil
-	}
-	data, err := redline.Marshal(versionText(v, side))
+	data, err := redline.Marshal(versionText(e.Versions[i], side))
 	if err != nil {
 		return err
 	}
+	if p.memo != nil {
+		p.memo.put(p.textKey(e.Versions[i], side.Doc), &textMemo{JSON: data, Links: side.trace.list()})
+	}
+	return p.writeText(e, i, data)
+}
+
+// textMemo is a version's published text kept by the memo, with the links
+// its blocks resolved.
+type textMemo struct {
+	JSON  []byte
+	Links []resolved
+}
+
+func (p *pager) textKey(v *Version, d *document.Document) [32]byte {
+	return p.memo.key("text", docPart(d), stringPart(v.SHA256))
+}
+
+// memoPublishText is publishText from the memo, given the version's
+// parsed document; false when the memo cannot give it.
+func (p *pager) memoPublishText(e *Entry, i int, d *document.Document) bool {
+	if p.textPublished(e.Versions[i]) {
+		return true
+	}
+	var m textMemo
+	if !p.memo.get(p.textKey(e.Versions[i], d), &m) || !stillResolve(m.Links, p.sideLinks(e, i)) {
+		return false
+	}
+	return p.writeText(e, i, m.JSON) == nil
+}
+
+// textPublished reports whether version v's text is published already
+// (or nothing is: no staged site).
+func (p *pager) textPublished(v *Version) bool {
+	t := p.texts
+	if t == nil || t.stage == "" {
+		return true
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, done := t.names[v]
+	return done
+}
+
+// writeText writes data, the text of version i of e, into the staged site.
+func (p *pager) writeText(e *Entry, i int, data []byte) error {
+	t := p.texts
+	v := e.Versions[i]
 	sum := sha256.Sum256(data)
 	name := hex.EncodeToString(sum[:10]) + ".json"
 	rel := strings.TrimPrefix(TextsURL(e.ID), "/") + name

@@ -78,6 +78,10 @@ type Result struct {
 	// PagesReused and PagesRendered count the archived pages (versions
 	// and their redlines) copied from the page cache and rendered.
 	PagesReused, PagesRendered int
+	// TextsReused and TextsComputed count the archived versions' HTML and
+	// redlines the build took from the cache (Clause's own work, before
+	// Hugo's) and those it computed.
+	TextsReused, TextsComputed int
 }
 
 func (o *Options) defaults() {
@@ -234,6 +238,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 	warn := func(err error) { fmt.Fprintf(opts.Log, "warning: %v\n", err) }
 	cache := openPageCache(c, opts, warn)
+	pg.memo = newMemo(cache)
 	bd, err := newBuildDir(out, func(msg string) { fmt.Fprintln(opts.Log, msg) })
 	if err != nil {
 		return nil, fmt.Errorf("creating output folder: %w", err)
@@ -356,6 +361,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if cache != nil {
 		res.PagesReused, res.PagesRendered = cache.Stats()
+		if pg.memo != nil {
+			res.TextsReused, res.TextsComputed = int(pg.memo.hits.Load()), int(pg.memo.misses.Load())
+		}
 		if err := cache.Save(); err != nil {
 			warn(fmt.Errorf("page cache: %w", err))
 		}

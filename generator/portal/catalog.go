@@ -67,7 +67,7 @@ type Catalog struct {
 	// versionDocs and versionBlocks keep parsed versions and their blocks,
 	// so that a build parses each text about once.
 	versionDocs   textCache[parsedVersion]
-	versionBlocks textCache[[]markdown.Block]
+	versionBlocks textCache[sideBlocks]
 }
 
 // Entry is one document and its history.

@@ -29,6 +29,13 @@ type Side struct {
 
 	blocks []markdown.Block      // cached Blocks(Doc)
 	links  markdown.LinkResolver // how links between documents read
+	trace  *linkTrace            // the links blocks resolved, for the memo
+}
+
+// sideBlocks are a version's blocks, and the links they resolved.
+type sideBlocks struct {
+	blocks []markdown.Block
+	trace  *linkTrace
 }
 
 func (s Side) blockList() []markdown.Block {
@@ -65,10 +72,11 @@ func (c *Catalog) VersionSide(e *Entry, v *Version) (Side, error) {
 	// of a comparison: a link is changed only when its target is.
 	s := Side{Version: v, Doc: d, links: c.linker().resolver(e, c.repoRelative(v.Path), v, false)}
 	if bs, ok := c.versionBlocks.get(v); ok {
-		s.blocks = bs
+		s.blocks, s.trace = bs.blocks, bs.trace
 	} else {
-		s.blocks = blocksOf(s.Doc, s.links)
-		c.versionBlocks.put(v, s.blocks, blocksSize(s.blocks))
+		s.trace = &linkTrace{}
+		s.blocks = blocksOf(s.Doc, s.trace.record(s.links))
+		c.versionBlocks.put(v, sideBlocks{s.blocks, s.trace}, blocksSize(s.blocks))
 	}
 	return s, nil
 }
@@ -176,6 +184,22 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	if pr := p.registerPair(e, from, to); pr != nil {
 		return p.registerComparePage(e, from, to, pr)
 	}
+	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1}
+	var key [32]byte
+	if p.memo != nil {
+		var docs [2]*document.Document
+		for k, i := range []int{from, to} {
+			d, err := p.c.ParseVersion(e, e.Versions[i])
+			if err != nil {
+				return nil, "", err
+			}
+			docs[k] = d
+		}
+		key = p.memo.key("compare", docPart(docs[0]), docPart(docs[1]), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit)))
+		if pg, summary, ok, err := p.memoComparePage(e, from, to, docs, key); ok || err != nil {
+			return pg, summary, err
+		}
+	}
 	p.comparing(e, from, to)
 	a, err := p.side(e, from)
 	if err != nil {
@@ -195,31 +219,92 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	}
 	cmp := Compare(a, b)
 	var buf bytes.Buffer
-	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1}
 	if err := diff.WriteHTML(&buf, cmp.Redline, hopts); err != nil {
 		return nil, "", err
 	}
-	return p.comparePageOf(e, from, to, cmp, buf.Bytes())
+	f := factsOf(cmp)
+	if p.memo != nil {
+		p.memo.count(false)
+		p.memo.put(key, &compareMemo{HTML: buf.Bytes(), Facts: f, LinksFrom: a.trace.list(), LinksTo: b.trace.list()})
+	}
+	return p.comparePageOf(e, from, to, f, buf.Bytes())
+}
+
+// compared is what a compare page shows of a comparison besides its
+// redline.
+type compared struct {
+	// RedlineSummary is the redline's own summary, Summary the
+	// comparison's (with the changes of front matter).
+	RedlineSummary, Summary string
+	Identical               bool
+	Metadata                []string
+	Stats                   map[string]int
+}
+
+func factsOf(cmp *Comparison) compared {
+	return compared{
+		RedlineSummary: cmp.Redline.Summary(),
+		Summary:        cmp.Summary(),
+		Identical:      cmp.Identical(),
+		Metadata:       cmp.Metadata,
+		Stats:          map[string]int{"changed": cmp.Changed, "inserted": cmp.Inserted, "deleted": cmp.Deleted, "moved": cmp.Moved, "unchanged": cmp.Unchanged},
+	}
+}
+
+// compareMemo is a comparison kept by the memo: its redline's HTML, what
+// the page says of it, and the links each side resolved.
+type compareMemo struct {
+	HTML               []byte
+	Facts              compared
+	LinksFrom, LinksTo []resolved
+}
+
+// memoComparePage is comparePage from the memo: ok is false when the
+// memo has no entry for the comparison, or one whose links no longer
+// resolve the same way, or the texts of its versions are not kept.
+func (p *pager) memoComparePage(e *Entry, from, to int, docs [2]*document.Document, key [32]byte) (pg *site.Page, summary string, ok bool, err error) {
+	var m compareMemo
+	if !p.memo.get(key, &m) {
+		return nil, "", false, nil
+	}
+	if !stillResolve(m.LinksFrom, p.sideLinks(e, from)) || !stillResolve(m.LinksTo, p.sideLinks(e, to)) {
+		return nil, "", false, nil
+	}
+	for k, i := range []int{from, to} {
+		if !p.memoPublishText(e, i, docs[k]) {
+			return nil, "", false, nil
+		}
+	}
+	p.memo.count(true)
+	pg, summary, err = p.comparePageOf(e, from, to, m.Facts, m.HTML)
+	return pg, summary, true, err
+}
+
+// sideLinks is how links read in version i of e when it is compared (see
+// VersionSide).
+func (p *pager) sideLinks(e *Entry, i int) markdown.LinkResolver {
+	v := e.Versions[i]
+	return p.c.linker().resolver(e, p.c.repoRelative(v.Path), v, false)
 }
 
 // comparePageOf is the page of a comparison, given its HTML.
-func (p *pager) comparePageOf(e *Entry, from, to int, cmp *Comparison, html []byte) (*site.Page, string, error) {
+func (p *pager) comparePageOf(e *Entry, from, to int, f compared, html []byte) (*site.Page, string, error) {
 	inForce := e.InForce(p.c.Today, p.loc)
 	params := p.documentParams(e)
 	params["type"] = "compare"
 	params["title"] = e.Doc.Title
 	params["from"] = p.versionRef(e, from, inForce)
 	params["to"] = p.versionRef(e, to, inForce)
-	params["summary"] = cmp.Redline.Summary()
-	params["identical"] = cmp.Identical()
-	params["metadata"] = cmp.Metadata
-	params["stats"] = map[string]int{"changed": cmp.Changed, "inserted": cmp.Inserted, "deleted": cmp.Deleted, "moved": cmp.Moved, "unchanged": cmp.Unchanged}
+	params["summary"] = f.RedlineSummary
+	params["identical"] = f.Identical
+	params["metadata"] = f.Metadata
+	params["stats"] = f.Stats
 	params["compare"] = p.compareControl(e, from, to)
 	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, p.versionDisplay(e.Versions[from]), p.versionDisplay(e.Versions[to]))
-	summary := cmp.Summary()
+	summary := f.Summary
 	if from == to+1 {
 		var err error
-		if summary, err = p.c.versionSummary(e, to, cmp); err != nil {
+		if summary, err = p.c.versionSummaryOf(e, to, f.Summary, f.Metadata); err != nil {
 			return nil, "", err
 		}
 	}
@@ -274,7 +359,7 @@ func (p *pager) registerComparePage(e *Entry, from, to int, pr *registerPair) (*
 	cmp.Deleted += len(ch.Removed)
 	cmp.Moved += len(ch.Moved)
 	cmp.Unchanged += pr.unchanged
-	return p.comparePageOf(e, from, to, cmp, buf.Bytes())
+	return p.comparePageOf(e, from, to, factsOf(cmp), buf.Bytes())
 }
 
 // notComparedPage stands for the redline between two versions when one of

@@ -87,6 +87,11 @@ func TestPageCacheBuildEqualsColdBuild(t *testing.T) {
 	if again.PagesReused != first.PagesRendered || again.PagesRendered != 0 {
 		t.Errorf("nothing changed: %d reused, %d rendered, want %d and 0", again.PagesReused, again.PagesRendered, first.PagesRendered)
 	}
+	// Nor are the archived pages' texts and redlines computed again.
+	if first.TextsReused != 0 || first.TextsComputed != first.PagesRendered || again.TextsComputed != 0 || again.TextsReused != first.TextsComputed {
+		t.Errorf("texts computed: first build %d reused, %d computed; second %d reused, %d computed; want 0, %d, %d, 0",
+			first.TextsReused, first.TextsComputed, again.TextsReused, again.TextsComputed, first.PagesRendered, first.PagesRendered)
+	}
 
 	// One commit changes one document: only its archived pages render.
 	r.Write("content/policy-1.md", "# Policy 1\n\nRevision 6 of the policy, with a new clause.\n")
@@ -95,6 +100,9 @@ func TestPageCacheBuildEqualsColdBuild(t *testing.T) {
 	same("after a commit", tree3, cold("cold3"))
 	if incr.PagesRendered == 0 || incr.PagesReused == 0 || incr.PagesReused+incr.PagesRendered != archived(tree3) {
 		t.Errorf("after a commit: %d reused, %d rendered, %d archived pages", incr.PagesReused, incr.PagesRendered, archived(tree3))
+	}
+	if incr.TextsComputed == 0 || incr.TextsComputed >= incr.TextsReused {
+		t.Errorf("after a commit to one of four documents: %d texts reused, %d computed", incr.TextsReused, incr.TextsComputed)
 	}
 	for name := range tree3 {
 		if strings.HasPrefix(name, "/dpa/versions/") && strings.Count(name, "/") > 3 && tree3[name] != tree1[name] {
@@ -153,4 +161,67 @@ func TestPageCacheBuildEqualsColdBuild(t *testing.T) {
 		t.Errorf("a world-writable cache folder: %d reused; log:\n%s", res.PagesReused, log.String())
 	}
 	same("without the cache", tree(t, out), tree5)
+}
+
+// TestMemoFollowsLinks: the texts and redlines of archived versions are
+// kept from one build to the next, but a link in them reads as the
+// document it points to stands in each build: when that document is
+// renamed, or gets the heading a fragment names, the archived pages that
+// link it are computed again and equal a cold build's; the others are not.
+func TestMemoFollowsLinks(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/security.md", "# Security\n\n## Encryption\n\nAt rest.\n")
+	for i := 0; i < 4; i++ {
+		r.Write("content/dpa.md", fmt.Sprintf("# DPA\n\n## 1. Security\n\nSee [the measures](security.md#encryption) and [logging](security.md#logging). Revision %d.\n", i))
+		r.Write("content/cookies.md", fmt.Sprintf("# Cookies\n\nRevision %d, no links.\n", i))
+		r.Commit(fmt.Sprintf("2026-02-%02dT10:00:00Z", i+1), fmt.Sprintf("Revision %d", i))
+	}
+	cacheDir := t.TempDir()
+	build := func(name string, opts Options) (*Result, map[string]string) {
+		t.Helper()
+		opts.Out = filepath.Join(t.TempDir(), name)
+		res := mustBuild(t, r.Dir, opts)
+		return res, tree(t, opts.Out)
+	}
+	cached := Options{HistoryOptions: HistoryOptions{CacheDir: cacheDir}}
+	cold := Options{HistoryOptions: HistoryOptions{NoCache: true}}
+	check := func(what string, wantComputedDPA bool) {
+		t.Helper()
+		res, got := build(what, cached)
+		_, want := build(what+"-cold", cold)
+		if d := diffTrees(got, want); len(d) > 0 {
+			t.Errorf("%s: %d files differ from a cold build's:\n%s", what, len(d), strings.Join(d, "\n"))
+		}
+		if res.TextsReused == 0 {
+			t.Errorf("%s: no text reused (%d computed)", what, res.TextsComputed)
+		}
+		if wantComputedDPA && res.TextsComputed == 0 {
+			t.Errorf("%s: the DPA's links changed but nothing was computed again", what)
+		}
+	}
+	build("first", cached)
+
+	// The heading the second link names appears: only the pages that link
+	// it (the DPA's) read differently.
+	r.Write("content/security.md", "# Security\n\n## Encryption\n\nAt rest.\n\n## Logging\n\nKept 30 days.\n")
+	r.Commit("2026-03-01T10:00:00Z", "Security: logging")
+	check("heading added", true)
+
+	// The linked document is renamed: its URL changes.
+	r.Git("mv", "content/security.md", "content/security-measures.md")
+	r.Commit("2026-03-02T10:00:00Z", "Rename the security page")
+	check("renamed", true)
+	_, out := build("renamed-again", cached)
+	found := false
+	for name, html := range out {
+		if strings.HasPrefix(name, "/dpa/versions/") && strings.Contains(html, "/security-measures/") {
+			found = true
+		}
+		if strings.HasPrefix(name, "/dpa/") && strings.Contains(html, `href="/security/`) {
+			t.Errorf("%s still links the old URL of the renamed document", name)
+		}
+	}
+	if !found {
+		t.Error("no archived page of the DPA links the renamed document's new URL")
+	}
 }

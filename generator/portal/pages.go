@@ -57,6 +57,7 @@ type pager struct {
 	// maxTableRows overrides RegisterTableRows (tests).
 	maxTableRows int
 	texts        *textNames // the versions' texts published for the compare page
+	memo         *memo      // what earlier builds computed; nil: compute it all
 }
 
 // cachedSide is a parsed version of pager.sidesOf.
@@ -322,7 +323,7 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	if uncommitted {
 		doc = e.Doc
 	}
-	r, err := render(doc, p.c.linker().resolver(e, p.c.repoRelative(v.Path), v, true))
+	r, err := p.renderVersion(e, v, doc, uncommitted)
 	if err != nil {
 		return nil, err
 	}
@@ -361,6 +362,38 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	}
 	title := fmt.Sprintf("%s (version of %s)", doc.Title, p.versionDisplay(v))
 	return &site.Page{URL: VersionURL(e.ID, v.ID), Layout: "version", Title: title, Date: v.Date, Params: params, HTML: r.HTML}, nil
+}
+
+// renderVersion renders doc, the text of version v of e, for its
+// permanent page: from the memo when it holds it (not an uncommitted
+// edit, which is no version's text).
+func (p *pager) renderVersion(e *Entry, v *Version, doc *document.Document, uncommitted bool) (*markdown.Rendered, error) {
+	links := p.c.linker().resolver(e, p.c.repoRelative(v.Path), v, true)
+	if p.memo == nil || uncommitted {
+		return render(doc, links)
+	}
+	key := p.memo.key("render", docPart(doc))
+	var m renderMemo
+	if p.memo.get(key, &m) && stillResolve(m.Links, links) {
+		p.memo.count(true)
+		return &markdown.Rendered{HTML: m.HTML, Headings: m.Headings}, nil
+	}
+	var t linkTrace
+	r, err := render(doc, t.record(links))
+	if err != nil {
+		return nil, err
+	}
+	p.memo.count(false)
+	p.memo.put(key, &renderMemo{HTML: r.HTML, Headings: r.Headings, Links: t.list()})
+	return r, nil
+}
+
+// renderMemo is a version's HTML kept by the memo, with the links it
+// resolved.
+type renderMemo struct {
+	HTML     []byte
+	Headings []markdown.Heading
+	Links    []resolved
 }
 
 // changelogPage lists every version of every document, newest first.

@@ -95,7 +95,12 @@ func displayDay(d document.Date) string {
 // sub-processors, not clauses. A document of another kind with a
 // sub-processor annex gets both.
 func (c *Catalog) versionSummary(e *Entry, i int, cmp *Comparison) (string, error) {
-	text := cmp.Summary()
+	return c.versionSummaryOf(e, i, cmp.Summary(), cmp.Metadata)
+}
+
+// versionSummaryOf is versionSummary given the comparison's summary and
+// its changes of front matter.
+func (c *Catalog) versionSummaryOf(e *Entry, i int, text string, metadata []string) (string, error) {
 	h, err := c.Register(e)
 	if err != nil || h == nil || i >= len(e.Versions)-1 {
 		return text, err
@@ -110,8 +115,8 @@ func (c *Catalog) versionSummary(e *Entry, i int, cmp *Comparison) (string, erro
 		return "No change to the sub-processors; " + lowerFirst(text), nil
 	}
 	s := upperFirst(c.RegisterSummary(e, h, i, true))
-	if len(cmp.Metadata) > 0 {
-		s += "; " + lowerFirst(strings.Join(cmp.Metadata, "; "))
+	if len(metadata) > 0 {
+		s += "; " + lowerFirst(strings.Join(metadata, "; "))
 	}
 	return s, nil
 }

@@ -57,10 +57,14 @@ type PageCache struct {
 type cachedFile struct {
 	path string // slash-separated, below the output folder
 	sum  [sha256.Size]byte
+	// size and mtime (Unix nanoseconds) are the file's when it was
+	// stored: while they stay the same it is not read to be checked
+	// against sum (git's index does the same with its files).
+	size, mtime int64
 }
 
 // pageCacheMagic starts the index; a new format gets a new one.
-const pageCacheMagic = "clause-pages/1\n"
+const pageCacheMagic = "clause-pages/2\n"
 
 // maxPageIndex caps the index file read (readcap's rule: every input has
 // a size cap).
@@ -109,31 +113,33 @@ func (c *PageCache) Save() error {
 	if err := writeAtomic(filepath.Join(c.dir, "index"), encodePageIndex(c.next)); err != nil {
 		return err
 	}
+	// Pages' files are in files/, memos in memo/ (blobFolder).
 	keep := map[string]bool{}
 	for _, files := range c.next {
 		for _, f := range files {
-			keep[fmt.Sprintf("%x", f.sum)] = true
+			keep[filepath.Join(blobFolder(f.path), fmt.Sprintf("%x", f.sum))] = true
 		}
-	}
-	blobs := filepath.Join(c.dir, "files")
-	subs, err := os.ReadDir(blobs)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return err
 	}
 	var errs []error
-	for _, sub := range subs {
-		names, err := os.ReadDir(filepath.Join(blobs, sub.Name()))
+	for _, folder := range []string{"files", memoFolder} {
+		subs, err := os.ReadDir(filepath.Join(c.dir, folder))
 		if err != nil {
-			errs = append(errs, err)
+			if !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
 			continue
 		}
-		for _, n := range names {
-			if !keep[n.Name()] {
-				if err := os.Remove(filepath.Join(blobs, sub.Name(), n.Name())); err != nil {
-					errs = append(errs, err)
+		for _, sub := range subs {
+			names, err := os.ReadDir(filepath.Join(c.dir, folder, sub.Name()))
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			for _, n := range names {
+				if !keep[filepath.Join(folder, n.Name())] {
+					if err := os.Remove(filepath.Join(c.dir, folder, sub.Name(), n.Name())); err != nil {
+						errs = append(errs, err)
+					}
 				}
 			}
 		}
@@ -141,9 +147,23 @@ func (c *PageCache) Save() error {
 	return errors.Join(errs...)
 }
 
+// blobFolder is the folder of the cache holding a file at path p of an
+// entry: memo/ for memos, files/ for pages' files.
+func blobFolder(p string) string {
+	if p == memoFile {
+		return memoFolder
+	}
+	return "files"
+}
+
 func (c *PageCache) blob(sum [sha256.Size]byte) string {
+	return c.blobIn("files", sum)
+}
+
+// blobIn is the name of the file with SHA-256 sum in folder of the cache.
+func (c *PageCache) blobIn(folder string, sum [sha256.Size]byte) string {
 	h := fmt.Sprintf("%x", sum)
-	return filepath.Join(c.dir, "files", h[:2], h)
+	return filepath.Join(c.dir, folder, h[:2], h)
 }
 
 // siteKey hashes what every page of a build shares: Hugo's configuration
@@ -236,13 +256,23 @@ func (c *PageCache) restore(key, publish string) bool {
 // hard-linked, or copied where a link cannot be made.
 func (c *PageCache) place(f cachedFile, dst string) error {
 	blob := c.blob(f.sum)
-	data, err := readcapFile(blob)
+	fi, err := os.Lstat(blob)
 	if err != nil {
 		return err
 	}
-	if sha256.Sum256(data) != f.sum {
-		os.Remove(blob)
+	if !fi.Mode().IsRegular() {
 		return errBadEntry
+	}
+	var data []byte
+	if fi.Size() != f.size || fi.ModTime().UnixNano() != f.mtime {
+		// Changed since stored, or only touched: checked byte for byte.
+		if data, err = readcapFile(blob); err != nil {
+			return err
+		}
+		if sha256.Sum256(data) != f.sum {
+			os.Remove(blob)
+			return errBadEntry
+		}
 	}
 	if dir := filepath.Dir(dst); !c.dirs[dir] {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -253,7 +283,26 @@ func (c *PageCache) place(f cachedFile, dst string) error {
 	if err := os.Link(blob, dst); err == nil {
 		return nil
 	}
+	if data == nil {
+		if data, err = readcapFile(blob); err != nil {
+			return err
+		}
+		if sha256.Sum256(data) != f.sum {
+			os.Remove(blob)
+			return errBadEntry
+		}
+	}
 	return os.WriteFile(dst, data, 0o644)
+}
+
+// stamp sets f's size and modification time to the file name's.
+func stamp(f *cachedFile, name string) error {
+	fi, err := os.Lstat(name)
+	if err != nil {
+		return err
+	}
+	f.size, f.mtime = fi.Size(), fi.ModTime().UnixNano()
+	return nil
 }
 
 // store caches the files of publish at the slash-separated paths rel
@@ -278,6 +327,9 @@ func (c *PageCache) store(key, publish string, rel []string) error {
 					return err
 				}
 			}
+		}
+		if err := stamp(&f, blob); err != nil {
+			return err
 		}
 		files = append(files, f)
 	}
@@ -349,6 +401,8 @@ func encodePageIndex(index map[string][]cachedFile) []byte {
 			b.Write(binary.AppendUvarint(nil, uint64(len(f.path))))
 			b.WriteString(f.path)
 			b.Write(f.sum[:])
+			b.Write(binary.AppendVarint(nil, f.size))
+			b.Write(binary.AppendVarint(nil, f.mtime))
 		}
 	}
 	sum := sha256.Sum256(b.Bytes())
@@ -426,6 +480,13 @@ func readPageIndex(name string) (map[string][]cachedFile, error) {
 			}
 			f := cachedFile{path: ps}
 			copy(f.sum[:], s)
+			for _, x := range []*int64{&f.size, &f.mtime} {
+				v, w := binary.Varint(rest)
+				if w <= 0 {
+					return nil, errBadEntry
+				}
+				*x, rest = v, rest[w:]
+			}
 			files = append(files, f)
 		}
 		index[string(k)] = files

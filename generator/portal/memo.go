@@ -1,0 +1,366 @@
+package portal
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+
+	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/markdown"
+	"github.com/clause-portal/clause/generator/site"
+)
+
+// memo keeps, from one build to the next, what the pager computes from
+// the texts of archived versions: a version's HTML, a redline, a text
+// published for the compare page. They take most of a build's own time
+// (the redlines above all) and do not change once a version is published,
+// but for the links in them: a link to another document reads as that
+// document's URL, or its version in force on a day, which a later commit
+// can change.
+//
+// So an entry is kept under a key of everything the computation reads but
+// links (the documents' source and what Parse made of it, the options,
+// the clause executable), and records every link it resolved with what
+// it resolved to. It is used only when each of those links resolves the
+// same way in this build: anything else the result depends on is in the
+// key. The entries live in the page cache's folder (site.PageCache.Memo):
+// same trust, same lifetime.
+type memo struct {
+	cache        *site.PageCache
+	self         [32]byte // the clause executable
+	hits, misses atomic.Int64
+}
+
+// newMemo returns the memo kept in cache; nil (no memo: everything is
+// computed) when cache is nil or the executable cannot be read.
+func newMemo(cache *site.PageCache) *memo {
+	if cache == nil {
+		return nil
+	}
+	self, err := executableID()
+	if err != nil {
+		return nil
+	}
+	return &memo{cache: cache, self: self}
+}
+
+var (
+	executableOnce sync.Once
+	executableSum  [32]byte
+	executableErr  error
+)
+
+// executableID is the SHA-256 of the running executable: a new release,
+// or any change to the code, computes every entry again.
+func executableID() ([32]byte, error) {
+	executableOnce.Do(func() {
+		p, err := os.Executable()
+		if err != nil {
+			executableErr = err
+			return
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			executableErr = err
+			return
+		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			executableErr = err
+			return
+		}
+		copy(executableSum[:], h.Sum(nil))
+	})
+	return executableSum, executableErr
+}
+
+// memoFormat names the encoding of entries and their keys; a change to
+// either gets a new one.
+const memoFormat = "clause-memo/1"
+
+// key hashes kind, the executable and parts into an entry's key.
+func (m *memo) key(kind string, parts ...func(h hash.Hash)) [32]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %s\n", memoFormat, kind)
+	h.Write(m.self[:])
+	for _, p := range parts {
+		p(h)
+	}
+	var k [32]byte
+	copy(k[:], h.Sum(nil))
+	return k
+}
+
+// docPart writes into a key what the computations read of a parsed
+// document: its source and path, and what Parse made of them.
+func docPart(d *document.Document) func(h hash.Hash) {
+	return func(h hash.Hash) {
+		field := func(b []byte) {
+			h.Write(binary.AppendUvarint(nil, uint64(len(b))))
+			h.Write(b)
+		}
+		field(d.Source)
+		field(d.Body)
+		field([]byte(d.Path))
+		field([]byte(d.Title))
+		field([]byte(d.Kind))
+		field([]byte(d.Effective.String()))
+		fmt.Fprintf(h, "%d %v %d\n", d.BodyLine, d.TitleFromBody, d.NoticeDays)
+	}
+}
+
+// stringPart writes strings into a key.
+func stringPart(s ...string) func(h hash.Hash) {
+	return func(h hash.Hash) {
+		for _, x := range s {
+			h.Write(binary.AppendUvarint(nil, uint64(len(x))))
+			h.Write([]byte(x))
+		}
+	}
+}
+
+// resolved is one link a computation resolved, and what to.
+type resolved struct {
+	Dest, To string
+	OK       bool
+}
+
+// linkTrace records the links a resolver resolves. It is safe for
+// concurrent use.
+type linkTrace struct {
+	mu    sync.Mutex
+	seen  map[string]bool
+	links []resolved
+}
+
+// record returns r, recording into t each destination it resolves.
+func (t *linkTrace) record(r markdown.LinkResolver) markdown.LinkResolver {
+	if r == nil {
+		return nil
+	}
+	return func(dest string) (string, bool) {
+		to, ok := r(dest)
+		t.mu.Lock()
+		if !t.seen[dest] {
+			if t.seen == nil {
+				t.seen = map[string]bool{}
+			}
+			t.seen[dest] = true
+			t.links = append(t.links, resolved{dest, to, ok})
+		}
+		t.mu.Unlock()
+		return to, ok
+	}
+}
+
+// list returns the links recorded.
+func (t *linkTrace) list() []resolved {
+	if t == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]resolved(nil), t.links...)
+}
+
+// stillResolve reports whether every link resolves through r as recorded.
+func stillResolve(links []resolved, r markdown.LinkResolver) bool {
+	for _, l := range links {
+		if r == nil {
+			return false
+		}
+		if to, ok := r(l.Dest); to != l.To || ok != l.OK {
+			return false
+		}
+	}
+	return true
+}
+
+// memoValue is a value the memo keeps: written and read in a compact
+// binary form (gob, tried first, spent more time decoding than the
+// memo saved).
+type memoValue interface {
+	encode(w *memoWriter)
+	decode(r *memoReader)
+}
+
+// get decodes the entry under key into v and reports whether there was
+// one, whole.
+func (m *memo) get(key [32]byte, v memoValue) bool {
+	data, ok := m.cache.Memo(key)
+	if !ok {
+		return false
+	}
+	r := &memoReader{b: data}
+	v.decode(r)
+	return r.ok()
+}
+
+// put keeps v under key. The memo only saves work: a failure is ignored,
+// and the next build computes the entry again.
+func (m *memo) put(key [32]byte, v memoValue) {
+	var w memoWriter
+	v.encode(&w)
+	_ = m.cache.SetMemo(key, w.b)
+}
+
+// memoWriter writes values for memoReader.
+type memoWriter struct{ b []byte }
+
+func (w *memoWriter) int(n int)       { w.b = binary.AppendVarint(w.b, int64(n)) }
+func (w *memoWriter) bytes(p []byte)  { w.int(len(p)); w.b = append(w.b, p...) }
+func (w *memoWriter) string(s string) { w.int(len(s)); w.b = append(w.b, s...) }
+func (w *memoWriter) strings(s []string) {
+	w.int(len(s))
+	for _, x := range s {
+		w.string(x)
+	}
+}
+func (w *memoWriter) bool(v bool) {
+	if v {
+		w.int(1)
+	} else {
+		w.int(0)
+	}
+}
+func (w *memoWriter) links(ls []resolved) {
+	w.int(len(ls))
+	for _, l := range ls {
+		w.string(l.Dest)
+		w.string(l.To)
+		w.bool(l.OK)
+	}
+}
+
+// memoReader reads what memoWriter wrote; a short or malformed value
+// makes ok false (and every read after it zero).
+type memoReader struct {
+	b   []byte
+	bad bool
+}
+
+func (r *memoReader) ok() bool { return !r.bad && len(r.b) == 0 }
+
+func (r *memoReader) int() int {
+	v, n := binary.Varint(r.b)
+	if n <= 0 || r.bad {
+		r.bad = true
+		return 0
+	}
+	r.b = r.b[n:]
+	return int(v)
+}
+
+// count reads a length, which must fit in what is left.
+func (r *memoReader) count() int {
+	n := r.int()
+	if n < 0 || n > len(r.b) {
+		r.bad = true
+		return 0
+	}
+	return n
+}
+
+func (r *memoReader) bytes() []byte {
+	n := r.count()
+	p := r.b[:n:n]
+	r.b = r.b[n:]
+	return p
+}
+func (r *memoReader) string() string { return string(r.bytes()) }
+func (r *memoReader) bool() bool     { return r.int() == 1 }
+func (r *memoReader) strings() []string {
+	n := r.count()
+	var out []string
+	for range n {
+		out = append(out, r.string())
+	}
+	return out
+}
+func (r *memoReader) links() []resolved {
+	n := r.count()
+	var out []resolved
+	for range n {
+		out = append(out, resolved{Dest: r.string(), To: r.string(), OK: r.bool()})
+	}
+	return out
+}
+
+// count records a hit or a miss.
+func (m *memo) count(hit bool) {
+	if hit {
+		m.hits.Add(1)
+	} else {
+		m.misses.Add(1)
+	}
+}
+
+// statKeys are the counts of compared.Stats, in the order the memo keeps
+// them.
+var statKeys = [...]string{"changed", "inserted", "deleted", "moved", "unchanged"}
+
+func (m *compareMemo) encode(w *memoWriter) {
+	w.bytes(m.HTML)
+	w.string(m.Facts.RedlineSummary)
+	w.string(m.Facts.Summary)
+	w.bool(m.Facts.Identical)
+	w.strings(m.Facts.Metadata)
+	for _, k := range statKeys {
+		w.int(m.Facts.Stats[k])
+	}
+	w.links(m.LinksFrom)
+	w.links(m.LinksTo)
+}
+
+func (m *compareMemo) decode(r *memoReader) {
+	m.HTML = r.bytes()
+	m.Facts.RedlineSummary = r.string()
+	m.Facts.Summary = r.string()
+	m.Facts.Identical = r.bool()
+	m.Facts.Metadata = r.strings()
+	m.Facts.Stats = map[string]int{}
+	for _, k := range statKeys {
+		m.Facts.Stats[k] = r.int()
+	}
+	m.LinksFrom = r.links()
+	m.LinksTo = r.links()
+}
+
+func (m *textMemo) encode(w *memoWriter) {
+	w.bytes(m.JSON)
+	w.links(m.Links)
+}
+
+func (m *textMemo) decode(r *memoReader) {
+	m.JSON = r.bytes()
+	m.Links = r.links()
+}
+
+func (m *renderMemo) encode(w *memoWriter) {
+	w.bytes(m.HTML)
+	w.int(len(m.Headings))
+	for _, h := range m.Headings {
+		w.int(h.Level)
+		w.string(h.ID)
+		w.string(h.Number)
+		w.string(h.Text)
+		w.int(h.Line)
+	}
+	w.links(m.Links)
+}
+
+func (m *renderMemo) decode(r *memoReader) {
+	m.HTML = r.bytes()
+	n := r.count()
+	m.Headings = nil
+	for range n {
+		m.Headings = append(m.Headings, markdown.Heading{Level: r.int(), ID: r.string(), Number: r.string(), Text: r.string(), Line: r.int()})
+	}
+	m.Links = r.links()
+}

@@ -1,0 +1,76 @@
+package site
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"os"
+)
+
+// memoFile is the path a memo entry's one file has in the index. Pages'
+// files end in index.html: no page has it, and a memo is never put into an
+// output folder.
+const memoFile = "memo"
+
+// memoFolder holds the memos' files, apart from the pages'.
+const memoFolder = "memo"
+
+// Memo returns the value SetMemo kept under key, in this build or the
+// last one; false when there is none, or its file is missing or damaged
+// (a damaged file is removed). Values are checked against their SHA-256
+// like the pages' files; like them they are trusted because the folder is
+// writable by the build alone (see OpenPageCache). Memo entries are kept
+// by Save when this build used them, as pages are.
+func (c *PageCache) Memo(key [32]byte) ([]byte, bool) {
+	k := memoKey(key)
+	c.mu.Lock()
+	files, ok := c.next[k]
+	if !ok {
+		files, ok = c.index[k]
+	}
+	c.mu.Unlock()
+	if !ok || len(files) != 1 || files[0].path != memoFile {
+		return nil, false
+	}
+	blob := c.blobIn(memoFolder, files[0].sum)
+	data, err := readcapFile(blob)
+	if err != nil {
+		return nil, false
+	}
+	if sha256.Sum256(data) != files[0].sum {
+		os.Remove(blob)
+		return nil, false
+	}
+	c.mu.Lock()
+	c.next[k] = files
+	c.mu.Unlock()
+	return data, true
+}
+
+// SetMemo keeps value under key, for this build and (once Save wrote the
+// index) the next. Keys are the caller's: a digest of everything the value
+// was computed from.
+func (c *PageCache) SetMemo(key [32]byte, value []byte) error {
+	f := cachedFile{path: memoFile, sum: sha256.Sum256(value)}
+	blob := c.blobIn(memoFolder, f.sum)
+	if _, err := os.Stat(blob); err != nil {
+		if err := writeAtomic(blob, value); err != nil {
+			return err
+		}
+	}
+	if err := stamp(&f, blob); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.next[memoKey(key)] = []cachedFile{f}
+	c.mu.Unlock()
+	return nil
+}
+
+// memoKey is the index key of a memo: a hash apart from the pages' keys
+// (pageKey), so that no memo can stand for a page or a page for a memo.
+func memoKey(key [32]byte) string {
+	h := sha256.New()
+	h.Write([]byte("clause-memo\n"))
+	h.Write(key[:])
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
