@@ -61,7 +61,7 @@ func (p *pager) publishText(e *Entry, i int, side Side) error {
 		return err
 	}
 	if p.memo != nil {
-		p.memo.put(p.textKey(e.Versions[i], side.Doc), &textMemo{JSON: data, Links: side.trace.list()})
+		p.memo.put(p.textKey(e, e.Versions[i], side.Doc), &textMemo{JSON: data, Links: side.trace.list()})
 	}
 	return p.writeText(e, i, data)
 }
@@ -73,8 +73,8 @@ type textMemo struct {
 	Links []resolved
 }
 
-func (p *pager) textKey(v *Version, d *document.Document) [32]byte {
-	return p.memo.key("text", docPart(d), stringPart(v.SHA256))
+func (p *pager) textKey(e *Entry, v *Version, d *document.Document) [32]byte {
+	return p.memo.key("text", docPart(d), stringPart(v.SHA256, e.Doc.Language))
 }
 
 // memoPublishText is publishText from the memo, given the version's
@@ -84,7 +84,7 @@ func (p *pager) memoPublishText(e *Entry, i int, d *document.Document) bool {
 		return true
 	}
 	var m textMemo
-	if !p.memo.get(p.textKey(e.Versions[i], d), &m) || !stillResolve(m.Links, p.sideLinks(e, i)) {
+	if !p.memo.get(p.textKey(e, e.Versions[i], d), &m) || !stillResolve(m.Links, p.sideLinks(e, i)) {
 		return false
 	}
 	return p.writeText(e, i, m.JSON) == nil

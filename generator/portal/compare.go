@@ -195,7 +195,9 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 			}
 			docs[k] = d
 		}
-		key = p.memo.key("compare", docPart(docs[0]), docPart(docs[1]), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit)))
+		// The document's language: what the page says of the redline may be
+		// written in it.
+		key = p.memo.key("compare", docPart(docs[0]), docPart(docs[1]), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), e.Doc.Language))
 		if pg, summary, ok, err := p.memoComparePage(e, from, to, docs, key); ok || err != nil {
 			return pg, summary, err
 		}
