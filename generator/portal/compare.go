@@ -197,7 +197,7 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 		}
 		// The document's language: what the page says of the redline may be
 		// written in it.
-		key = p.memo.key("compare", docPart(docs[0]), docPart(docs[1]), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), e.Doc.Language))
+		key = p.memo.key("compare", docPart(docs[0]), docPart(docs[1]), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), e.Language))
 		if pg, summary, ok, err := p.memoComparePage(e, from, to, docs, key); ok || err != nil {
 			return pg, summary, err
 		}
@@ -237,10 +237,10 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 type compared struct {
 	// RedlineSummary is the redline's own summary, Summary the
 	// comparison's (with the changes of front matter).
-	RedlineSummary, Summary string
-	Identical               bool
-	Metadata                []string
-	Stats                   map[string]int
+	RedlineSummary, Summary  string
+	Identical, SourceChanged bool
+	Metadata                 []string
+	Stats                    diff.Stats
 }
 
 func factsOf(cmp *Comparison) compared {
@@ -248,8 +248,9 @@ func factsOf(cmp *Comparison) compared {
 		RedlineSummary: cmp.Redline.Summary(),
 		Summary:        cmp.Summary(),
 		Identical:      cmp.Identical(),
+		SourceChanged:  cmp.SourceChanged,
 		Metadata:       cmp.Metadata,
-		Stats:          map[string]int{"changed": cmp.Changed, "inserted": cmp.Inserted, "deleted": cmp.Deleted, "moved": cmp.Moved, "unchanged": cmp.Unchanged},
+		Stats:          cmp.Stats,
 	}
 }
 
@@ -300,7 +301,7 @@ func (p *pager) comparePageOf(e *Entry, from, to int, f compared, html []byte) (
 	params["summary"] = f.RedlineSummary
 	params["identical"] = f.Identical
 	params["metadata"] = f.Metadata
-	params["stats"] = f.Stats
+	params["stats"] = map[string]int{"changed": f.Stats.Changed, "inserted": f.Stats.Inserted, "deleted": f.Stats.Deleted, "moved": f.Stats.Moved, "unchanged": f.Stats.Unchanged}
 	params["compare"] = p.compareControl(e, from, to)
 	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, p.versionDisplay(e.Versions[from]), p.versionDisplay(e.Versions[to]))
 	summary := f.Summary

@@ -301,18 +301,16 @@ func (m *memo) count(hit bool) {
 	}
 }
 
-// statKeys are the counts of compared.Stats, in the order the memo keeps
-// them.
-var statKeys = [...]string{"changed", "inserted", "deleted", "moved", "unchanged"}
-
 func (m *compareMemo) encode(w *memoWriter) {
 	w.bytes(m.HTML)
-	w.string(m.Facts.RedlineSummary)
-	w.string(m.Facts.Summary)
-	w.bool(m.Facts.Identical)
-	w.strings(m.Facts.Metadata)
-	for _, k := range statKeys {
-		w.int(m.Facts.Stats[k])
+	f := &m.Facts
+	w.string(f.RedlineSummary)
+	w.string(f.Summary)
+	w.bool(f.Identical)
+	w.bool(f.SourceChanged)
+	w.strings(f.Metadata)
+	for _, n := range []int{f.Stats.Changed, f.Stats.Inserted, f.Stats.Deleted, f.Stats.Moved, f.Stats.Unchanged, f.Stats.Renumbered, f.Stats.Reparagraphed} {
+		w.int(n)
 	}
 	w.links(m.LinksFrom)
 	w.links(m.LinksTo)
@@ -320,13 +318,14 @@ func (m *compareMemo) encode(w *memoWriter) {
 
 func (m *compareMemo) decode(r *memoReader) {
 	m.HTML = r.bytes()
-	m.Facts.RedlineSummary = r.string()
-	m.Facts.Summary = r.string()
-	m.Facts.Identical = r.bool()
-	m.Facts.Metadata = r.strings()
-	m.Facts.Stats = map[string]int{}
-	for _, k := range statKeys {
-		m.Facts.Stats[k] = r.int()
+	f := &m.Facts
+	f.RedlineSummary = r.string()
+	f.Summary = r.string()
+	f.Identical = r.bool()
+	f.SourceChanged = r.bool()
+	f.Metadata = r.strings()
+	for _, n := range []*int{&f.Stats.Changed, &f.Stats.Inserted, &f.Stats.Deleted, &f.Stats.Moved, &f.Stats.Unchanged, &f.Stats.Renumbered, &f.Stats.Reparagraphed} {
+		*n = r.int()
 	}
 	m.LinksFrom = r.links()
 	m.LinksTo = r.links()

@@ -372,7 +372,7 @@ func (p *pager) renderVersion(e *Entry, v *Version, doc *document.Document, unco
 	if p.memo == nil || uncommitted {
 		return render(doc, links)
 	}
-	key := p.memo.key("render", docPart(doc), stringPart(e.Doc.Language))
+	key := p.memo.key("render", docPart(doc), stringPart(e.Language))
 	var m renderMemo
 	if p.memo.get(key, &m) && stillResolve(m.Links, links) {
 		p.memo.count(true)
