@@ -463,6 +463,9 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 	if errs := checkTranslations(docs, cfg.Language); len(errs) > 0 {
 		return nil, errs
 	}
+	if errs := checkLanguagePages(docs, cfg.Language); len(errs) > 0 {
+		return nil, errs
+	}
 	c := &Catalog{Config: cfg, Now: o.Now, Today: document.DateOf(o.Now.In(cfg.Location)), root: root, content: rel(root, contentDir), log: o.Log,
 		sel: sel, Home: found.home, LeftOut: found.leftOut, langs: langs}
 	for _, d := range found.drafts {

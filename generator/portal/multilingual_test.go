@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -203,5 +204,103 @@ func TestCheckTranslations(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("warnings for %d files, want %d: %v", len(got), len(want), got)
+	}
+}
+
+// TestLanguageIndexChangelogAndFeeds: each language of a multilingual
+// portal has its index (/, /de/, /fr/), changelog (/en/changelog/…) and
+// feeds (/de/feed.atom, /de/feed.json), listing its documents only, each
+// page in its language and the alternate of the others (pages and
+// sitemap).
+func TestLanguageIndexChangelogAndFeeds(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	mustBuild(t, r.Dir, Options{BaseURL: "https://legal.example.com/", Now: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)})
+	public := filepath.Join(r.Dir, "public")
+	base := "https://legal.example.com"
+	titles := map[string][]string{
+		"en": {"Data Processing Agreement", "Privacy Policy", "Imprint"},
+		"de": {"Auftragsverarbeitungsvertrag", "Datenschutzerklärung", "Impressum"},
+		"fr": {"Accord de traitement des données", "Politique de confidentialité", "Mentions légales"},
+	}
+	index := map[string]string{"en": "/", "de": "/de/", "fr": "/fr/"}
+	chrome := map[string]string{"en": "Changelog", "de": "Änderungsprotokoll", "fr": "Historique des modifications"}
+	alternate := regexp.MustCompile(`<link rel="?alternate"? hreflang="?([a-zA-Z-]+)"? href="?([^" >]+)"?>`)
+	reciprocal := func(page, html string, want map[string]string) {
+		t.Helper()
+		got := map[string]string{}
+		for _, m := range alternate.FindAllStringSubmatch(html, -1) {
+			got[m[1]] = m[2]
+		}
+		for l, u := range want {
+			if got[l] != base+u {
+				t.Errorf("%s: hreflang %s = %q, want %s", page, l, got[l], base+u)
+			}
+		}
+	}
+	for lang := range titles {
+		changelogs := map[string]string{}
+		for l := range titles {
+			changelogs[l] = "/" + l + "/changelog/"
+		}
+		for _, page := range []string{index[lang], "/" + lang + "/changelog/"} {
+			html := readFile(t, filepath.Join(public, filepath.FromSlash(strings.Trim(page, "/")), "index.html"))
+			if !strings.Contains(html, `<html lang="`+lang+`"`) {
+				t.Errorf("%s: not <html lang=%s>", page, lang)
+			}
+			if !strings.Contains(html, chrome[lang]) {
+				t.Errorf("%s: lacks %q", page, chrome[lang])
+			}
+			if !strings.Contains(html, `href="/`+lang+`/changelog/"`) {
+				t.Errorf("%s: the header does not link the %s changelog", page, lang)
+			}
+			for l, others := range titles {
+				for _, title := range others {
+					if has := strings.Contains(html, ">"+title+"<"); has != (l == lang) {
+						t.Errorf("%s: lists %q = %v, want %v", page, title, has, l == lang)
+					}
+				}
+			}
+			if page == index[lang] {
+				reciprocal(page, html, index)
+				for l, u := range index {
+					if l != lang && !strings.Contains(html, `href="`+u+`" hreflang="`+l+`"`) {
+						t.Errorf("%s: no link to the %s index", page, l)
+					}
+				}
+			} else {
+				reciprocal(page, html, changelogs)
+			}
+		}
+		for _, f := range []string{lang + "/feed.atom", lang + "/feed.json"} {
+			b := readFile(t, filepath.Join(public, filepath.FromSlash(f)))
+			for l, others := range titles {
+				for _, title := range others {
+					if has := strings.Contains(b, title+": "); has != (l == lang) {
+						t.Errorf("%s: has entries of %q = %v, want %v", f, title, has, l == lang)
+					}
+				}
+			}
+		}
+	}
+	sitemap := readFile(t, filepath.Join(public, "sitemap.xml"))
+	for _, u := range []string{"/de/", "/fr/", "/en/changelog/", "/de/changelog/", "/fr/changelog/"} {
+		if !strings.Contains(sitemap, "<loc>"+base+u+"</loc>") {
+			t.Errorf("sitemap lacks %s", u)
+		}
+	}
+	if !strings.Contains(sitemap, `hreflang="fr" href="`+base+`/fr/changelog/"`) {
+		t.Error("sitemap: the changelogs are not each other's alternates")
+	}
+}
+
+// TestDocumentOnALanguagePage: in a multilingual portal, a document whose
+// URL is a language's index, changelog or feed is an error at its file.
+func TestDocumentOnALanguagePage(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	r.Write("content/de.md", "# Deutsch\n\nAlles auf Deutsch.\n")
+	r.Commit("2026-06-10T10:00:00Z", "de")
+	_, err := build(t, r.Dir, Options{})
+	if !errors.Is(err, ErrLanguagePage) || !strings.Contains(err.Error(), "content/de.md:1: would take the URL /de/") {
+		t.Fatalf("build: %v, want ErrLanguagePage at content/de.md:1", err)
 	}
 }

@@ -363,18 +363,23 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	return &site.Page{URL: VersionURL(e.ID, v.ID), Layout: "version", Title: title, Date: v.Date, Params: params, HTML: r.HTML}, nil
 }
 
-// changelogPage lists every version of every document, newest first.
-func (p *pager) changelogPage() *site.Page {
+// changelogPage lists every version of every document, newest first;
+// with lang, of every document in that language (the language's own
+// changelog, LanguageChangelogURL), else of all (/changelog/).
+func (p *pager) changelogPage(lang string) *site.Page {
 	type row struct {
 		date time.Time
 		m    map[string]any
 	}
 	var rows []row
 	for _, e := range p.c.Entries {
+		if lang != "" && !strings.EqualFold(e.Language, lang) {
+			continue
+		}
 		inForce := e.InForce(p.c.Today, p.loc)
 		for i, v := range e.Versions {
 			m := p.versionRef(e, i, inForce)
-			m["document"] = map[string]any{"id": e.ID, "title": e.Doc.Title, "url": DocumentURL(e.ID), "kind": string(e.Doc.Kind), "retired": e.Retired}
+			m["document"] = map[string]any{"id": e.ID, "title": e.Doc.Title, "url": DocumentURL(e.ID), "kind": string(e.Doc.Kind), "retired": e.Retired, "language": e.Language}
 			rows = append(rows, row{v.Date, m})
 		}
 	}
@@ -387,7 +392,59 @@ func (p *pager) changelogPage() *site.Page {
 	if len(rows) > 0 {
 		date = rows[0].date
 	}
-	return &site.Page{URL: "/changelog/", Layout: "changelog", Title: "Changelog", Date: date, Params: map[string]any{"type": "changelog", "entries": list}}
+	if lang == "" {
+		return &site.Page{URL: "/changelog/", Layout: "changelog", Title: "Changelog", Date: date, Params: map[string]any{"type": "changelog", "entries": list}}
+	}
+	params := map[string]any{"type": "changelog", "entries": list, "language": lang, "all_languages": "/changelog/"}
+	var others []map[string]any
+	for _, l := range p.c.languagesWithHistory() {
+		if !strings.EqualFold(l, lang) {
+			others = append(others, map[string]any{"language": l, "name": LanguageName(l), "url": LanguageChangelogURL(l)})
+		}
+	}
+	params["translations"] = others
+	return &site.Page{URL: LanguageChangelogURL(lang), Language: lang, Layout: "changelog", Title: "Changelog", Date: date, Params: params}
+}
+
+// languageChangelogPages are the changelogs of each language of a
+// multilingual portal that has versions; none for a portal in one
+// language.
+func (p *pager) languageChangelogPages() []*site.Page {
+	var out []*site.Page
+	for _, l := range p.c.languagesWithHistory() {
+		out = append(out, p.changelogPage(l))
+	}
+	return out
+}
+
+// languageParams are the site parameters of a multilingual portal's
+// languages, by lower-case tag: each one's name, index, changelog and
+// feeds, for the chrome of its pages; and what its index shows before
+// the list of documents (attentionParams of its documents). Both are nil
+// for a portal in one language.
+func (p *pager) languageParams() (langs, attention map[string]any, err error) {
+	all := p.c.Languages()
+	if len(all) < 2 {
+		return nil, nil, nil
+	}
+	withHistory := map[string]bool{}
+	for _, l := range p.c.languagesWithHistory() {
+		withHistory[l] = true
+	}
+	langs, attention = map[string]any{}, map[string]any{}
+	for i, l := range all {
+		atom, json := LanguageFeedURLs(l)
+		m := map[string]any{"language": l, "name": LanguageName(l), "index": LanguageIndexURL(l, all[0]),
+			"feed_atom": atom, "feed_json": json, "weight": i + 1}
+		if withHistory[l] {
+			m["changelog"] = LanguageChangelogURL(l)
+		}
+		langs[strings.ToLower(l)] = m
+		if attention[strings.ToLower(l)], err = p.attentionParams(l); err != nil {
+			return nil, nil, err
+		}
+	}
+	return langs, attention, nil
 }
 
 // render renders a document's body, with its links resolved by links
