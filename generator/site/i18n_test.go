@@ -73,3 +73,45 @@ func TestStringsFallBackToEnglish(t *testing.T) {
 		t.Error("pt-BR does not read the Portuguese bundle")
 	}
 }
+
+// TestLocalizer: Go code reads the strings Hugo's templates do, in the
+// language's plural forms and date format, with the user's i18n folder
+// over the theme's bundles and English for what a bundle lacks.
+func TestLocalizer(t *testing.T) {
+	user := t.TempDir()
+	if err := os.WriteFile(filepath.Join(user, "de.toml"), []byte("changes_to = \"Was sich an {{ .Title }} änderte\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	cases := []struct {
+		lang, got, want string
+	}{}
+	for _, c := range []struct {
+		lang                       string
+		one, few, many, date, user string
+	}{
+		{"en", "1 version", "3 versions", "5 versions", "23 November 2026", "Changes to AVV"},
+		{"de", "1 Fassung", "3 Fassungen", "5 Fassungen", "23. November 2026", "Was sich an AVV änderte"},
+		{"pl", "1 wersja", "3 wersje", "5 wersji", "23 listopada 2026", "Zmiany w dokumencie AVV"},
+		{"fr", "1 version", "3 versions", "5 versions", "23 novembre 2026", "Modifications de AVV"},
+		{"ja", "1版", "3版", "5版", "2026年11月23日", ""},
+	} {
+		l, err := NewLocalizer(c.lang, user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases,
+			struct{ lang, got, want string }{c.lang, l.N("versions_count", 1, nil), c.one},
+			struct{ lang, got, want string }{c.lang, l.N("versions_count", 3, nil), c.few},
+			struct{ lang, got, want string }{c.lang, l.N("versions_count", 5, nil), c.many},
+			struct{ lang, got, want string }{c.lang, l.Date(day), c.date})
+		if c.user != "" {
+			cases = append(cases, struct{ lang, got, want string }{c.lang, l.T("changes_to", map[string]any{"Title": "AVV"}), c.user})
+		}
+	}
+	for _, c := range cases {
+		if c.got != c.want {
+			t.Errorf("%s: %q, want %q", c.lang, c.got, c.want)
+		}
+	}
+}
