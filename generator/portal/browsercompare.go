@@ -121,7 +121,7 @@ func (p *pager) versionsJSON(e *Entry) ([]byte, error) {
 	}
 	items := make([]item, len(e.Versions))
 	for i, v := range e.Versions {
-		items[i] = item{ID: v.ID, Date: p.versionDisplay(v), Subject: v.Subject, Text: p.textName(v)}
+		items[i] = item{ID: v.ID, Date: p.localVersionDisplay(e, v), Subject: v.Subject, Text: p.textName(v)}
 	}
 	return json.Marshal(items)
 }
@@ -166,7 +166,7 @@ func (p *pager) compareAnyPage(e *Entry) *site.Page {
 		"newest":    e.Versions[0].ID,
 		"previous":  e.Versions[1].ID,
 	}
-	return &site.Page{URL: ComparePageURL(e.ID), Layout: "compare-any", Title: "Compare versions of " + e.Doc.Title, Date: e.Versions[0].Date, Params: params}
+	return &site.Page{URL: ComparePageURL(e.ID), Layout: "compare-any", Title: p.localizer(e.Language).T("compare_versions_of", map[string]any{"Title": e.Doc.Title}), Date: e.Versions[0].Date, Params: params}
 }
 
 // engineFiles are the redline engine and its loader as published: paths

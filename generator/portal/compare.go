@@ -215,7 +215,7 @@ func (p *pager) comparePageOf(e *Entry, from, to int, cmp *Comparison, html []by
 	params["metadata"] = cmp.Metadata
 	params["stats"] = map[string]int{"changed": cmp.Changed, "inserted": cmp.Inserted, "deleted": cmp.Deleted, "moved": cmp.Moved, "unchanged": cmp.Unchanged}
 	params["compare"] = p.compareControl(e, from, to)
-	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, p.versionDisplay(e.Versions[from]), p.versionDisplay(e.Versions[to]))
+	title := p.compareTitle(e, from, to)
 	summary := cmp.Summary()
 	if from == to+1 {
 		var err error
@@ -301,7 +301,7 @@ func (p *pager) notComparedPage(e *Entry, from, to int) (*site.Page, string, err
 			html.Write(r.HTML)
 		}
 	}
-	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, p.versionDisplay(e.Versions[from]), p.versionDisplay(e.Versions[to]))
+	title := p.compareTitle(e, from, to)
 	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html.Bytes()}, "not compared: a version is too large", nil
 }
 
@@ -423,4 +423,12 @@ func (c *Catalog) VersionAtRevision(e *Entry, rev string) (int, error) {
 		return -1, err
 	}
 	return index[h], nil
+}
+
+// compareTitle is the title of the redline of e from version from to
+// version to, in e's language: "Changes to DPA: 5 January 2026 → 2 April
+// 2026".
+func (p *pager) compareTitle(e *Entry, from, to int) string {
+	return p.localizer(e.Language).T("title_compare", map[string]any{"Title": e.Doc.Title,
+		"From": p.localVersionDisplay(e, e.Versions[from]), "To": p.localVersionDisplay(e, e.Versions[to])})
 }

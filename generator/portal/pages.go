@@ -4,9 +4,9 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
-	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clause-portal/clause/generator/config"
@@ -54,6 +54,8 @@ type pager struct {
 	pairAt  map[[2]int]int // position of each pair in pairs
 	pairNow int            // position of the comparison being built
 
+	localizers sync.Map // language → *site.Localizer
+
 	// maxTableRows overrides RegisterTableRows (tests).
 	maxTableRows int
 	texts        *textNames // the versions' texts published for the compare page
@@ -86,6 +88,38 @@ func (p *pager) versionStamp(v *Version) map[string]any {
 // versionDisplay is versionStamp's text.
 func (p *pager) versionDisplay(v *Version) string {
 	return p.versionStamp(v)["display"].(string)
+}
+
+// localizer is the Localizer of lang ("" for the portal's default
+// language): the theme's strings as the pages in lang show them, the
+// repository's i18n folder over the theme's. A folder that cannot be read
+// (which the build reports) leaves the theme's strings.
+func (p *pager) localizer(lang string) *site.Localizer {
+	if lang == "" {
+		lang = p.c.Config.Language
+	}
+	if l, ok := p.localizers.Load(lang); ok {
+		return l.(*site.Localizer)
+	}
+	l, err := site.NewLocalizer(lang, p.c.I18nDir())
+	if err != nil {
+		if l, err = site.NewLocalizer(lang, ""); err != nil {
+			panic(err) // the embedded theme's bundles are tested
+		}
+	}
+	actual, _ := p.localizers.LoadOrStore(lang, l)
+	return actual.(*site.Localizer)
+}
+
+// localVersionDisplay is versionDisplay in the document's language: its
+// day written the language's way, a time of day kept.
+func (p *pager) localVersionDisplay(e *Entry, v *Version) string {
+	display := p.versionDisplay(v)
+	day := v.Date.In(p.loc).Format(DisplayDate)
+	if !strings.HasPrefix(display, day) {
+		return display
+	}
+	return p.localizer(e.Language).Date(v.Date.In(p.loc)) + strings.TrimPrefix(display, day)
 }
 
 func (p *pager) dateStamp(d document.Date) map[string]any {
@@ -304,7 +338,8 @@ func (p *pager) versionsPage(e *Entry) *site.Page {
 	if len(e.Versions) > 0 {
 		date = e.Versions[0].Date
 	}
-	return &site.Page{URL: VersionsURL(e.ID), Layout: "versions", Title: "Changes to " + e.Doc.Title, Date: date, Params: params}
+	title := p.localizer(e.Language).T("changes_to", map[string]any{"Title": e.Doc.Title})
+	return &site.Page{URL: VersionsURL(e.ID), Layout: "versions", Title: title, Date: date, Params: params}
 }
 
 // versionPage is the permanent page of one version: its text and where it
@@ -359,7 +394,7 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	} else if h != nil && i < len(e.Versions)-1 && (e.Doc.Kind == document.KindSubprocessors || !h.Changes[i].Empty()) {
 		params["register_change"] = p.changeParams(e, h, i, inForce)
 	}
-	title := fmt.Sprintf("%s (version of %s)", doc.Title, p.versionDisplay(v))
+	title := p.localizer(e.Language).T("title_version_of", map[string]any{"Title": doc.Title, "Date": p.localVersionDisplay(e, v)})
 	return &site.Page{URL: VersionURL(e.ID, v.ID), Layout: "version", Title: title, Date: v.Date, Params: params, HTML: r.HTML}, nil
 }
 
@@ -393,7 +428,7 @@ func (p *pager) changelogPage(lang string) *site.Page {
 		date = rows[0].date
 	}
 	if lang == "" {
-		return &site.Page{URL: "/changelog/", Layout: "changelog", Title: "Changelog", Date: date, Params: map[string]any{"type": "changelog", "entries": list}}
+		return &site.Page{URL: "/changelog/", Layout: "changelog", Title: p.localizer("").T("changelog", nil), Date: date, Params: map[string]any{"type": "changelog", "entries": list}}
 	}
 	params := map[string]any{"type": "changelog", "entries": list, "language": lang, "all_languages": "/changelog/"}
 	var others []map[string]any
@@ -403,7 +438,7 @@ func (p *pager) changelogPage(lang string) *site.Page {
 		}
 	}
 	params["translations"] = others
-	return &site.Page{URL: LanguageChangelogURL(lang), Language: lang, Layout: "changelog", Title: "Changelog", Date: date, Params: params}
+	return &site.Page{URL: LanguageChangelogURL(lang), Language: lang, Layout: "changelog", Title: p.localizer(lang).T("changelog", nil), Date: date, Params: params}
 }
 
 // languageChangelogPages are the changelogs of each language of a

@@ -16,6 +16,20 @@
   var body = document.querySelector(".redline-body");
   var query = new URLSearchParams(location.search);
   var fromID = query.get("from") || data("from"), toID = query.get("to") || data("to");
+  // The page's strings, in its language (data-i18n, from the theme's
+  // i18n bundles); English when the attribute is missing.
+  var words = { comparing: "Comparing…", from: "From", to: "to", version_of: "the version of",
+    only_details: "The words of the text are the same in both versions; only the details above the text changed.",
+    only_layout: "The words of the text are the same in both versions; only the layout (such as line breaks) differs.",
+    same: "The two versions are the same.", no_version: "No version {ID} of this document.",
+    too_large: "A version is too large to compare in the browser: run clause diff {From} {To} in the repository." };
+  try {
+    var given = JSON.parse(data("i18n") || "{}");
+    Object.keys(given).forEach(function (k) { if (given[k]) words[k] = given[k]; });
+  } catch (e) { /* keep English */ }
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
+  }
 
   function say(text) { summary.textContent = text; }
   function json(url) {
@@ -52,7 +66,7 @@
     return a;
   }
 
-  say("Comparing…");
+  say(words.comparing);
   json(data("versions")).then(function (text) {
     var versions = JSON.parse(text);
     var find = function (id) {
@@ -60,14 +74,14 @@
       return null;
     };
     var from = find(fromID), to = find(toID);
-    if (!from || !to) throw new Error("No version " + (from ? toID : fromID) + " of this document.");
+    if (!from || !to) throw new Error(fill(words.no_version, { ID: from ? toID : fromID }));
     var base = data("versions-url");
     sides.textContent = "";
-    sides.append("From ", link(base + from.id + "/", "the version of " + from.date), " to ", link(base + to.id + "/", "the version of " + to.date));
+    sides.append(words.from + " ", link(base + from.id + "/", words.version_of + " " + from.date), " " + words.to + " ", link(base + to.id + "/", words.version_of + " " + to.date));
     sides.hidden = false;
     document.title = data("title") + ": " + from.date + " → " + to.date + " · " + data("site");
     if (!from.text || !to.text) {
-      throw new Error("A version is too large to compare in the browser: run clause diff " + from.id + " " + to.id + " in the repository.");
+      throw new Error(fill(words.too_large, { From: from.id, To: to.id }));
     }
     return Promise.all([json(data("texts") + from.text), json(data("texts") + to.text), engine()]).then(function (all) {
       var out = all[2](all[0], all[1], JSON.stringify({ link_base: data("link-base") + to.id + "/", omit: false }));
@@ -79,9 +93,7 @@
       summary.textContent = "";
       summary.append(strong);
       if (r.identical) {
-        summary.append(" " + (meta.length ? "The words of the text are the same in both versions; only the details above the text changed."
-          : r.source_changed ? "The words of the text are the same in both versions; only the layout (such as line breaks) differs."
-          : "The two versions are the same."));
+        summary.append(" " + (meta.length ? words.only_details : r.source_changed ? words.only_layout : words.same));
       }
       metadata.textContent = "";
       meta.forEach(function (m) {
