@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clause-portal/clause"
 )
 
 // TestMultilingualPagesUseTheirLanguage builds a site with an English and
@@ -112,6 +114,51 @@ func TestLocalizer(t *testing.T) {
 	for _, c := range cases {
 		if c.got != c.want {
 			t.Errorf("%s: %q, want %q", c.lang, c.got, c.want)
+		}
+	}
+}
+
+// TestShippedBundlesAreComplete: every bundle the theme ships translates
+// every string of the English one, none empty, and gives each plural
+// message the forms CLDR's rules use for its language (Polish and Czech
+// "few", "many"…), so that no page in these languages falls back to
+// English.
+func TestShippedBundlesAreComplete(t *testing.T) {
+	for _, lang := range []string{"de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "fi", "cs", "ja", "zh-Hans"} {
+		own, _, err := readBundle(clause.Theme(), "i18n", lang)
+		if err != nil || own == nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		_, missing, err := Strings(lang, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(missing) > 0 {
+			t.Errorf("%s lacks %v", lang, missing)
+		}
+		l, err := NewLocalizer(lang, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id, msg := range own {
+			if msg == "" {
+				t.Errorf("%s: %s is empty", lang, id)
+			}
+			forms, ok := msg.(map[string]any)
+			if !ok {
+				continue
+			}
+			for n := 0; n <= 110; n++ {
+				if form := pluralForm(l.tag, n); forms[form] == nil {
+					t.Errorf("%s: %s has no %q form (for %d)", lang, id, form, n)
+				}
+				if got := l.N(id, n, nil); got == "" || strings.Contains(got, "{{") {
+					t.Errorf("%s: %s for %d is %q", lang, id, n, got)
+				}
+			}
+			if forms["other"] == nil {
+				t.Errorf("%s: %s has no other form", lang, id)
+			}
 		}
 	}
 }

@@ -61,24 +61,30 @@ func (l *Localizer) T(id string, data map[string]any) string {
 // Localizer's language ("1 version", "3 versions"; Polish "2 wersje", "5
 // wersji"), with data's {{ .Count }} set to n.
 func (l *Localizer) N(id string, n int, data map[string]any) string {
-	form := "other"
-	switch plural.Cardinal.MatchPlural(l.tag, n, 0, 0, 0, 0) {
-	case plural.Zero:
-		form = "zero"
-	case plural.One:
-		form = "one"
-	case plural.Two:
-		form = "two"
-	case plural.Few:
-		form = "few"
-	case plural.Many:
-		form = "many"
-	}
+	form := pluralForm(l.tag, n)
 	d := map[string]any{"Count": n}
 	for k, v := range data {
 		d[k] = v
 	}
 	return l.message(id, form, d)
+}
+
+// pluralForm is the CLDR plural category of the integer n in the language
+// of tag: "zero", "one", "two", "few", "many" or "other".
+func pluralForm(tag language.Tag, n int) string {
+	switch plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0) {
+	case plural.Zero:
+		return "zero"
+	case plural.One:
+		return "one"
+	case plural.Two:
+		return "two"
+	case plural.Few:
+		return "few"
+	case plural.Many:
+		return "many"
+	}
+	return "other"
 }
 
 // Date writes t's day the language's way, by the bundle's date_format
