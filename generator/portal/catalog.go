@@ -134,6 +134,9 @@ type Version struct {
 	// added"), or for a sub-processor list the register's (see
 	// Catalog.RegisterSummary).
 	Summary string
+	// LocalSummary is Summary in the document's language, when a build
+	// has computed it and the document is not in English; pages show it.
+	LocalSummary string
 	// Material reports that readers are notified of the version: it is
 	// announced as a material change by the feeds, the API, the changelog
 	// and clause notify. It shadows history.Version.Material (what the

@@ -211,6 +211,9 @@ func (p *pager) comparePageOf(e *Entry, from, to int, cmp *Comparison, html []by
 	params["from"] = p.versionRef(e, from, inForce)
 	params["to"] = p.versionRef(e, to, inForce)
 	params["summary"] = cmp.Redline.Summary()
+	if !isEnglish(e.Language) {
+		params["summary"] = localStatsSummary(p.localizer(e.Language), cmp.Redline.Stats)
+	}
 	params["identical"] = cmp.Identical()
 	params["metadata"] = cmp.Metadata
 	params["stats"] = map[string]int{"changed": cmp.Changed, "inserted": cmp.Inserted, "deleted": cmp.Deleted, "moved": cmp.Moved, "unchanged": cmp.Unchanged}
@@ -221,6 +224,12 @@ func (p *pager) comparePageOf(e *Entry, from, to int, cmp *Comparison, html []by
 		var err error
 		if summary, err = p.c.versionSummary(e, to, cmp); err != nil {
 			return nil, "", err
+		}
+		// Readers of a translation read what changed in its language,
+		// where the summary is the redline's alone (the register's
+		// words and metadata changes are Clause's English).
+		if !isEnglish(e.Language) && summary == cmp.Redline.Summary() {
+			e.Versions[to].LocalSummary = localStatsSummary(p.localizer(e.Language), cmp.Redline.Stats)
 		}
 	}
 	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html}, summary, nil

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -302,5 +303,63 @@ func TestDocumentOnALanguagePage(t *testing.T) {
 	_, err := build(t, r.Dir, Options{})
 	if !errors.Is(err, ErrLanguagePage) || !strings.Contains(err.Error(), "content/de.md:1: would take the URL /de/") {
 		t.Fatalf("build: %v, want ErrLanguagePage at content/de.md:1", err)
+	}
+}
+
+// TestMultilingualChromeOfEveryPage: the pages of a document besides its
+// own (its versions, a version, a redline, the compare page) are in its
+// language too, titles and the summaries Clause computes included; an
+// English document's stay as they were.
+func TestMultilingualChromeOfEveryPage(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	mustBuild(t, r.Dir, Options{BaseURL: "https://legal.example.com/", Now: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)})
+	public := filepath.Join(r.Dir, "public")
+	redline := func(doc string) string {
+		t.Helper()
+		m, _ := filepath.Glob(filepath.Join(public, filepath.FromSlash(doc), "compare", "*", "*", "index.html"))
+		if len(m) != 1 {
+			t.Fatalf("%s: %d redlines", doc, len(m))
+		}
+		return m[0]
+	}
+	oldest := func(doc string) string {
+		t.Helper()
+		m, _ := filepath.Glob(filepath.Join(public, filepath.FromSlash(doc), "versions", "*", "index.html"))
+		sort.Strings(m)
+		for _, f := range m {
+			if strings.Contains(readFile(t, f), "January") || strings.Contains(readFile(t, f), "Januar") || strings.Contains(readFile(t, f), "janvier") {
+				return f
+			}
+		}
+		t.Fatalf("%s: no January version among %v", doc, m)
+		return ""
+	}
+	cases := []struct {
+		name, file string
+		want       []string
+	}{
+		{"de versions", filepath.Join(public, "de", "dpa", "versions", "index.html"), []string{
+			"<title>Änderungen an Auftragsverarbeitungsvertrag · Legal</title>", "1 Klausel geändert", "Zwei beliebige Fassungen vergleichen"}},
+		{"de redline", redline("de/dpa"), []string{
+			"<title>Änderungen an Auftragsverarbeitungsvertrag: 5. Januar 2026 → 2. April 2026 · Legal</title>",
+			"1 Klausel geändert.", "Eingefügter Text ist <ins>unterstrichen</ins>", ">Fassungen</a>"}},
+		{"de version", oldest("de/dpa"), []string{
+			"<title>Auftragsverarbeitungsvertrag (Fassung vom 5. Januar 2026) · Legal</title>", "Ersetzt am", "die am 2. April 2026 veröffentlichte Fassung", "SHA-256 von"}},
+		{"de compare", filepath.Join(public, "de", "dpa", "compare", "index.html"), []string{
+			"<title>Fassungen von Auftragsverarbeitungsvertrag vergleichen · Legal</title>", "Liste der Fassungen", "Vergleiche…"}},
+		{"de versions.json", filepath.Join(public, "de", "dpa", "versions", "versions.json"), []string{`"date":"2. April 2026"`, `"date":"5. Januar 2026"`}},
+		{"fr redline", redline("imprint.fr"), []string{
+			"<title>Modifications de Mentions légales : 5 janvier 2026 → 1 juin 2026 · Legal</title>", "1 clause modifiée.", "Le texte inséré est <ins>souligné</ins>"}},
+		{"en redline", redline("en/dpa"), []string{
+			"<title>Changes to Data Processing Agreement: 5 January 2026 → 10 March 2026 · Legal</title>", "1 clause changed.", "Inserted text is <ins>underlined</ins>"}},
+		{"en version", oldest("en/dpa"), []string{"<title>Data Processing Agreement (version of 5 January 2026) · Legal</title>", "Superseded on", "SHA-256 of"}},
+	}
+	for _, c := range cases {
+		html := readFile(t, c.file)
+		for _, w := range c.want {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s lacks %q", c.name, w)
+			}
+		}
 	}
 }

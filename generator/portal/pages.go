@@ -163,6 +163,9 @@ func (p *pager) versionRef(e *Entry, i, inForce int) map[string]any {
 	if v.Summary != "" {
 		m["summary"] = v.Summary
 	}
+	if v.LocalSummary != "" {
+		m["summary"] = v.LocalSummary
+	}
 	return m
 }
 

@@ -454,7 +454,7 @@ func (p *pager) changeParams(e *Entry, h *RegisterHistory, i, inForce int) map[s
 		for _, c := range cs {
 			var fields []map[string]any
 			for _, f := range c.Fields {
-				fields = append(fields, map[string]any{"field": fieldLabel(f.Field), "old": f.Old, "new": f.New})
+				fields = append(fields, map[string]any{"field": fieldLabel(f.Field), "field_id": f.Field, "old": f.Old, "new": f.New})
 			}
 			out = append(out, map[string]any{"name": c.New.Name, "fields": fields})
 		}

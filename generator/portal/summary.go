@@ -6,7 +6,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
+
+	"github.com/clause-portal/clause/generator/diff"
 	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/site"
 	"github.com/clause-portal/clause/generator/subprocessors"
 )
 
@@ -121,4 +125,44 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// localStatsSummary is what s counts, in the words of l's language, as
+// diff.Stats.Summary says it in English: "1 Klausel geändert, 2
+// hinzugefügt", "Keine Textänderung; Absätze an 1 Stelle neu gegliedert".
+// Renumberings are counted, not named.
+func localStatsSummary(l *site.Localizer, s diff.Stats) string {
+	var parts []string
+	for _, p := range []struct {
+		n  int
+		id string
+	}{{s.Changed, "changed"}, {s.Inserted, "added"}, {s.Deleted, "removed"}, {s.Moved, "moved"}} {
+		switch {
+		case p.n == 0:
+		case parts == nil:
+			parts = append(parts, l.N("summary_clauses_"+p.id, p.n, nil))
+		default:
+			parts = append(parts, l.N("summary_"+p.id, p.n, nil))
+		}
+	}
+	if s.Renumbered > 0 {
+		parts = append(parts, l.N("summary_renumbered", s.Renumbered, nil))
+	}
+	if s.Reparagraphed > 0 {
+		if parts == nil {
+			return l.T("summary_no_textual_change", nil) + "; " + l.N("summary_reparagraphed", s.Reparagraphed, nil)
+		}
+		parts = append(parts, l.N("summary_reparagraphed", s.Reparagraphed, nil))
+	}
+	if parts == nil {
+		return l.T("summary_no_textual_change", nil)
+	}
+	return strings.Join(parts, l.T("summary_separator", nil))
+}
+
+// isEnglish reports whether lang is a variety of English, whose summaries
+// are Clause's own (diff.Stats.Summary, RegisterSummary).
+func isEnglish(lang string) bool {
+	base, _ := language.Make(lang).Base()
+	return base.String() == "en"
 }
