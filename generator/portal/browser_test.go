@@ -90,13 +90,39 @@ func TestMultilingualPortalInChromium(t *testing.T) {
 	base := browsertest.Serve(t, filepath.Join(r.Dir, "public"), headers)
 	b := browsertest.New(t)
 	axe := browsertest.AxeSource(t)
+	redline := func(doc string) string {
+		m, _ := filepath.Glob(filepath.Join(r.Dir, "public", doc, "compare", "*", "*", "index.html"))
+		if len(m) != 1 {
+			t.Fatalf("%s: %d redlines", doc, len(m))
+		}
+		rel, _ := filepath.Rel(filepath.Join(r.Dir, "public"), filepath.Dir(m[0]))
+		return "/" + filepath.ToSlash(rel) + "/"
+	}
 	for _, tc := range []struct{ path, h1 string }{
+		{"/", "Legal"},
 		{"/en/dpa/", "Data Processing Agreement"},
+		{"/de/", "Legal"},
 		{"/de/dpa/", "Auftragsverarbeitungsvertrag"},
+		{"/de/dpa/versions/", "Änderungen an Auftragsverarbeitungsvertrag"},
+		{redline("de/dpa"), "Änderungen an Auftragsverarbeitungsvertrag"},
+		{"/de/dpa/compare/", "Änderungen an Auftragsverarbeitungsvertrag"},
+		{"/de/changelog/", "Änderungsprotokoll"},
+		{"/fr/", "Legal"},
 		{"/fr/dpa/", "Accord de traitement des données"},
+		{redline("imprint.fr"), "Modifications de Mentions légales"},
+		{"/imprint.fr/compare/", "Modifications de Mentions légales"},
 		{"/imprint.de/", "Impressum"},
 	} {
 		p := b.Open(t, base+tc.path)
+		if strings.HasSuffix(tc.path, "/compare/") {
+			// The compare page compares in the browser, and says so in
+			// the page's language.
+			p.WaitVisible(".live-redline[data-compared]")
+			sides := p.Text(".compare-sides")
+			if want := map[bool]string{true: "Von der Fassung vom 5. Januar 2026 bis zur Fassung vom 2. April 2026", false: "De la version du 5 janvier 2026 à la version du 1 juin 2026"}[strings.HasPrefix(tc.path, "/de/")]; !strings.Contains(sides, want) {
+				t.Errorf("%s: sides %q, want %q", tc.path, sides, want)
+			}
+		}
 		if got := p.Text("h1"); got != tc.h1 {
 			t.Errorf("%s: h1 %q, want %q", tc.path, got, tc.h1)
 		}
