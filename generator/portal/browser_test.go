@@ -1,12 +1,14 @@
 package portal
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/clause-portal/clause/internal/browsertest"
+	"github.com/clause-portal/clause/internal/gittest"
 )
 
 // TestPortalInChromium opens the built portal's pages in headless Chromium,
@@ -132,5 +134,38 @@ func TestMultilingualPortalInChromium(t *testing.T) {
 		for _, problem := range p.Problems() {
 			t.Errorf("%s: %s", tc.path, problem)
 		}
+	}
+}
+
+// TestGermanRegisterInChromium: a German sub-processor list's page, its
+// filter's count included (plural forms chosen in the browser), is in
+// German and clean to axe.
+func TestGermanRegisterInChromium(t *testing.T) {
+	r := gittest.New(t)
+	table := "| Name | Purpose | Location |\n|---|---|---|\n| AWS | %s | EU |\n| Stripe | %s | EU |\n"
+	r.Write("content/en/subprocessors.md", "---\ntitle: Sub-processors\nkind: subprocessors\n---\n# Sub-processors\n\n"+fmt.Sprintf(table, "Hosting", "Payments"))
+	r.Write("content/de/subprocessors.md", "---\ntitle: Unterauftragsverarbeiter\nkind: subprocessors\n---\n# Unterauftragsverarbeiter\n\n"+fmt.Sprintf(table, "Hosting", "Zahlungen"))
+	r.Commit("2026-01-05T10:00:00Z", "Publish")
+	mustBuild(t, r.Dir, Options{})
+	base := browsertest.Serve(t, filepath.Join(r.Dir, "public"), browsertest.NetlifyHeaders(t, filepath.Join("..", "..", "netlify.toml")))
+	p := browsertest.New(t).Open(t, base+"/de/subprocessors/")
+	p.WaitVisible(".register-controls")
+	if c := p.Text(".register-count"); c != "2 Unterauftragsverarbeiter" {
+		t.Errorf("count %q", c)
+	}
+	p.Type(".register-filter", "zahl")
+	if c := p.Text(".register-count"); c != "1 von 2 Unterauftragsverarbeitern angezeigt" {
+		t.Errorf("filtered count %q", c)
+	}
+	for _, want := range []string{"Filtern", "Ort der Verarbeitung", "Volltext dieses Dokuments"} {
+		if !strings.Contains(p.Text("main"), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, v := range p.Axe(browsertest.AxeSource(t)) {
+		t.Errorf("axe: %s", v)
+	}
+	for _, problem := range p.Problems() {
+		t.Error(problem)
 	}
 }

@@ -404,6 +404,10 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 		"upcoming":      upcoming,
 		"upcoming_rows": upcomingRows,
 		"count":         len(reg.Rows),
+		// The filter's count, in the page's language: each plural form,
+		// for the script to choose by the browser's plural rules.
+		"count_forms":   p.localizer(e.Language).Forms("register_count"),
+		"showing_forms": p.localizer(e.Language).Forms("register_showing"),
 	}
 	if tableHTML != "" {
 		params["table_html"] = tableHTML

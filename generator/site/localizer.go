@@ -69,6 +69,24 @@ func (l *Localizer) N(id string, n int, data map[string]any) string {
 	return l.message(id, form, d)
 }
 
+// Forms returns the forms of message id as written, unfilled: a plural
+// message's by form ("one", "other"…), a plain one as "other"; for a
+// script that fills them in the browser.
+func (l *Localizer) Forms(id string) map[string]string {
+	out := map[string]string{}
+	switch m := l.strs[id].(type) {
+	case string:
+		out["other"] = m
+	case map[string]any:
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				out[k] = s
+			}
+		}
+	}
+	return out
+}
+
 // pluralForm is the CLDR plural category of the integer n in the language
 // of tag: "zero", "one", "two", "few", "many" or "other".
 func pluralForm(tag language.Tag, n int) string {
