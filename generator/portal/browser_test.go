@@ -88,8 +88,9 @@ func TestBrowserHarnessSeesCSPViolations(t *testing.T) {
 func TestMultilingualPortalInChromium(t *testing.T) {
 	r, _ := multilingualRepo(t)
 	mustBuild(t, r.Dir, Options{})
-	headers := browsertest.NetlifyHeaders(t, filepath.Join("..", "..", "netlify.toml"))
-	base := browsertest.Serve(t, filepath.Join(r.Dir, "public"), headers)
+	// Each path with netlify.toml's headers for it: the compare pages may
+	// compile the redline engine.
+	base := browsertest.ServeRules(t, filepath.Join(r.Dir, "public"), browsertest.NetlifyRules(t, filepath.Join("..", "..", "netlify.toml")))
 	b := browsertest.New(t)
 	axe := browsertest.AxeSource(t)
 	redline := func(doc string) string {
@@ -123,6 +124,10 @@ func TestMultilingualPortalInChromium(t *testing.T) {
 			sides := p.Text(".compare-sides")
 			if want := map[bool]string{true: "Von der Fassung vom 5. Januar 2026 bis zur Fassung vom 2. April 2026", false: "De la version du 5 janvier 2026 à la version du 1 juin 2026"}[strings.HasPrefix(tc.path, "/de/")]; !strings.Contains(sides, want) {
 				t.Errorf("%s: sides %q, want %q", tc.path, sides, want)
+			}
+			summary := p.Text(".compare-summary")
+			if want := map[bool]string{true: "1 Klausel geändert.", false: "1 clause modifiée."}[strings.HasPrefix(tc.path, "/de/")]; !strings.Contains(summary, want) {
+				t.Errorf("%s: summary %q, want %q", tc.path, summary, want)
 			}
 		}
 		if got := p.Text("h1"); got != tc.h1 {

@@ -166,6 +166,14 @@ func (p *pager) compareAnyPage(e *Entry) *site.Page {
 		"newest":    e.Versions[0].ID,
 		"previous":  e.Versions[1].ID,
 	}
+	// The engine's words and the summary's, in the document's language
+	// (JSON for the script; none for English).
+	if words := p.redlineWords(e.Language); words != nil {
+		w, _ := json.Marshal(words)
+		s, _ := json.Marshal(p.summaryForms(e.Language))
+		r := params["redline"].(map[string]any)
+		r["words"], r["summary"], r["lang"] = string(w), string(s), e.Language
+	}
 	return &site.Page{URL: ComparePageURL(e.ID), Layout: "compare-any", Title: p.localizer(e.Language).T("compare_versions_of", map[string]any{"Title": e.Doc.Title}), Date: e.Versions[0].Date, Params: params}
 }
 

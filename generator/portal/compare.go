@@ -195,7 +195,7 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	}
 	cmp := Compare(a, b)
 	var buf bytes.Buffer
-	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1}
+	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1, Words: p.redlineWords(e.Language)}
 	if err := diff.WriteHTML(&buf, cmp.Redline, hopts); err != nil {
 		return nil, "", err
 	}
@@ -273,7 +273,7 @@ func (p *pager) registerComparePage(e *Entry, from, to int, pr *registerPair) (*
 	cmp := Compare(sides[0], sides[1])
 	var buf bytes.Buffer
 	writeRegisterRedline(&buf, pr)
-	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1}
+	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1, Words: p.redlineWords(e.Language)}
 	if err := diff.WriteHTML(&buf, cmp.Redline, hopts); err != nil {
 		return nil, "", err
 	}

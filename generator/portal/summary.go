@@ -166,3 +166,40 @@ func isEnglish(lang string) bool {
 	base, _ := language.Make(lang).Base()
 	return base.String() == "en"
 }
+
+// redlineWords are the words a redline adds to the texts (diff.Words) in
+// lang, from the theme's strings; nil (English) for English.
+func (p *pager) redlineWords(lang string) *diff.Words {
+	if isEnglish(lang) {
+		return nil
+	}
+	l := p.localizer(lang)
+	return &diff.Words{
+		Unchanged:     l.Forms("redline_unchanged"),
+		ReadInFull:    l.T("redline_read_in_full", nil),
+		MovedFrom:     l.T("redline_moved_from", nil),
+		MovedTo:       l.T("redline_moved_to", nil),
+		Line:          l.Forms("redline_line")["other"],
+		Table:         l.Forms("redline_table")["other"],
+		Reparagraphed: l.Forms("redline_reparagraphed"),
+		Plural:        l.Plural,
+	}
+}
+
+// summaryForms are the plural forms of the summary's words in lang, for
+// the compare page's script to count what changed as localStatsSummary
+// does; nil for English, whose summary the engine gives.
+func (p *pager) summaryForms(lang string) map[string]any {
+	if isEnglish(lang) {
+		return nil
+	}
+	l := p.localizer(lang)
+	out := map[string]any{
+		"no_textual_change": l.T("summary_no_textual_change", nil),
+		"separator":         l.T("summary_separator", nil),
+	}
+	for _, id := range []string{"clauses_changed", "clauses_added", "clauses_removed", "clauses_moved", "changed", "added", "removed", "moved", "renumbered", "reparagraphed"} {
+		out[id] = l.Forms("summary_" + id)
+	}
+	return out
+}

@@ -87,6 +87,10 @@ func (l *Localizer) Forms(id string) map[string]string {
 	return out
 }
 
+// Plural returns the CLDR plural category of the integer n in the
+// Localizer's language ("one", "few", "other"…).
+func (l *Localizer) Plural(n int) string { return pluralForm(l.tag, n) }
+
 // pluralForm is the CLDR plural category of the integer n in the language
 // of tag: "zero", "one", "two", "few", "many" or "other".
 func pluralForm(tag language.Tag, n int) string {

@@ -27,6 +27,34 @@
     var given = JSON.parse(data("i18n") || "{}");
     Object.keys(given).forEach(function (k) { if (given[k]) words[k] = given[k]; });
   } catch (e) { /* keep English */ }
+  // The engine's words (data-words) and the summary's plural forms
+  // (data-summary) of a page not in English, whose plural rules are the
+  // browser's for data-lang.
+  function parsed(name) {
+    try { return JSON.parse(data(name) || "null"); } catch (e) { return null; }
+  }
+  var engineWords = parsed("words"), summaryForms = parsed("summary"), lang = data("lang") || "";
+  var plurals = lang && window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+  function counted(forms, n) {
+    var s = (forms && (forms[plurals ? plurals.select(n) : "other"] || forms.other)) || "";
+    return s.replace(/\{\{-?\s*\.Count\s*-?\}\}/g, String(n));
+  }
+  // The summary in the page's language, as the build writes it
+  // (localStatsSummary); the engine's English one without forms.
+  function summaryOf(r) {
+    var f = summaryForms, c = r.counts;
+    if (!f || !c) return r.summary;
+    var parts = [];
+    [["changed", c.changed], ["added", c.inserted], ["removed", c.deleted], ["moved", c.moved]].forEach(function (p) {
+      if (p[1] > 0) parts.push(counted(f[(parts.length ? "" : "clauses_") + p[0]], p[1]));
+    });
+    if (c.renumbered > 0) parts.push(counted(f.renumbered, c.renumbered));
+    if (c.reparagraphed > 0) {
+      if (!parts.length) return f.no_textual_change + "; " + counted(f.reparagraphed, c.reparagraphed);
+      parts.push(counted(f.reparagraphed, c.reparagraphed));
+    }
+    return parts.length ? parts.join(f.separator || ", ") : f.no_textual_change;
+  }
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
   }
@@ -84,12 +112,14 @@
       throw new Error(fill(words.too_large, { From: from.id, To: to.id }));
     }
     return Promise.all([json(data("texts") + from.text), json(data("texts") + to.text), engine()]).then(function (all) {
-      var out = all[2](all[0], all[1], JSON.stringify({ link_base: data("link-base") + to.id + "/", omit: false }));
+      var opts = { link_base: data("link-base") + to.id + "/", omit: false };
+      if (engineWords) { opts.words = engineWords; opts.lang = lang; }
+      var out = all[2](all[0], all[1], JSON.stringify(opts));
       if (typeof out !== "string") throw new Error(out && out.error || "the redline engine failed");
       var r = JSON.parse(out);
       var meta = r.metadata || [];
       var strong = document.createElement("strong");
-      strong.textContent = r.summary + ".";
+      strong.textContent = summaryOf(r) + ".";
       summary.textContent = "";
       summary.append(strong);
       if (r.identical) {
