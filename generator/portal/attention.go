@@ -75,7 +75,7 @@ func (p *pager) attentionParams(lang string) (map[string]any, error) {
 			m := p.versionRef(e, i, inForce)
 			m["document"] = doc
 			m["deadline"] = p.dateStamp(d)
-			m["summary"] = h.Changes[i].Summary()
+			m["summary"] = p.registerCounts(e, h.Changes[i])
 			names := func(rows []subprocessors.Row) []string {
 				out := make([]string, 0, len(rows))
 				for _, r := range rows {

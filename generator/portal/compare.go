@@ -225,11 +225,10 @@ func (p *pager) comparePageOf(e *Entry, from, to int, cmp *Comparison, html []by
 		if summary, err = p.c.versionSummary(e, to, cmp); err != nil {
 			return nil, "", err
 		}
-		// Readers of a translation read what changed in its language,
-		// where the summary is the redline's alone (the register's
-		// words and metadata changes are Clause's English).
-		if !isEnglish(e.Language) && summary == cmp.Redline.Summary() {
-			e.Versions[to].LocalSummary = localStatsSummary(p.localizer(e.Language), cmp.Redline.Stats)
+		// Readers of a document not in English read what changed in
+		// its language.
+		if e.Versions[to].LocalSummary, err = p.localVersionSummary(e, to, cmp); err != nil {
+			return nil, "", err
 		}
 	}
 	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html}, summary, nil

@@ -363,3 +363,37 @@ func TestMultilingualChromeOfEveryPage(t *testing.T) {
 		}
 	}
 }
+
+// TestRegisterSummariesInTheirLanguage: what a version of a German
+// sub-processor list changed is said in German on its pages, the
+// changelog and the index's attention list; the English list's stays
+// Clause's English.
+func TestRegisterSummariesInTheirLanguage(t *testing.T) {
+	r := gittest.New(t)
+	list := func(title, extra string) string {
+		return "---\ntitle: " + title + "\nkind: subprocessors\n---\n# " + title + "\n\n| Name | Purpose | Location |\n|---|---|---|\n| AWS | Hosting | EU |\n" + extra
+	}
+	r.Write("content/en/subprocessors.md", list("Sub-processors", ""))
+	r.Write("content/de/subprocessors.md", list("Unterauftragsverarbeiter", ""))
+	r.Commit("2026-01-05T10:00:00Z", "Publish")
+	r.Write("content/en/subprocessors.md", list("Sub-processors", "| Stripe | Payments | EU |\n"))
+	r.Write("content/de/subprocessors.md", list("Unterauftragsverarbeiter", "| Stripe | Zahlungen | EU |\n"))
+	r.Commit("2026-04-05T10:00:00Z", "Add Stripe")
+	mustBuild(t, r.Dir, Options{BaseURL: "https://legal.example.com/", Now: time.Date(2026, 4, 10, 12, 0, 0, 0, time.UTC)})
+	public := filepath.Join(r.Dir, "public")
+	for page, want := range map[string][]string{
+		"de/subprocessors":          {"1 hinzugefügt (Stripe)", "Widerspruch möglich bis"},
+		"de/changelog":              {"1 hinzugefügt (Stripe); Widerspruch bis 5. Mai 2026"},
+		"de/subprocessors/versions": {"1 hinzugefügt (Stripe); Widerspruch bis 5. Mai 2026"},
+		"de":                        {"1 hinzugefügt (Stripe)", "Kunden können bis zur Frist widersprechen."},
+		"en/subprocessors":          {"1 added (Stripe)"},
+		"en/changelog":              {"1 added (Stripe); objections due by 5 May 2026"},
+	} {
+		html := readFile(t, filepath.Join(public, filepath.FromSlash(page), "index.html"))
+		for _, w := range want {
+			if !strings.Contains(html, w) {
+				t.Errorf("/%s/ lacks %q", page, w)
+			}
+		}
+	}
+}

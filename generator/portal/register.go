@@ -444,7 +444,7 @@ func (p *pager) registerRow(reg *subprocessors.Register, r subprocessors.Row) ma
 func (p *pager) changeParams(e *Entry, h *RegisterHistory, i, inForce int) map[string]any {
 	ch := h.Changes[i]
 	m := p.versionRef(e, i, inForce)
-	m["summary"] = p.c.RegisterSummary(e, h, i, false)
+	m["summary"] = p.registerSummary(e, h, i, false)
 	m["first"] = i == len(e.Versions)-1
 	names := func(rows []subprocessors.Row) []map[string]any {
 		out := make([]map[string]any, 0, len(rows))

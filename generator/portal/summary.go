@@ -203,3 +203,123 @@ func (p *pager) summaryForms(lang string) map[string]any {
 	}
 	return out
 }
+
+// registerSummary is RegisterSummary in the words of e's language, for
+// its pages: "1 hinzugefügt (Stripe); Widerspruch bis 5. Mai 2026".
+func (p *pager) registerSummary(e *Entry, h *RegisterHistory, i int, withDeadline bool) string {
+	if isEnglish(e.Language) {
+		return p.c.RegisterSummary(e, h, i, withDeadline)
+	}
+	l := p.localizer(e.Language)
+	ch := h.Changes[i]
+	if ch.Empty() {
+		return l.T("register_no_change", nil)
+	}
+	var parts []string
+	names := func(id string, rows []subprocessors.Row) {
+		if len(rows) == 0 {
+			return
+		}
+		var ns []string
+		for _, r := range rows[:min(len(rows), summaryNames)] {
+			ns = append(ns, clip(r.Name))
+		}
+		parts = append(parts, l.N(id, len(rows), map[string]any{"Names": strings.Join(ns, ", ") + p.more(l, len(rows))}))
+	}
+	names("register_added", ch.Added)
+	names("register_removed", ch.Removed)
+	if n := len(ch.Changed); n > 0 {
+		var rs []string
+		for _, rc := range ch.Changed[:min(n, summaryNames)] {
+			var fs []string
+			for _, f := range rc.Fields {
+				fs = append(fs, fmt.Sprintf("%s %s → %s", p.fieldName(l, f.Field), clip(p.orNone(l, f.Old)), clip(p.orNone(l, f.New))))
+			}
+			rs = append(rs, clip(rc.New.Name)+": "+strings.Join(fs, ", "))
+		}
+		parts = append(parts, l.N("register_changed", n, map[string]any{"Names": strings.Join(rs, "; ") + p.more(l, n)}))
+	}
+	if n := len(ch.Moved); n > 0 {
+		parts = append(parts, l.N("register_moved", n, nil))
+	}
+	s := strings.Join(parts, l.T("summary_separator", nil))
+	if d := p.c.Deadline(e, h, i); withDeadline && !d.IsZero() {
+		s += "; " + l.T("register_objections_due", map[string]any{"Date": l.Date(d.Time(time.UTC))})
+	}
+	return s
+}
+
+// registerCounts is subprocessors.Changes.Summary in the words of e's
+// language: the counts alone ("1 hinzugefügt"), for the index's list.
+func (p *pager) registerCounts(e *Entry, ch subprocessors.Changes) string {
+	if isEnglish(e.Language) {
+		return ch.Summary()
+	}
+	l := p.localizer(e.Language)
+	var parts []string
+	for _, c := range []struct {
+		n  int
+		id string
+	}{{len(ch.Added), "register_added_count"}, {len(ch.Removed), "register_removed_count"}, {len(ch.Changed), "register_changed_count"}, {len(ch.Moved), "register_moved"}} {
+		if c.n > 0 {
+			parts = append(parts, l.N(c.id, c.n, nil))
+		}
+	}
+	if len(parts) == 0 {
+		return l.T("register_no_change", nil)
+	}
+	return strings.Join(parts, l.T("summary_separator", nil))
+}
+
+// more is ", and N more" in l's language, for a list of n names of which
+// summaryNames are given.
+func (p *pager) more(l *site.Localizer, n int) string {
+	if n <= summaryNames {
+		return ""
+	}
+	return l.T("summary_separator", nil) + l.N("register_and_more", n-summaryNames, nil)
+}
+
+// fieldName is a register field's name in l's language.
+func (p *pager) fieldName(l *site.Localizer, field string) string {
+	if s := l.T("field_"+field, nil); s != "field_"+field {
+		return s
+	}
+	return fieldLabel(field)
+}
+
+// orNone is a field's value, or "none" in l's language.
+func (p *pager) orNone(l *site.Localizer, s string) string {
+	if s == "" {
+		return l.T("field_none", nil)
+	}
+	return s
+}
+
+// localVersionSummary is versionSummary in the words of e's language, for
+// its pages; "" where Clause's English stays (front matter changes, which
+// the redline names in English).
+func (p *pager) localVersionSummary(e *Entry, i int, cmp *Comparison) (string, error) {
+	if isEnglish(e.Language) || len(cmp.Metadata) > 0 {
+		return "", nil
+	}
+	l := p.localizer(e.Language)
+	text := localStatsSummary(l, cmp.Redline.Stats)
+	if cmp.Identical() && cmp.SourceChanged {
+		text = l.T("summary_layout_only", nil)
+	}
+	h, err := p.c.Register(e)
+	if err != nil || h == nil || i >= len(e.Versions)-1 {
+		return text, err
+	}
+	ch := h.Changes[i]
+	switch {
+	case e.Doc.Kind != document.KindSubprocessors && ch.Empty():
+		return text, nil
+	case e.Doc.Kind != document.KindSubprocessors:
+		return l.T("summary_register_and_text", map[string]any{"Register": p.registerSummary(e, h, i, true), "Text": lowerFirst(text)}), nil
+	case ch.Empty():
+		return l.T("summary_no_register_change", map[string]any{"Text": lowerFirst(text)}), nil
+	}
+	return upperFirst(p.registerSummary(e, h, i, true)), nil
+}
