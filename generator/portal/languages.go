@@ -232,9 +232,9 @@ func checkLanguagePages(docs []*document.Document, def string) document.Errors {
 	for _, d := range docs {
 		id := strings.ToLower(d.ID)
 		if l, ok := taken[id]; ok {
-			line := d.FieldLine("slug")
-			if line == 0 {
-				line = 1
+			line := 1 // the file's name gives the URL, or its slug
+			if d.SlugKey != "" {
+				line = max(d.FieldLine(d.SlugKey), 1)
 			}
 			errs = append(errs, &document.Error{Path: d.Path, Line: line, Err: ErrLanguagePage,
 				Msg: fmt.Sprintf("would take the URL /%s/, which the portal writes for its documents in %s (%s); rename the file or set its slug", id, LanguageName(l), l)})

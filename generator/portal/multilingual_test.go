@@ -397,3 +397,15 @@ func TestRegisterSummariesInTheirLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestSlugOnALanguagePage: a slug that gives a document a language's page
+// is an error at the slug's line.
+func TestSlugOnALanguagePage(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	r.Write("content/about.md", "---\ntitle: About\nslug: /fr/changelog\n---\nAbout us.\n")
+	r.Commit("2026-06-10T10:00:00Z", "About")
+	_, err := build(t, r.Dir, Options{})
+	if !errors.Is(err, ErrLanguagePage) || !strings.Contains(err.Error(), "content/about.md:3: would take the URL /fr/changelog/") {
+		t.Fatalf("build: %v, want ErrLanguagePage at content/about.md:3", err)
+	}
+}
