@@ -4,7 +4,7 @@
 // built with GOOS=js GOARCH=wasm (go generate ./generator/redline/wasm),
 // it defines one JavaScript function,
 //
-//	clauseRedline(fromJSON, toJSON, optionsJSON) → {html, summary, identical, source_changed, metadata} | {error}
+//	clauseRedline(fromJSON, toJSON, optionsJSON) → {html, summary, counts, identical, source_changed, metadata} | {error}
 //
 // which compares two versions' published texts (redline.Text) with
 // generator/diff, exactly as clause build writes its compare pages, and
@@ -45,6 +45,9 @@ func compare(_ js.Value, args []js.Value) any {
 	if err := json.Unmarshal([]byte(args[2].String()), &opts); err != nil {
 		return fail("options: " + err.Error())
 	}
+	if opts.Words != nil && opts.Lang != "" {
+		opts.Words.Plural = pluralRules(opts.Lang)
+	}
 	res, err := redline.Compute(from, to, opts)
 	if err != nil {
 		return fail(err.Error())
@@ -54,4 +57,15 @@ func compare(_ js.Value, args []js.Value) any {
 		return fail(err.Error())
 	}
 	return string(b)
+}
+
+// pluralRules returns the plural category of n in lang by the browser's
+// Intl.PluralRules, or nil (English's rules) where there is none.
+func pluralRules(lang string) func(int) string {
+	intl := js.Global().Get("Intl")
+	if intl.Type() != js.TypeObject || intl.Get("PluralRules").Type() != js.TypeFunction {
+		return nil
+	}
+	rules := intl.Get("PluralRules").New(lang)
+	return func(n int) string { return rules.Call("select", n).String() }
 }

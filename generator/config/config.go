@@ -16,6 +16,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/gobwas/glob"
+	"golang.org/x/text/language"
 
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/internal/readcap"
@@ -171,6 +172,22 @@ func Load(dir string) (*Config, error) {
 	c.Location = loc
 	if c.Language == "" {
 		c.Language = "en"
+	}
+	// The languages become URL paths (/de/changelog/) and attributes:
+	// only BCP 47 tags, in their canonical form.
+	for _, f := range []struct {
+		key string
+		v   *string
+	}{{"language", &c.Language}, {"binding_language", &c.BindingLanguage}} {
+		if *f.v == "" {
+			continue
+		}
+		tag, err := language.Parse(*f.v)
+		if err != nil {
+			return nil, &document.Error{Path: FileName, Line: lineOfKey(string(b), f.key),
+				Msg: fmt.Sprintf("%s %q is not a BCP 47 language tag (e.g. en, de, pt-BR)", f.key, *f.v), Err: err}
+		}
+		*f.v = tag.String()
 	}
 	return c, nil
 }

@@ -44,6 +44,7 @@ func TestErrorsNameTheLine(t *testing.T) {
 		"title = \"x\"\ntimezone = \"UTC\"\n":        "clause.toml:2: unknown setting timezone",
 		"title = \"x\"\n\ntime_zone = \"Mars/Base\"": "clause.toml:3: unknown time zone \"Mars/Base\"",
 		"title = \n": "clause.toml:1: ",
+		"title = \"x\"\nlanguage = \"../../etc\"\n": "clause.toml:2: language \"../../etc\" is not a BCP 47 language tag",
 	} {
 		_, err := Load(write(t, src))
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
@@ -145,5 +146,20 @@ func TestSubscribeSettings(t *testing.T) {
 		if !errors.Is(err, ErrSubscribe) || !errors.Is(err, document.ErrContent) {
 			t.Errorf("%s = %q: error %v does not wrap ErrSubscribe and ErrContent", tc.key, tc.value, err)
 		}
+	}
+}
+
+// TestLanguagesAreTags: clause.toml's languages, which become URL paths
+// and attributes, are BCP 47 tags in canonical form.
+func TestLanguagesAreTags(t *testing.T) {
+	c, err := Load(write(t, "language = \"pt_br\"\nbinding_language = \"EN\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Language != "pt-BR" || c.BindingLanguage != "en" {
+		t.Errorf("language %q, binding_language %q", c.Language, c.BindingLanguage)
+	}
+	if _, err := Load(write(t, "binding_language = \"x/../y\"\n")); err == nil || !strings.Contains(err.Error(), "clause.toml:1: binding_language") {
+		t.Errorf("binding_language x/../y: %v", err)
 	}
 }

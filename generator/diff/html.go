@@ -25,6 +25,9 @@ type HTMLOptions struct {
 	// precomputed comparisons between any two versions, whose unchanged
 	// text would otherwise repeat the whole document on every page.
 	Omit bool
+	// Words are the redline's own words ("3 unchanged blocks", "Moved
+	// from"…) in the reader's language; nil is English.
+	Words *Words
 }
 
 // WriteHTML writes a redline as semantic HTML: inserted text in <ins>,
@@ -41,7 +44,7 @@ type HTMLOptions struct {
 // Content-Security-Policy.
 func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 	bw := bufio.NewWriter(w)
-	h := htmlWriter{w: bw, linkBase: opts.LinkBase, top: topHeading(r)}
+	h := htmlWriter{w: bw, linkBase: opts.LinkBase, top: topHeading(r), words: opts.Words}
 	context := opts.Context
 	if context == 0 {
 		context = 1
@@ -59,14 +62,10 @@ func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 			}
 			n := k - start
 			k--
-			noun := "blocks"
-			if n == 1 {
-				noun = "block"
-			}
 			if opts.Omit {
-				fmt.Fprintf(bw, `<p class="rl-unchanged rl-omitted">%d unchanged %s`, n, noun)
+				fmt.Fprintf(bw, `<p class="rl-unchanged rl-omitted">%s`, html.EscapeString(h.words.unchanged(n)))
 				if opts.LinkBase != "" {
-					fmt.Fprintf(bw, ` (<a href="%s">read them in the full text</a>)`, html.EscapeString(opts.LinkBase))
+					fmt.Fprintf(bw, ` (<a href="%s">%s</a>)`, html.EscapeString(opts.LinkBase), html.EscapeString(h.words.readInFull()))
 				}
 				bw.WriteString("</p>\n")
 			} else {
@@ -89,9 +88,8 @@ func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 		notes := map[int]string{}
 		arrivals := map[int]*Move{}
 		for x := k; x < end; x++ {
-			if note := blockNote(r, x); note != "" {
-				notes[x-k] = strings.TrimSuffix(strings.TrimPrefix(note, "("), ")")
-				notes[x-k] = strings.ToUpper(notes[x-k][:1]) + notes[x-k][1:]
+			if note := h.blockNote(r, x); note != "" {
+				notes[x-k] = note
 			}
 			if bd := &r.Blocks[x]; bd.Move > 0 && r.Moves[bd.Move-1].First == x {
 				arrivals[x-k] = &r.Moves[bd.Move-1]
@@ -137,6 +135,32 @@ type htmlWriter struct {
 	folded     bool
 	runLast    int
 	tables     int // tables written, to name their scroll regions
+	words      *Words
+}
+
+// blockNote is the note of block k (blockNote's, in the reader's words,
+// without parentheses and capitalised): a re-paragraphed run's counts; a
+// move's note is written by note from the move itself.
+func (h *htmlWriter) blockNote(r *Redline, k int) string {
+	bd := &r.Blocks[k]
+	note := blockNote(r, k)
+	if note == "" {
+		return ""
+	}
+	if bd.Group > 0 && !(bd.Move > 0 && r.Moves[bd.Move-1].First == k) {
+		olds, news := 0, 0
+		for x := k; x < len(r.Blocks) && r.Blocks[x].Group == bd.Group; x++ {
+			if r.Blocks[x].Old != nil {
+				olds++
+			}
+			if r.Blocks[x].New != nil {
+				news++
+			}
+		}
+		return h.words.reparagraphed(olds, news)
+	}
+	note = strings.TrimSuffix(strings.TrimPrefix(note, "("), ")")
+	return strings.ToUpper(note[:1]) + note[1:]
 }
 
 // headingLevel is the element level of a document heading of level lvl in
@@ -162,11 +186,7 @@ func (h *htmlWriter) headingLevel(lvl int) int {
 // fold writes a run of unchanged blocks folded in a <details>.
 func (h *htmlWriter) fold(blocks []BlockDiff) {
 	n := len(blocks)
-	noun := "blocks"
-	if n == 1 {
-		noun = "block"
-	}
-	fmt.Fprintf(h.w, `<details class="rl-unchanged"><summary>%d unchanged %s</summary>`+"\n", n, noun)
+	fmt.Fprintf(h.w, `<details class="rl-unchanged"><summary>%s</summary>`+"\n", html.EscapeString(h.words.unchanged(n)))
 	h.folded, h.runLast = true, 0
 	h.run(blocks, nil, nil)
 	if h.runLast > 0 {
@@ -206,8 +226,8 @@ func (h *htmlWriter) label(l, anchor string) {
 func (h *htmlWriter) departed(r *Redline, moves []int) {
 	for _, x := range moves {
 		m := r.Moves[x]
-		fmt.Fprintf(h.w, `<p class="rl-departed" id="%s-from"><a href="#%s">Moved to %s</a></p>`+"\n",
-			html.EscapeString(m.ID), html.EscapeString(m.ID), escapeLines(place(m.To, m.ToLine)))
+		fmt.Fprintf(h.w, `<p class="rl-departed" id="%s-from"><a href="#%s">%s %s</a></p>`+"\n",
+			html.EscapeString(m.ID), html.EscapeString(m.ID), html.EscapeString(h.words.movedTo()), escapeLines(h.words.place(m.To, m.ToLine)))
 	}
 }
 
@@ -226,7 +246,7 @@ func (h *htmlWriter) run(blocks []BlockDiff, notes map[int]string, arrivals map[
 			} else {
 				// A wide table scrolls in its own region, not the page.
 				h.tables++
-				fmt.Fprintf(h.w, `<div class="table-scroll" role="region" tabindex="0" aria-label="Table %d"><table class="rl-table"><tbody>`+"\n", h.tables)
+				fmt.Fprintf(h.w, `<div class="table-scroll" role="region" tabindex="0" aria-label="%s"><table class="rl-table"><tbody>`+"\n", html.EscapeString(h.words.table(h.tables)))
 			}
 			inTable = !inTable
 		}
@@ -249,8 +269,8 @@ func (h *htmlWriter) note(note string, m *Move, cell bool) {
 		fmt.Fprintf(h.w, `<%s class="rl-note">%s</%s>`, tag, escapeLines(note), tag)
 		return
 	}
-	fmt.Fprintf(h.w, `<%s class="rl-note" id="%s">Moved from <a href="#%s-from">%s</a></%s>`,
-		tag, html.EscapeString(m.ID), html.EscapeString(m.ID), escapeLines(place(m.From, m.FromLine)), tag)
+	fmt.Fprintf(h.w, `<%s class="rl-note" id="%s">%s <a href="#%s-from">%s</a></%s>`,
+		tag, html.EscapeString(m.ID), html.EscapeString(h.words.movedFrom()), html.EscapeString(m.ID), escapeLines(h.words.place(m.From, m.FromLine)), tag)
 }
 
 func (h *htmlWriter) block(bd *BlockDiff, note string, m *Move) {

@@ -42,3 +42,50 @@ func TestRedlineHeadingsSkipNoLevel(t *testing.T) {
 		}
 	}
 }
+
+// TestRedlineInTheReadersWords: the words a redline adds (folded runs,
+// moves, tables, re-paragraphed runs) are the reader's when Words gives
+// them, in the plural form Words.Plural chooses; English otherwise.
+func TestRedlineInTheReadersWords(t *testing.T) {
+	old := "# Terms\n\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n\nThe clause that moves away from here.\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\nFirst half of a paragraph. Second half of it.\n\nLast.\n"
+	new := "# Terms\n\nThe clause that moves away from here.\n\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n\n| A | B |\n|---|---|\n| 1 | 3 |\n\nFirst half of a paragraph.\n\nSecond half of it.\n\nLast.\n"
+	r := Compare(markdown.Blocks([]byte(old)), markdown.Blocks([]byte(new)))
+	de := &Words{
+		Unchanged:     map[string]string{"one": "{{ .Count }} unveränderter Absatz", "other": "{{ .Count }} unveränderte Absätze"},
+		ReadInFull:    "im Volltext lesen",
+		MovedFrom:     "Verschoben von",
+		MovedTo:       "Verschoben nach",
+		Line:          "Zeile {{ .Count }}",
+		Table:         "Tabelle {{ .Count }}",
+		Reparagraphed: map[string]string{"one": "Neu gegliedert: {{ .Count }} Absatz → {{ .To }}", "other": "Neu gegliedert: {{ .Count }} Absätze → {{ .To }}"},
+		Plural:        func(n int) string { return map[bool]string{true: "one", false: "other"}[n == 1] },
+	}
+	for _, c := range []struct {
+		words     *Words
+		want, not []string
+	}{
+		{de, []string{"unveränderte Absätze", "Verschoben von", "Verschoben nach", "Zeile ", `aria-label="Tabelle 1"`, "Neu gegliedert: 1 Absatz → 2"}, []string{"unchanged block", "Moved", "Table", "Re-paragraphed", "line "}},
+		{nil, []string{"unchanged blocks", "Moved from", "Moved to", "line ", `aria-label="Table 1"`, "Re-paragraphed: 1 paragraph → 2"}, nil},
+	} {
+		for _, omit := range []bool{false, true} {
+			var b strings.Builder
+			if err := WriteHTML(&b, r, HTMLOptions{Omit: omit, LinkBase: "/terms/versions/b/", Words: c.words}); err != nil {
+				t.Fatal(err)
+			}
+			html := b.String()
+			for _, w := range c.want {
+				if !strings.Contains(html, w) {
+					t.Errorf("omit %v, words %v: lacks %q in\n%s", omit, c.words != nil, w, html)
+				}
+			}
+			for _, w := range c.not {
+				if strings.Contains(html, w) {
+					t.Errorf("omit %v: %q in\n%s", omit, w, html)
+				}
+			}
+			if omit && c.words != nil && !strings.Contains(html, "im Volltext lesen") {
+				t.Errorf("omitted run not in German:\n%s", html)
+			}
+		}
+	}
+}

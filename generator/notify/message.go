@@ -29,6 +29,12 @@ type noticeView struct {
 	URL, DiffURL, DocumentURL                          string
 	Retired                                            bool
 	Sub                                                *subView
+	Language                                           string
+	Translations                                       []translationView
+}
+
+type translationView struct {
+	Language, Title, URL string
 }
 
 type subView struct {
@@ -55,6 +61,10 @@ func (e *Email) view(batch []Notice) emailView {
 			Key: n.Key(), Title: n.title(), Published: n.publishedTime(), Subject: oneLine(n.Subject),
 			Summary: oneLine(n.Summary), Effective: oneLine(n.Effective),
 			URL: n.URL, DiffURL: n.DiffURL, DocumentURL: n.DocumentURL, Retired: n.Retired,
+			Language: oneLine(n.Language),
+		}
+		for _, t := range n.Translations {
+			nv.Translations = append(nv.Translations, translationView{Language: oneLine(t.Language), Title: oneLine(t.Title), URL: t.URL})
 		}
 		if nv.DocumentURL == nv.URL {
 			nv.DocumentURL = ""
@@ -101,7 +111,9 @@ var textTemplate = texttemplate.Must(texttemplate.New("text").Parse(`
 {{if .Retired}}Read the retired document: {{.URL}}{{else}}Read this version: {{.URL}}{{end}}
 {{with .DiffURL}}See what changed: {{.}}
 {{end}}{{with .DocumentURL}}Current text: {{.}}
-{{end}}{{end}}
+{{end}}{{with .Translations}}Also in:
+{{range .}}  - {{.Title}} ({{.Language}}): {{.URL}}
+{{end}}{{end}}{{end}}
 --
 Sent by {{.Sender}} to announce changes of the documents above.
 `))
@@ -117,7 +129,7 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 {{with .PortalTitle}}<p style="margin:0 0 4px;color:#555555;font-size:14px">{{.}}</p>
 {{end}}<h1 style="margin:0 0 16px;font-size:22px">{{.Heading}}</h1>
 {{range $n := .Notices}}<div style="border-top:1px solid #dddddd;padding:16px 0">
-<h2 style="margin:0 0 4px;font-size:18px"><a href="{{.URL}}" style="color:#0b57d0">{{.Title}}</a>{{if .Retired}} (retired){{end}}</h2>
+<h2 style="margin:0 0 4px;font-size:18px"><a href="{{.URL}}"{{with .Language}} lang="{{.}}"{{end}} style="color:#0b57d0">{{.Title}}</a>{{if .Retired}} (retired){{end}}</h2>
 {{with .Published}}<p style="margin:0 0 8px;color:#555555;font-size:14px">{{if $n.Retired}}Retired{{else}}Published{{end}} {{.}}</p>
 {{end}}{{with .Subject}}<p style="margin:0 0 8px">{{.}}</p>
 {{end}}<table role="presentation" style="border-collapse:collapse;margin:0 0 8px">
@@ -129,7 +141,8 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 {{end}}{{if .Deadline}}<tr><th style="text-align:left;vertical-align:top;padding:2px 12px 2px 0;font-weight:600">Objection deadline</th><td style="padding:2px 0"><strong>{{.Deadline}}</strong>{{if .NoticeDays}} ({{.NoticeDays}} days' notice){{end}}</td></tr>
 {{end}}{{end}}</table>
 <p style="margin:0"><a href="{{.URL}}" style="color:#0b57d0">{{if .Retired}}Read the retired document{{else}}Read this version{{end}}</a>{{with .DiffURL}} · <a href="{{.}}" style="color:#0b57d0">See what changed</a>{{end}}{{with .DocumentURL}} · <a href="{{.}}" style="color:#0b57d0">Current text</a>{{end}}</p>
-</div>
+{{with .Translations}}<p style="margin:8px 0 0">Also in: {{range $i, $t := .}}{{if $i}} · {{end}}<a href="{{$t.URL}}" hreflang="{{$t.Language}}" lang="{{$t.Language}}" style="color:#0b57d0">{{$t.Title}}</a> ({{$t.Language}}){{end}}</p>
+{{end}}</div>
 {{end}}<p style="margin:16px 0 0;color:#777777;font-size:12px">Sent by {{.Sender}} to announce changes of the documents above.</p>
 </body>
 </html>

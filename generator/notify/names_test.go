@@ -271,3 +271,40 @@ func TestRetiredNoticesSayRetired(t *testing.T) {
 		t.Errorf("html part:\n%s", p.html)
 	}
 }
+
+// TestNoticesListTranslations: a notice of a document with translations
+// names its language and links each translation, in the webhook event,
+// the email (text and HTML) and the Slack message.
+func TestNoticesListTranslations(t *testing.T) {
+	n := testNotices()[0]
+	n.Language = "en"
+	n.Translations = []Translation{
+		{Language: "de", Title: "Auftragsverarbeitungsvertrag", URL: "https://legal.example.com/de/dpa/"},
+		{Language: "fr", Title: "Accord <b>de traitement</b>", URL: "https://legal.example.com/fr/dpa/"},
+	}
+	ev := NewWebhookEvent(n)
+	if ev.Data.Language != "en" || len(ev.Data.Translations) != 2 || ev.Data.Translations[0] != (EventTranslation{"de", "Auftragsverarbeitungsvertrag", "https://legal.example.com/de/dpa/"}) {
+		t.Errorf("webhook event: %+v", ev.Data)
+	}
+	if ev := NewWebhookEvent(testNotices()[0]); ev.Data.Language != "" || ev.Data.Translations != nil {
+		t.Errorf("a notice without languages got %+v", ev.Data)
+	}
+	if s := NewSlackMessage([]Notice{n}).Blocks[0].Text.Text; !strings.Contains(s, "*Also in:* <https://legal.example.com/de/dpa/|Auftragsverarbeitungsvertrag (de)> · <https://legal.example.com/fr/dpa/|Accord &lt;b&gt;de traitement&lt;/b&gt; (fr)>") {
+		t.Errorf("slack section:\n%s", s)
+	}
+	e, err := NewEmail(EmailConfig{URL: "smtp://127.0.0.1:2525", From: "legal@acme.example", Recipients: []string{"dpo@customer.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := e.compose([]Notice{n}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parseMail(t, msg)
+	if text := strings.ReplaceAll(p.text, "=\r\n", ""); !strings.Contains(text, "Also in:\n  - Auftragsverarbeitungsvertrag (de): https://legal.example.com/de/dpa/") && !strings.Contains(text, "Also in:\r\n  - Auftragsverarbeitungsvertrag (de): https://legal.example.com/de/dpa/") {
+		t.Errorf("text part:\n%s", text)
+	}
+	if !strings.Contains(p.html, `hreflang="fr" lang="fr"`) || !strings.Contains(p.html, "Accord &lt;b&gt;de traitement&lt;/b&gt;") {
+		t.Errorf("html part:\n%s", p.html)
+	}
+}

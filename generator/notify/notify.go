@@ -75,12 +75,25 @@ type Notice struct {
 	// Subprocessors lists the changes of a sub-processor list; nil for
 	// other documents.
 	Subprocessors *SubprocessorChanges
+	// Language is the BCP 47 language of the document, or "" when not
+	// known.
+	Language string
+	// Translations are the document's current translations: a document
+	// with translations is announced by one notice listing them, not one
+	// per language (unless a subscriber asks for a language).
+	Translations []Translation
 	// Retired reports a notice of its own kind: the document was retired
 	// (deleted from the portal's content; its pages stay online, marked
 	// retired). Commit, Published and Subject are those of the commit that
 	// deleted it, VersionID is "retired-" and the id of its last version,
 	// URL and DocumentURL are the retired document's page, DiffURL is "".
 	Retired bool
+}
+
+// Translation is a translation of a notice's document: its language, its
+// title and the absolute URL of its current page.
+type Translation struct {
+	Language, Title, URL string
 }
 
 // SubprocessorChanges describes how a version changes a sub-processor list,

@@ -241,6 +241,13 @@ func slackSection(n Notice) string {
 		links = append(links, fmt.Sprintf("<%s|Current text>", n.DocumentURL))
 	}
 	b.WriteString("\n" + strings.Join(links, " · "))
+	if len(n.Translations) > 0 {
+		var ts []string
+		for _, t := range n.Translations {
+			ts = append(ts, fmt.Sprintf("<%s|%s (%s)>", t.URL, slackLabel(clip(oneLine(t.Title), 200)), slackLabel(oneLine(t.Language))))
+		}
+		b.WriteString("\n*Also in:* " + strings.Join(ts, " · "))
+	}
 	return clip(b.String(), 3000)
 }
 

@@ -57,6 +57,10 @@ type EventData struct {
 	Subprocessors *EventSubprocessors `json:"subprocessors"`
 	// Retired is true in a document.retired event.
 	Retired bool `json:"retired"`
+	// Language is the document's BCP 47 language; omitted when not known.
+	Language string `json:"language,omitempty"`
+	// Translations are the document's translations; omitted when none.
+	Translations []EventTranslation `json:"translations,omitempty"`
 }
 
 // EventSubprocessors is SubprocessorChanges in the webhook payload. The
@@ -69,6 +73,13 @@ type EventSubprocessors struct {
 	NoticeDays        int      `json:"notice_days"`
 }
 
+// EventTranslation is a Translation in the webhook payload.
+type EventTranslation struct {
+	Language string `json:"language"`
+	Title    string `json:"title"`
+	URL      string `json:"url"`
+}
+
 // NewWebhookEvent returns the webhook payload of n.
 func NewWebhookEvent(n Notice) WebhookEvent {
 	d := EventData{
@@ -76,7 +87,10 @@ func NewWebhookEvent(n Notice) WebhookEvent {
 		VersionID: n.VersionID, Commit: n.Commit, Published: rfc3339(n.Published),
 		Subject: n.Subject, Material: n.Material, Effective: nullable(n.Effective),
 		URL: n.URL, DocumentURL: n.DocumentURL, DiffURL: nullable(n.DiffURL), Summary: n.Summary,
-		Retired: n.Retired,
+		Retired: n.Retired, Language: n.Language,
+	}
+	for _, t := range n.Translations {
+		d.Translations = append(d.Translations, EventTranslation{Language: t.Language, Title: t.Title, URL: t.URL})
 	}
 	if sp := n.Subprocessors; sp != nil {
 		d.Subprocessors = &EventSubprocessors{

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/clause-portal/clause/generator/subprocessors"
 )
@@ -20,8 +21,10 @@ const RecentChanges = 5
 //     effective dates;
 //   - recent: the latest material changes, newest first.
 //
-// Retired documents are left out of the first two.
-func (p *pager) attentionParams() (map[string]any, error) {
+// Retired documents are left out of the first two. With lang, only the
+// documents in that language are (the index of one language of a
+// multilingual portal); "" is every document.
+func (p *pager) attentionParams(lang string) (map[string]any, error) {
 	var objections, upcoming []map[string]any
 	type dated struct {
 		e *Entry
@@ -29,6 +32,9 @@ func (p *pager) attentionParams() (map[string]any, error) {
 	}
 	var material []dated
 	for _, e := range p.c.Entries {
+		if lang != "" && !strings.EqualFold(e.Language, lang) {
+			continue
+		}
 		inForce := e.InForce(p.c.Today, p.loc)
 		doc := map[string]any{"title": e.Doc.Title, "url": DocumentURL(e.ID), "language": e.Language}
 		for i, v := range e.Versions {
@@ -69,7 +75,7 @@ func (p *pager) attentionParams() (map[string]any, error) {
 			m := p.versionRef(e, i, inForce)
 			m["document"] = doc
 			m["deadline"] = p.dateStamp(d)
-			m["summary"] = h.Changes[i].Summary()
+			m["summary"] = p.registerCounts(e, h.Changes[i])
 			names := func(rows []subprocessors.Row) []string {
 				out := make([]string, 0, len(rows))
 				for _, r := range rows {

@@ -1,12 +1,14 @@
 package portal
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/clause-portal/clause/internal/browsertest"
+	"github.com/clause-portal/clause/internal/gittest"
 )
 
 // TestPortalInChromium opens the built portal's pages in headless Chromium,
@@ -86,17 +88,48 @@ func TestBrowserHarnessSeesCSPViolations(t *testing.T) {
 func TestMultilingualPortalInChromium(t *testing.T) {
 	r, _ := multilingualRepo(t)
 	mustBuild(t, r.Dir, Options{})
-	headers := browsertest.NetlifyHeaders(t, filepath.Join("..", "..", "netlify.toml"))
-	base := browsertest.Serve(t, filepath.Join(r.Dir, "public"), headers)
+	// Each path with netlify.toml's headers for it: the compare pages may
+	// compile the redline engine.
+	base := browsertest.ServeRules(t, filepath.Join(r.Dir, "public"), browsertest.NetlifyRules(t, filepath.Join("..", "..", "netlify.toml")))
 	b := browsertest.New(t)
 	axe := browsertest.AxeSource(t)
+	redline := func(doc string) string {
+		m, _ := filepath.Glob(filepath.Join(r.Dir, "public", doc, "compare", "*", "*", "index.html"))
+		if len(m) != 1 {
+			t.Fatalf("%s: %d redlines", doc, len(m))
+		}
+		rel, _ := filepath.Rel(filepath.Join(r.Dir, "public"), filepath.Dir(m[0]))
+		return "/" + filepath.ToSlash(rel) + "/"
+	}
 	for _, tc := range []struct{ path, h1 string }{
+		{"/", "Legal"},
 		{"/en/dpa/", "Data Processing Agreement"},
+		{"/de/", "Legal"},
 		{"/de/dpa/", "Auftragsverarbeitungsvertrag"},
+		{"/de/dpa/versions/", "Änderungen an Auftragsverarbeitungsvertrag"},
+		{redline("de/dpa"), "Änderungen an Auftragsverarbeitungsvertrag"},
+		{"/de/dpa/compare/", "Änderungen an Auftragsverarbeitungsvertrag"},
+		{"/de/changelog/", "Änderungsprotokoll"},
+		{"/fr/", "Legal"},
 		{"/fr/dpa/", "Accord de traitement des données"},
+		{redline("imprint.fr"), "Modifications de Mentions légales"},
+		{"/imprint.fr/compare/", "Modifications de Mentions légales"},
 		{"/imprint.de/", "Impressum"},
 	} {
 		p := b.Open(t, base+tc.path)
+		if strings.HasSuffix(tc.path, "/compare/") {
+			// The compare page compares in the browser, and says so in
+			// the page's language.
+			p.WaitVisible(".live-redline[data-compared]")
+			sides := p.Text(".compare-sides")
+			if want := map[bool]string{true: "Von der Fassung vom 5. Januar 2026 bis zur Fassung vom 2. April 2026", false: "De la version du 5 janvier 2026 à la version du 1 juin 2026"}[strings.HasPrefix(tc.path, "/de/")]; !strings.Contains(sides, want) {
+				t.Errorf("%s: sides %q, want %q", tc.path, sides, want)
+			}
+			summary := p.Text(".compare-summary")
+			if want := map[bool]string{true: "1 Klausel geändert.", false: "1 clause modifiée."}[strings.HasPrefix(tc.path, "/de/")]; !strings.Contains(summary, want) {
+				t.Errorf("%s: summary %q, want %q", tc.path, summary, want)
+			}
+		}
 		if got := p.Text("h1"); got != tc.h1 {
 			t.Errorf("%s: h1 %q, want %q", tc.path, got, tc.h1)
 		}
@@ -106,5 +139,38 @@ func TestMultilingualPortalInChromium(t *testing.T) {
 		for _, problem := range p.Problems() {
 			t.Errorf("%s: %s", tc.path, problem)
 		}
+	}
+}
+
+// TestGermanRegisterInChromium: a German sub-processor list's page, its
+// filter's count included (plural forms chosen in the browser), is in
+// German and clean to axe.
+func TestGermanRegisterInChromium(t *testing.T) {
+	r := gittest.New(t)
+	table := "| Name | Purpose | Location |\n|---|---|---|\n| AWS | %s | EU |\n| Stripe | %s | EU |\n"
+	r.Write("content/en/subprocessors.md", "---\ntitle: Sub-processors\nkind: subprocessors\n---\n# Sub-processors\n\n"+fmt.Sprintf(table, "Hosting", "Payments"))
+	r.Write("content/de/subprocessors.md", "---\ntitle: Unterauftragsverarbeiter\nkind: subprocessors\n---\n# Unterauftragsverarbeiter\n\n"+fmt.Sprintf(table, "Hosting", "Zahlungen"))
+	r.Commit("2026-01-05T10:00:00Z", "Publish")
+	mustBuild(t, r.Dir, Options{})
+	base := browsertest.Serve(t, filepath.Join(r.Dir, "public"), browsertest.NetlifyHeaders(t, filepath.Join("..", "..", "netlify.toml")))
+	p := browsertest.New(t).Open(t, base+"/de/subprocessors/")
+	p.WaitVisible(".register-controls")
+	if c := p.Text(".register-count"); c != "2 Unterauftragsverarbeiter" {
+		t.Errorf("count %q", c)
+	}
+	p.Type(".register-filter", "zahl")
+	if c := p.Text(".register-count"); c != "1 von 2 Unterauftragsverarbeitern angezeigt" {
+		t.Errorf("filtered count %q", c)
+	}
+	for _, want := range []string{"Filtern", "Ort der Verarbeitung", "Volltext dieses Dokuments"} {
+		if !strings.Contains(p.Text("main"), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, v := range p.Axe(browsertest.AxeSource(t)) {
+		t.Errorf("axe: %s", v)
+	}
+	for _, problem := range p.Problems() {
+		t.Error(problem)
 	}
 }

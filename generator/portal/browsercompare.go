@@ -160,7 +160,7 @@ func (p *pager) versionsJSON(e *Entry) ([]byte, error) {
 	}
 	items := make([]item, len(e.Versions))
 	for i, v := range e.Versions {
-		items[i] = item{ID: v.ID, Date: p.versionDisplay(v), Subject: v.Subject, Text: p.textName(v)}
+		items[i] = item{ID: v.ID, Date: p.localVersionDisplay(e, v), Subject: v.Subject, Text: p.textName(v)}
 	}
 	return json.Marshal(items)
 }
@@ -205,7 +205,15 @@ func (p *pager) compareAnyPage(e *Entry) *site.Page {
 		"newest":    e.Versions[0].ID,
 		"previous":  e.Versions[1].ID,
 	}
-	return &site.Page{URL: ComparePageURL(e.ID), Layout: "compare-any", Title: "Compare versions of " + e.Doc.Title, Date: e.Versions[0].Date, Params: params}
+	// The engine's words and the summary's, in the document's language
+	// (JSON for the script; none for English).
+	if words := p.redlineWords(e.Language); words != nil {
+		w, _ := json.Marshal(words)
+		s, _ := json.Marshal(p.summaryForms(e.Language))
+		r := params["redline"].(map[string]any)
+		r["words"], r["summary"], r["lang"] = string(w), string(s), e.Language
+	}
+	return &site.Page{URL: ComparePageURL(e.ID), Layout: "compare-any", Title: p.localizer(e.Language).T("compare_versions_of", map[string]any{"Title": e.Doc.Title}), Date: e.Versions[0].Date, Params: params}
 }
 
 // engineFiles are the redline engine and its loader as published: paths

@@ -176,7 +176,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 		s.Params["redline_engine"] = engine.params()
 	}
-	if s.Params["attention"], err = pg.attentionParams(); err != nil {
+	if s.Params["attention"], err = pg.attentionParams(""); err != nil {
+		return nil, err
+	}
+	if s.Params["languages"], s.Params["language_attention"], err = pg.languageParams(); err != nil {
 		return nil, err
 	}
 	if c.Home != nil {
@@ -222,6 +225,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if len(versionRefs) > 0 {
 		realURLs["/changelog/"] = true
+		for _, l := range c.languagesWithHistory() {
+			realURLs[LanguageChangelogURL(l)] = true
+		}
 	}
 	for _, vr := range versionRefs {
 		if vr.from < 0 {
@@ -278,7 +284,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	archived := *s
 	archived.HomeHTML = nil
 	archived.Params = maps.Clone(s.Params)
-	for _, k := range []string{"head", "head_short", "attention"} {
+	for _, k := range []string{"head", "head_short", "attention", "language_attention"} {
 		delete(archived.Params, k)
 	}
 	batches := pageBatches(ctx, pg, versionRefs, opts.BatchSize)
@@ -310,7 +316,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if len(versionRefs) > 0 {
-		last.Pages = append(last.Pages, pg.changelogPage())
+		last.Pages = append(last.Pages, pg.changelogPage(""))
+		last.Pages = append(last.Pages, pg.languageChangelogPages()...)
 		filterAliases(last.Pages, realURLs)
 		if err := site.Build(&last, siteOpts); err != nil {
 			return nil, err

@@ -134,6 +134,9 @@ type Version struct {
 	// added"), or for a sub-processor list the register's (see
 	// Catalog.RegisterSummary).
 	Summary string
+	// LocalSummary is Summary in the document's language, when a build
+	// has computed it and the document is not in English; pages show it.
+	LocalSummary string
 	// Material reports that readers are notified of the version: it is
 	// announced as a material change by the feeds, the API, the changelog
 	// and clause notify. It shadows history.Version.Material (what the
@@ -461,6 +464,9 @@ func Load(ctx context.Context, o LoadOptions) (*Catalog, error) {
 	}
 	cfg.Language = defaultLanguage(docs, cfg.Language, cfg.IsSet("language"))
 	if errs := checkTranslations(docs, cfg.Language); len(errs) > 0 {
+		return nil, errs
+	}
+	if errs := checkLanguagePages(docs, cfg.Language); len(errs) > 0 {
 		return nil, errs
 	}
 	c := &Catalog{Config: cfg, Now: o.Now, Today: document.DateOf(o.Now.In(cfg.Location)), root: root, content: rel(root, contentDir), log: o.Log,

@@ -184,7 +184,7 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	if pr := p.registerPair(e, from, to); pr != nil {
 		return p.registerComparePage(e, from, to, pr)
 	}
-	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1}
+	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1, Words: p.redlineWords(e.Language)}
 	var key [32]byte
 	if p.memo != nil {
 		var docs [2]*document.Document
@@ -197,7 +197,7 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 		}
 		// The document's language: what the page says of the redline may be
 		// written in it.
-		key = p.memo.key("compare", docPart(docs[0]), docPart(docs[1]), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), e.Language))
+		key = p.memo.key("compare", docPart(docs[0]), docPart(docs[1]), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), e.Language, wordsKey(hopts.Words)))
 		if pg, summary, ok, err := p.memoComparePage(e, from, to, docs, key); ok || err != nil {
 			return pg, summary, err
 		}
@@ -299,15 +299,23 @@ func (p *pager) comparePageOf(e *Entry, from, to int, f compared, html []byte) (
 	params["from"] = p.versionRef(e, from, inForce)
 	params["to"] = p.versionRef(e, to, inForce)
 	params["summary"] = f.RedlineSummary
+	if !isEnglish(e.Language) {
+		params["summary"] = localStatsSummary(p.localizer(e.Language), f.Stats)
+	}
 	params["identical"] = f.Identical
 	params["metadata"] = f.Metadata
 	params["stats"] = map[string]int{"changed": f.Stats.Changed, "inserted": f.Stats.Inserted, "deleted": f.Stats.Deleted, "moved": f.Stats.Moved, "unchanged": f.Stats.Unchanged}
 	params["compare"] = p.compareControl(e, from, to)
-	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, p.versionDisplay(e.Versions[from]), p.versionDisplay(e.Versions[to]))
+	title := p.compareTitle(e, from, to)
 	summary := f.Summary
 	if from == to+1 {
 		var err error
 		if summary, err = p.c.versionSummaryOf(e, to, f.Summary, f.Metadata); err != nil {
+			return nil, "", err
+		}
+		// Readers of a document not in English read what changed in
+		// its language.
+		if e.Versions[to].LocalSummary, err = p.localVersionSummary(e, to, f); err != nil {
 			return nil, "", err
 		}
 	}
@@ -352,7 +360,7 @@ func (p *pager) registerComparePage(e *Entry, from, to int, pr *registerPair) (*
 	cmp := Compare(sides[0], sides[1])
 	var buf bytes.Buffer
 	writeRegisterRedline(&buf, pr)
-	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1}
+	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1, Words: p.redlineWords(e.Language)}
 	if err := diff.WriteHTML(&buf, cmp.Redline, hopts); err != nil {
 		return nil, "", err
 	}
@@ -389,7 +397,7 @@ func (p *pager) notComparedPage(e *Entry, from, to int) (*site.Page, string, err
 			html.Write(r.HTML)
 		}
 	}
-	title := fmt.Sprintf("Changes to %s: %s → %s", e.Doc.Title, p.versionDisplay(e.Versions[from]), p.versionDisplay(e.Versions[to]))
+	title := p.compareTitle(e, from, to)
 	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html.Bytes()}, "not compared: a version is too large", nil
 }
 
@@ -511,4 +519,12 @@ func (c *Catalog) VersionAtRevision(e *Entry, rev string) (int, error) {
 		return -1, err
 	}
 	return index[h], nil
+}
+
+// compareTitle is the title of the redline of e from version from to
+// version to, in e's language: "Changes to DPA: 5 January 2026 → 2 April
+// 2026".
+func (p *pager) compareTitle(e *Entry, from, to int) string {
+	return p.localizer(e.Language).T("title_compare", map[string]any{"Title": e.Doc.Title,
+		"From": p.localVersionDisplay(e, e.Versions[from]), "To": p.localVersionDisplay(e, e.Versions[to])})
 }

@@ -102,7 +102,8 @@ func registerDetails(c *Catalog, e *Entry, i int, fe *feed.Entry) error {
 	return nil
 }
 
-// writeFeeds writes the site feed and one feed per document, in Atom and
+// writeFeeds writes the site feed, one feed per document and, in a
+// multilingual portal, one per language (LanguageFeedURLs), in Atom and
 // JSON Feed formats, into the staged site.
 func writeFeeds(stage string, c *Catalog, base string) error {
 	site := &feed.Feed{
@@ -117,6 +118,20 @@ func writeFeeds(stage string, c *Catalog, base string) error {
 	current := map[string]bool{}
 	for _, e := range c.Entries {
 		current[e.ID] = true
+	}
+	byLang := map[string]*feed.Feed{}
+	if langs := c.Languages(); len(langs) > 1 {
+		for _, l := range langs {
+			byLang[strings.ToLower(l)] = &feed.Feed{
+				ID:       "urn:clause:feed:language:" + strings.ToLower(l),
+				Title:    c.Config.Title + ": changes (" + LanguageName(l) + ")",
+				Subtitle: "Every published version of every document in " + LanguageNameIn(l, "en"),
+				HomeURL:  absURL(base, LanguageChangelogURL(l)),
+				Author:   c.Config.Title,
+				Language: l,
+				Updated:  c.Stamp(),
+			}
+		}
 	}
 	for _, e := range c.Entries {
 		doc := &feed.Feed{
@@ -135,6 +150,9 @@ func writeFeeds(stage string, c *Catalog, base string) error {
 			}
 			doc.Entries = append(doc.Entries, fe)
 			site.Entries = append(site.Entries, fe)
+			if f := byLang[strings.ToLower(e.Language)]; f != nil {
+				f.Entries = append(f.Entries, fe)
+			}
 		}
 		if len(doc.Entries) > 0 {
 			doc.Updated = doc.Entries[0].Published
@@ -149,6 +167,16 @@ func writeFeeds(stage string, c *Catalog, base string) error {
 			if err := writeFeedPair(stage, doc, base, atomURL, jsonURL); err != nil {
 				return err
 			}
+		}
+	}
+	for l, f := range byLang {
+		sortEntries(f.Entries)
+		if len(f.Entries) > 0 {
+			f.Updated = f.Entries[0].Published
+		}
+		atomURL, jsonURL := LanguageFeedURLs(l)
+		if err := writeFeedPair(stage, f, base, atomURL, jsonURL); err != nil {
+			return err
 		}
 	}
 	sortEntries(site.Entries)

@@ -182,6 +182,26 @@ func (c *Catalog) Languages() []string {
 	return langs
 }
 
+// languagesWithHistory are the languages of a multilingual portal whose
+// documents have versions (each has its changelog), the default first;
+// none for a portal in one language.
+func (c *Catalog) languagesWithHistory() []string {
+	all := c.Languages()
+	if len(all) < 2 {
+		return nil
+	}
+	var out []string
+	for _, l := range all {
+		for _, e := range c.Entries {
+			if strings.EqualFold(e.Language, l) && len(e.Versions) > 0 {
+				out = append(out, l)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // I18nDir is the repository's folder of translations of the theme's
 // strings.
 func (c *Catalog) I18nDir() string { return filepath.Join(c.root, "i18n") }

@@ -1,6 +1,8 @@
 package portal
 
 import (
+	"errors"
+	"fmt"
 	"path"
 	"regexp"
 	"strings"
@@ -159,4 +161,84 @@ func defaultLanguage(docs []*document.Document, configured string, isSet bool) s
 func (l *langLayout) inLanguageFolder(e *Entry) bool {
 	first, _, nested := strings.Cut(l.rel(e.Doc), "/")
 	return nested && l.folders[first]
+}
+
+// ErrLanguagePage is the error of a document whose URL is one of the
+// pages a multilingual portal writes for each language: its index
+// (/de/), changelog (/de/changelog/) or feeds (/de/feed.atom).
+var ErrLanguagePage = errors.New("the URL of a language's own page")
+
+// LanguageIndexURL is the path of the index page of lang, one of the
+// portal's languages: "/" for the default language def, "/de/" for
+// German, as Hugo's multilingual mode writes them.
+func LanguageIndexURL(lang, def string) string {
+	if strings.EqualFold(lang, def) {
+		return "/"
+	}
+	return "/" + strings.ToLower(lang) + "/"
+}
+
+// LanguageChangelogURL is the path of the changelog of the documents in
+// lang ("/de/changelog/"); the site changelog (/changelog/) lists every
+// language.
+func LanguageChangelogURL(lang string) string {
+	return "/" + strings.ToLower(lang) + "/changelog/"
+}
+
+// LanguageFeedURLs are the paths of the Atom and JSON feeds of the
+// documents in lang ("/de/feed.atom", "/de/feed.json").
+func LanguageFeedURLs(lang string) (atom, json string) {
+	l := "/" + strings.ToLower(lang)
+	return l + SiteFeedAtom, l + SiteFeedJSON
+}
+
+// languagePages are the document IDs the pages of lang take in a
+// multilingual portal.
+func languagePages(lang string) []string {
+	l := strings.ToLower(lang)
+	atom, json := LanguageFeedURLs(l)
+	return []string{l, strings.TrimPrefix(strings.TrimSuffix(LanguageChangelogURL(l), "/"), "/"), atom[1:], json[1:]}
+}
+
+// portalLanguages are the languages of docs (def, the default, first),
+// each once, compared case-insensitively.
+func portalLanguages(docs []*document.Document, def string) []string {
+	langs := []string{def}
+	seen := map[string]bool{strings.ToLower(def): true}
+	for _, d := range docs {
+		if l := strings.ToLower(d.Language); l != "" && !seen[l] {
+			seen[l] = true
+			langs = append(langs, d.Language)
+		}
+	}
+	return langs
+}
+
+// checkLanguagePages reports, in a portal with more than one language,
+// each document whose URL is a page the portal writes for a language
+// (ErrLanguagePage): content/de.md would replace the German index.
+func checkLanguagePages(docs []*document.Document, def string) document.Errors {
+	langs := portalLanguages(docs, def)
+	if len(langs) < 2 {
+		return nil
+	}
+	taken := map[string]string{}
+	for _, l := range langs {
+		for _, id := range languagePages(l) {
+			taken[id] = l
+		}
+	}
+	var errs document.Errors
+	for _, d := range docs {
+		id := strings.ToLower(d.ID)
+		if l, ok := taken[id]; ok {
+			line := 1 // the file's name gives the URL, or its slug
+			if d.SlugKey != "" {
+				line = max(d.FieldLine(d.SlugKey), 1)
+			}
+			errs = append(errs, &document.Error{Path: d.Path, Line: line, Err: ErrLanguagePage,
+				Msg: fmt.Sprintf("would take the URL /%s/, which the portal writes for its documents in %s (%s); rename the file or set its slug", id, LanguageName(l), l)})
+		}
+	}
+	return errs
 }

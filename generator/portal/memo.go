@@ -3,6 +3,7 @@ package portal
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"hash"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/clause-portal/clause/generator/diff"
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/markdown"
 	"github.com/clause-portal/clause/generator/site"
@@ -123,6 +125,16 @@ func stringPart(s ...string) func(h hash.Hash) {
 			h.Write([]byte(x))
 		}
 	}
+}
+
+// wordsKey is the part of a key for the words a redline writes in the
+// reader's language (nil: English).
+func wordsKey(w *diff.Words) string {
+	if w == nil {
+		return ""
+	}
+	b, _ := json.Marshal(w) // maps in key order; Plural follows the language
+	return string(b)
 }
 
 // resolved is one link a computation resolved, and what to.

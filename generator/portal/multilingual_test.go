@@ -3,9 +3,11 @@ package portal
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -203,5 +205,207 @@ func TestCheckTranslations(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("warnings for %d files, want %d: %v", len(got), len(want), got)
+	}
+}
+
+// TestLanguageIndexChangelogAndFeeds: each language of a multilingual
+// portal has its index (/, /de/, /fr/), changelog (/en/changelog/…) and
+// feeds (/de/feed.atom, /de/feed.json), listing its documents only, each
+// page in its language and the alternate of the others (pages and
+// sitemap).
+func TestLanguageIndexChangelogAndFeeds(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	mustBuild(t, r.Dir, Options{BaseURL: "https://legal.example.com/", Now: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)})
+	public := filepath.Join(r.Dir, "public")
+	base := "https://legal.example.com"
+	titles := map[string][]string{
+		"en": {"Data Processing Agreement", "Privacy Policy", "Imprint"},
+		"de": {"Auftragsverarbeitungsvertrag", "Datenschutzerklärung", "Impressum"},
+		"fr": {"Accord de traitement des données", "Politique de confidentialité", "Mentions légales"},
+	}
+	index := map[string]string{"en": "/", "de": "/de/", "fr": "/fr/"}
+	chrome := map[string]string{"en": "Changelog", "de": "Änderungsprotokoll", "fr": "Historique des modifications"}
+	alternate := regexp.MustCompile(`<link rel="?alternate"? hreflang="?([a-zA-Z-]+)"? href="?([^" >]+)"?>`)
+	reciprocal := func(page, html string, want map[string]string) {
+		t.Helper()
+		got := map[string]string{}
+		for _, m := range alternate.FindAllStringSubmatch(html, -1) {
+			got[m[1]] = m[2]
+		}
+		for l, u := range want {
+			if got[l] != base+u {
+				t.Errorf("%s: hreflang %s = %q, want %s", page, l, got[l], base+u)
+			}
+		}
+	}
+	for lang := range titles {
+		changelogs := map[string]string{}
+		for l := range titles {
+			changelogs[l] = "/" + l + "/changelog/"
+		}
+		for _, page := range []string{index[lang], "/" + lang + "/changelog/"} {
+			html := readFile(t, filepath.Join(public, filepath.FromSlash(strings.Trim(page, "/")), "index.html"))
+			if !strings.Contains(html, `<html lang="`+lang+`"`) {
+				t.Errorf("%s: not <html lang=%s>", page, lang)
+			}
+			if !strings.Contains(html, chrome[lang]) {
+				t.Errorf("%s: lacks %q", page, chrome[lang])
+			}
+			if !strings.Contains(html, `href="/`+lang+`/changelog/"`) {
+				t.Errorf("%s: the header does not link the %s changelog", page, lang)
+			}
+			for l, others := range titles {
+				for _, title := range others {
+					if has := strings.Contains(html, ">"+title+"<"); has != (l == lang) {
+						t.Errorf("%s: lists %q = %v, want %v", page, title, has, l == lang)
+					}
+				}
+			}
+			if page == index[lang] {
+				reciprocal(page, html, index)
+				for l, u := range index {
+					if l != lang && !strings.Contains(html, `href="`+u+`" hreflang="`+l+`"`) {
+						t.Errorf("%s: no link to the %s index", page, l)
+					}
+				}
+			} else {
+				reciprocal(page, html, changelogs)
+			}
+		}
+		for _, f := range []string{lang + "/feed.atom", lang + "/feed.json"} {
+			b := readFile(t, filepath.Join(public, filepath.FromSlash(f)))
+			for l, others := range titles {
+				for _, title := range others {
+					if has := strings.Contains(b, title+": "); has != (l == lang) {
+						t.Errorf("%s: has entries of %q = %v, want %v", f, title, has, l == lang)
+					}
+				}
+			}
+		}
+	}
+	sitemap := readFile(t, filepath.Join(public, "sitemap.xml"))
+	for _, u := range []string{"/de/", "/fr/", "/en/changelog/", "/de/changelog/", "/fr/changelog/"} {
+		if !strings.Contains(sitemap, "<loc>"+base+u+"</loc>") {
+			t.Errorf("sitemap lacks %s", u)
+		}
+	}
+	if !strings.Contains(sitemap, `hreflang="fr" href="`+base+`/fr/changelog/"`) {
+		t.Error("sitemap: the changelogs are not each other's alternates")
+	}
+}
+
+// TestDocumentOnALanguagePage: in a multilingual portal, a document whose
+// URL is a language's index, changelog or feed is an error at its file.
+func TestDocumentOnALanguagePage(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	r.Write("content/de.md", "# Deutsch\n\nAlles auf Deutsch.\n")
+	r.Commit("2026-06-10T10:00:00Z", "de")
+	_, err := build(t, r.Dir, Options{})
+	if !errors.Is(err, ErrLanguagePage) || !strings.Contains(err.Error(), "content/de.md:1: would take the URL /de/") {
+		t.Fatalf("build: %v, want ErrLanguagePage at content/de.md:1", err)
+	}
+}
+
+// TestMultilingualChromeOfEveryPage: the pages of a document besides its
+// own (its versions, a version, a redline, the compare page) are in its
+// language too, titles and the summaries Clause computes included; an
+// English document's stay as they were.
+func TestMultilingualChromeOfEveryPage(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	mustBuild(t, r.Dir, Options{BaseURL: "https://legal.example.com/", Now: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)})
+	public := filepath.Join(r.Dir, "public")
+	redline := func(doc string) string {
+		t.Helper()
+		m, _ := filepath.Glob(filepath.Join(public, filepath.FromSlash(doc), "compare", "*", "*", "index.html"))
+		if len(m) != 1 {
+			t.Fatalf("%s: %d redlines", doc, len(m))
+		}
+		return m[0]
+	}
+	oldest := func(doc string) string {
+		t.Helper()
+		m, _ := filepath.Glob(filepath.Join(public, filepath.FromSlash(doc), "versions", "*", "index.html"))
+		sort.Strings(m)
+		for _, f := range m {
+			if strings.Contains(readFile(t, f), "January") || strings.Contains(readFile(t, f), "Januar") || strings.Contains(readFile(t, f), "janvier") {
+				return f
+			}
+		}
+		t.Fatalf("%s: no January version among %v", doc, m)
+		return ""
+	}
+	cases := []struct {
+		name, file string
+		want       []string
+	}{
+		{"de versions", filepath.Join(public, "de", "dpa", "versions", "index.html"), []string{
+			"<title>Änderungen an Auftragsverarbeitungsvertrag · Legal</title>", "1 Klausel geändert", "Zwei beliebige Fassungen vergleichen"}},
+		{"de redline", redline("de/dpa"), []string{
+			"<title>Änderungen an Auftragsverarbeitungsvertrag: 5. Januar 2026 → 2. April 2026 · Legal</title>",
+			"1 Klausel geändert.", "Eingefügter Text ist <ins>unterstrichen</ins>", ">Fassungen</a>"}},
+		{"de version", oldest("de/dpa"), []string{
+			"<title>Auftragsverarbeitungsvertrag (Fassung vom 5. Januar 2026) · Legal</title>", "Ersetzt am", "die am 2. April 2026 veröffentlichte Fassung", "SHA-256 von"}},
+		{"de compare", filepath.Join(public, "de", "dpa", "compare", "index.html"), []string{
+			"<title>Fassungen von Auftragsverarbeitungsvertrag vergleichen · Legal</title>", "Liste der Fassungen", "Vergleiche…"}},
+		{"de versions.json", filepath.Join(public, "de", "dpa", "versions", "versions.json"), []string{`"date":"2. April 2026"`, `"date":"5. Januar 2026"`}},
+		{"fr redline", redline("imprint.fr"), []string{
+			"<title>Modifications de Mentions légales : 5 janvier 2026 → 1 juin 2026 · Legal</title>", "1 clause modifiée.", "Le texte inséré est <ins>souligné</ins>"}},
+		{"en redline", redline("en/dpa"), []string{
+			"<title>Changes to Data Processing Agreement: 5 January 2026 → 10 March 2026 · Legal</title>", "1 clause changed.", "Inserted text is <ins>underlined</ins>"}},
+		{"en version", oldest("en/dpa"), []string{"<title>Data Processing Agreement (version of 5 January 2026) · Legal</title>", "Superseded on", "SHA-256 of"}},
+	}
+	for _, c := range cases {
+		html := readFile(t, c.file)
+		for _, w := range c.want {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s lacks %q", c.name, w)
+			}
+		}
+	}
+}
+
+// TestRegisterSummariesInTheirLanguage: what a version of a German
+// sub-processor list changed is said in German on its pages, the
+// changelog and the index's attention list; the English list's stays
+// Clause's English.
+func TestRegisterSummariesInTheirLanguage(t *testing.T) {
+	r := gittest.New(t)
+	list := func(title, extra string) string {
+		return "---\ntitle: " + title + "\nkind: subprocessors\n---\n# " + title + "\n\n| Name | Purpose | Location |\n|---|---|---|\n| AWS | Hosting | EU |\n" + extra
+	}
+	r.Write("content/en/subprocessors.md", list("Sub-processors", ""))
+	r.Write("content/de/subprocessors.md", list("Unterauftragsverarbeiter", ""))
+	r.Commit("2026-01-05T10:00:00Z", "Publish")
+	r.Write("content/en/subprocessors.md", list("Sub-processors", "| Stripe | Payments | EU |\n"))
+	r.Write("content/de/subprocessors.md", list("Unterauftragsverarbeiter", "| Stripe | Zahlungen | EU |\n"))
+	r.Commit("2026-04-05T10:00:00Z", "Add Stripe")
+	mustBuild(t, r.Dir, Options{BaseURL: "https://legal.example.com/", Now: time.Date(2026, 4, 10, 12, 0, 0, 0, time.UTC)})
+	public := filepath.Join(r.Dir, "public")
+	for page, want := range map[string][]string{
+		"de/subprocessors":          {"1 hinzugefügt (Stripe)", "Widerspruch möglich bis"},
+		"de/changelog":              {"1 hinzugefügt (Stripe); Widerspruch bis 5. Mai 2026"},
+		"de/subprocessors/versions": {"1 hinzugefügt (Stripe); Widerspruch bis 5. Mai 2026"},
+		"de":                        {"1 hinzugefügt (Stripe)", "Kunden können bis zur Frist widersprechen."},
+		"en/subprocessors":          {"1 added (Stripe)"},
+		"en/changelog":              {"1 added (Stripe); objections due by 5 May 2026"},
+	} {
+		html := readFile(t, filepath.Join(public, filepath.FromSlash(page), "index.html"))
+		for _, w := range want {
+			if !strings.Contains(html, w) {
+				t.Errorf("/%s/ lacks %q", page, w)
+			}
+		}
+	}
+}
+
+// TestSlugOnALanguagePage: a slug that gives a document a language's page
+// is an error at the slug's line.
+func TestSlugOnALanguagePage(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	r.Write("content/about.md", "---\ntitle: About\nslug: /fr/changelog\n---\nAbout us.\n")
+	r.Commit("2026-06-10T10:00:00Z", "About")
+	_, err := build(t, r.Dir, Options{})
+	if !errors.Is(err, ErrLanguagePage) || !strings.Contains(err.Error(), "content/about.md:3: would take the URL /fr/changelog/") {
+		t.Fatalf("build: %v, want ErrLanguagePage at content/about.md:3", err)
 	}
 }

@@ -16,12 +16,29 @@ var ErrNoBaseURL = errors.New("the portal's absolute URL is needed to link notif
 // Notices returns one notice per material version of every document, and
 // one for each retired document (see retiredNotice), linking to the portal
 // at base (an absolute URL). notify.Deliver puts them in publication order.
+// A document with translations is announced once, by its source (the
+// document in the default language), whose notices list the translations:
+// see NoticesIn for the notices of one language.
 func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
+	return c.NoticesIn(base, "")
+}
+
+// NoticesIn returns the notices for a subscriber who reads lang (a BCP 47
+// tag; "" is Notices): those of the documents in lang, and of each
+// document with no translation in lang, its notices in its own language
+// (so that nothing a subscriber is owed, such as a sub-processor
+// list published in one language only, is left out). Each notice keeps
+// the key of its own document, so a channel's state stays its own.
+func (c *Catalog) NoticesIn(base, lang string) ([]notify.Notice, error) {
 	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
 		return nil, ErrNoBaseURL
 	}
 	var out []notify.Notice
 	for _, e := range c.Entries {
+		if !c.announces(e, lang) {
+			continue
+		}
+		translations := c.noticeTranslations(e, base)
 		h, err := c.Register(e)
 		if err != nil {
 			return nil, err
@@ -44,6 +61,8 @@ func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
 				Effective:         v.Effective.String(),
 				URL:               absURL(base, VersionURL(e.ID, v.ID)),
 				DocumentURL:       absURL(base, DocumentURL(e.ID)),
+				Language:          e.Language,
+				Translations:      translations,
 			}
 			if i == len(e.Versions)-1 {
 				n.Summary = "First published version"
@@ -61,10 +80,42 @@ func (c *Catalog) Notices(base string) ([]notify.Notice, error) {
 			out = append(out, n)
 		}
 		if n, ok := retiredNotice(e, base); ok {
+			n.Language = e.Language
 			out = append(out, n)
 		}
 	}
 	return out, nil
+}
+
+// announces reports whether e's versions are notices for a subscriber of
+// lang ("": of every language): in every language, a document that is not
+// the translation of one in the default language (SourceOf); in lang, a
+// document in lang, or one of those whose translations include none in
+// lang.
+func (c *Catalog) announces(e *Entry, lang string) bool {
+	if lang != "" && strings.EqualFold(e.Language, lang) {
+		return true
+	}
+	if c.SourceOf(e) != nil {
+		return false
+	}
+	if lang != "" {
+		for _, t := range e.Translations {
+			if strings.EqualFold(t.Language, lang) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// noticeTranslations are the current translations of e, for its notices.
+func (c *Catalog) noticeTranslations(e *Entry, base string) []notify.Translation {
+	var out []notify.Translation
+	for _, t := range e.Translations {
+		out = append(out, notify.Translation{Language: t.Language, Title: t.Doc.Title, URL: absURL(base, DocumentURL(t.ID))})
+	}
+	return out
 }
 
 // summaryOf computes what version i of e changed against its predecessor,

@@ -4,9 +4,9 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
-	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clause-portal/clause/generator/config"
@@ -54,6 +54,8 @@ type pager struct {
 	pairAt  map[[2]int]int // position of each pair in pairs
 	pairNow int            // position of the comparison being built
 
+	localizers sync.Map // language → *site.Localizer
+
 	// maxTableRows overrides RegisterTableRows (tests).
 	maxTableRows int
 	texts        *textNames // the versions' texts published for the compare page
@@ -87,6 +89,38 @@ func (p *pager) versionStamp(v *Version) map[string]any {
 // versionDisplay is versionStamp's text.
 func (p *pager) versionDisplay(v *Version) string {
 	return p.versionStamp(v)["display"].(string)
+}
+
+// localizer is the Localizer of lang ("" for the portal's default
+// language): the theme's strings as the pages in lang show them, the
+// repository's i18n folder over the theme's. A folder that cannot be read
+// (which the build reports) leaves the theme's strings.
+func (p *pager) localizer(lang string) *site.Localizer {
+	if lang == "" {
+		lang = p.c.Config.Language
+	}
+	if l, ok := p.localizers.Load(lang); ok {
+		return l.(*site.Localizer)
+	}
+	l, err := site.NewLocalizer(lang, p.c.I18nDir())
+	if err != nil {
+		if l, err = site.NewLocalizer(lang, ""); err != nil {
+			panic(err) // the embedded theme's bundles are tested
+		}
+	}
+	actual, _ := p.localizers.LoadOrStore(lang, l)
+	return actual.(*site.Localizer)
+}
+
+// localVersionDisplay is versionDisplay in the document's language: its
+// day written the language's way, a time of day kept.
+func (p *pager) localVersionDisplay(e *Entry, v *Version) string {
+	display := p.versionDisplay(v)
+	day := v.Date.In(p.loc).Format(DisplayDate)
+	if !strings.HasPrefix(display, day) {
+		return display
+	}
+	return p.localizer(e.Language).Date(v.Date.In(p.loc)) + strings.TrimPrefix(display, day)
 }
 
 func (p *pager) dateStamp(d document.Date) map[string]any {
@@ -129,6 +163,9 @@ func (p *pager) versionRef(e *Entry, i, inForce int) map[string]any {
 	}
 	if v.Summary != "" {
 		m["summary"] = v.Summary
+	}
+	if v.LocalSummary != "" {
+		m["summary"] = v.LocalSummary
 	}
 	return m
 }
@@ -305,7 +342,8 @@ func (p *pager) versionsPage(e *Entry) *site.Page {
 	if len(e.Versions) > 0 {
 		date = e.Versions[0].Date
 	}
-	return &site.Page{URL: VersionsURL(e.ID), Layout: "versions", Title: "Changes to " + e.Doc.Title, Date: date, Params: params}
+	title := p.localizer(e.Language).T("changes_to", map[string]any{"Title": e.Doc.Title})
+	return &site.Page{URL: VersionsURL(e.ID), Layout: "versions", Title: title, Date: date, Params: params}
 }
 
 // versionPage is the permanent page of one version: its text and where it
@@ -360,7 +398,7 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	} else if h != nil && i < len(e.Versions)-1 && (e.Doc.Kind == document.KindSubprocessors || !h.Changes[i].Empty()) {
 		params["register_change"] = p.changeParams(e, h, i, inForce)
 	}
-	title := fmt.Sprintf("%s (version of %s)", doc.Title, p.versionDisplay(v))
+	title := p.localizer(e.Language).T("title_version_of", map[string]any{"Title": doc.Title, "Date": p.localVersionDisplay(e, v)})
 	return &site.Page{URL: VersionURL(e.ID, v.ID), Layout: "version", Title: title, Date: v.Date, Params: params, HTML: r.HTML}, nil
 }
 
@@ -396,18 +434,23 @@ type renderMemo struct {
 	Links    []resolved
 }
 
-// changelogPage lists every version of every document, newest first.
-func (p *pager) changelogPage() *site.Page {
+// changelogPage lists every version of every document, newest first;
+// with lang, of every document in that language (the language's own
+// changelog, LanguageChangelogURL), else of all (/changelog/).
+func (p *pager) changelogPage(lang string) *site.Page {
 	type row struct {
 		date time.Time
 		m    map[string]any
 	}
 	var rows []row
 	for _, e := range p.c.Entries {
+		if lang != "" && !strings.EqualFold(e.Language, lang) {
+			continue
+		}
 		inForce := e.InForce(p.c.Today, p.loc)
 		for i, v := range e.Versions {
 			m := p.versionRef(e, i, inForce)
-			m["document"] = map[string]any{"id": e.ID, "title": e.Doc.Title, "url": DocumentURL(e.ID), "kind": string(e.Doc.Kind), "retired": e.Retired}
+			m["document"] = map[string]any{"id": e.ID, "title": e.Doc.Title, "url": DocumentURL(e.ID), "kind": string(e.Doc.Kind), "retired": e.Retired, "language": e.Language}
 			rows = append(rows, row{v.Date, m})
 		}
 	}
@@ -420,7 +463,59 @@ func (p *pager) changelogPage() *site.Page {
 	if len(rows) > 0 {
 		date = rows[0].date
 	}
-	return &site.Page{URL: "/changelog/", Layout: "changelog", Title: "Changelog", Date: date, Params: map[string]any{"type": "changelog", "entries": list}}
+	if lang == "" {
+		return &site.Page{URL: "/changelog/", Layout: "changelog", Title: p.localizer("").T("changelog", nil), Date: date, Params: map[string]any{"type": "changelog", "entries": list}}
+	}
+	params := map[string]any{"type": "changelog", "entries": list, "language": lang, "all_languages": "/changelog/"}
+	var others []map[string]any
+	for _, l := range p.c.languagesWithHistory() {
+		if !strings.EqualFold(l, lang) {
+			others = append(others, map[string]any{"language": l, "name": LanguageName(l), "url": LanguageChangelogURL(l)})
+		}
+	}
+	params["translations"] = others
+	return &site.Page{URL: LanguageChangelogURL(lang), Language: lang, Layout: "changelog", Title: p.localizer(lang).T("changelog", nil), Date: date, Params: params}
+}
+
+// languageChangelogPages are the changelogs of each language of a
+// multilingual portal that has versions; none for a portal in one
+// language.
+func (p *pager) languageChangelogPages() []*site.Page {
+	var out []*site.Page
+	for _, l := range p.c.languagesWithHistory() {
+		out = append(out, p.changelogPage(l))
+	}
+	return out
+}
+
+// languageParams are the site parameters of a multilingual portal's
+// languages, by lower-case tag: each one's name, index, changelog and
+// feeds, for the chrome of its pages; and what its index shows before
+// the list of documents (attentionParams of its documents). Both are nil
+// for a portal in one language.
+func (p *pager) languageParams() (langs, attention map[string]any, err error) {
+	all := p.c.Languages()
+	if len(all) < 2 {
+		return nil, nil, nil
+	}
+	withHistory := map[string]bool{}
+	for _, l := range p.c.languagesWithHistory() {
+		withHistory[l] = true
+	}
+	langs, attention = map[string]any{}, map[string]any{}
+	for i, l := range all {
+		atom, json := LanguageFeedURLs(l)
+		m := map[string]any{"language": l, "name": LanguageName(l), "index": LanguageIndexURL(l, all[0]),
+			"feed_atom": atom, "feed_json": json, "weight": i + 1}
+		if withHistory[l] {
+			m["changelog"] = LanguageChangelogURL(l)
+		}
+		langs[strings.ToLower(l)] = m
+		if attention[strings.ToLower(l)], err = p.attentionParams(l); err != nil {
+			return nil, nil, err
+		}
+	}
+	return langs, attention, nil
 }
 
 // render renders a document's body, with its links resolved by links

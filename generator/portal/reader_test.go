@@ -354,7 +354,7 @@ func TestStayInformedOnEveryReadersPage(t *testing.T) {
 		var got []string
 		for _, m := range feedLink.FindAllStringSubmatch(found[0], -1) {
 			got = append(got, m[1])
-			if !strings.HasSuffix(m[1], map[string]string{"application/atom+xml": ".atom", "application/feed+json": ".json"}[m[2]]) || !strings.Contains(m[3], "changes") {
+			if !strings.HasSuffix(m[1], map[string]string{"application/atom+xml": ".atom", "application/feed+json": ".json"}[m[2]]) || !strings.Contains(m[3], map[bool]string{true: "Änderungen", false: "changes"}[strings.HasPrefix(page, "/de/")]) {
 				t.Errorf("%s: feed link %q type %q title %q", page, m[1], m[2], m[3])
 			}
 			if _, err := os.Stat(filepath.Join(r.Dir, "public", filepath.FromSlash(m[1]))); err != nil {

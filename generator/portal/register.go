@@ -404,6 +404,10 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 		"upcoming":      upcoming,
 		"upcoming_rows": upcomingRows,
 		"count":         len(reg.Rows),
+		// The filter's count, in the page's language: each plural form,
+		// for the script to choose by the browser's plural rules.
+		"count_forms":   p.localizer(e.Language).Forms("register_count"),
+		"showing_forms": p.localizer(e.Language).Forms("register_showing"),
 	}
 	if tableHTML != "" {
 		params["table_html"] = tableHTML
@@ -440,7 +444,7 @@ func (p *pager) registerRow(reg *subprocessors.Register, r subprocessors.Row) ma
 func (p *pager) changeParams(e *Entry, h *RegisterHistory, i, inForce int) map[string]any {
 	ch := h.Changes[i]
 	m := p.versionRef(e, i, inForce)
-	m["summary"] = p.c.RegisterSummary(e, h, i, false)
+	m["summary"] = p.registerSummary(e, h, i, false)
 	m["first"] = i == len(e.Versions)-1
 	names := func(rows []subprocessors.Row) []map[string]any {
 		out := make([]map[string]any, 0, len(rows))
@@ -454,7 +458,7 @@ func (p *pager) changeParams(e *Entry, h *RegisterHistory, i, inForce int) map[s
 		for _, c := range cs {
 			var fields []map[string]any
 			for _, f := range c.Fields {
-				fields = append(fields, map[string]any{"field": fieldLabel(f.Field), "old": f.Old, "new": f.New})
+				fields = append(fields, map[string]any{"field": fieldLabel(f.Field), "field_id": f.Field, "old": f.Old, "new": f.New})
 			}
 			out = append(out, map[string]any{"name": c.New.Name, "fields": fields})
 		}

@@ -82,6 +82,27 @@ func writeSitemap(stage string, c *Catalog, base string) error {
 	if hasHistory {
 		urls = append(urls, sitemapURL{Loc: absURL(base, "/changelog/"), LastMod: stamp(c.Stamp())})
 	}
+	// A multilingual portal's index and changelog of each language, each
+	// the other's alternates.
+	if langs := c.Languages(); len(langs) > 1 {
+		group := func(urlOf func(string) string, langs []string) {
+			var alts []xhtmlLink
+			for _, l := range langs {
+				alts = append(alts, xhtmlLink{Rel: "alternate", Hreflang: l, Href: absURL(base, urlOf(l))})
+			}
+			for i, l := range langs {
+				if i == 0 && urlOf(l) == "/" {
+					urls[0].Alternates = alts // the index is listed first
+					continue
+				}
+				urls = append(urls, sitemapURL{Loc: absURL(base, urlOf(l)), LastMod: stamp(c.Stamp()), Alternates: alts})
+			}
+		}
+		group(func(l string) string { return LanguageIndexURL(l, langs[0]) }, langs)
+		if withHistory := c.languagesWithHistory(); len(withHistory) > 0 {
+			group(LanguageChangelogURL, withHistory)
+		}
+	}
 	write := func(name string, v any) error {
 		b, err := xml.MarshalIndent(v, "", "  ")
 		if err != nil {

@@ -142,7 +142,7 @@ func Serve(ctx context.Context, o Options) error {
 }
 
 // watch watches what a build reads: the content folder, layouts/,
-// static/ and assets/ (recursively), the repository root (clause.toml),
+// static/, assets/ and i18n/ (recursively), the repository root (clause.toml),
 // and git's HEAD and branch heads (new commits change dates).
 func watch(b portal.Options) (*fsnotify.Watcher, error) {
 	w, err := fsnotify.NewWatcher()
@@ -159,7 +159,7 @@ func watch(b portal.Options) (*fsnotify.Watcher, error) {
 	}
 	content, _ := portal.ResolveContent(repo, b.Content, cfg)
 	_ = w.Add(repo)
-	for _, dir := range []string{filepath.Join(repo, content), filepath.Join(repo, "layouts"), filepath.Join(repo, "static"), filepath.Join(repo, "assets")} {
+	for _, dir := range []string{filepath.Join(repo, content), filepath.Join(repo, "layouts"), filepath.Join(repo, "static"), filepath.Join(repo, "assets"), filepath.Join(repo, "i18n")} {
 		addTree(w, dir)
 	}
 	for _, dir := range []string{filepath.Join(repo, ".git"), filepath.Join(repo, ".git", "refs", "heads")} {

@@ -154,6 +154,24 @@ type Options struct {
 	LinkBase string `json:"link_base"`
 	// Omit leaves the text of unchanged runs out (see diff.HTMLOptions).
 	Omit bool `json:"omit"`
+	// Words are the redline's own words in the reader's language (see
+	// diff.Words); nil is English.
+	Words *diff.Words `json:"words,omitempty"`
+	// Lang is the reader's language (a BCP 47 tag), whose plural rules
+	// choose among Words' forms: the browser's engine sets Words.Plural
+	// from it.
+	Lang string `json:"lang,omitempty"`
+}
+
+// Counts are what a redline counts (diff.Stats), for a summary in the
+// reader's language.
+type Counts struct {
+	Changed       int `json:"changed"`
+	Inserted      int `json:"inserted"`
+	Deleted       int `json:"deleted"`
+	Moved         int `json:"moved"`
+	Renumbered    int `json:"renumbered"`
+	Reparagraphed int `json:"reparagraphed"`
 }
 
 // Result is a comparison as the compare page shows it.
@@ -163,6 +181,8 @@ type Result struct {
 	// Summary says what changed in the text, e.g. "1 clause changed"
 	// (diff.Redline.Summary).
 	Summary string `json:"summary"`
+	// Counts are the numbers the summary says.
+	Counts Counts `json:"counts"`
 	// Identical is set when the words of the two texts are the same.
 	Identical bool `json:"identical"`
 	// SourceChanged is set when the two source files differ at all.
@@ -176,12 +196,14 @@ type Result struct {
 func Compute(from, to Text, opts Options) (Result, error) {
 	r := diff.Compare(from.Blocks, to.Blocks)
 	var b strings.Builder
-	if err := diff.WriteHTML(&b, r, diff.HTMLOptions{LinkBase: opts.LinkBase, Omit: opts.Omit}); err != nil {
+	if err := diff.WriteHTML(&b, r, diff.HTMLOptions{LinkBase: opts.LinkBase, Omit: opts.Omit, Words: opts.Words}); err != nil {
 		return Result{}, err
 	}
+	s := r.Stats
 	return Result{
 		HTML:          b.String(),
 		Summary:       r.Summary(),
+		Counts:        Counts{s.Changed, s.Inserted, s.Deleted, s.Moved, s.Renumbered, s.Reparagraphed},
 		Identical:     r.Identical(),
 		SourceChanged: from.SHA256 != to.SHA256,
 		Metadata:      MetadataChanges(from.Meta, to.Meta),

@@ -2,6 +2,7 @@ package redline
 
 import (
 	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -174,5 +175,29 @@ func TestTableRowTextLeftOut(t *testing.T) {
 	}
 	if !reflect.DeepEqual(out.Blocks, in.Blocks) {
 		t.Errorf("read back %+v", out.Blocks)
+	}
+}
+
+// TestComputeInTheReadersWords: the options the compare page sends (the
+// redline's words, as JSON) reach the HTML, and the counts come with the
+// English summary, for the page to say them in its language.
+func TestComputeInTheReadersWords(t *testing.T) {
+	var opts Options
+	if err := json.Unmarshal([]byte(`{"link_base":"/de/dpa/versions/b/","omit":true,"lang":"de",
+		"words":{"unchanged":{"one":"{{ .Count }} unveränderter Abschnitt","other":"{{ .Count }} unveränderte Abschnitte"},"read_in_full":"im Volltext lesen"}}`), &opts); err != nil {
+		t.Fatal(err)
+	}
+	text := func(last string) Text {
+		return Text{Blocks: markdown.Blocks([]byte("# AVV\n\nEins.\n\nZwei.\n\nDrei.\n\nVier.\n\n" + last + "\n"))}
+	}
+	res, err := Compute(text("Fünf."), text("Fünf und sechs."), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.HTML, "unveränderte Abschnitte (<a href=\"/de/dpa/versions/b/\">im Volltext lesen</a>)") {
+		t.Errorf("HTML:\n%s", res.HTML)
+	}
+	if res.Counts != (Counts{Changed: 1}) || res.Summary != "1 clause changed" {
+		t.Errorf("counts %+v, summary %q", res.Counts, res.Summary)
 	}
 }

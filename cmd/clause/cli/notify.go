@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/text/language"
 
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/notify"
@@ -34,6 +35,7 @@ type NotifyOptions struct {
 	Timeout           time.Duration
 	Quiet             bool
 	Drop              []string
+	Language          string
 }
 
 func newNotifyCmd(streams *IO, runF func(*NotifyOptions) error) *cobra.Command {
@@ -53,6 +55,13 @@ delivered, or given up with --drop.
 
 The first run for a channel records what exists as a baseline and sends
 nothing, unless --since says from when to send.
+
+A document with translations is announced by one notice, that of its
+source (the document in the default language), listing its translations.
+--language LANG is for subscribers of one language: they get the notices
+of the documents in LANG (each translation's own versions), and of the
+documents with no translation in LANG, those in their own language. Give
+such a subscriber a channel of its own (one NAME per language).
 
 Channels:
   --webhook NAME=URL        JSON event signed per the Standard Webhooks spec
@@ -84,7 +93,8 @@ CONTEXT other than production).`,
   clause notify --smtp-url "smtp://bot:$SMTP_PASSWORD@smtp.example.com:587" \
       --mail-from "Acme Legal <legal@acme.example>" --mail-to-file /secrets/subscribers.txt --digest
   clause notify --webhook "crm=$CRM_WEBHOOK_URL" --since 2026-11-01 --dry-run
-  clause notify --drop webhook:crm=dpa@3f2a9c41b7d0`,
+  clause notify --drop webhook:crm=dpa@3f2a9c41b7d0
+  clause notify --language de --webhook "crm-de=$CRM_DE_WEBHOOK_URL"`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -109,6 +119,7 @@ CONTEXT other than production).`,
 	f.IntVar(&opts.Retries, "retries", 3, "retries of a failed delivery after its first attempt (0: one attempt only)")
 	f.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "timeout of one delivery attempt")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only errors")
+	f.StringVar(&opts.Language, "language", "", "send the notices of the documents in `LANG` (a BCP 47 tag), and of those not translated into it")
 	f.StringArrayVar(&opts.Drop, "drop", nil, "give up the pending notices of `CHANNEL[=KEY,...]` (all, or the keys or document ids listed): record them as delivered by decision, send nothing (repeatable)")
 	return cmd
 }
@@ -133,6 +144,13 @@ func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) (err error)
 	if opts.Retries < 0 {
 		return usageError{fmt.Errorf("--retries %d: give 0 (one attempt) or more", opts.Retries)}
 	}
+	if opts.Language != "" {
+		tag, err := language.Parse(opts.Language)
+		if err != nil {
+			return usageError{fmt.Errorf("--language %q: not a BCP 47 language tag (e.g. de, fr, pt-BR)", opts.Language)}
+		}
+		opts.Language = tag.String()
+	}
 	hasChannels := len(opts.Webhooks)+len(opts.SlackWebhooks) > 0 || opts.SMTPURL != ""
 	switch {
 	case len(opts.Drop) > 0 && hasChannels:
@@ -155,9 +173,12 @@ func notifyRun(cmd *cobra.Command, streams *IO, opts *NotifyOptions) (err error)
 	if base == "" && len(opts.Drop) > 0 {
 		base = "https://portal.invalid/" // --drop needs the notices' keys, not their links
 	}
-	notices, err := c.Notices(base)
+	notices, err := c.NoticesIn(base, opts.Language)
 	if err != nil {
 		return err
+	}
+	if opts.Language != "" && !opts.Quiet && !hasLanguage(c, opts.Language) {
+		fmt.Fprintf(termsafe.Writer(streams.ErrOut), "warning: no document is in %s (--language): the notices are those of every document, in its own language\n", opts.Language)
 	}
 	var channels []notify.Channel
 	if len(opts.Drop) == 0 {
@@ -474,4 +495,14 @@ func noticesUpTo(c *portal.Catalog, notices []notify.Notice, since string) ([]no
 		}
 	}
 	return out, nil
+}
+
+// hasLanguage reports whether a document of c is in lang.
+func hasLanguage(c *portal.Catalog, lang string) bool {
+	for _, e := range c.Entries {
+		if strings.EqualFold(e.Language, lang) {
+			return true
+		}
+	}
+	return false
 }

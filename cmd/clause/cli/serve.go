@@ -25,7 +25,7 @@ func newServeCmd(streams *IO, ready func(string)) *cobra.Command {
 		Short: "Preview the portal locally, rebuilding on every change",
 		Long: `Serve builds the portal into a temporary folder and serves it on a local
 address, with the same Content-Security-Policy as production. It rebuilds
-when a document, layout, static file, clause.toml or the git history
+when a document, layout, static file, i18n/ string, clause.toml or the git history
 changes (commit to see new dates and versions), and open pages reload by
 themselves. A build error is printed with its file and line, in the terminal
 and above every page of the last good build, which stays served. Uncommitted

@@ -37,7 +37,7 @@
       // Options are newest first: the higher index is the older version.
       var a = from.selectedIndex, b = to.selectedIndex;
       if (a === b) {
-        message.textContent = "Choose two different versions.";
+        message.textContent = form.getAttribute("data-choose-two") || "Choose two different versions.";
         return;
       }
       message.textContent = "";

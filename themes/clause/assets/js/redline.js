@@ -16,6 +16,48 @@
   var body = document.querySelector(".redline-body");
   var query = new URLSearchParams(location.search);
   var fromID = query.get("from") || data("from"), toID = query.get("to") || data("to");
+  // The page's strings, in its language (data-i18n, from the theme's
+  // i18n bundles); English when the attribute is missing.
+  var words = { comparing: "Comparing…", from: "From", to: "to", version_of: "the version of",
+    only_details: "The words of the text are the same in both versions; only the details above the text changed.",
+    only_layout: "The words of the text are the same in both versions; only the layout (such as line breaks) differs.",
+    same: "The two versions are the same.", no_version: "No version {ID} of this document.",
+    too_large: "A version is too large to compare in the browser: run clause diff {From} {To} in the repository." };
+  try {
+    var given = JSON.parse(data("i18n") || "{}");
+    Object.keys(given).forEach(function (k) { if (given[k]) words[k] = given[k]; });
+  } catch (e) { /* keep English */ }
+  // The engine's words (data-words) and the summary's plural forms
+  // (data-summary) of a page not in English, whose plural rules are the
+  // browser's for data-lang.
+  function parsed(name) {
+    try { return JSON.parse(data(name) || "null"); } catch (e) { return null; }
+  }
+  var engineWords = parsed("words"), summaryForms = parsed("summary"), lang = data("lang") || "";
+  var plurals = lang && window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+  function counted(forms, n) {
+    var s = (forms && (forms[plurals ? plurals.select(n) : "other"] || forms.other)) || "";
+    return s.replace(/\{\{-?\s*\.Count\s*-?\}\}/g, String(n));
+  }
+  // The summary in the page's language, as the build writes it
+  // (localStatsSummary); the engine's English one without forms.
+  function summaryOf(r) {
+    var f = summaryForms, c = r.counts;
+    if (!f || !c) return r.summary;
+    var parts = [];
+    [["changed", c.changed], ["added", c.inserted], ["removed", c.deleted], ["moved", c.moved]].forEach(function (p) {
+      if (p[1] > 0) parts.push(counted(f[(parts.length ? "" : "clauses_") + p[0]], p[1]));
+    });
+    if (c.renumbered > 0) parts.push(counted(f.renumbered, c.renumbered));
+    if (c.reparagraphed > 0) {
+      if (!parts.length) return f.no_textual_change + "; " + counted(f.reparagraphed, c.reparagraphed);
+      parts.push(counted(f.reparagraphed, c.reparagraphed));
+    }
+    return parts.length ? parts.join(f.separator || ", ") : f.no_textual_change;
+  }
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
+  }
 
   function say(text) { summary.textContent = text; }
   function json(url) {
@@ -52,7 +94,7 @@
     return a;
   }
 
-  say("Comparing…");
+  say(words.comparing);
   json(data("versions")).then(function (text) {
     var versions = JSON.parse(text);
     var find = function (id) {
@@ -60,28 +102,28 @@
       return null;
     };
     var from = find(fromID), to = find(toID);
-    if (!from || !to) throw new Error("No version " + (from ? toID : fromID) + " of this document.");
+    if (!from || !to) throw new Error(fill(words.no_version, { ID: from ? toID : fromID }));
     var base = data("versions-url");
     sides.textContent = "";
-    sides.append("From ", link(base + from.id + "/", "the version of " + from.date), " to ", link(base + to.id + "/", "the version of " + to.date));
+    sides.append(words.from + " ", link(base + from.id + "/", words.version_of + " " + from.date), " " + words.to + " ", link(base + to.id + "/", words.version_of + " " + to.date));
     sides.hidden = false;
     document.title = data("title") + ": " + from.date + " → " + to.date + " · " + data("site");
     if (!from.text || !to.text) {
-      throw new Error("A version is too large to compare in the browser: run clause diff " + from.id + " " + to.id + " in the repository.");
+      throw new Error(fill(words.too_large, { From: from.id, To: to.id }));
     }
     return Promise.all([json(data("texts") + from.text), json(data("texts") + to.text), engine()]).then(function (all) {
-      var out = all[2](all[0], all[1], JSON.stringify({ link_base: data("link-base") + to.id + "/", omit: false }));
+      var opts = { link_base: data("link-base") + to.id + "/", omit: false };
+      if (engineWords) { opts.words = engineWords; opts.lang = lang; }
+      var out = all[2](all[0], all[1], JSON.stringify(opts));
       if (typeof out !== "string") throw new Error(out && out.error || "the redline engine failed");
       var r = JSON.parse(out);
       var meta = r.metadata || [];
       var strong = document.createElement("strong");
-      strong.textContent = r.summary + ".";
+      strong.textContent = summaryOf(r) + ".";
       summary.textContent = "";
       summary.append(strong);
       if (r.identical) {
-        summary.append(" " + (meta.length ? "The words of the text are the same in both versions; only the details above the text changed."
-          : r.source_changed ? "The words of the text are the same in both versions; only the layout (such as line breaks) differs."
-          : "The two versions are the same."));
+        summary.append(" " + (meta.length ? words.only_details : r.source_changed ? words.only_layout : words.same));
       }
       metadata.textContent = "";
       meta.forEach(function (m) {

@@ -49,7 +49,17 @@
       });
       body.hidden = !any;
     });
-    count.textContent = shown === rows.length ? rows.length + " sub-processors" : "Showing " + shown + " of " + rows.length + " sub-processors";
+    count.textContent = shown === rows.length ? say("count", rows.length, rows.length) : say("showing", shown, rows.length);
+  }
+  // The count in the page's language: the theme's plural forms
+  // (data-count, data-showing), chosen by the browser's plural rules.
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  function say(which, n, total) {
+    var forms = {};
+    try { forms = JSON.parse(count.getAttribute("data-" + which) || "{}"); } catch (e) { /* English below */ }
+    var text = forms[plurals ? plurals.select(n) : "other"] || forms.other ||
+      (which === "count" ? "{{ .Count }} sub-processors" : "Showing {{ .Count }} of {{ .Total }} sub-processors");
+    return text.replace(/\{\{-?\s*\.Count\s*-?\}\}/g, String(n)).replace(/\{\{-?\s*\.Total\s*-?\}\}/g, String(total));
   }
   filter.addEventListener("input", apply);
   country.addEventListener("change", apply);
