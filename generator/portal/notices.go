@@ -35,7 +35,8 @@ func (c *Catalog) NoticesIn(base, lang string) ([]notify.Notice, error) {
 	}
 	var out []notify.Notice
 	for _, e := range c.Entries {
-		if !c.announces(e, lang) {
+		newest := c.announced(e, lang)
+		if newest == 0 {
 			continue
 		}
 		translations := c.noticeTranslations(e, base)
@@ -43,7 +44,7 @@ func (c *Catalog) NoticesIn(base, lang string) ([]notify.Notice, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i := len(e.Versions) - 1; i >= 0; i-- {
+		for i := min(newest, len(e.Versions)) - 1; i >= 0; i-- {
 			v := e.Versions[i]
 			if !v.Material {
 				continue
@@ -87,26 +88,35 @@ func (c *Catalog) NoticesIn(base, lang string) ([]notify.Notice, error) {
 	return out, nil
 }
 
-// announces reports whether e's versions are notices for a subscriber of
-// lang ("": of every language): in every language, a document that is not
-// the translation of one in the default language (SourceOf); in lang, a
-// document in lang, or one of those whose translations include none in
-// lang.
-func (c *Catalog) announces(e *Entry, lang string) bool {
+// announced returns how many of e's versions, newest first, are notices
+// for a subscriber of lang ("": of every language): all of them
+// (len(e.Versions), or more) for a document that is not the translation
+// of one in the default language (SourceOf), and in lang for a document
+// in lang; none for other translations. For a source with a translation
+// in lang, the versions that translation does not reflect yet (Lag): a
+// subscriber of lang learns of a material change of the source the day it
+// is published, in the source's language, not only once it is translated,
+// and of the translated text by the translation's own notices.
+func (c *Catalog) announced(e *Entry, lang string) int {
+	all := len(e.Versions) + 1 // the retired notice too
 	if lang != "" && strings.EqualFold(e.Language, lang) {
-		return true
+		return all
 	}
 	if c.SourceOf(e) != nil {
-		return false
+		return 0
 	}
 	if lang != "" {
 		for _, t := range e.Translations {
-			if strings.EqualFold(t.Language, lang) {
-				return false
+			if !strings.EqualFold(t.Language, lang) {
+				continue
 			}
+			if l := c.Lag(t); l != nil && l.Reflects >= 0 {
+				return l.Reflects
+			}
+			return all // what it reflects is not known
 		}
 	}
-	return true
+	return all
 }
 
 // noticeTranslations are the current translations of e, for its notices.

@@ -59,9 +59,11 @@ nothing, unless --since says from when to send.
 A document with translations is announced by one notice, that of its
 source (the document in the default language), listing its translations.
 --language LANG is for subscribers of one language: they get the notices
-of the documents in LANG (each translation's own versions), and of the
-documents with no translation in LANG, those in their own language. Give
-such a subscriber a channel of its own (one NAME per language).
+of the documents in LANG (each translation's own versions); of the
+documents with no translation in LANG, those in their own language; and a
+source's versions its translation in LANG does not reflect yet, in the
+source's language. Give such a subscriber a channel of its own (one NAME
+per language).
 
 Channels:
   --webhook NAME=URL        JSON event signed per the Standard Webhooks spec

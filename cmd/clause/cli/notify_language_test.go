@@ -10,7 +10,8 @@ import (
 // TestNotifyTranslationsOneNotice: a document with translations is one
 // notice, its source's, listing the translations, with its language; a
 // channel for one language (--language de) gets the German documents' own
-// notices, and the others' where no German translation exists.
+// notices, the others' where no German translation exists, and the
+// source's where the German translation does not reflect it yet.
 func TestNotifyTranslationsOneNotice(t *testing.T) {
 	r := gittest.New(t)
 	r.Write("clause.toml", "language = \"en\"\n")
@@ -85,6 +86,20 @@ func TestNotifyTranslationsOneNotice(t *testing.T) {
 	if n, m := len(received(all)), len(received(de)); n != 3 || m != 3 {
 		t.Errorf("a French translation's version was announced: %d, %d notices", n, m)
 	}
+
+	// The English DPA changes alone: German readers learn of it the day it
+	// is published, from the English notice (their translation does not
+	// reflect it yet), then from the German one once it is translated.
+	r.Write("content/en/dpa.md", "---\ntitle: DPA\n---\nThe processor acts on documented instructions, in writing.\n")
+	r.Commit("2026-03-10T09:00:00Z", "DPA: in writing")
+	run()
+	check("all", all, []got{enDPA, security, enDPA, enDPA})
+	check("de", de, []got{deDPA, security, deDPA, enDPA})
+	r.Write("content/de/dpa.md", "---\ntitle: AVV\n---\nDer Auftragsverarbeiter handelt auf dokumentierte, schriftliche Weisung.\n")
+	r.Commit("2026-03-12T09:00:00Z", "DPA (de): in writing")
+	run()
+	check("all", all, []got{enDPA, security, enDPA, enDPA})
+	check("de", de, []got{deDPA, security, deDPA, enDPA, deDPA})
 
 	if code, _, errOut := notifyRunCmd(t, env, append(base, "--webhook", "x="+all.srv.URL, "--language", "not a tag")...); code != ExitUsage || !strings.Contains(errOut, "BCP 47") {
 		t.Errorf("--language 'not a tag': exit %d, %q", code, errOut)
