@@ -118,6 +118,19 @@ func rowLineOf(doc *document.Document, lines [][]byte, reg *subprocessors.Regist
 	return strings.Join(strings.Fields(string(lines[k])), " ")
 }
 
+// rawLineOf returns the line of row r as written in doc's body, its
+// bytes unchanged; nil for a row from front matter or out of the body.
+func rawLineOf(doc *document.Document, lines [][]byte, reg *subprocessors.Register, r subprocessors.Row) []byte {
+	if reg.Source != subprocessors.SourceBody {
+		return nil
+	}
+	k := r.Line - doc.BodyLine
+	if k < 0 || k >= len(lines) {
+		return nil
+	}
+	return bytes.TrimRight(lines[k], "\n")
+}
+
 // compareRows computes a registerPair from old to new, given the changes
 // between them (subprocessors.Compare).
 func compareRows(oldDoc *document.Document, old *subprocessors.Register, newDoc *document.Document, new *subprocessors.Register, ch subprocessors.Changes) *registerPair {
@@ -153,6 +166,11 @@ func compareRows(oldDoc *document.Document, old *subprocessors.Register, newDoc 
 	for _, r := range new.Rows {
 		j, ok := byKey[r.Key]
 		if !ok || changed[r.Key] {
+			continue
+		}
+		if bytes.Equal(rawLineOf(oldDoc, oldLines, old, old.Rows[j]), rawLineOf(newDoc, newLines, new, r)) {
+			// The same bytes: the same once folded, not worth folding.
+			p.unchanged++
 			continue
 		}
 		if a, b := oldLine(old.Rows[j]), newLine(r); a != b {
