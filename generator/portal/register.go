@@ -9,6 +9,7 @@ import (
 	"github.com/clause-portal/clause/generator/api"
 	"github.com/clause-portal/clause/generator/config"
 	"github.com/clause-portal/clause/generator/document"
+	"github.com/clause-portal/clause/generator/site"
 	"github.com/clause-portal/clause/generator/subprocessors"
 )
 
@@ -406,7 +407,8 @@ func (p *pager) registerParams(e *Entry, h *RegisterHistory, shown int) map[stri
 		"count":         len(reg.Rows),
 	}
 	if tableHTML != "" {
-		params["table_html"] = tableHTML
+		// Round Hugo, which would hold the table several times over.
+		params["table_html"] = site.Defer([]byte(tableHTML))
 	} else {
 		params["rows"], params["groups"] = rows, groups
 	}
