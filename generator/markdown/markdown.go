@@ -182,7 +182,11 @@ func Render(body []byte, opts ...Option) (*Rendered, error) {
 	if err := md.Renderer().Render(&buf, body, doc); err != nil {
 		return nil, fmt.Errorf("render markdown: %w", err)
 	}
-	out := bytes.ReplaceAll(buf.Bytes(), []byte("{{"), []byte("&#123;&#123;"))
+	out := buf.Bytes()
+	if bytes.Contains(out, []byte("{{")) {
+		// Not copied otherwise: a page of a large register is 10 MB.
+		out = bytes.ReplaceAll(out, []byte("{{"), []byte("&#123;&#123;"))
+	}
 	return &Rendered{HTML: out, Headings: headings, Notes: st.notes(doc, body)}, nil
 }
 

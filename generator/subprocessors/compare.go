@@ -122,12 +122,22 @@ func Compare(old, new *Register) Changes {
 	if new != nil {
 		n = new.Rows
 	}
+	if len(o) == 0 {
+		// Every row is added: the new register's rows, not a copy (the
+		// first version of a register of 154,000 rows copied 60 MB).
+		// Rows are not changed once read.
+		var c Changes
+		if len(n) > 0 {
+			c.Added = n[:len(n):len(n)]
+		}
+		return c
+	}
 	pair := make([]int, len(n)) // index into o, or -1
 	used := make([]bool, len(o))
 	for i := range pair {
 		pair[i] = -1
 	}
-	byKey := map[string]int{}
+	byKey := make(map[string]int, len(o))
 	for i, r := range o {
 		if _, dup := byKey[r.Key]; !dup && r.Key != "" {
 			byKey[r.Key] = i
