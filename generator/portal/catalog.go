@@ -68,6 +68,12 @@ type Catalog struct {
 	// so that a build parses each text about once.
 	versionDocs   textCache[parsedVersion]
 	versionBlocks textCache[[]markdown.Block]
+	// prerender, set by Build, has Register render the pages of the
+	// versions of a large register from the tree it reads the register
+	// from, into prerendered: each is parsed once (see prerenderBody).
+	prerender    bool
+	prerenderMin int // overrides prerenderBody (tests)
+	prerendered  textCache[*markdown.Rendered]
 }
 
 // Entry is one document and its history.
