@@ -232,9 +232,13 @@ func (t *Tree) Render(opts ...Option) (*Rendered, error) {
 		return nil, fmt.Errorf("render markdown: %w", err)
 	}
 	out := buf.Bytes()
-	if bytes.Contains(out, []byte("{{")) {
-		// Not copied otherwise: a page of a large register is 10 MB.
+	switch {
+	case bytes.Contains(out, []byte("{{")):
 		out = bytes.ReplaceAll(out, []byte("{{"), []byte("&#123;&#123;"))
+	case cap(out)-len(out) > 1<<20:
+		// The buffer's room to grow is not kept with the HTML: a page of
+		// a large register is 10 MB, kept until its page is built.
+		out = bytes.Clone(out)
 	}
 	return &Rendered{HTML: out, Headings: headings, Notes: st.notes(doc, body), LinkFree: linkFree}, nil
 }

@@ -253,7 +253,7 @@ func (p *pager) documentPage(e *Entry) (*site.Page, error) {
 // links (which the two pages resolve differently), or shown itself.
 func (p *pager) renderShown(e *Entry, shown *document.Document) (*markdown.Rendered, error) {
 	for _, v := range e.Versions {
-		r, ok := p.c.renderedAhead(v)
+		r, ok := p.c.renderedAhead(v, false)
 		if !ok || !r.LinkFree {
 			continue
 		}
@@ -342,7 +342,7 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	if uncommitted {
 		doc = e.Doc
 	}
-	r, ahead := p.c.renderedAhead(v)
+	r, ahead := p.c.renderedAhead(v, true)
 	if !ahead || uncommitted {
 		if r, err = render(doc, p.c.linker().resolver(e, p.c.repoRelative(v.Path), v, true)); err != nil {
 			return nil, err

@@ -57,7 +57,7 @@ const prerenderBody = 1 << 20
 // prerenderedBytes is the budget of the pages rendered ahead (their HTML):
 // beyond it, the least recently rendered are dropped and rendered again
 // for their page.
-const prerenderedBytes = 96 << 20
+const prerenderedBytes = 64 << 20
 
 // parseForPage parses the body of version v of e (d) for its register
 // and its page, when the build renders pages ahead and d is large; nil
@@ -89,8 +89,12 @@ func (c *Catalog) renderAhead(e *Entry, v *Version, d *document.Document, t *mar
 	c.prerendered.put(v, r, len(r.HTML)+512)
 }
 
-// renderedAhead returns the page of version v rendered by Register.
-func (c *Catalog) renderedAhead(v *Version) (*markdown.Rendered, bool) {
+// renderedAhead returns the page of version v rendered by Register; with
+// take, it is dropped (its page is built).
+func (c *Catalog) renderedAhead(v *Version, take bool) (*markdown.Rendered, bool) {
+	if take {
+		return c.prerendered.take(v)
+	}
 	return c.prerendered.get(v)
 }
 

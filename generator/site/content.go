@@ -208,6 +208,12 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun, df *defer
 			return 0, nil, err
 		}
 		if dp != nil {
+			if release {
+				// Kept in a file until Hugo has written the page.
+				if err := dp.keep(df); err != nil {
+					return 0, nil, err
+				}
+			}
 			deferred = append(deferred, dp)
 		}
 		if release {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // DeferBody is the size from which a page's body goes round Hugo (see
@@ -51,18 +52,21 @@ func (d *Deferred) MarshalJSON() ([]byte, error) {
 	return json.Marshal(d.token)
 }
 
-// deferrer gives the deferred HTML of one Build its placeholders.
+// deferrer gives the deferred HTML of one Build its placeholders, and
+// keeps the HTML in files of dir (outside Hugo's project) while Hugo
+// renders: not in memory.
 type deferrer struct {
 	nonce string
 	n     int
+	dir   string
 }
 
-func newDeferrer() (*deferrer, error) {
+func newDeferrer(dir string) (*deferrer, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, err
 	}
-	return &deferrer{nonce: hex.EncodeToString(b[:])}, nil
+	return &deferrer{nonce: hex.EncodeToString(b[:]), dir: dir}, nil
 }
 
 // placeholderStart is how a placeholder starts: deferred.token begins
@@ -76,11 +80,29 @@ func (df *deferrer) placeholder() string {
 }
 
 // deferredPage is a page whose output holds placeholders: the HTML each
-// stands for.
+// stands for, until it is kept in a file (see keep).
 type deferredPage struct {
 	file   string // the page's output file, below the publish folder
 	tokens []string
 	html   [][]byte
+	kept   []string // the files that hold html, once kept
+}
+
+// keep writes the page's deferred HTML into files of df.dir and drops it
+// from memory.
+func (dp *deferredPage) keep(df *deferrer) error {
+	if err := os.MkdirAll(df.dir, 0o755); err != nil {
+		return err
+	}
+	for i, h := range dp.html {
+		name := filepath.Join(df.dir, strings.TrimPrefix(strings.TrimSuffix(dp.tokens[i], `"></clause-deferred>`), placeholderStart)+".html")
+		if err := os.WriteFile(name, h, 0o644); err != nil {
+			return err
+		}
+		dp.kept = append(dp.kept, name)
+	}
+	dp.html = nil
+	return nil
 }
 
 // prepare gives each Deferred among p's parameters (at any depth of maps
@@ -164,7 +186,16 @@ func (dp *deferredPage) substitute(publish string) error {
 	if err != nil {
 		return err
 	}
-	out, changed := replacePlaceholders(b, dp.tokens, dp.html)
+	html := dp.html
+	if dp.kept != nil {
+		html = make([][]byte, len(dp.kept))
+		for i, k := range dp.kept {
+			if html[i], err = os.ReadFile(k); err != nil {
+				return err
+			}
+		}
+	}
+	out, changed := replacePlaceholders(b, dp.tokens, html)
 	if !changed {
 		return nil
 	}

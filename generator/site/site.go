@@ -143,7 +143,7 @@ func Build(s *Site, opts Options) error {
 			cached = &cacheRun{cache: opts.Cache, site: key, publish: opts.PublishDir}
 		}
 	}
-	df, err := newDeferrer()
+	df, err := newDeferrer(filepath.Join(work, "deferred"))
 	if err != nil {
 		return err
 	}
