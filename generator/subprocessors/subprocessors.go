@@ -210,8 +210,9 @@ func sourceDifference(c Changes) string {
 // prepare derives Locations from Location (an empty list, not nil, when
 // none is known) and assigns keys.
 func prepare(r *Register) {
+	locs := locations{}
 	for i := range r.Rows {
-		r.Rows[i].Locations, _ = parseLocation(r.Rows[i].Location)
+		r.Rows[i].Locations, _ = locs.parse(r.Rows[i].Location)
 		if r.Rows[i].Locations == nil {
 			r.Rows[i].Locations = []string{}
 		}
