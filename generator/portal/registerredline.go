@@ -159,15 +159,42 @@ func compareRows(oldDoc *document.Document, old *subprocessors.Register, newDoc 
 			p.lines["\x00"+r.Key] = [2]string{oldLine(r), ""}
 		}
 	}
-	byKey := make(map[string]int, len(old.Rows))
-	for i, r := range old.Rows {
-		byKey[r.Key] = i
+	// Rows are found by key (unique in a register): where they stood
+	// after the row found before, mostly (rows keep their order; the rows
+	// added and removed are known), else in a map of every old row's key,
+	// made only then.
+	added := make(map[string]bool, len(ch.Added))
+	for _, r := range ch.Added {
+		added[r.Key] = true
 	}
+	removed := make(map[string]bool, len(ch.Removed))
+	for _, r := range ch.Removed {
+		removed[r.Key] = true
+	}
+	var byKey map[string]int
+	next := 0
 	for _, r := range new.Rows {
-		j, ok := byKey[r.Key]
-		if !ok || changed[r.Key] {
+		if changed[r.Key] || added[r.Key] {
 			continue
 		}
+		for next < len(old.Rows) && removed[old.Rows[next].Key] {
+			next++
+		}
+		j := next
+		if j >= len(old.Rows) || old.Rows[j].Key != r.Key {
+			if byKey == nil {
+				byKey = make(map[string]int, len(old.Rows))
+				for i, r := range old.Rows {
+					byKey[r.Key] = i
+				}
+			}
+			k, ok := byKey[r.Key]
+			if !ok {
+				continue
+			}
+			j = k
+		}
+		next = j + 1
 		if bytes.Equal(rawLineOf(oldDoc, oldLines, old, old.Rows[j]), rawLineOf(newDoc, newLines, new, r)) {
 			// The same bytes: the same once folded, not worth folding.
 			p.unchanged++
