@@ -73,7 +73,7 @@ type Catalog struct {
 	// from, into prerendered: each is parsed once (see prerenderBody).
 	prerender    bool
 	prerenderMin int // overrides prerenderBody (tests)
-	prerendered  textCache[*markdown.Rendered]
+	prerendered  aheadPages
 }
 
 // Entry is one document and its history.
@@ -239,6 +239,7 @@ func (c *Catalog) BaseURL(override string, getenv func(string) string) (string, 
 
 // Close releases the repository.
 func (c *Catalog) Close() error {
+	c.prerendered.reset()
 	if c.repo != nil {
 		return c.repo.Close()
 	}

@@ -54,11 +54,6 @@ func extractRegister(doc *document.Document, cfg *config.Config, opts ...subproc
 // for its register and again for its page.
 const prerenderBody = 1 << 20
 
-// prerenderedBytes is the budget of the pages rendered ahead (their HTML):
-// beyond it, the least recently rendered are dropped and rendered again
-// for their page.
-const prerenderedBytes = 64 << 20
-
 // parseForPage parses the body of version v of e (d) for its register
 // and its page, when the build renders pages ahead and d is large; nil
 // otherwise (Extract then parses the body itself).
@@ -85,17 +80,13 @@ func (c *Catalog) renderAhead(e *Entry, v *Version, d *document.Document, t *mar
 	if err != nil {
 		return
 	}
-	c.prerendered.max = prerenderedBytes
-	c.prerendered.put(v, r, len(r.HTML)+512)
+	c.prerendered.put(v, r)
 }
 
 // renderedAhead returns the page of version v rendered by Register; with
 // take, it is dropped (its page is built).
 func (c *Catalog) renderedAhead(v *Version, take bool) (*markdown.Rendered, bool) {
-	if take {
-		return c.prerendered.take(v)
-	}
-	return c.prerendered.get(v)
+	return c.prerendered.get(v, take)
 }
 
 // registerErrors validates the sub-processor register of each document as

@@ -44,21 +44,6 @@ func (c *textCache[V]) get(v *Version) (V, bool) {
 	return zero, false
 }
 
-// take returns the value kept for v and drops it.
-func (c *textCache[V]) take(v *Version) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[v]; ok {
-		e := el.Value.(*textEntry[V])
-		c.order.Remove(el)
-		delete(c.items, v)
-		c.size -= e.size
-		return e.val, true
-	}
-	var zero V
-	return zero, false
-}
-
 // put keeps val for v, of about size bytes, dropping the least recently
 // used values beyond the budget. A value larger than the budget is not
 // kept.
