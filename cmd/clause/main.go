@@ -21,9 +21,9 @@ import (
 // does not set one (GOMEMLIMIT=off: none, Go's default). Go's collector
 // otherwise lets the heap grow to twice what is live: a build of a
 // sub-processor register of 154,000 rows in 6 versions, with about 440 MB
-// live at its peak, reached 0.9 GB of RSS; with this limit, 0.53 GB, for
-// about 15% more CPU time (the collector runs more often near the
-// limit). Builds that hold less never reach it and are not affected; one
+// live at its peak, reached 0.88 GB of RSS; with this limit, 0.53 GB,
+// for about a third more CPU time (16.6 s instead of 12.5 s: the
+// collector runs more often near the limit). Builds that hold less never reach it and are not affected; one
 // that holds more collects often (Go caps the collector at half the CPU)
 // rather than growing. A last resort, after what a build holds was cut:
 // see README (scripts/bench-pathological.sh).
