@@ -7,8 +7,12 @@ package api
 import (
 	"bufio"
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"io"
+	"reflect"
+	"strings"
+	"sync"
 )
 
 // DocumentsPath is where the documents index is published.
@@ -163,19 +167,232 @@ func Marshal(v any) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// Write writes v to w as Marshal encodes it, indenting while it writes:
-// the indented JSON of a large register (140 MB for 154,000 rows in 6
-// versions) is not held in memory besides its compact encoding.
+// Write writes v to w as Marshal encodes it, without holding its encoding
+// in memory: structs and slices that hold slices of structs (the lists of
+// a register, its history) are written member by member and element by
+// element, each element encoded and indented on its own. The API of a
+// register of 154,000 rows in 6 versions is over 100 MB of JSON.
 func Write(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	s := &streamer{w: bw}
+	s.enc = json.NewEncoder(&s.buf)
+	s.enc.SetEscapeHTML(false)
+	if err := s.value(reflect.ValueOf(v), 0); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, 256<<10)
-	indent(bw, buf.Bytes())
+	bw.WriteByte('\n')
 	return bw.Flush()
+}
+
+// streamer is Write's state: where it writes, and the buffer in which it
+// encodes one value at a time.
+type streamer struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// value writes v, indented as at depth.
+func (s *streamer) value(v reflect.Value, depth int) error {
+	for v.IsValid() && (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && !v.IsNil() && streamed(v.Type()) {
+		v = v.Elem()
+	}
+	if !v.IsValid() || !streamed(v.Type()) {
+		return s.leaf(v, depth)
+	}
+	switch v.Kind() {
+	case reflect.Slice:
+		if v.IsNil() {
+			s.w.WriteString("null")
+			return nil
+		}
+		if v.Len() == 0 {
+			s.w.WriteString("[]")
+			return nil
+		}
+		s.w.WriteByte('[')
+		for i := range v.Len() {
+			if i > 0 {
+				s.w.WriteByte(',')
+			}
+			newline(s.w, depth+1)
+			if err := s.value(v.Index(i), depth+1); err != nil {
+				return err
+			}
+		}
+		newline(s.w, depth)
+		s.w.WriteByte(']')
+		return nil
+	case reflect.Struct:
+		s.w.WriteByte('{')
+		n := 0
+		for _, f := range structFields(v.Type()) {
+			fv := v.Field(f.index)
+			if f.omitEmpty && isEmpty(fv) {
+				continue
+			}
+			if n > 0 {
+				s.w.WriteByte(',')
+			}
+			n++
+			newline(s.w, depth+1)
+			s.w.Write(f.key)
+			if err := s.value(fv, depth+1); err != nil {
+				return err
+			}
+		}
+		if n > 0 {
+			newline(s.w, depth)
+		}
+		s.w.WriteByte('}')
+		return nil
+	}
+	return s.leaf(v, depth)
+}
+
+// leaf writes v encoded whole by encoding/json, indented as at depth.
+func (s *streamer) leaf(v reflect.Value, depth int) error {
+	s.buf.Reset()
+	var x any
+	if v.IsValid() {
+		x = v.Interface()
+	}
+	if err := s.enc.Encode(x); err != nil {
+		return err
+	}
+	indentAt(s.w, bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")), depth)
+	return nil
+}
+
+// newline writes a newline and the indentation of depth.
+func newline(w jsonWriter, depth int) {
+	const spaces = "                                                                "
+	w.WriteByte('\n')
+	for n := 2 * depth; n > 0; n -= len(spaces) {
+		w.WriteString(spaces[:min(n, len(spaces))])
+	}
+}
+
+// field is a struct field as Write writes it.
+type field struct {
+	index     int
+	key       []byte // "name": with its colon and space
+	omitEmpty bool
+}
+
+var (
+	streamedTypes sync.Map // reflect.Type → bool
+	fieldsOf      sync.Map // reflect.Type → []field
+)
+
+// streamed reports whether values of type t are written part by part: a
+// struct or slice that holds a slice of structs, at any depth, whose
+// encoding Write can reproduce (no custom marshalling, no embedded
+// fields, no tag options but omitempty).
+func streamed(t reflect.Type) bool {
+	if b, ok := streamedTypes.Load(t); ok {
+		return b.(bool)
+	}
+	b := computeStreamed(t, map[reflect.Type]bool{})
+	streamedTypes.Store(t, b)
+	return b
+}
+
+var marshalerType = reflect.TypeFor[json.Marshaler]()
+var textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+
+func computeStreamed(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	if t.Implements(marshalerType) || t.Implements(textMarshalerType) ||
+		reflect.PointerTo(t).Implements(marshalerType) || reflect.PointerTo(t).Implements(textMarshalerType) {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		return t.Kind() == reflect.Pointer && computeStreamed(t.Elem(), seen)
+	case reflect.Slice:
+		e := t.Elem()
+		for e.Kind() == reflect.Pointer {
+			e = e.Elem()
+		}
+		return e.Kind() == reflect.Struct || computeStreamed(e, seen)
+	case reflect.Struct:
+		if structFields(t) == nil {
+			return false
+		}
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() && computeStreamed(f.Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// structFields returns the fields of struct type t as encoding/json writes
+// them, or nil when Write leaves its encoding to encoding/json.
+func structFields(t reflect.Type) []field {
+	if fs, ok := fieldsOf.Load(t); ok {
+		return fs.([]field)
+	}
+	fs := []field{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			fs = nil
+			break
+		}
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if opts != "" && opts != "omitempty" || !validName(name) {
+			fs = nil
+			break
+		}
+		if name == "" {
+			name = f.Name
+		}
+		key, err := json.Marshal(name)
+		if err != nil {
+			fs = nil
+			break
+		}
+		fs = append(fs, field{index: i, key: append(key, ':', ' '), omitEmpty: opts == "omitempty"})
+	}
+	fieldsOf.Store(t, fs)
+	return fs
+}
+
+// validName reports whether a tag name is one encoding/json uses as it
+// is: letters, digits and a few punctuation characters.
+func validName(s string) bool {
+	for _, c := range s {
+		if !(c == '_' || c == '-' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// isEmpty is encoding/json's test for omitempty.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
+		return v.IsZero()
+	}
+	return false
 }
 
 // jsonWriter is where indent writes: a bytes.Buffer or a bufio.Writer,
@@ -191,21 +408,18 @@ type jsonWriter interface {
 // colon, and empty objects and arrays kept as {} and []. src must be the
 // output of encoding/json, which has no white space outside strings but
 // the final newline.
-func indent(dst jsonWriter, src []byte) {
-	const spaces = "                                                                "
-	depth := 0
+func indent(dst jsonWriter, src []byte) { indentAt(dst, src, 0) }
+
+// indentAt is indent for a value at depth: its lines after the first are
+// indented by depth levels more.
+func indentAt(dst jsonWriter, src []byte, depth int) {
 	open := false // just after { or [: a newline is due unless it closes
-	newline := func() {
-		dst.WriteByte('\n')
-		for n := 2 * depth; n > 0; n -= len(spaces) {
-			dst.WriteString(spaces[:min(n, len(spaces))])
-		}
-	}
+	nl := func() { newline(dst, depth) }
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		if open && c != '}' && c != ']' {
 			open = false
-			newline()
+			nl()
 		}
 		switch c {
 		case '"':
@@ -228,12 +442,12 @@ func indent(dst jsonWriter, src []byte) {
 			if open {
 				open = false
 			} else {
-				newline()
+				nl()
 			}
 			dst.WriteByte(c)
 		case ',':
 			dst.WriteByte(',')
-			newline()
+			nl()
 		case ':':
 			dst.WriteString(": ")
 		default:

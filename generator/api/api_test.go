@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -102,4 +103,43 @@ func BenchmarkMarshalDocuments(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestWriteStreamsAsEncoder checks that Write, which writes the lists of
+// the API element by element, writes what encoding/json writes: empty and
+// nil slices, null pointers, omitted fields, text to escape, at depth.
+func TestWriteStreamsAsEncoder(t *testing.T) {
+	s := func(v string) *string { return &v }
+	row := Subprocessor{Name: `A <b> & "C"`, Purpose: "Mail\n", Countries: []string{"DE"}, DataCategories: []string{}, Website: s("https://a.example/?a=1&b=2"), Key: "a"}
+	change := RegisterChange{Version: s("v1"), Material: true, Summary: "1 added", Added: []Subprocessor{row, {Name: "B"}}, Removed: []Subprocessor{}, Changed: []ChangedRecord{{Name: "C", Fields: []FieldChange{{Field: "purpose", Old: "x", New: "y"}}}, {Name: "D"}}}
+	for _, v := range []any{
+		Subprocessors{Generated: "2026-01-01T00:00:00Z", Lists: []SubprocessorList{
+			{ID: "subprocessors", Title: "Sub-processors", Register: []Subprocessor{row, row}, Upcoming: []RegisterChange{}, History: []RegisterChange{change, {}}},
+			{ID: "empty"},
+		}},
+		Subprocessors{},
+		&Subprocessors{Lists: []SubprocessorList{}},
+		Documents{Generated: "x", Documents: []Document{
+			{ID: "dpa", FormerIDs: []string{"old"}, Translations: []Translation{{ID: "dpa.de", Language: "de"}}, Binding: "en", TranslationOf: &TranslationOf{ID: "x"}, Versions: []Version{{ID: "a", Effective: s("2026-01-01")}, {}}},
+			{ID: "terms", Versions: []Version{}},
+		}},
+		[]Document{{ID: "a"}},
+		[]Document(nil),
+		map[string]any{"a": []Version{{ID: "x"}}},
+	} {
+		want, err := marshalStd(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := Write(&got, v); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want) {
+			t.Errorf("Write(%T):\n%s\nencoding/json:\n%s", v, got.Bytes(), want)
+		}
+	}
+	if !streamed(reflect.TypeFor[Subprocessors]()) || streamed(reflect.TypeFor[Subprocessor]()) {
+		t.Error("the register's lists are not written element by element, or each row is not encoded whole")
+	}
 }

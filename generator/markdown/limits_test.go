@@ -163,3 +163,19 @@ func TestPathologicalWithinBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestLinksWithoutBracketNotParsed: a body without "[" has no link nor
+// image (autolinks and bare URLs are neither) and is not parsed for them.
+func TestLinksWithoutBracketNotParsed(t *testing.T) {
+	body := []byte("| Name | Site |\n|---|---|\n| A | https://a.example <https://b.example> www.c.example d@e.example |\n")
+	n0, _ := Parses()
+	if got := Links(body); got != nil {
+		t.Errorf("Links = %v, want none", got)
+	}
+	if n1, _ := Parses(); n1 != n0 {
+		t.Errorf("a body without links was parsed %d times", n1-n0)
+	}
+	if got := Links(append([]byte("See [the DPA](dpa.md).\n\n"), body...)); len(got) != 1 || got[0].Dest != "dpa.md" {
+		t.Errorf("Links = %v, want the link to dpa.md", got)
+	}
+}

@@ -20,15 +20,18 @@ type LinkResolver func(dest string) (newDest string, ok bool)
 // portal pages.
 func WithLinks(resolve LinkResolver) Option { return func(o *options) { o.links = resolve } }
 
-// rewriteLinks applies resolve to every link and image below doc.
-func rewriteLinks(doc ast.Node, resolve LinkResolver) {
+// rewriteLinks applies resolve to every link and image below doc, and
+// returns how many there are.
+func rewriteLinks(doc ast.Node, resolve LinkResolver) int {
 	var drop []*ast.Link
+	links := 0
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch l := n.(type) {
 		case *ast.Link:
+			links++
 			if dest, ok := resolve(string(l.Destination)); ok {
 				if dest == "" {
 					drop = append(drop, l)
@@ -37,6 +40,7 @@ func rewriteLinks(doc ast.Node, resolve LinkResolver) {
 				}
 			}
 		case *ast.Image:
+			links++
 			if dest, ok := resolve(string(l.Destination)); ok && dest != "" {
 				l.Destination = []byte(dest)
 			}
@@ -52,6 +56,7 @@ func rewriteLinks(doc ast.Node, resolve LinkResolver) {
 		}
 		parent.RemoveChild(parent, l)
 	}
+	return links
 }
 
 // Link is a link or image of a document, as written.
@@ -67,6 +72,11 @@ type Link struct {
 // Links returns the links and images of a markdown body in document
 // order, for linters.
 func Links(body []byte) []Link {
+	if bytes.IndexByte(body, '[') < 0 {
+		// Links and images open with "[": a body without one (a
+		// register of 150,000 plain rows) is not parsed.
+		return nil
+	}
 	doc := Parser().Parse(text.NewReader(body))
 	lines := NewLineIndex(body)
 	var out []Link

@@ -64,6 +64,7 @@ package markdown
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -107,6 +108,9 @@ type Rendered struct {
 	Headings []Heading
 	// Notes are what Lint reports about the body.
 	Notes []Note
+	// LinkFree is set when the body was rendered WithLinks and has no link
+	// or image: rendered with any other LinkResolver, it is the same.
+	LinkFree bool
 }
 
 type options struct {
@@ -156,16 +160,60 @@ func parse(p parser.Parser, body []byte) (ast.Node, *plainState) {
 // Render converts a markdown body to HTML, assigning clause anchors to the
 // headings. A body beyond CheckLimits is an error wrapping ErrLimit.
 func Render(body []byte, opts ...Option) (*Rendered, error) {
+	t, err := Parse(body)
+	if err != nil {
+		return nil, err
+	}
+	return t.Render(opts...)
+}
+
+// Tree is a body parsed once for the readers of its tree (as Parser's) and
+// for its HTML: a large document (a sub-processor register of 150,000
+// rows) is parsed once for its register and its page, not once for each.
+type Tree struct {
+	body     []byte
+	doc      ast.Node
+	st       *plainState
+	rendered bool
+}
+
+// Parse parses a body as Render does. A body beyond CheckLimits is an
+// error wrapping ErrLimit.
+func Parse(body []byte) (*Tree, error) {
+	if err := CheckLimits(body); err != nil {
+		return nil, err
+	}
+	counted(body)
+	// The parser is the same whatever the options: they are the
+	// renderer's.
+	doc, st := parse(newMarkdown(options{}).Parser(), body)
+	return &Tree{body: body, doc: doc, st: st}, nil
+}
+
+// Node returns the tree of the body, as Parser parses it, for readers that
+// do not change it; Render changes it (anchors, links), so read it before.
+func (t *Tree) Node() ast.Node { return t.doc }
+
+// Source returns the body the tree was parsed from.
+func (t *Tree) Source() []byte { return t.body }
+
+// ErrRendered is returned by Tree.Render called twice: rendering changes
+// the tree.
+var ErrRendered = errors.New("markdown: a tree is rendered once")
+
+// Render renders the tree as Render renders its body. It changes the tree,
+// and can be called once.
+func (t *Tree) Render(opts ...Option) (*Rendered, error) {
+	if t.rendered {
+		return nil, ErrRendered
+	}
+	t.rendered = true
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if err := CheckLimits(body); err != nil {
-		return nil, err
-	}
 	md := newMarkdown(o)
-	counted(body)
-	doc, st := parse(md.Parser(), body)
+	doc, st, body := t.doc, t.st, t.body
 
 	if o.dropTitle != "" {
 		if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 && PlainText(h, body) == o.dropTitle {
@@ -174,16 +222,25 @@ func Render(body []byte, opts ...Option) (*Rendered, error) {
 	}
 
 	headings := anchorHeadings(doc, body, st)
+	linkFree := false
 	if o.links != nil {
-		rewriteLinks(doc, o.links)
+		linkFree = rewriteLinks(doc, o.links) == 0
 	}
 
 	var buf bytes.Buffer
 	if err := md.Renderer().Render(&buf, body, doc); err != nil {
 		return nil, fmt.Errorf("render markdown: %w", err)
 	}
-	out := bytes.ReplaceAll(buf.Bytes(), []byte("{{"), []byte("&#123;&#123;"))
-	return &Rendered{HTML: out, Headings: headings, Notes: st.notes(doc, body)}, nil
+	out := buf.Bytes()
+	switch {
+	case bytes.Contains(out, []byte("{{")):
+		out = bytes.ReplaceAll(out, []byte("{{"), []byte("&#123;&#123;"))
+	case cap(out)-len(out) > 1<<20:
+		// The buffer's room to grow is not kept with the HTML: a page of
+		// a large register is 10 MB, kept until its page is built.
+		out = bytes.Clone(out)
+	}
+	return &Rendered{HTML: out, Headings: headings, Notes: st.notes(doc, body), LinkFree: linkFree}, nil
 }
 
 // Title returns the text and body line of the first level-1 heading of a

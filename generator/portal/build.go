@@ -59,6 +59,8 @@ type Options struct {
 
 	// registerTableRows overrides RegisterTableRows (tests).
 	registerTableRows int
+	// prerenderBody overrides prerenderBody (tests).
+	prerenderBody int
 }
 
 // Result summarises a build.
@@ -144,6 +146,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer c.Close()
 
+	// Large registers' pages are rendered while their registers are read,
+	// with the links of the base URL's path (set again below, with the
+	// errors of a bad base URL).
+	if u, err := c.BaseURL(opts.BaseURL, opts.Env); err == nil {
+		c.SetBasePath(u)
+	}
+	c.prerender, c.prerenderMin = true, opts.prerenderBody
+	c.prerendered.parent, c.prerendered.prefix = filepath.Dir(out), aheadDirPrefix(out)
 	if err := checkRegisters(c, opts.Log); err != nil {
 		return nil, err
 	}
@@ -347,6 +357,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	// The parsed versions are not read again.
 	c.versionDocs.reset()
 	c.versionBlocks.reset()
+	c.prerendered.reset()
 	pg.sides = nil
 	if err := writeAPI(stage, c, pg); err != nil {
 		return nil, err

@@ -68,6 +68,12 @@ type Catalog struct {
 	// so that a build parses each text about once.
 	versionDocs   textCache[parsedVersion]
 	versionBlocks textCache[sideBlocks]
+	// prerender, set by Build, has Register render the pages of the
+	// versions of a large register from the tree it reads the register
+	// from, into prerendered: each is parsed once (see prerenderBody).
+	prerender    bool
+	prerenderMin int // overrides prerenderBody (tests)
+	prerendered  aheadPages
 }
 
 // Entry is one document and its history.
@@ -236,6 +242,7 @@ func (c *Catalog) BaseURL(override string, getenv func(string) string) (string, 
 
 // Close releases the repository.
 func (c *Catalog) Close() error {
+	c.prerendered.reset()
 	if c.repo != nil {
 		return c.repo.Close()
 	}

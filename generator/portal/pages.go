@@ -261,7 +261,7 @@ func (p *pager) documentPage(e *Entry) (*site.Page, error) {
 		}
 		date = v.Date
 	}
-	r, err := render(shown, p.c.linker().resolver(e, shown.Path, nil, false))
+	r, err := p.renderShown(e, shown)
 	if err != nil {
 		return nil, err
 	}
@@ -284,6 +284,26 @@ func (p *pager) documentPage(e *Entry) (*site.Page, error) {
 		layout = "subprocessors"
 	}
 	return &site.Page{URL: DocumentURL(e.ID), Layout: layout, Title: shown.Title, Date: date, Params: params, HTML: r.HTML, Aliases: aliases}, nil
+}
+
+// renderShown renders the text a document's page shows: the page of the
+// version it is, when rendered ahead (see Catalog.Register) and it has no
+// links (which the two pages resolve differently), or shown itself.
+func (p *pager) renderShown(e *Entry, shown *document.Document) (*markdown.Rendered, error) {
+	for _, v := range e.Versions {
+		r, ok := p.c.renderedAhead(v, false)
+		if !ok || !r.LinkFree {
+			continue
+		}
+		d, err := p.c.ParseVersion(e, v)
+		if err != nil {
+			return nil, err
+		}
+		if sameText(d, shown) && d.Title == shown.Title && d.TitleFromBody == shown.TitleFromBody {
+			return r, nil
+		}
+	}
+	return render(shown, p.c.linker().resolver(e, shown.Path, nil, false))
 }
 
 // updated is a document's "Last updated": when its newest version was
@@ -361,9 +381,11 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	if uncommitted {
 		doc = e.Doc
 	}
-	r, err := p.renderVersion(e, v, doc, uncommitted)
-	if err != nil {
-		return nil, err
+	r, ahead := p.c.renderedAhead(v, true)
+	if !ahead || uncommitted {
+		if r, err = p.renderVersion(e, v, doc, uncommitted); err != nil {
+			return nil, err
+		}
 	}
 	inForce := e.InForce(p.c.Today, p.loc)
 	params := p.documentParams(e)
@@ -521,6 +543,24 @@ func (p *pager) languageParams() (langs, attention map[string]any, err error) {
 // render renders a document's body, with its links resolved by links
 // (nil: as written).
 func render(d *document.Document, links markdown.LinkResolver) (*markdown.Rendered, error) {
+	r, err := markdown.Render(d.Body, renderOptions(d, links)...)
+	if err != nil {
+		return nil, &document.Error{Path: d.Path, Msg: err.Error(), Err: err}
+	}
+	return r, nil
+}
+
+// renderTree is render for a body already parsed: t is d.Body's tree.
+func renderTree(d *document.Document, t *markdown.Tree, links markdown.LinkResolver) (*markdown.Rendered, error) {
+	r, err := t.Render(renderOptions(d, links)...)
+	if err != nil {
+		return nil, &document.Error{Path: d.Path, Msg: err.Error(), Err: err}
+	}
+	return r, nil
+}
+
+// renderOptions are the options with which render renders d.
+func renderOptions(d *document.Document, links markdown.LinkResolver) []markdown.Option {
 	var opts []markdown.Option
 	if d.TitleFromBody {
 		opts = append(opts, markdown.WithoutTitle(d.Title))
@@ -528,13 +568,8 @@ func render(d *document.Document, links markdown.LinkResolver) (*markdown.Render
 	if links != nil {
 		opts = append(opts, markdown.WithLinks(links))
 	}
-	r, err := markdown.Render(d.Body, opts...)
-	if err != nil {
-		return nil, &document.Error{Path: d.Path, Msg: err.Error(), Err: err}
-	}
-	return r, nil
+	return opts
 }
-
 func toc(hs []markdown.Heading) []map[string]any {
 	out := make([]map[string]any, 0, len(hs))
 	for _, h := range hs {

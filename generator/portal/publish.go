@@ -119,6 +119,10 @@ func resolvePath(p string) string {
 const (
 	buildDirInfix    = ".clause-build-"
 	previousDirInfix = ".clause-previous-"
+	// aheadDirInfix names the folder of pages rendered ahead (aheadPages),
+	// made before the lock is taken: the process's id follows it, so that
+	// a build removes those of others (killed), not its own.
+	aheadDirInfix = ".clause-ahead-"
 )
 
 // buildDir creates the working folder of a build beside out, after
@@ -142,13 +146,15 @@ func newBuildDir(out string, log func(string)) (*buildDir, error) {
 		return nil, err
 	}
 	base := filepath.Base(out)
-	removeLeftovers(parent, "."+base+buildDirInfix, func(p string, err error) {
-		if err != nil {
-			log(fmt.Sprintf("the folder %s, left by an interrupted build, could not be removed: %v", p, err))
-		} else {
-			log(fmt.Sprintf("removed %s, left by an interrupted build", p))
-		}
-	})
+	for _, prefix := range []string{"." + base + buildDirInfix, "." + base + aheadDirInfix} {
+		removeLeftovers(parent, prefix, func(p string, err error) {
+			if err != nil {
+				log(fmt.Sprintf("the folder %s, left by an interrupted build, could not be removed: %v", p, err))
+			} else {
+				log(fmt.Sprintf("removed %s, left by an interrupted build", p))
+			}
+		})
+	}
 	cleaned := make(chan struct{})
 	go func() {
 		defer close(cleaned)
@@ -200,16 +206,24 @@ func (b *buildDir) release(warn func(error)) {
 	}
 }
 
+// aheadDirPrefix starts the name of this process's folder of pages
+// rendered ahead of the build into out, in out's parent folder.
+func aheadDirPrefix(out string) string {
+	return fmt.Sprintf(".%s%s%d-", filepath.Base(out), aheadDirInfix, os.Getpid())
+}
+
 // removeLeftovers removes the folders in parent whose names start with
 // prefix, reporting each to done. It runs under the output lock, so none
-// of them is in use.
+// of them is in use, but this process's folder of pages rendered ahead
+// (made before the lock), which it keeps.
 func removeLeftovers(parent, prefix string, done func(path string, err error)) {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return
 	}
+	own := fmt.Sprintf("%s%d-", aheadDirInfix, os.Getpid())
 	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) || strings.Contains(e.Name(), own) {
 			continue
 		}
 		p := filepath.Join(parent, e.Name())

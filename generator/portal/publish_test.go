@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clause-portal/clause/generator/markdown"
 	"github.com/clause-portal/clause/internal/gittest"
 )
 
@@ -182,5 +183,42 @@ func TestPreviousOutputNotInGitStatus(t *testing.T) {
 	mustBuild(t, r.Dir, Options{})
 	if _, err := os.Stat(filepath.Join(r.Dir, aside[0])); !os.IsNotExist(err) {
 		t.Errorf("the next build did not remove %s (%v)", aside[0], err)
+	}
+}
+
+// TestAheadFolderBesideTheOutput: the folder of pages rendered ahead
+// (made before a build takes the output's lock) is beside the output, not
+// in the system's temporary folder; the next build removes one a killed
+// build left, and keeps the one of its own process.
+func TestAheadFolderBesideTheOutput(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	killed := filepath.Join(root, ".public"+aheadDirInfix+"4194305-123")
+	own := filepath.Join(root, aheadDirPrefix(out)+"456")
+	writeTree(t, map[string]string{filepath.Join(killed, "1.html"): "<p>x</p>", filepath.Join(own, "1.html"): "<p>y</p>"})
+	var a aheadPages
+	a.parent, a.prefix = root, aheadDirPrefix(out)
+	a.put(&Version{}, &markdown.Rendered{HTML: []byte("<p>z</p>")})
+	if filepath.Dir(a.dir) != root || !strings.HasPrefix(filepath.Base(a.dir), aheadDirPrefix(out)) {
+		t.Errorf("pages rendered ahead in %s, want a folder of %s beside the output", a.dir, root)
+	}
+	var logged []string
+	b, err := newBuildDir(out, func(s string) { logged = append(logged, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.release(nil)
+	if _, err := os.Stat(killed); !os.IsNotExist(err) {
+		t.Errorf("the folder a killed build left is still there (%v); log: %q", err, logged)
+	}
+	for _, keep := range []string{own, a.dir} {
+		if _, err := os.Stat(keep); err != nil {
+			t.Errorf("this process's folder was removed: %v", err)
+		}
+	}
+	dir := a.dir
+	a.reset()
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("reset left %s", dir)
 	}
 }

@@ -118,6 +118,19 @@ func rowLineOf(doc *document.Document, lines [][]byte, reg *subprocessors.Regist
 	return strings.Join(strings.Fields(string(lines[k])), " ")
 }
 
+// rawLineOf returns the line of row r as written in doc's body, its
+// bytes unchanged; nil for a row from front matter or out of the body.
+func rawLineOf(doc *document.Document, lines [][]byte, reg *subprocessors.Register, r subprocessors.Row) []byte {
+	if reg.Source != subprocessors.SourceBody {
+		return nil
+	}
+	k := r.Line - doc.BodyLine
+	if k < 0 || k >= len(lines) {
+		return nil
+	}
+	return bytes.TrimRight(lines[k], "\n")
+}
+
 // compareRows computes a registerPair from old to new, given the changes
 // between them (subprocessors.Compare).
 func compareRows(oldDoc *document.Document, old *subprocessors.Register, newDoc *document.Document, new *subprocessors.Register, ch subprocessors.Changes) *registerPair {
@@ -146,13 +159,45 @@ func compareRows(oldDoc *document.Document, old *subprocessors.Register, newDoc 
 			p.lines["\x00"+r.Key] = [2]string{oldLine(r), ""}
 		}
 	}
-	byKey := make(map[string]int, len(old.Rows))
-	for i, r := range old.Rows {
-		byKey[r.Key] = i
+	// Rows are found by key (unique in a register): where they stood
+	// after the row found before, mostly (rows keep their order; the rows
+	// added and removed are known), else in a map of every old row's key,
+	// made only then.
+	added := make(map[string]bool, len(ch.Added))
+	for _, r := range ch.Added {
+		added[r.Key] = true
 	}
+	removed := make(map[string]bool, len(ch.Removed))
+	for _, r := range ch.Removed {
+		removed[r.Key] = true
+	}
+	var byKey map[string]int
+	next := 0
 	for _, r := range new.Rows {
-		j, ok := byKey[r.Key]
-		if !ok || changed[r.Key] {
+		if changed[r.Key] || added[r.Key] {
+			continue
+		}
+		for next < len(old.Rows) && removed[old.Rows[next].Key] {
+			next++
+		}
+		j := next
+		if j >= len(old.Rows) || old.Rows[j].Key != r.Key {
+			if byKey == nil {
+				byKey = make(map[string]int, len(old.Rows))
+				for i, r := range old.Rows {
+					byKey[r.Key] = i
+				}
+			}
+			k, ok := byKey[r.Key]
+			if !ok {
+				continue
+			}
+			j = k
+		}
+		next = j + 1
+		if bytes.Equal(rawLineOf(oldDoc, oldLines, old, old.Rows[j]), rawLineOf(newDoc, newLines, new, r)) {
+			// The same bytes: the same once folded, not worth folding.
+			p.unchanged++
 			continue
 		}
 		if a, b := oldLine(old.Rows[j]), newLine(r); a != b {

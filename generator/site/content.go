@@ -141,25 +141,29 @@ func checkURL(u string) error {
 // writeContent writes s's pages into the project's content folder dir and
 // returns how many it wrote: with cached, a page the cache holds is copied
 // into the output instead.
-func writeContent(dir string, s *Site, release bool, cached *cacheRun) (int, error) {
+//
+// Large HTML goes round Hugo (see Deferred): df gives it placeholders, and
+// writeContent returns the pages whose output holds them.
+func writeContent(dir string, s *Site, release bool, cached *cacheRun, df *deferrer) (int, []*deferredPage, error) {
 	loc := location(s)
 	defaultLang := siteLanguages(s)[0]
 	if s.HomeHTML != nil {
 		b, err := json.MarshalIndent(map[string]any{"title": s.Title}, "", "  ")
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		if err := os.WriteFile(filepath.Join(dir, "_index.html"), append(append(b, '\n'), s.HomeHTML...), 0o644); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 	}
 	written := 0
+	var deferred []*deferredPage
 	for i, p := range s.Pages {
 		if err := checkURL(p.URL); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		fm := map[string]any{
 			"title":  p.Title,
@@ -176,11 +180,12 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun) (int, err
 		if len(p.Aliases) > 0 {
 			fm["aliases"] = p.Aliases
 		}
+		html, dp := df.prepare(p)
 		// Not indented, and the body not appended to the front matter: a
 		// large register's page has tens of megabytes of both.
 		b, err := json.Marshal(fm)
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		// The language in the file name places the page in its
 		// language's site (Hugo's translation by file name).
@@ -188,7 +193,7 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun) (int, err
 		if l := pageLanguage(p); l != "" && hugoLang(l) != hugoLang(defaultLang) {
 			suffix = "." + hugoLang(l)
 		}
-		if cached != nil && cached.restore(p, suffix, b) {
+		if cached != nil && cached.restore(p, suffix, b, html, dp) {
 			if release {
 				s.Pages[i] = nil
 			}
@@ -197,10 +202,19 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun) (int, err
 		written++
 		name := filepath.Join(dir, "pages", fmt.Sprintf("%06d%s.html", i, suffix))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
-		if err := writeFile(name, b, []byte{'\n'}, p.HTML); err != nil {
-			return 0, err
+		if err := writeFile(name, b, []byte{'\n'}, html); err != nil {
+			return 0, nil, err
+		}
+		if dp != nil {
+			if release {
+				// Kept in a file until Hugo has written the page.
+				if err := dp.keep(df); err != nil {
+					return 0, nil, err
+				}
+			}
+			deferred = append(deferred, dp)
 		}
 		if release {
 			// Hugo reads the page from the file: its parameters and HTML
@@ -208,7 +222,7 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun) (int, err
 			s.Pages[i] = nil
 		}
 	}
-	return written, nil
+	return written, deferred, nil
 }
 
 // writeFile writes the concatenation of parts to a new file.

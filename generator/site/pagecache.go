@@ -582,8 +582,18 @@ type pendingPage struct {
 // restore copies page p from the cache into the output, given the file
 // name suffix and front matter its content file has; false when it must
 // be rendered.
-func (r *cacheRun) restore(p *Page, suffix string, frontMatter []byte) bool {
-	key := pageKey(r.site, suffix, frontMatter, []byte{'\n'}, p.HTML)
+//
+// body is the body of its content file; dp, when not nil, the HTML that
+// goes round Hugo, which the key covers in place of its placeholders.
+func (r *cacheRun) restore(p *Page, suffix string, frontMatter, body []byte, dp *deferredPage) bool {
+	parts := [][]byte{frontMatter, {'\n'}, body}
+	name := suffix
+	if dp != nil {
+		// Named apart: no content file, however written, has the key
+		// of a page with deferred HTML.
+		parts, name = dp.keyParts(frontMatter, body), suffix+"\x00deferred"
+	}
+	key := pageKey(r.site, name, parts...)
 	if r.cache.restore(key, r.publish) {
 		return true
 	}

@@ -143,7 +143,11 @@ func Build(s *Site, opts Options) error {
 			cached = &cacheRun{cache: opts.Cache, site: key, publish: opts.PublishDir}
 		}
 	}
-	n, err := writeContent(filepath.Join(work, "content"), s, opts.ReleasePages, cached)
+	df, err := newDeferrer(filepath.Join(work, "deferred"))
+	if err != nil {
+		return err
+	}
+	n, deferred, err := writeContent(filepath.Join(work, "content"), s, opts.ReleasePages, cached, df)
 	if err != nil {
 		return err
 	}
@@ -156,6 +160,12 @@ func Build(s *Site, opts Options) error {
 	}
 	if err := render(work, cfgFile, opts.Log); err != nil {
 		return err
+	}
+	// Before the pages are cached: the cache keeps them as published.
+	for _, dp := range deferred {
+		if err := dp.substitute(opts.PublishDir); err != nil {
+			return err
+		}
 	}
 	if cached != nil {
 		if err := cached.storeRendered(); err != nil {

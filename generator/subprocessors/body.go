@@ -41,7 +41,12 @@ type bodyReader struct {
 // is bodyReader.lacking.
 func fromBody(doc *document.Document, o *options) (rows []Row, problems []Problem, lacking map[int][]string) {
 	e := &bodyReader{doc: doc, src: doc.Body, opts: o, lacking: map[int][]string{}}
-	root := markdown.Parser().Parse(text.NewReader(doc.Body))
+	var root ast.Node
+	if o.tree != nil && bytes.Equal(o.tree.Source(), doc.Body) {
+		root = o.tree.Node()
+	} else {
+		root = markdown.Parser().Parse(text.NewReader(doc.Body))
+	}
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil

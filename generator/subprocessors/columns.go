@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/clause-portal/clause/generator/markdown"
 )
 
 // FieldIgnore, as the field of a column in clause.toml, makes a table
@@ -22,6 +24,15 @@ type Option func(*options)
 type options struct {
 	columns    map[string]string // labelKey(header) → field
 	noValidate bool              // WithoutValidation
+	tree       *markdown.Tree    // WithTree
+}
+
+// WithTree reads the rows of the body from its tree, parsed by
+// markdown.Parse from the document's body, instead of parsing the body: a
+// caller that renders the body too parses it once. Extract reads the tree
+// without changing it; t must not have been rendered yet.
+func WithTree(t *markdown.Tree) Option {
+	return func(o *options) { o.tree = t }
 }
 
 // WithoutValidation skips validating the rows read: Extract then reports

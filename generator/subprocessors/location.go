@@ -2,6 +2,7 @@ package subprocessors
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -234,6 +235,26 @@ func splitUnits(s string) []locationUnit {
 		}
 	}
 	return units
+}
+
+// locations reads each location text once: the rows of a register repeat
+// a few locations ("Germany", "EU") over and over, and a register of
+// 154,000 rows read them twice each (for its rows, for its validation).
+// The lists it returns are shared between rows: never appended to in
+// place (they have no room) nor changed.
+type locations map[string]parsedLocation
+
+type parsedLocation struct{ codes, unknown []string }
+
+// parse is parseLocation(s), read once.
+func (m locations) parse(s string) (codes, unknown []string) {
+	if p, ok := m[s]; ok {
+		return p.codes, p.unknown
+	}
+	codes, unknown = parseLocation(s)
+	codes, unknown = slices.Clip(codes), slices.Clip(unknown)
+	m[s] = parsedLocation{codes, unknown}
+	return codes, unknown
 }
 
 // parseLocation reads the countries and regions named in a location text.

@@ -210,8 +210,9 @@ func sourceDifference(c Changes) string {
 // prepare derives Locations from Location (an empty list, not nil, when
 // none is known) and assigns keys.
 func prepare(r *Register) {
+	locs := locations{}
 	for i := range r.Rows {
-		r.Rows[i].Locations, _ = parseLocation(r.Rows[i].Location)
+		r.Rows[i].Locations, _ = locs.parse(r.Rows[i].Location)
 		if r.Rows[i].Locations == nil {
 			r.Rows[i].Locations = []string{}
 		}
@@ -250,30 +251,29 @@ func assignKeys(r *Register) {
 		n := min(level[i]+1, len(parts[i]))
 		return strings.Join(parts[i][:n], "/")
 	}
+	// A row's key is computed once a round and the rows counted by key:
+	// the lists of rows by key took most of the time of a large register.
+	keys := make([]string, len(r.Rows))
 	for {
-		byKey := map[string][]int{}
+		count := make(map[string]int, len(r.Rows))
 		for i := range r.Rows {
-			byKey[key(i)] = append(byKey[key(i)], i)
+			keys[i] = key(i)
+			count[keys[i]]++
 		}
 		raised := false
-		for _, idx := range byKey {
-			if len(idx) < 2 {
-				continue
-			}
-			for _, i := range idx {
-				if level[i]+1 < len(parts[i]) {
-					level[i]++
-					raised = true
-				}
+		for i := range r.Rows {
+			if count[keys[i]] > 1 && level[i]+1 < len(parts[i]) {
+				level[i]++
+				raised = true
 			}
 		}
 		if !raised {
 			break
 		}
 	}
-	seen := map[string]int{}
+	seen := make(map[string]int, len(r.Rows))
 	for i := range r.Rows {
-		k := key(i)
+		k := keys[i]
 		seen[k]++
 		if seen[k] > 1 {
 			k += "#" + strconv.Itoa(seen[k])

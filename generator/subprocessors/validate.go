@@ -100,6 +100,7 @@ func validate(r *Register, lacking map[int][]string) []Problem {
 	report := func(row Row, sev Severity, format string, args ...any) {
 		out = append(out, Problem{Path: r.Path, Line: row.Line, Severity: sev, Msg: fmt.Sprintf(format, args...)})
 	}
+	locs := locations{}
 	type dupKey struct{ group, name, purpose, location string }
 	first := map[dupKey]Row{}
 	for _, row := range r.Rows {
@@ -119,10 +120,10 @@ func validate(r *Register, lacking map[int][]string) []Problem {
 				report(row, Error, "%s has no location of processing: name the countries where it processes data", label)
 			}
 		} else {
-			validateLocation(row, label, report)
+			validateLocation(row, label, locs, report)
 		}
 		if !missing(row.EntityCountry) {
-			if _, unknown := parseLocation(row.EntityCountry); len(unknown) > 0 {
+			if _, unknown := locs.parse(row.EntityCountry); len(unknown) > 0 {
 				report(row, Warning, "%s: unknown entity country %s", label, quote(strings.Join(unknown, ", ")))
 			}
 		}
@@ -145,8 +146,8 @@ func validate(r *Register, lacking map[int][]string) []Problem {
 
 // validateLocation reports unknown locations and transfers without a
 // mechanism.
-func validateLocation(row Row, label string, report func(Row, Severity, string, ...any)) {
-	codes, unknown := parseLocation(row.Location)
+func validateLocation(row Row, label string, locs locations, report func(Row, Severity, string, ...any)) {
+	codes, unknown := locs.parse(row.Location)
 	if len(unknown) > 0 {
 		report(row, Warning, `%s: unknown location %s: name countries (e.g. "Germany", "United States"), "EU" or "EEA"`,
 			label, quote(strings.Join(unknown, ", ")))
