@@ -350,3 +350,41 @@ func TestASCIIFold(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnHeadersInTheThemesLanguages: the headers of sub-processor
+// lists in the languages the theme ships are read as their fields, as
+// written (accents, capitals, spaces, hyphens); a German register builds
+// without a column mapping.
+func TestColumnHeadersInTheThemesLanguages(t *testing.T) {
+	for field, headers := range map[string][]string{
+		FieldName: {"Unterauftragsverarbeiter", "Name des Unterauftragsverarbeiters", "Sous-traitant", "Sous-traitants ultérieurs",
+			"Subencargado", "Sub-responsabile", "Subverwerker", "Suboperador", "Nom", "Nombre", "Naam", "Navn", "Nimi", "Název"},
+		FieldPurpose: {"Zweck", "Zweck der Verarbeitung", "Art und Zweck der Verarbeitung", "Finalité", "Finalité du traitement",
+			"Finalidad", "Finalità", "Doel", "Finalidade", "Syfte", "Formål", "Käyttötarkoitus", "Účel", "Cel przetwarzania"},
+		FieldLocation: {"Ort der Verarbeitung", "Standort", "Länder", "Lieu de traitement", "Pays", "Ubicación", "País",
+			"Luogo del trattamento", "Locatie", "Localização", "Lokalizacja", "Sijainti", "Umístění"},
+		FieldEntityCountry:     {"Sitz", "Firmensitz", "Siège social", "Sede", "Vestigingsland", "Siedziba"},
+		FieldTransferMechanism: {"Geeignete Garantien", "Übermittlungsmechanismus", "Garanties appropriées", "Mecanismo de transferencia", "Garanzie"},
+		FieldDataCategories: {"Datenkategorien", "Kategorien personenbezogener Daten", "Catégories de données personnelles",
+			"Categorías de datos personales", "Categorie di dati personali", "Persoonsgegevens", "Dados pessoais", "Osobní údaje"},
+		FieldWebsite: {"Webseite", "Site web", "Sitio web"},
+		FieldAdded:   {"Hinzugefügt am", "Ajouté le", "Añadido", "Toegevoegd"},
+	} {
+		for _, h := range headers {
+			if got, _ := columnField(h); got != field {
+				t.Errorf("columnField(%q) = %q, want %q", h, got, field)
+			}
+		}
+	}
+	doc := parse(t, "content/de/subprocessors.md", "---\ntitle: Unterauftragsverarbeiter\nkind: subprocessors\n---\n"+
+		table("| Unterauftragsverarbeiter | Zweck | Ort der Verarbeitung | Datenkategorien |",
+			"| Hetzner Online GmbH | Hosting | Deutschland | Kontodaten |",
+			"| Postmark | E-Mail-Versand | USA | E-Mail-Adressen |"))
+	reg, problems := Extract(doc)
+	if HasErrors(problems) || reg == nil || len(reg.Rows) != 2 {
+		t.Fatalf("German register: %+v, problems %v", reg, problems)
+	}
+	if r := reg.Rows[0]; r.Name != "Hetzner Online GmbH" || r.Purpose != "Hosting" || r.Location != "Deutschland" || !slices.Equal(r.DataCategories, []string{"Kontodaten"}) {
+		t.Errorf("first row read as %+v", r)
+	}
+}
