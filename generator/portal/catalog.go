@@ -637,6 +637,15 @@ func (c *Catalog) readHistory(ctx context.Context, o LoadOptions, contentDir str
 	for _, d := range docs {
 		ids[d.ID] = true
 	}
+	// A retired document does not take a language's own pages either
+	// (checkLanguagePages refuses current ones): it is renamed.
+	if langs := portalLanguages(docs, c.Config.Language); len(langs) > 1 {
+		for _, l := range langs {
+			for _, id := range languagePages(l) {
+				ids[id] = true
+			}
+		}
+	}
 	matched := map[*document.Document]bool{}
 	var retired, redrafted []*history.Document
 	for _, hd := range h.Documents {

@@ -306,6 +306,26 @@ func TestDocumentOnALanguagePage(t *testing.T) {
 	}
 }
 
+// TestRetiredDocumentOnALanguagePage: a document at a language's URL
+// that was deleted before that language came is not an error (history
+// cannot be fixed): it stays online, retired, under another name, and the
+// language's index is the portal's.
+func TestRetiredDocumentOnALanguagePage(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	r.Write("content/de.md", "# Deutsch\n\nEine alte Seite. RETIREDTEXT\n")
+	r.Commit("2026-06-10T10:00:00Z", "de")
+	r.Remove("content/de.md")
+	r.Commit("2026-06-11T10:00:00Z", "no de")
+	mustBuild(t, r.Dir, Options{})
+	index := readFile(t, filepath.Join(r.Dir, "public", "de", "index.html"))
+	if strings.Contains(index, "RETIREDTEXT") || !strings.Contains(index, `lang="de"`) {
+		t.Errorf("/de/ is not the German index")
+	}
+	if page := readFile(t, filepath.Join(r.Dir, "public", "de-retired", "index.html")); !strings.Contains(page, "RETIREDTEXT") {
+		t.Errorf("the retired document is not at /de-retired/")
+	}
+}
+
 // TestMultilingualChromeOfEveryPage: the pages of a document besides its
 // own (its versions, a version, a redline, the compare page) are in its
 // language too, titles and the summaries Clause computes included; an
