@@ -141,13 +141,15 @@ func lettersPrint(body []byte) string {
 		for j < len(body) && (body[j] == ' ' || body[j] == '\t') {
 			j++
 		}
-		end := len(body)
-		if k := bytes.IndexByte(body[j:], '\n'); k >= 0 {
-			end = j + k
-		}
-		if j < end && body[j] == '[' && bytes.Contains(body[j:end], []byte("]:")) {
-			i = end // a reference definition: [label]: destination
-			continue
+		if j < len(body) && body[j] == '[' {
+			end := len(body)
+			if k := bytes.IndexByte(body[j:], '\n'); k >= 0 {
+				end = j + k
+			}
+			if bytes.Contains(body[j:end], []byte("]:")) {
+				i = end // a reference definition: [label]: destination
+				continue
+			}
 		}
 		// The rest of the line: runs of ASCII letters and other plain
 		// bytes, hashed in a tight loop, between the bytes that may start
