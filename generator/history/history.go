@@ -28,7 +28,8 @@
 // moved in from there (follow.go). See DESIGN.md, "Version" and the
 // performance non-negotiables. Pack deltas are applied by the package, with
 // pack files memory-mapped (store.go, packfs.go); every version's text is
-// read on a second goroutine for its SHA-256 and Query.Inspect (sum.go).
+// read on a second goroutine for its SHA-256 and handed to a third for
+// Query.Inspect (sum.go).
 // With Query.Cache, what a Read computed is kept on disk and the next Read
 // reads only the commits that are new (cache.go).
 //

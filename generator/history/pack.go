@@ -151,11 +151,25 @@ func (p *pack) find(h plumbing.Hash) (int64, bool) {
 	if hi > p.count || lo > hi {
 		return 0, false
 	}
+	// A binary search for the first hash not below h, comparing the
+	// first 8 bytes as a number (they almost always decide) and the rest
+	// only when they are equal.
 	hashes := p.idx[idxHashes:]
-	i := lo + sort.Search(hi-lo, func(i int) bool {
-		return bytes.Compare(hashes[(lo+i)*hashSize:(lo+i+1)*hashSize], h[:]) >= 0
-	})
-	if i >= hi || !bytes.Equal(hashes[i*hashSize:(i+1)*hashSize], h[:]) {
+	if len(hashes) < hi*hashSize {
+		return 0, false
+	}
+	key, end := binary.BigEndian.Uint64(h[:8]), hi
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		e := hashes[mid*hashSize : (mid+1)*hashSize]
+		if k := binary.BigEndian.Uint64(e); k < key || k == key && bytes.Compare(e[8:], h[8:]) < 0 {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	i := lo
+	if i >= end || !bytes.Equal(hashes[i*hashSize:(i+1)*hashSize], h[:]) {
 		return 0, false
 	}
 	offsets := idxHashes + p.count*(hashSize+4)

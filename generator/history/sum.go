@@ -23,10 +23,12 @@ type blobSum struct {
 const hasherCacheSize = 32 << 20
 
 // hasher computes the SHA-256 of version blobs in a goroutine of its own,
-// while the walk goes on: reading and hashing every version's content is
-// about half of the work of Read. It reads through a second storage over the
+// while the walk goes on, and inspects them (Query.Inspect) in another:
+// reading, hashing and inspecting every version's content is more than
+// half of the work of Read. It reads through a second storage over the
 // same git folder, since a go-git storage is not safe for concurrent use.
-// Each blob is read once; no content is kept but in the object cache.
+// Each blob is read once; no content is kept but in the object cache and,
+// for at most inspectQueue blobs, on its way to Inspect.
 type hasher struct {
 	repo    *Repository
 	objects *objectStore
@@ -36,11 +38,25 @@ type hasher struct {
 	asked   map[plumbing.Hash]bool // walker side: blobs already queued
 	cache   *historyCache          // walker side; nil without one
 
-	// Written by the goroutine, read after done is closed.
+	// Written by the goroutines, read after done is closed: sums by the
+	// inspecting one (the reading one without an Inspect function), err
+	// and failed by the reading one.
 	sums   map[plumbing.Hash]blobSum
 	err    error
 	failed plumbing.Hash // the blob err is about
 }
+
+// readBlob is a blob the reading goroutine read and hashed, on its way to
+// the inspecting one. data is shared with the object cache: read only.
+type readBlob struct {
+	hash plumbing.Hash
+	sum  blobSum
+	data []byte
+}
+
+// inspectQueue is how many read blobs may wait for Inspect: enough to
+// even out the two goroutines' pace, little memory.
+const inspectQueue = 64
 
 func (r *Repository) startHasher(ctx context.Context, inspect func([]byte) string, cache *historyCache) *hasher {
 	h := &hasher{
@@ -78,6 +94,25 @@ func (h *hasher) add(b plumbing.Hash) {
 
 func (h *hasher) run(ctx context.Context) {
 	defer close(h.done)
+	// Without an Inspect function, one goroutine reads and hashes. With
+	// one, a second goroutine inspects what the first read and hashed,
+	// so that the walk, the reading and the inspecting run on as many
+	// cores (each blob is inspected once, by one goroutine: Inspect
+	// needs not be safe for concurrent use).
+	var read chan readBlob
+	inspected := make(chan struct{})
+	if h.inspect == nil {
+		close(inspected)
+	} else {
+		read = make(chan readBlob, inspectQueue)
+		go func() {
+			defer close(inspected)
+			for r := range read {
+				r.sum.info, r.sum.inspected = h.inspect(r.data), true
+				h.sums[r.hash] = r.sum
+			}
+		}()
+	}
 	for b := range h.queue {
 		if h.err != nil {
 			continue // drain, so that the walker never blocks
@@ -86,13 +121,21 @@ func (h *hasher) run(ctx context.Context) {
 			h.err = err
 			continue
 		}
-		s, err := h.sum(b)
+		s, data, err := h.sum(b)
 		if err != nil {
 			h.err, h.failed = err, b
 			continue
 		}
-		h.sums[b] = s
+		if read != nil {
+			read <- readBlob{hash: b, sum: s, data: data}
+		} else {
+			h.sums[b] = s
+		}
 	}
+	if read != nil {
+		close(read)
+	}
+	<-inspected
 }
 
 // wait stops the hasher, closes its storage and adds the sums to the
@@ -110,16 +153,13 @@ func (h *hasher) wait() error {
 	return h.err
 }
 
-// sum hashes a blob and, when there is an Inspect function, inspects it.
-func (h *hasher) sum(b plumbing.Hash) (blobSum, error) {
+// sum reads and hashes a blob; it returns the blob's content too, shared
+// with the object cache.
+func (h *hasher) sum(b plumbing.Hash) (blobSum, []byte, error) {
 	_, data, err := h.objects.read(plumbing.BlobObject, b)
 	if err != nil {
-		return blobSum{}, err
+		return blobSum{}, nil, err
 	}
 	sum := sha256.Sum256(data)
-	s := blobSum{sha256: hex.EncodeToString(sum[:]), size: int64(len(data))}
-	if h.inspect != nil {
-		s.info, s.inspected = h.inspect(data), true
-	}
-	return s, nil
+	return blobSum{sha256: hex.EncodeToString(sum[:]), size: int64(len(data))}, data, nil
 }

@@ -350,8 +350,14 @@ func (c *Catalog) repoRelative(gitPath string) string {
 	return rel(c.root, filepath.Join(c.repo.Root(), filepath.FromSlash(gitPath)))
 }
 
+// stripFrontMatter returns the body of a text, its line endings made
+// "\n". It copies the text only when it has a "\r" (the result shares
+// src otherwise: do not modify it).
 func stripFrontMatter(src []byte) []byte {
-	s := bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	s := src
+	if bytes.IndexByte(src, '\r') >= 0 {
+		s = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	}
 	for _, delim := range []string{"---\n", "+++\n"} {
 		if bytes.HasPrefix(s, []byte(delim)) {
 			if i := bytes.Index(s[len(delim):], []byte("\n"+delim)); i >= 0 {

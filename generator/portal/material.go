@@ -135,59 +135,74 @@ func lettersPrint(body []byte) string {
 		}
 		return len(body)
 	}
-	lineStart := true
 	for i := 0; i < len(body); {
-		if lineStart {
-			lineStart = false
-			j := i
-			for j < len(body) && (body[j] == ' ' || body[j] == '\t') {
-				j++
-			}
+		// At the start of a line.
+		j := i
+		for j < len(body) && (body[j] == ' ' || body[j] == '\t') {
+			j++
+		}
+		if j < len(body) && body[j] == '[' {
 			end := len(body)
 			if k := bytes.IndexByte(body[j:], '\n'); k >= 0 {
 				end = j + k
 			}
-			if j < end && body[j] == '[' && bytes.Contains(body[j:end], []byte("]:")) {
+			if bytes.Contains(body[j:end], []byte("]:")) {
 				i = end // a reference definition: [label]: destination
 				continue
 			}
 		}
-		c := body[i]
-		if asciiClass[c] != asciiSpecial {
-			if asciiClass[c] == asciiLetter {
-				h = (h ^ uint64(c)) * prime
-			}
-			i++
-			continue
-		}
-		next := byte(0)
-		if i+1 < len(body) {
-			next = body[i+1]
-		}
-		switch {
-		case c == '\n':
-			lineStart = true
-			i++
-		case c == '<' && bytes.HasPrefix(body[i:], []byte("<!--")):
-			i = skipTo(i, "-->")
-		case c == '<' && (next == '/' || next < utf8.RuneSelf && unicode.IsLetter(rune(next))):
-			i = skipTo(i, ">") // an HTML tag or an autolink
-		case c == '&' && entity.Match(body[i:min(len(body), i+34)]):
-			i += len(entity.Find(body[i:min(len(body), i+34)]))
-		case c == ']' && next == '(':
-			i = skipTo(i, ")") // a link's destination
-		case c == ']' && next == '[':
-			i = skipTo(i+1, "]") // a reference label
-		case c < utf8.RuneSelf:
-			i++
-		default:
-			r, size := utf8.DecodeRune(body[i:])
-			if unicode.IsLetter(r) {
-				for _, b := range buf[:utf8.EncodeRune(buf[:], r)] {
-					h = (h ^ uint64(b)) * prime
+		// The rest of the line: runs of ASCII letters and other plain
+		// bytes, hashed in a tight loop, between the bytes that may start
+		// something skipped.
+		for i < len(body) {
+			rest := body[i:]
+			k := 0
+			for ; k < len(rest); k++ {
+				c := rest[k]
+				switch asciiClass[c] {
+				case asciiLetter:
+					h = (h ^ uint64(c)) * prime
+					continue
+				case asciiOther:
+					continue
 				}
+				break
 			}
-			i += size
+			i += k
+			if i >= len(body) {
+				break
+			}
+			c := body[i]
+			next := byte(0)
+			if i+1 < len(body) {
+				next = body[i+1]
+			}
+			if c == '\n' {
+				i++
+				break // a new line
+			}
+			switch {
+			case c == '<' && bytes.HasPrefix(body[i:], []byte("<!--")):
+				i = skipTo(i, "-->")
+			case c == '<' && (next == '/' || next < utf8.RuneSelf && unicode.IsLetter(rune(next))):
+				i = skipTo(i, ">") // an HTML tag or an autolink
+			case c == '&' && entity.Match(body[i:min(len(body), i+34)]):
+				i += len(entity.Find(body[i:min(len(body), i+34)]))
+			case c == ']' && next == '(':
+				i = skipTo(i, ")") // a link's destination
+			case c == ']' && next == '[':
+				i = skipTo(i+1, "]") // a reference label
+			case c < utf8.RuneSelf:
+				i++
+			default:
+				r, size := utf8.DecodeRune(body[i:])
+				if unicode.IsLetter(r) {
+					for _, b := range buf[:utf8.EncodeRune(buf[:], r)] {
+						h = (h ^ uint64(b)) * prime
+					}
+				}
+				i += size
+			}
 		}
 	}
 	return strconv.FormatUint(h, 16)

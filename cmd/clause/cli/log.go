@@ -80,12 +80,9 @@ func logRun(cmd *cobra.Command, streams *IO, opts *LogOptions) (err error) {
 		if opts.Document != "" {
 			v = portal.DocumentJSON(c, entries[0])
 		}
-		b, err := api.Marshal(v)
-		if err != nil {
-			return err
-		}
-		_, err = streams.Out.Write(b)
-		return err
+		// Written as encoded, element by element: the history of a long
+		// repository is megabytes of JSON.
+		return api.Write(streams.Out, v)
 	}
 	for i, e := range entries {
 		if i > 0 {
