@@ -262,7 +262,13 @@ func (t *PlainTable) row(start, stop, cols int) (n int, ok bool) {
 	for stop > start && src[stop-1] == ' ' {
 		stop--
 	}
-	// "|" … "|": the last not escaped.
+	// "|" … "|": the last not escaped; "|" alone is a row of no cells.
+	if stop-start == 1 {
+		for i := 0; i < cols; i++ {
+			t.cells = append(t.cells, [2]int32{-1, -1})
+		}
+		return 0, true
+	}
 	if stop-start < 2 || src[stop-1] != '|' || src[stop-2] == '\\' {
 		return 0, false
 	}

@@ -58,6 +58,8 @@ func TestPlainTableAsGoldmark(t *testing.T) {
 	}{
 		{"| a | b |\n|---|---|\n| 1 | 2 |\n", 1},
 		{"| a | b |\n|---|---|\n", 1},
+		{"| a | b |\n|---|---|\n|\n| 1 | 2 |\n", 1},
+		{"|\n|---|\n| 1 |\n", 0},
 		{"# Subs\n\n| Name | Purpose | Location |\n|:--|:-:|--:|\n| A & B | x < 3 > 2 \"q\" 'q' | Köln, 東京 |\n|   lead   |trail   |  |\n", 1},
 		{"| a | b |\n| --- | :--- |\n| x \\| y | \\|\\| |\n| only one |\n| 1 | 2 | 3 | 4 |\n|  |  |\n", 1},
 		{"| a | b |\n|---|---|\n| " + long + " | " + long + "é |\n", 1},
