@@ -58,6 +58,8 @@ func TestPlainTableAsGoldmark(t *testing.T) {
 	}{
 		{"| a | b |\n|---|---|\n| 1 | 2 |\n", 1},
 		{"| a | b |\n|---|---|\n", 1},
+		{"| a |\n|---|\n| 1 |", 1},
+		{"| a |\n|---|\n| 1 |\n  \n1.1 The processor.\n\n## 2. Next\n\n(a) x;\n\n| b |\n|---|\n| 2 |\n\n### 2.1 Last\n", 2},
 		{"| a | b |\n|---|---|\n|\n| 1 | 2 |\n", 1},
 		{"|\n|---|\n| 1 |\n", 0},
 		{"# Subs\n\n| Name | Purpose | Location |\n|:--|:-:|--:|\n| A & B | x < 3 > 2 \"q\" 'q' | Köln, 東京 |\n|   lead   |trail   |  |\n", 1},
