@@ -140,12 +140,14 @@ func compareRows(oldDoc *document.Document, old *subprocessors.Register, newDoc 
 	oldLine := func(r subprocessors.Row) string { return rowLineOf(oldDoc, oldLines, old, r) }
 	newLine := func(r subprocessors.Row) string { return rowLineOf(newDoc, newLines, new, r) }
 	changed := map[string]bool{}
+	changedOld := map[string]bool{} // the old keys of changed rows
 	if old.Source == subprocessors.SourceBody || new.Source == subprocessors.SourceBody {
 		p.lines = map[string][2]string{}
 	}
 	for _, rcs := range [][]subprocessors.RowChange{ch.Changed, ch.Moved} {
 		for _, rc := range rcs {
 			changed[rc.New.Key] = true
+			changedOld[rc.Old.Key] = true
 			if p.lines != nil {
 				p.lines[rc.New.Key] = [2]string{oldLine(rc.Old), newLine(rc.New)}
 			}
@@ -173,11 +175,14 @@ func compareRows(oldDoc *document.Document, old *subprocessors.Register, newDoc 
 	}
 	var byKey map[string]int
 	next := 0
-	for _, r := range new.Rows {
+	for i := range new.Rows {
+		r := &new.Rows[i]
 		if changed[r.Key] || added[r.Key] {
 			continue
 		}
-		for next < len(old.Rows) && removed[old.Rows[next].Key] {
+		// Skipped: old rows removed, and old rows changed (their new rows
+		// are skipped above).
+		for next < len(old.Rows) && (removed[old.Rows[next].Key] || changedOld[old.Rows[next].Key]) {
 			next++
 		}
 		j := next
@@ -195,12 +200,12 @@ func compareRows(oldDoc *document.Document, old *subprocessors.Register, newDoc 
 			j = k
 		}
 		next = j + 1
-		if bytes.Equal(rawLineOf(oldDoc, oldLines, old, old.Rows[j]), rawLineOf(newDoc, newLines, new, r)) {
+		if bytes.Equal(rawLineOf(oldDoc, oldLines, old, old.Rows[j]), rawLineOf(newDoc, newLines, new, *r)) {
 			// The same bytes: the same once folded, not worth folding.
 			p.unchanged++
 			continue
 		}
-		if a, b := oldLine(old.Rows[j]), newLine(r); a != b {
+		if a, b := oldLine(old.Rows[j]), newLine(*r); a != b {
 			p.rewritten = append(p.rewritten, rowLines{name: r.Name, old: a, new: b})
 			continue
 		}
