@@ -53,7 +53,7 @@ func TestAssignKeysAsReference(t *testing.T) {
 		var a, b Register
 		for range rng.Intn(30) {
 			row := Row{
-				Name:     pick("Acme", "Acme GmbH", "Acme Ltd", "Beta", "", "!!", "Gamma Inc."),
+				Name:     pick("Acme", "Acme GmbH", "Acme Ltd", "Beta", "", "!!", "Gamma Inc.", "S000123", "GmbH", "aBc9", "x y", "Ltd"),
 				Website:  pick("", "", "https://acme.example", "https://www.acme.example/x", "not a url"),
 				Purpose:  pick("Hosting", "Mail", "", "Hosting "),
 				Location: pick("DE", "Germany", "France", "", "Mars"),
@@ -68,6 +68,10 @@ func TestAssignKeysAsReference(t *testing.T) {
 		}
 		assignKeysRef(&b)
 		for i := range a.Rows {
+			first, n := firstKeyPart(a.Rows[i])
+			if parts := keyParts(a.Rows[i]); first != parts[0] || n != len(parts) {
+				t.Fatalf("row %+v: first key part %q of %d, want %q of %d", a.Rows[i], first, n, parts[0], len(parts))
+			}
 			if a.Rows[i].Key != b.Rows[i].Key {
 				t.Fatalf("row %d %+v: key %q, want %q", i, a.Rows[i], a.Rows[i].Key, b.Rows[i].Key)
 			}

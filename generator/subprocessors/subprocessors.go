@@ -241,6 +241,11 @@ func keyParts(row Row) []string {
 // firstKeyPart returns keyParts(row)[0] and len(keyParts(row)) without
 // the other parts, which most rows do not need.
 func firstKeyPart(row Row) (string, int) {
+	if row.Website == "" && alnumWord(row.Name) {
+		// One ASCII word: its slug of its name without suffixes is
+		// itself in lower case.
+		return strings.ToLower(row.Name), 4
+	}
 	if h := websiteHost(row.Website); h != "" {
 		return h, 5
 	}
@@ -248,6 +253,16 @@ func firstKeyPart(row Row) (string, int) {
 		return p, 4
 	}
 	return "unnamed", 4
+}
+
+// alnumWord reports whether s is one word of ASCII letters and digits.
+func alnumWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // assignKeys gives every row of r a unique Key: the shortest prefix of its
