@@ -188,9 +188,26 @@ func folded(s string) bool {
 	return true
 }
 
+// placeholders are the values that say nothing (see missing).
+var placeholders = []string{"", "n/a", "na", "none", "tbd", "tba", "?", "unknown", "not applicable"}
+
 // missing reports whether a value is empty or a placeholder that says
 // nothing ("N/A", "none", "TBD").
 func missing(s string) bool {
+	if folded(s) {
+		// ASCII already clean: compared without a lower-case copy (a
+		// register of 150,000 rows checks every cell).
+		if s == "-" || s == "--" {
+			return true // cleanText's placeholders
+		}
+		t := strings.Trim(s, ".")
+		for _, p := range placeholders {
+			if len(t) == len(p) && strings.EqualFold(t, p) {
+				return true
+			}
+		}
+		return false
+	}
 	switch strings.ToLower(strings.Trim(cleanText(s), ".")) {
 	case "", "n/a", "na", "none", "tbd", "tba", "?", "unknown", "not applicable":
 		return true

@@ -98,3 +98,24 @@ func TestCleanTextFolded(t *testing.T) {
 		}
 	}
 }
+
+func TestMissingAsReference(t *testing.T) {
+	ref := func(s string) bool {
+		switch strings.ToLower(strings.Trim(cleanText(s), ".")) {
+		case "", "n/a", "na", "none", "tbd", "tba", "?", "unknown", "not applicable":
+			return true
+		}
+		return false
+	}
+	rng := rand.New(rand.NewSource(11))
+	pieces := []string{"n", "/", "a", "N", "A", "none", "TBD", "tba", "?", "Unknown", "not", " ", "applicable", ".", "-", "–", "\t", "K", "\u212a", "é", "x"}
+	for range 50000 {
+		var b strings.Builder
+		for range rng.Intn(4) {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		if s := b.String(); missing(s) != ref(s) {
+			t.Fatalf("missing(%q) = %v", s, missing(s))
+		}
+	}
+}
