@@ -20,14 +20,17 @@ import (
 // memoryLimit is the soft memory limit of a clause run when GOMEMLIMIT
 // does not set one (GOMEMLIMIT=off: none, Go's default). Go's collector
 // otherwise lets the heap grow to twice what is live: a build of a
-// sub-processor register of 154,000 rows in 6 versions, with about 440 MB
-// live at its peak, reached 0.88 GB of RSS; with this limit, 0.53 GB,
-// for about a third more CPU time (16.6 s instead of 12.5 s: the
-// collector runs more often near the limit). Builds that hold less never reach it and are not affected; one
-// that holds more collects often (Go caps the collector at half the CPU)
-// rather than growing. A last resort, after what a build holds was cut:
-// see README (scripts/bench-pathological.sh).
-const memoryLimit = 512 << 20
+// sub-processor register of 154,000 rows in 6 versions, with about 280 MB
+// live at its peak (its table read as one node, markdown.PlainTable),
+// reached 0.64 GB of RSS; with this limit, 0.46 GB, for no CPU time that
+// could be told from the noise of a shared machine (5.3–6.6 s with this
+// limit, 6.0–7.1 s with 512 MiB, 6.9 s without; three 850 KB documents
+// with 21 versions each: 8.3–9.1 s, 0.45 GB, against 8.2–8.8 s, 0.51 GB
+// with 512 MiB). Builds that hold less never reach it and are not
+// affected; one that holds more collects often (Go caps the collector at
+// half the CPU) rather than growing. A last resort, after what a build
+// holds was cut: see README (scripts/bench-pathological.sh).
+const memoryLimit = 448 << 20
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {

@@ -198,6 +198,10 @@ func (s *streamer) value(v reflect.Value, depth int) error {
 		v = v.Elem()
 	}
 	if !v.IsValid() || !streamed(v.Type()) {
+		if v.IsValid() && direct(v.Type()) {
+			s.direct(v, depth)
+			return nil
+		}
 		return s.leaf(v, depth)
 	}
 	switch v.Kind() {
@@ -248,6 +252,119 @@ func (s *streamer) value(v reflect.Value, depth int) error {
 		return nil
 	}
 	return s.leaf(v, depth)
+}
+
+var (
+	directTypes sync.Map // reflect.Type → bool
+	stringType  = reflect.TypeFor[string]()
+)
+
+// direct reports whether Write writes values of type t itself rather than
+// through encoding/json, which took most of the time of the API of a
+// register of 150,000 rows: a string, a pointer to one, a slice of them,
+// or a struct of such fields (see structFields), without custom
+// marshalling.
+func direct(t reflect.Type) bool {
+	if b, ok := directTypes.Load(t); ok {
+		return b.(bool)
+	}
+	b := computeDirect(t, true)
+	directTypes.Store(t, b)
+	return b
+}
+
+func computeDirect(t reflect.Type, top bool) bool {
+	if t.Implements(marshalerType) || t.Implements(textMarshalerType) ||
+		reflect.PointerTo(t).Implements(marshalerType) || reflect.PointerTo(t).Implements(textMarshalerType) {
+		return false
+	}
+	switch {
+	case t == stringType:
+		return true
+	case t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice:
+		return t.Elem() == stringType
+	case top && t.Kind() == reflect.Struct:
+		fs := structFields(t)
+		if fs == nil {
+			return false
+		}
+		for _, f := range fs {
+			if !computeDirect(t.Field(f.index).Type, false) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// direct writes v, of a type that direct accepts, as leaf would.
+func (s *streamer) direct(v reflect.Value, depth int) {
+	switch v.Kind() {
+	case reflect.String:
+		s.string(v.String())
+	case reflect.Pointer:
+		if v.IsNil() {
+			s.w.WriteString("null")
+			return
+		}
+		s.string(v.Elem().String())
+	case reflect.Slice:
+		switch {
+		case v.IsNil():
+			s.w.WriteString("null")
+		case v.Len() == 0:
+			s.w.WriteString("[]")
+		default:
+			s.w.WriteByte('[')
+			for i := range v.Len() {
+				if i > 0 {
+					s.w.WriteByte(',')
+				}
+				newline(s.w, depth+1)
+				s.string(v.Index(i).String())
+			}
+			newline(s.w, depth)
+			s.w.WriteByte(']')
+		}
+	case reflect.Struct:
+		s.w.WriteByte('{')
+		n := 0
+		for _, f := range structFields(v.Type()) {
+			fv := v.Field(f.index)
+			if f.omitEmpty && isEmpty(fv) {
+				continue
+			}
+			if n > 0 {
+				s.w.WriteByte(',')
+			}
+			n++
+			newline(s.w, depth+1)
+			s.w.Write(f.key)
+			s.direct(fv, depth+1)
+		}
+		if n > 0 {
+			newline(s.w, depth)
+		}
+		s.w.WriteByte('}')
+	}
+}
+
+// string writes str as encoding/json does (HTML not escaped): as it is
+// when it is printable ASCII without quotes or backslashes, else encoded
+// by encoding/json.
+func (s *streamer) string(str string) {
+	for i := 0; i < len(str); i++ {
+		if c := str[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			s.buf.Reset()
+			_ = s.enc.Encode(str) // a string: no error
+			s.w.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")))
+			return
+		}
+	}
+	s.w.WriteByte('"')
+	s.w.WriteString(str)
+	s.w.WriteByte('"')
 }
 
 // leaf writes v encoded whole by encoding/json, indented as at depth.

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand"
 	"reflect"
 	"strings"
 	"testing"
@@ -141,5 +142,64 @@ func TestWriteStreamsAsEncoder(t *testing.T) {
 	}
 	if !streamed(reflect.TypeFor[Subprocessors]()) || streamed(reflect.TypeFor[Subprocessor]()) {
 		t.Error("the register's lists are not written element by element, or each row is not encoded whole")
+	}
+}
+
+// TestWriteDirectAsEncoder writes random rows, whose fields Write writes
+// itself (see direct), and wants what encoding/json writes.
+func TestWriteDirectAsEncoder(t *testing.T) {
+	if !direct(reflect.TypeFor[Subprocessor]()) || direct(reflect.TypeFor[RegisterChange]()) {
+		t.Fatal("rows are not written directly, or changes are")
+	}
+	rng := rand.New(rand.NewSource(11))
+	pieces := []string{"", "a", "Z9", " ", "<", ">", "&", `"`, `\`, "\n", "\t", "\x00", "\x1f", "\x7f", "é", "東", "\u2028", "\u2029", "\xff", "/", "'"}
+	str := func() string {
+		var b strings.Builder
+		for range rng.Intn(5) {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		return b.String()
+	}
+	ptr := func() *string {
+		if rng.Intn(3) == 0 {
+			return nil
+		}
+		s := str()
+		return &s
+	}
+	list := func() []string {
+		switch rng.Intn(3) {
+		case 0:
+			return nil
+		case 1:
+			return []string{}
+		}
+		var out []string
+		for range 1 + rng.Intn(3) {
+			out = append(out, str())
+		}
+		return out
+	}
+	var rows []Subprocessor
+	for range 2000 {
+		rows = append(rows, Subprocessor{Name: str(), Purpose: str(), Location: str(), Countries: list(), EntityCountry: ptr(),
+			TransferMechanism: ptr(), DataCategories: list(), Website: ptr(), Group: ptr(), Added: ptr(), Effective: ptr(), Key: str()})
+	}
+	v := Subprocessors{Lists: []SubprocessorList{{ID: "x", Register: rows, History: []RegisterChange{{Added: rows[:10]}}}}}
+	want, err := marshalStd(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := Write(&got, v); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		g, w := got.String(), string(want)
+		i := 0
+		for i < len(g) && i < len(w) && g[i] == w[i] {
+			i++
+		}
+		t.Fatalf("Write differs from encoding/json at byte %d:\n%q\nwant\n%q", i, g[max(i-80, 0):min(i+80, len(g))], w[max(i-80, 0):min(i+80, len(w))])
 	}
 }

@@ -118,6 +118,9 @@ type options struct {
 	dropTitle string
 	firstLine int
 	links     LinkResolver
+	// plainTables reads large tables of plain cells as PlainTables
+	// (Parse).
+	plainTables bool
 }
 
 // Option configures Render.
@@ -136,9 +139,13 @@ func newMarkdown(o options) goldmark.Markdown {
 	if o.unsafe {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
+	blocks := blockParsers()
+	if o.plainTables {
+		blocks = append(blocks, util.Prioritized(plainTableParser{}, 50))
+	}
 	return goldmark.New(
 		goldmark.WithParser(parser.NewParser(
-			parser.WithBlockParsers(blockParsers()...),
+			parser.WithBlockParsers(blocks...),
 			parser.WithBlockParsers(util.Prioritized(admonitionParser{}, 150)),
 			parser.WithInlineParsers(parser.DefaultInlineParsers()...),
 			parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
@@ -185,8 +192,8 @@ func Parse(body []byte) (*Tree, error) {
 	}
 	counted(body)
 	// The parser is the same whatever the options: they are the
-	// renderer's.
-	doc, st := parse(newMarkdown(options{}).Parser(), body)
+	// renderer's. Large tables of plain cells are PlainTables.
+	doc, st := parse(newMarkdown(options{plainTables: true}).Parser(), body)
 	return &Tree{body: body, doc: doc, st: st}, nil
 }
 

@@ -31,7 +31,7 @@ type tableRenderer struct {
 func newTableRenderer() *tableRenderer { return &tableRenderer{under: map[string]int{}} }
 
 func (r *tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(extast.KindTable, func(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	table := func(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			_, _ = w.WriteString("</table>\n</div>\n")
 			return ast.WalkContinue, nil
@@ -53,6 +53,11 @@ func (r *tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			_, _ = w.Write(util.EscapeHTML([]byte(PlainText(h, source) + ", table " + strconv.Itoa(r.under[string(id)]))))
 			_, _ = w.WriteString(`"`)
 		}
+		if t, ok := n.(*PlainTable); ok {
+			_, _ = w.WriteString(">\n<table>\n")
+			renderPlainTable(w, t, plainLongColumns(t))
+			return ast.WalkSkipChildren, nil // closed as goldmark's
+		}
 		markLongColumns(n, source)
 		_, _ = w.WriteString(">\n<table")
 		if n.Attributes() != nil {
@@ -60,7 +65,9 @@ func (r *tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		}
 		_, _ = w.WriteString(">\n")
 		return ast.WalkContinue, nil
-	})
+	}
+	reg.Register(extast.KindTable, table)
+	reg.Register(KindPlainTable, table)
 }
 
 // headingAbove returns the nearest heading with an id before n in the

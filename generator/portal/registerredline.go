@@ -139,13 +139,17 @@ func compareRows(oldDoc *document.Document, old *subprocessors.Register, newDoc 
 	newLines := bytes.SplitAfter(newDoc.Body, []byte("\n"))
 	oldLine := func(r subprocessors.Row) string { return rowLineOf(oldDoc, oldLines, old, r) }
 	newLine := func(r subprocessors.Row) string { return rowLineOf(newDoc, newLines, new, r) }
-	changed := map[string]bool{}
+	// skipNew are the keys of the new rows changed, moved or added,
+	// skipOld those of the old rows changed, moved or removed: rows
+	// compared elsewhere.
+	skipNew, skipOld := map[string]bool{}, map[string]bool{}
 	if old.Source == subprocessors.SourceBody || new.Source == subprocessors.SourceBody {
 		p.lines = map[string][2]string{}
 	}
 	for _, rcs := range [][]subprocessors.RowChange{ch.Changed, ch.Moved} {
 		for _, rc := range rcs {
-			changed[rc.New.Key] = true
+			skipNew[rc.New.Key] = true
+			skipOld[rc.Old.Key] = true
 			if p.lines != nil {
 				p.lines[rc.New.Key] = [2]string{oldLine(rc.Old), newLine(rc.New)}
 			}
@@ -163,21 +167,20 @@ func compareRows(oldDoc *document.Document, old *subprocessors.Register, newDoc 
 	// after the row found before, mostly (rows keep their order; the rows
 	// added and removed are known), else in a map of every old row's key,
 	// made only then.
-	added := make(map[string]bool, len(ch.Added))
 	for _, r := range ch.Added {
-		added[r.Key] = true
+		skipNew[r.Key] = true
 	}
-	removed := make(map[string]bool, len(ch.Removed))
 	for _, r := range ch.Removed {
-		removed[r.Key] = true
+		skipOld[r.Key] = true
 	}
 	var byKey map[string]int
 	next := 0
-	for _, r := range new.Rows {
-		if changed[r.Key] || added[r.Key] {
+	for i := range new.Rows {
+		r := &new.Rows[i]
+		if skipNew[r.Key] {
 			continue
 		}
-		for next < len(old.Rows) && removed[old.Rows[next].Key] {
+		for next < len(old.Rows) && skipOld[old.Rows[next].Key] {
 			next++
 		}
 		j := next
@@ -195,12 +198,12 @@ func compareRows(oldDoc *document.Document, old *subprocessors.Register, newDoc 
 			j = k
 		}
 		next = j + 1
-		if bytes.Equal(rawLineOf(oldDoc, oldLines, old, old.Rows[j]), rawLineOf(newDoc, newLines, new, r)) {
+		if bytes.Equal(rawLineOf(oldDoc, oldLines, old, old.Rows[j]), rawLineOf(newDoc, newLines, new, *r)) {
 			// The same bytes: the same once folded, not worth folding.
 			p.unchanged++
 			continue
 		}
-		if a, b := oldLine(old.Rows[j]), newLine(r); a != b {
+		if a, b := oldLine(old.Rows[j]), newLine(*r); a != b {
 			p.rewritten = append(p.rewritten, rowLines{name: r.Name, old: a, new: b})
 			continue
 		}

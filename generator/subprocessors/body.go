@@ -59,6 +59,9 @@ func fromBody(doc *document.Document, o *options) (rows []Row, problems []Proble
 		case *east.Table:
 			e.table(t, false)
 			return ast.WalkSkipChildren, nil
+		case *markdown.PlainTable:
+			e.table(t, false)
+			return ast.WalkSkipChildren, nil
 		case *ast.List:
 			if doc.Kind == document.KindSubprocessors && e.list(t) {
 				return ast.WalkSkipChildren, nil
@@ -81,7 +84,7 @@ func fromBody(doc *document.Document, o *options) (rows []Row, problems []Proble
 // pendingTable is a table with a name column and no other recognised
 // column, with the heading it stands under.
 type pendingTable struct {
-	table               *east.Table
+	table               ast.Node // *east.Table or *markdown.PlainTable
 	heading, headingLoc string
 }
 
@@ -135,14 +138,23 @@ func (e *bodyReader) leadIn(n ast.Node) string {
 // no heading or lead-in that names one) is one error at the table, naming
 // its headers and the clause.toml lines that would map them, rather than
 // an error on every row.
-func (e *bodyReader) table(t *east.Table, force bool) {
-	header, ok := t.FirstChild().(*east.TableHeader)
-	if !ok {
+func (e *bodyReader) table(t ast.Node, force bool) {
+	var tc tableCells
+	switch t := t.(type) {
+	case *east.Table:
+		header, ok := t.FirstChild().(*east.TableHeader)
+		if !ok {
+			return
+		}
+		tc = &nodeCells{e: e, header: header, tr: header}
+	case *markdown.PlainTable:
+		tc = &plainCells{t: t, r: -1}
+	default:
 		return
 	}
 	var heads []string
-	for c := header.FirstChild(); c != nil; c = c.NextSibling() {
-		heads = append(heads, cleanText(e.text(c)))
+	for _, h := range tc.headers() {
+		heads = append(heads, cleanText(h))
 	}
 	cols := tableColumns(heads, e.opts)
 	has := map[string]bool{}
@@ -201,9 +213,9 @@ func (e *bodyReader) table(t *east.Table, force bool) {
 	}
 	// Room for every row at once: appending 150,000 rows one by one
 	// copies them over and over.
-	e.rows = slices.Grow(e.rows, max(t.ChildCount()-1, 0))
-	for tr := header.NextSibling(); tr != nil; tr = tr.NextSibling() {
-		row := Row{Group: e.heading, Line: e.line(tr.Pos())}
+	e.rows = slices.Grow(e.rows, tc.rows())
+	for tc.next() {
+		row := Row{Group: e.heading, Line: e.line(tc.pos())}
 		if row.Line == 0 {
 			row.Line = prevLine + 1
 		}
@@ -211,9 +223,8 @@ func (e *bodyReader) table(t *east.Table, force bool) {
 		empty := true
 		var nameURL string
 		var extras []string
-		i := 0
-		for c := tr.FirstChild(); c != nil && i < len(cols); c, i = c.NextSibling(), i+1 {
-			txt := e.text(c)
+		for i := 0; i < len(cols) && i < tc.cells(); i++ {
+			txt := tc.text(i)
 			if cleanText(txt) != "" {
 				empty = false
 			}
@@ -231,11 +242,11 @@ func (e *bodyReader) table(t *east.Table, force bool) {
 					continue // an empty group cell keeps the heading
 				}
 			case col.field == FieldWebsite:
-				if u := e.firstURL(c); u != "" {
+				if u := tc.url(i); u != "" {
 					txt = u
 				}
 			case col.field == FieldName:
-				nameURL = e.firstURL(c)
+				nameURL = tc.url(i)
 			}
 			if err := setField(&row, col.field, txt); err != nil {
 				e.report(row.Line, Error, "column %q: %v", col.header, err)
@@ -263,6 +274,83 @@ func (e *bodyReader) table(t *east.Table, force bool) {
 		e.rows = append(e.rows, row)
 	}
 }
+
+// tableCells are the header and body rows of a table for
+// bodyReader.table: goldmark's nodes (nodeCells), or a large table of
+// plain cells that markdown.Parse read as one node (plainCells).
+type tableCells interface {
+	// headers returns the text of each header cell (bodyReader.text).
+	headers() []string
+	// rows returns the number of body rows.
+	rows() int
+	// next moves to the next body row, if any.
+	next() bool
+	// pos returns the body offset where the row starts.
+	pos() int
+	// cells returns the number of cells of the row.
+	cells() int
+	// text returns the text of cell i of the row, url the destination
+	// of its first link or URL, if any (bodyReader.firstURL).
+	text(i int) string
+	url(i int) string
+}
+
+// nodeCells reads goldmark's nodes of a table.
+type nodeCells struct {
+	e      *bodyReader
+	header *east.TableHeader
+	tr     ast.Node
+	row    []ast.Node
+}
+
+func (c *nodeCells) headers() []string {
+	var out []string
+	for n := c.header.FirstChild(); n != nil; n = n.NextSibling() {
+		out = append(out, c.e.text(n))
+	}
+	return out
+}
+
+func (c *nodeCells) rows() int { return max(c.header.Parent().ChildCount()-1, 0) }
+
+func (c *nodeCells) next() bool {
+	c.tr = c.tr.NextSibling()
+	c.row = c.row[:0]
+	if c.tr == nil {
+		return false
+	}
+	for n := c.tr.FirstChild(); n != nil; n = n.NextSibling() {
+		c.row = append(c.row, n)
+	}
+	return true
+}
+
+func (c *nodeCells) pos() int          { return c.tr.Pos() }
+func (c *nodeCells) cells() int        { return len(c.row) }
+func (c *nodeCells) text(i int) string { return c.e.text(c.row[i]) }
+func (c *nodeCells) url(i int) string  { return c.e.firstURL(c.row[i]) }
+
+// plainCells reads a markdown.PlainTable: its cells are text, without
+// links.
+type plainCells struct {
+	t *markdown.PlainTable
+	r int
+}
+
+func (c *plainCells) headers() []string {
+	out := make([]string, c.t.Columns())
+	for i := range out {
+		out[i] = c.t.Header(i)
+	}
+	return out
+}
+
+func (c *plainCells) rows() int         { return c.t.Rows() }
+func (c *plainCells) next() bool        { c.r++; return c.r < c.t.Rows() }
+func (c *plainCells) pos() int          { return c.t.RowPos(c.r) }
+func (c *plainCells) cells() int        { return c.t.Columns() }
+func (c *plainCells) text(i int) string { return c.t.Cell(c.r, i) }
+func (c *plainCells) url(int) string    { return "" }
 
 // subprocessorWord is "sub-processor" in any spelling.
 var subprocessorWord = regexp.MustCompile(`(?i)\bsub[- ]?processor`)

@@ -137,34 +137,54 @@ func Compare(old, new *Register) Changes {
 	for i := range pair {
 		pair[i] = -1
 	}
-	byKey := make(map[string]int, len(o))
-	for i, r := range o {
-		if _, dup := byKey[r.Key]; !dup && r.Key != "" {
-			byKey[r.Key] = i
+	// Rows mostly keep their order: a row's match by key is mostly the
+	// old row after the previous match, and a map of the keys of the old
+	// rows not matched yet is made only when it is not (rows added at the
+	// end: a map of the rows removed). Keys are unique within a register:
+	// the row found either way is the one with the key.
+	var byKey map[string]int
+	next := 0
+	for i := range n {
+		k := n[i].Key
+		if k == "" {
+			continue
 		}
-	}
-	for i, r := range n {
-		if j, ok := byKey[r.Key]; ok && !used[j] {
+		if next < len(o) && o[next].Key == k && !used[next] {
+			pair[i], used[next] = next, true
+			next++
+			continue
+		}
+		if byKey == nil {
+			byKey = map[string]int{}
+			for j := range o {
+				if _, dup := byKey[o[j].Key]; !dup && o[j].Key != "" && !used[j] {
+					byKey[o[j].Key] = j
+				}
+			}
+		}
+		if j, ok := byKey[k]; ok && !used[j] {
 			pair[i], used[j] = j, true
+			next = j + 1
 		}
 	}
 	for _, id := range identities {
 		olds, news := map[string][]int{}, map[string][]int{}
 		// Rows already paired are skipped before their identity is
 		// computed: on a large register nearly all rows pair by Key.
-		for j, r := range o {
+		// By index: copying every row to skip most of them took time.
+		for j := range o {
 			if used[j] {
 				continue
 			}
-			if k := id(r); k != "" {
+			if k := id(o[j]); k != "" {
 				olds[k] = append(olds[k], j)
 			}
 		}
-		for i, r := range n {
+		for i := range n {
 			if pair[i] >= 0 {
 				continue
 			}
-			if k := id(r); k != "" {
+			if k := id(n[i]); k != "" {
 				news[k] = append(news[k], i)
 			}
 		}
@@ -177,12 +197,15 @@ func Compare(old, new *Register) Changes {
 
 	grouped := (old != nil && len(old.Groups()) > 1) || (new != nil && len(new.Groups()) > 1)
 	var c Changes
-	for i, r := range n {
+	for i := range n {
 		if pair[i] < 0 {
-			c.Added = append(c.Added, r)
+			c.Added = append(c.Added, n[i])
 			continue
 		}
-		prev := o[pair[i]]
+		if sameFields(&o[pair[i]], &n[i], grouped) {
+			continue // no copies of the rows that did not change
+		}
+		prev, r := o[pair[i]], n[i]
 		fields := diffRows(prev, r, grouped)
 		switch {
 		case len(fields) == 0:
@@ -204,7 +227,7 @@ func Compare(old, new *Register) Changes {
 // with white space folded, websites ignoring scheme, "www." and a final
 // slash; the group only when grouped is set.
 func diffRows(a, b Row, grouped bool) []FieldChange {
-	if sameFields(a, b, grouped) {
+	if sameFields(&a, &b, grouped) {
 		// Most rows of two versions are the same as written: nothing to
 		// fold or normalise (a register of 154,000 rows spent most of its
 		// comparisons here).
@@ -229,7 +252,7 @@ func diffRows(a, b Row, grouped bool) []FieldChange {
 
 // sameFields reports whether two rows have the same fields as written
 // (those diffRows compares): then diffRows finds no difference.
-func sameFields(a, b Row, grouped bool) bool {
+func sameFields(a, b *Row, grouped bool) bool {
 	return a.Name == b.Name && a.Purpose == b.Purpose && a.Location == b.Location &&
 		a.EntityCountry == b.EntityCountry && a.TransferMechanism == b.TransferMechanism &&
 		slices.Equal(a.DataCategories, b.DataCategories) && a.Website == b.Website &&

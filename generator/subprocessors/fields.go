@@ -156,7 +156,9 @@ func setField(r *Row, field, value string) error {
 // cleanText folds runs of white space (tabs, line breaks) into one space
 // and turns a cell holding only a dash into an empty value.
 func cleanText(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	if !folded(s) {
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	switch s {
 	case "-", "–", "—", "--":
 		return ""
@@ -164,9 +166,48 @@ func cleanText(s string) string {
 	return s
 }
 
+// folded reports whether s is certainly its words joined by single
+// spaces, as strings.Fields and a join make it: ASCII without white space
+// but single spaces between other characters. A register of 150,000 rows
+// cleans every cell.
+func folded(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		}
+	}
+	return true
+}
+
+// placeholders are the values that say nothing (see missing).
+var placeholders = []string{"", "n/a", "na", "none", "tbd", "tba", "?", "unknown", "not applicable"}
+
 // missing reports whether a value is empty or a placeholder that says
 // nothing ("N/A", "none", "TBD").
 func missing(s string) bool {
+	if folded(s) {
+		// ASCII already clean: compared without a lower-case copy (a
+		// register of 150,000 rows checks every cell).
+		if s == "-" || s == "--" {
+			return true // cleanText's placeholders
+		}
+		t := strings.Trim(s, ".")
+		for _, p := range placeholders {
+			if len(t) == len(p) && strings.EqualFold(t, p) {
+				return true
+			}
+		}
+		return false
+	}
 	switch strings.ToLower(strings.Trim(cleanText(s), ".")) {
 	case "", "n/a", "na", "none", "tbd", "tba", "?", "unknown", "not applicable":
 		return true

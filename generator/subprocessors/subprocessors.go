@@ -238,22 +238,61 @@ func keyParts(row Row) []string {
 	return parts
 }
 
+// firstKeyPart returns keyParts(row)[0] and len(keyParts(row)) without
+// the other parts, which most rows do not need.
+func firstKeyPart(row Row) (string, int) {
+	if row.Website == "" && alnumWord(row.Name) {
+		// One ASCII word: its slug of its name without suffixes is
+		// itself in lower case.
+		return strings.ToLower(row.Name), 4
+	}
+	if h := websiteHost(row.Website); h != "" {
+		return h, 5
+	}
+	if p := slug(normName(row.Name)); p != "" {
+		return p, 4
+	}
+	return "unnamed", 4
+}
+
+// alnumWord reports whether s is one word of ASCII letters and digits.
+func alnumWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // assignKeys gives every row of r a unique Key: the shortest prefix of its
 // key parts that no other row shares, or the full parts with a counter
 // ("#2") for rows that are identical in all of them.
 func assignKeys(r *Register) {
 	level := make([]int, len(r.Rows))
+	// parts[i] is keyParts of row i once its key needs more than the
+	// first part; first and nparts are the first part and the number of
+	// parts.
 	parts := make([][]string, len(r.Rows))
+	first := make([]string, len(r.Rows))
+	nparts := make([]int, len(r.Rows))
 	for i, row := range r.Rows {
-		parts[i] = keyParts(row)
+		first[i], nparts[i] = firstKeyPart(row)
 	}
 	key := func(i int) string {
+		if level[i] == 0 {
+			return first[i]
+		}
+		if parts[i] == nil {
+			parts[i] = keyParts(r.Rows[i])
+		}
 		n := min(level[i]+1, len(parts[i]))
 		return strings.Join(parts[i][:n], "/")
 	}
 	// A row's key is computed once a round and the rows counted by key:
 	// the lists of rows by key took most of the time of a large register.
 	keys := make([]string, len(r.Rows))
+	shared := false
 	for {
 		count := make(map[string]int, len(r.Rows))
 		for i := range r.Rows {
@@ -261,15 +300,26 @@ func assignKeys(r *Register) {
 			count[keys[i]]++
 		}
 		raised := false
+		shared = false
 		for i := range r.Rows {
-			if count[keys[i]] > 1 && level[i]+1 < len(parts[i]) {
-				level[i]++
-				raised = true
+			if count[keys[i]] > 1 {
+				shared = true
+				if level[i]+1 < nparts[i] {
+					level[i]++
+					raised = true
+				}
 			}
 		}
 		if !raised {
 			break
 		}
+	}
+	if !shared {
+		// Every key is unique: no counters.
+		for i := range r.Rows {
+			r.Rows[i].Key = keys[i]
+		}
+		return
 	}
 	seen := make(map[string]int, len(r.Rows))
 	for i := range r.Rows {

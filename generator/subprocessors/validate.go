@@ -102,7 +102,7 @@ func validate(r *Register, lacking map[int][]string) []Problem {
 	}
 	locs := locations{}
 	type dupKey struct{ group, name, purpose, location string }
-	first := map[dupKey]Row{}
+	first := make(map[dupKey]int, len(r.Rows)) // the line of the first row with a key
 	for _, row := range r.Rows {
 		label := "sub-processor " + quote(row.Name)
 		noColumn := func(field string) bool { return slices.Contains(lacking[row.Line], field) }
@@ -134,10 +134,10 @@ func validate(r *Register, lacking map[int][]string) []Problem {
 		}
 		if !missing(row.Name) {
 			k := dupKey{foldWord(foldSpace(row.Group)), normName(row.Name), foldWord(foldSpace(row.Purpose)), foldWord(foldSpace(row.Location))}
-			if prev, dup := first[k]; dup {
-				report(row, Error, "duplicate sub-processor %s: same name, purpose and location as line %d", quote(row.Name), prev.Line)
+			if prevLine, dup := first[k]; dup {
+				report(row, Error, "duplicate sub-processor %s: same name, purpose and location as line %d", quote(row.Name), prevLine)
 			} else {
-				first[k] = row
+				first[k] = row.Line
 			}
 		}
 	}
