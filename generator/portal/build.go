@@ -362,7 +362,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeAPI(stage, c, pg); err != nil {
 		return nil, err
 	}
-	if err := writeFeeds(stage, c, s.BaseURL); err != nil {
+	if err := writeFeeds(stage, c, s.BaseURL, pg.localizer); err != nil {
 		return nil, err
 	}
 	if err := writeSitemap(stage, c, s.BaseURL); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/clause-portal/clause/generator/feed"
+	"github.com/clause-portal/clause/generator/site"
 )
 
 // Feed paths on the portal. A document's feeds are at FeedsDir + ID +
@@ -104,12 +105,15 @@ func registerDetails(c *Catalog, e *Entry, i int, fe *feed.Entry) error {
 
 // writeFeeds writes the site feed, one feed per document and, in a
 // multilingual portal, one per language (LanguageFeedURLs), in Atom and
-// JSON Feed formats, into the staged site.
-func writeFeeds(stage string, c *Catalog, base string) error {
+// JSON Feed formats, into the staged site. Each feed's title and subtitle
+// are in its language (the site feed's in the default language), from
+// the theme's strings through loc.
+func writeFeeds(stage string, c *Catalog, base string, loc func(lang string) *site.Localizer) error {
+	def := loc(c.Config.Language)
 	site := &feed.Feed{
 		ID:       "urn:clause:feed",
-		Title:    c.Config.Title + ": changes",
-		Subtitle: "Every published version of every document",
+		Title:    def.T("feed_title", map[string]any{"Title": c.Config.Title}),
+		Subtitle: def.T("feed_subtitle_all", nil),
 		HomeURL:  absURL(base, "/changelog/"),
 		SelfURL:  absURL(base, SiteFeedAtom),
 		Author:   c.Config.Title,
@@ -124,8 +128,8 @@ func writeFeeds(stage string, c *Catalog, base string) error {
 		for _, l := range langs {
 			byLang[strings.ToLower(l)] = &feed.Feed{
 				ID:       "urn:clause:feed:language:" + strings.ToLower(l),
-				Title:    c.Config.Title + ": changes (" + LanguageName(l) + ")",
-				Subtitle: "Every published version of every document in " + LanguageNameIn(l, "en"),
+				Title:    loc(l).T("feed_title", map[string]any{"Title": c.Config.Title}) + " (" + LanguageName(l) + ")",
+				Subtitle: loc(l).T("feed_subtitle_language", map[string]any{"Language": LanguageNameIn(l, l)}),
 				HomeURL:  absURL(base, LanguageChangelogURL(l)),
 				Author:   c.Config.Title,
 				Language: l,
@@ -136,8 +140,8 @@ func writeFeeds(stage string, c *Catalog, base string) error {
 	for _, e := range c.Entries {
 		doc := &feed.Feed{
 			ID:       "urn:clause:feed:" + e.DocKey(),
-			Title:    e.Doc.Title + ": changes",
-			Subtitle: "Every published version of " + e.Doc.Title,
+			Title:    loc(e.Language).T("feed_title", map[string]any{"Title": e.Doc.Title}),
+			Subtitle: loc(e.Language).T("feed_subtitle_document", map[string]any{"Title": e.Doc.Title}),
 			HomeURL:  absURL(base, VersionsURL(e.ID)),
 			Author:   c.Config.Title,
 			Language: e.Language,

@@ -429,3 +429,25 @@ func TestSlugOnALanguagePage(t *testing.T) {
 		t.Fatalf("build: %v, want ErrLanguagePage at content/about.md:3", err)
 	}
 }
+
+// TestFeedsInTheirLanguage: a language's feed and a document's feed are
+// titled in their language; the site feed of an English portal as before.
+func TestFeedsInTheirLanguage(t *testing.T) {
+	r, _ := multilingualRepo(t)
+	mustBuild(t, r.Dir, Options{BaseURL: "https://legal.example.com/"})
+	public := filepath.Join(r.Dir, "public")
+	atom, _ := DocumentFeedURLs("de/dpa")
+	for file, want := range map[string][]string{
+		"feed.atom":    {"<title>Legal: changes</title>", "<subtitle>Every published version of every document</subtitle>"},
+		"de/feed.atom": {"<title>Legal: Änderungen (Deutsch)</title>", "<subtitle>Jede veröffentlichte Fassung jedes Dokuments auf Deutsch</subtitle>"},
+		"fr/feed.atom": {"<title>Legal : modifications (français)</title>", "<subtitle>Chaque version publiée de chaque document en français</subtitle>"},
+		strings.TrimPrefix(atom, "/"): {"<title>Auftragsverarbeitungsvertrag: Änderungen</title>", "<subtitle>Jede veröffentlichte Fassung von Auftragsverarbeitungsvertrag</subtitle>"},
+	} {
+		b := readFile(t, filepath.Join(public, filepath.FromSlash(file)))
+		for _, w := range want {
+			if !strings.Contains(b, w) {
+				t.Errorf("%s lacks %s", file, w)
+			}
+		}
+	}
+}
