@@ -45,6 +45,9 @@ func VersionsJSONURL(id string) string { return "/" + id + "/versions/versions.j
 // pages are built on one goroutine and versions.json written on another.
 type textNames struct {
 	stage string // the staged site; "" publishes nothing
+	// reuse, if not nil, is the old output Build makes its own: a text
+	// it has already is not written again.
+	reuse *site.Reuse
 	mu    sync.Mutex
 	names map[*Version]string
 	files map[string]bool // written, below stage
@@ -117,6 +120,10 @@ func (p *pager) writeText(e *Entry, i int, data []byte) error {
 	}
 	t.names[v] = name
 	if t.files[rel] {
+		return nil
+	}
+	if t.reuse != nil && t.reuse.Same(rel, data) {
+		t.files[rel] = true
 		return nil
 	}
 	dst := filepath.Join(t.stage, filepath.FromSlash(rel))

@@ -84,6 +84,10 @@ type Result struct {
 	// redlines the build took from the cache (Clause's own work, before
 	// Hugo's) and those it computed.
 	TextsReused, TextsComputed int
+	// FilesUnchanged counts the files of the output before the last one
+	// that this build's output has as they were (see site.Reuse): not
+	// written, linked nor deleted.
+	FilesUnchanged int
 }
 
 func (o *Options) defaults() {
@@ -255,13 +259,23 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	warn := func(err error) { fmt.Fprintf(opts.Log, "warning: %v\n", err) }
 	cache := openPageCache(c, opts, warn)
 	pg.memo = newMemo(cache)
-	bd, err := newBuildDir(out, func(msg string) { fmt.Fprintln(opts.Log, msg) })
+	// With the page cache, the output before last is made into this
+	// build's (site.Reuse): most of its files stay as they are.
+	bd, err := newBuildDir(out, cache != nil, func(msg string) { fmt.Fprintln(opts.Log, msg) })
 	if err != nil {
 		return nil, fmt.Errorf("creating output folder: %w", err)
 	}
-	defer bd.release(warn) // sets the previous site aside, for the next build to remove
+	defer bd.release(warn) // sets the previous site aside, for the next build to reuse
 	stage := bd.site
 	pg.texts.stage = stage
+	var reuse *site.Reuse
+	if bd.reused != "" {
+		if reuse, err = site.OpenReuse(bd.reused); err != nil {
+			warn(fmt.Errorf("the output before the last build could not be reused (the site is written anew): %w", err))
+			reuse = nil
+		}
+	}
+	pg.texts.reuse = reuse
 	siteOpts := site.Options{
 		WorkDir:    bd.path,
 		PublishDir: stage,
@@ -286,7 +300,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	// while Hugo renders the current one.
 	siteOpts.Partial = true
 	if cache != nil {
-		siteOpts.Cache = cache
+		siteOpts.Cache, siteOpts.Reuse = cache, reuse
 	}
 	// The archived pages see the site as it stands from one commit to the
 	// next: not its head commit, not the index's attention list, not the
@@ -373,6 +387,18 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if reuse != nil {
+		// What this build wrote goes over the old output, and what the
+		// old output has that this build did not make goes.
+		if err := reuse.Merge(stage); err != nil {
+			return nil, fmt.Errorf("making the output: %w", err)
+		}
+		if err := reuse.Prune(); err != nil {
+			return nil, fmt.Errorf("making the output: %w", err)
+		}
+		bd.site = reuse.Root()
+		res.FilesUnchanged = reuse.Unchanged()
 	}
 	if err := swap(bd, out); err != nil {
 		return nil, err

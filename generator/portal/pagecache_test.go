@@ -225,3 +225,130 @@ func TestMemoFollowsLinks(t *testing.T) {
 		t.Error("no archived page of the DPA links the renamed document's new URL")
 	}
 }
+
+// folders lists the folders below dir, as tree lists its files.
+func folders(t *testing.T, dir string) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() && p != dir {
+			out[strings.TrimPrefix(p, dir)] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestReusedOutputEqualsColdBuild: builds into one output folder make the
+// output before the last one into theirs (site.Reuse) and still write
+// exactly a cold build's files and folders: after a commit, after a
+// document is deleted and another made a draft, with files and a symbolic
+// link planted in the folder set aside (they must go), and
+// after the published output was edited in place (its files are links to
+// the page cache's).
+func TestReusedOutputEqualsColdBuild(t *testing.T) {
+	r := gittest.New(t)
+	for i := 0; i < 5; i++ {
+		r.Write("content/dpa.md", fmt.Sprintf("# DPA\n\n## 1. Scope\n\nVersion %d of the agreement.\n", i))
+		r.Write(fmt.Sprintf("content/policy-%d.md", i%3), fmt.Sprintf("# Policy %d\n\nRevision %d of the policy.\n", i%3, i))
+		r.Commit(fmt.Sprintf("2026-01-%02dT10:00:00Z", i+1), fmt.Sprintf("Revision %d", i))
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	cacheDir := t.TempDir()
+	step := 0
+	var res *Result
+	check := func(what string) map[string]string {
+		t.Helper()
+		step++
+		res = mustBuild(t, r.Dir, Options{Out: out, HistoryOptions: HistoryOptions{CacheDir: cacheDir}, BatchSize: 3})
+		coldOut := filepath.Join(t.TempDir(), fmt.Sprintf("cold%d", step))
+		mustBuild(t, r.Dir, Options{Out: coldOut, HistoryOptions: HistoryOptions{NoCache: true}})
+		got, want := tree(t, out), tree(t, coldOut)
+		if d := diffTrees(got, want); len(d) > 0 {
+			t.Errorf("%s: %d files differ from a cold build's:\n%s", what, len(d), strings.Join(d, "\n"))
+		}
+		gotDirs, wantDirs := folders(t, out), folders(t, coldOut)
+		for d := range gotDirs {
+			if !wantDirs[d] {
+				t.Errorf("%s: folder %s is not in a cold build's output", what, d)
+			}
+		}
+		for d := range wantDirs {
+			if !gotDirs[d] {
+				t.Errorf("%s: folder %s of a cold build's output is missing", what, d)
+			}
+		}
+		return got
+	}
+	set := func() string {
+		t.Helper()
+		m, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".public.clause-previous-*", "*", OutputMarker))
+		if len(m) != 1 {
+			t.Fatalf("want one site set aside, found %v", m)
+		}
+		return filepath.Dir(m[0])
+	}
+
+	check("first build")
+	check("second build") // sets the first aside
+	if res.FilesUnchanged != 0 {
+		t.Errorf("second build: %d files unchanged, but there was no output to reuse", res.FilesUnchanged)
+	}
+	r.Write("content/policy-1.md", "# Policy 1\n\nRevision 6, with a new clause.\n")
+	r.Commit("2026-01-08T10:00:00Z", "Policy 1: a new clause")
+	check("after a commit") // made from the first build's output
+	// The archived pages and the texts of the DPA and two policies at
+	// least stayed as they were.
+	if res.FilesUnchanged < res.PagesReused/2 {
+		t.Errorf("after a commit: %d files of the old output unchanged, %d archived pages from the cache", res.FilesUnchanged, res.PagesReused)
+	}
+
+	r.Remove("content/policy-2.md")
+	r.Write("content/policy-0.md", "---\ndraft: true\n---\n# Policy 0\n\nWithdrawn for review.\n")
+	r.Commit("2026-01-09T10:00:00Z", "Policy 2 deleted, policy 0 back to draft")
+	check("after a deletion")
+	tr := check("again")
+
+	// Planted in the site set aside: gone from the next build's output,
+	// and nothing written through the link.
+	aside := set()
+	victim := filepath.Join(t.TempDir(), "victim")
+	if err := os.Mkdir(victim, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(aside, "planted.html"), []byte("<p>not ours</p>"), 0o644)
+	os.MkdirAll(filepath.Join(aside, "dpa", "planted"), 0o755)
+	os.WriteFile(filepath.Join(aside, "dpa", "planted", "index.html"), []byte("<p>not ours</p>"), 0o644)
+	os.RemoveAll(filepath.Join(aside, "dpa", "versions"))
+	if err := os.Symlink(victim, filepath.Join(aside, "dpa", "versions")); err != nil {
+		t.Fatal(err)
+	}
+	check("with files planted")
+	if ents, _ := os.ReadDir(victim); len(ents) > 0 {
+		t.Errorf("the build wrote through a symbolic link into %s: %v", victim, ents)
+	}
+
+	// The published output edited in place: its archived pages are links
+	// to the page cache's files, which are found changed and dropped.
+	var edited string
+	for name := range tr {
+		if strings.HasPrefix(name, "/dpa/versions/") && strings.Count(name, "/") == 4 {
+			edited = filepath.Join(out, filepath.FromSlash(name))
+			break
+		}
+	}
+	if edited == "" {
+		t.Fatal("no archived DPA version in the output")
+	}
+	f, err := os.OpenFile(edited, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("<!-- edited in place -->")
+	f.Close()
+	check("after an edit in place")
+	check("once more")
+}

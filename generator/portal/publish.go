@@ -113,9 +113,11 @@ func resolvePath(p string) string {
 //
 // After a swap the folder holds the previous site. Removing a large tree
 // takes seconds, so the build does not wait for it: it renames the folder
-// ".OUT.clause-previous-RANDOM/", and the next build removes it while it
-// renders. Both kinds of folder hold a .gitignore that ignores everything
-// in them, so that they never show in git status nor get committed.
+// ".OUT.clause-previous-RANDOM/", and the next build makes it into its own
+// output (site.Reuse: only what changed is written, and only what is gone
+// deleted), or, when it cannot, removes it while it renders. Both kinds of
+// folder hold a .gitignore that ignores everything in them, so that they
+// never show in git status nor get committed.
 const (
 	buildDirInfix    = ".clause-build-"
 	previousDirInfix = ".clause-previous-"
@@ -129,14 +131,18 @@ const (
 // removing those left by builds that were killed. The lock serialises
 // builds into one output folder: it is held until release.
 type buildDir struct {
-	path    string // the working folder
-	site    string // path/site: the staged site
+	path string // the working folder
+	site string // path/site: the staged site
+	// reused is the output before the last build's, in path/base, when a
+	// previous build left one ("": none); Build makes it into this
+	// build's output.
+	reused  string
 	unlock  func()
 	swapped bool          // the staged site is published: path holds the previous one
 	cleaned chan struct{} // closed when the previous builds' folders are removed
 }
 
-func newBuildDir(out string, log func(string)) (*buildDir, error) {
+func newBuildDir(out string, reclaim bool, log func(string)) (*buildDir, error) {
 	parent := filepath.Dir(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
@@ -155,6 +161,15 @@ func newBuildDir(out string, log func(string)) (*buildDir, error) {
 			}
 		})
 	}
+	dir, err := os.MkdirTemp(parent, "."+base+buildDirInfix)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	reused := ""
+	if reclaim {
+		reused = reclaimPrevious(parent, "."+base+previousDirInfix, filepath.Join(dir, "base"))
+	}
 	cleaned := make(chan struct{})
 	go func() {
 		defer close(cleaned)
@@ -164,13 +179,7 @@ func newBuildDir(out string, log func(string)) (*buildDir, error) {
 			}
 		})
 	}()
-	dir, err := os.MkdirTemp(parent, "."+base+buildDirInfix)
-	if err != nil {
-		<-cleaned
-		unlock()
-		return nil, err
-	}
-	b := &buildDir{path: dir, site: filepath.Join(dir, "site"), unlock: unlock, cleaned: cleaned}
+	b := &buildDir{path: dir, site: filepath.Join(dir, "site"), reused: reused, unlock: unlock, cleaned: cleaned}
 	if err := os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("# A build of clause: nothing here is to be committed.\n*\n"), 0o644); err != nil {
 		b.release(nil)
 		return nil, err
@@ -204,6 +213,35 @@ func (b *buildDir) release(warn func(error)) {
 	if err := os.RemoveAll(b.path); err != nil && warn != nil {
 		warn(fmt.Errorf("the build folder %s could not be removed: %w", b.path, err))
 	}
+}
+
+// reclaimPrevious moves the site a previous build set aside (in a folder
+// of parent whose name starts with prefix) to dst, and returns dst; "" when
+// there is none. Of the folders such a build holds (base/, site/ or
+// previous/, see swap), the site is the one with the output marker.
+func reclaimPrevious(parent, prefix, dst string) string {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return ""
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		for _, sub := range []string{"base", "site", "previous"} {
+			p := filepath.Join(parent, e.Name(), sub)
+			if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
+				continue
+			}
+			if fi, err := os.Lstat(filepath.Join(p, OutputMarker)); err != nil || !fi.Mode().IsRegular() {
+				continue
+			}
+			if os.Rename(p, dst) == nil {
+				return dst
+			}
+		}
+	}
+	return ""
 }
 
 // aheadDirPrefix starts the name of this process's folder of pages

@@ -30,7 +30,7 @@ func TestSwapReplacesOutput(t *testing.T) {
 	root := t.TempDir()
 	out := filepath.Join(root, "public")
 	writeTree(t, map[string]string{filepath.Join(out, "sub", "old.html"): "", filepath.Join(out, OutputMarker): ""})
-	b, err := newBuildDir(out, func(string) {})
+	b, err := newBuildDir(out, false, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestSwapReplacesOutput(t *testing.T) {
 		t.Errorf("the folder set aside is not git-ignored: %q %v", got, err)
 	}
 	// The next build removes it (in the background, done by release).
-	b2, err := newBuildDir(out, func(string) {})
+	b2, err := newBuildDir(out, false, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestLeftoversOfKilledBuildsRemoved(t *testing.T) {
 		keep: "",
 	})
 	var logged []string
-	b, err := newBuildDir(out, func(s string) { logged = append(logged, s) })
+	b, err := newBuildDir(out, false, func(s string) { logged = append(logged, s) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestAheadFolderBesideTheOutput(t *testing.T) {
 		t.Errorf("pages rendered ahead in %s, want a folder of %s beside the output", a.dir, root)
 	}
 	var logged []string
-	b, err := newBuildDir(out, func(s string) { logged = append(logged, s) })
+	b, err := newBuildDir(out, false, func(s string) { logged = append(logged, s) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -222,10 +222,11 @@ func pageKey(site [32]byte, name string, parts ...[]byte) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-// restore puts the files cached under key into publish; false when there
-// is no entry, or a file of it is missing or changed (it is removed, and
-// the files of the page put so far too).
-func (c *PageCache) restore(key, publish string) bool {
+// restore puts the files cached under key into publish, or into reuse if
+// not nil; false when there is no entry, or a file of it is missing or
+// changed (it is removed, and the files of the page put into publish so
+// far too: those put into reuse are pruned unless another page has them).
+func (c *PageCache) restore(key, publish string, reuse *Reuse) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	files, ok := c.index[key]
@@ -233,14 +234,19 @@ func (c *PageCache) restore(key, publish string) bool {
 		var done []string
 		for _, f := range files {
 			dst := filepath.Join(publish, filepath.FromSlash(f.path))
-			if err := c.place(f, dst); err != nil {
+			if reuse != nil {
+				dst = ""
+			}
+			if err := c.place(f, dst, reuse); err != nil {
 				for _, d := range done {
 					os.Remove(d)
 				}
 				ok = false
 				break
 			}
-			done = append(done, dst)
+			if dst != "" {
+				done = append(done, dst)
+			}
 		}
 	}
 	if !ok {
@@ -252,9 +258,10 @@ func (c *PageCache) restore(key, publish string) bool {
 	return true
 }
 
-// place puts cached file f at dst: checked against its SHA-256, then
-// hard-linked, or copied where a link cannot be made.
-func (c *PageCache) place(f cachedFile, dst string) error {
+// place puts cached file f at dst, or at its path in reuse if not nil:
+// checked against its SHA-256, then hard-linked, or copied where a link
+// cannot be made.
+func (c *PageCache) place(f cachedFile, dst string, reuse *Reuse) error {
 	blob := c.blob(f.sum)
 	fi, err := os.Lstat(blob)
 	if err != nil {
@@ -266,13 +273,17 @@ func (c *PageCache) place(f cachedFile, dst string) error {
 	var data []byte
 	if fi.Size() != f.size || fi.ModTime().UnixNano() != f.mtime {
 		// Changed since stored, or only touched: checked byte for byte.
-		if data, err = readcapFile(blob); err != nil {
+		if data, err = c.verified(blob, f.sum); err != nil {
 			return err
 		}
-		if sha256.Sum256(data) != f.sum {
-			os.Remove(blob)
-			return errBadEntry
-		}
+	}
+	if reuse != nil {
+		return reuse.link(f.path, blob, fi, func() ([]byte, error) {
+			if data != nil {
+				return data, nil
+			}
+			return c.verified(blob, f.sum)
+		})
 	}
 	if dir := filepath.Dir(dst); !c.dirs[dir] {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -284,15 +295,25 @@ func (c *PageCache) place(f cachedFile, dst string) error {
 		return nil
 	}
 	if data == nil {
-		if data, err = readcapFile(blob); err != nil {
+		if data, err = c.verified(blob, f.sum); err != nil {
 			return err
-		}
-		if sha256.Sum256(data) != f.sum {
-			os.Remove(blob)
-			return errBadEntry
 		}
 	}
 	return os.WriteFile(dst, data, 0o644)
+}
+
+// verified reads the cache's file blob and checks it against its SHA-256
+// sum; a file that differs is removed.
+func (c *PageCache) verified(blob string, sum [sha256.Size]byte) ([]byte, error) {
+	data, err := readcapFile(blob)
+	if err != nil {
+		return nil, err
+	}
+	if sha256.Sum256(data) != sum {
+		os.Remove(blob)
+		return nil, errBadEntry
+	}
+	return data, nil
 }
 
 // stamp sets f's size and modification time to the file name's.
@@ -571,6 +592,7 @@ type cacheRun struct {
 	cache   *PageCache
 	site    [32]byte
 	publish string
+	reuse   *Reuse // where cached pages go instead of publish, if not nil
 	pending []pendingPage
 }
 
@@ -594,7 +616,7 @@ func (r *cacheRun) restore(p *Page, suffix string, frontMatter, body []byte, dp 
 		parts, name = dp.keyParts(frontMatter, body), suffix+"\x00deferred"
 	}
 	key := pageKey(r.site, name, parts...)
-	if r.cache.restore(key, r.publish) {
+	if r.cache.restore(key, r.publish, r.reuse) {
 		return true
 	}
 	files := []string{outputFile(p.URL)}

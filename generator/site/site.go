@@ -98,6 +98,10 @@ type Options struct {
 	// Cache, in partial builds, copies the pages it holds instead of
 	// rendering them, and keeps those it renders (see PageCache).
 	Cache *PageCache
+	// Reuse, with Cache, is the old output the build makes its own: the
+	// pages the cache holds are put there instead of into PublishDir
+	// (see Reuse).
+	Reuse *Reuse
 	// ReleasePages lets Build drop its site's pages (s.Pages[i] = nil) as
 	// soon as each is handed to Hugo, so that their parameters and HTML
 	// (a large register's rows, a redline of megabytes) do not stay in
@@ -140,7 +144,7 @@ func Build(s *Site, opts Options) error {
 		if key, err := opts.Cache.siteKey(work, cfg, opts); err != nil {
 			cacheWarning(opts.Log, err)
 		} else {
-			cached = &cacheRun{cache: opts.Cache, site: key, publish: opts.PublishDir}
+			cached = &cacheRun{cache: opts.Cache, site: key, publish: opts.PublishDir, reuse: opts.Reuse}
 		}
 	}
 	df, err := newDeferrer(filepath.Join(work, "deferred"))
