@@ -10,6 +10,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 )
@@ -35,6 +36,50 @@ type Feed struct {
 	Updated time.Time
 	// Entries are newest first.
 	Entries []Entry
+	// Shared, if not nil, keeps each entry's HTML content for the other
+	// feeds it is in (a version is in its document's feed, the site's,
+	// and its language's): it is written once.
+	Shared *Shared
+}
+
+// Shared keeps entries' HTML content across the feeds of one build. Its
+// zero value is ready to use; it is not safe for concurrent use.
+type Shared struct {
+	html map[string]sharedHTML // by entry ID
+}
+
+type sharedHTML struct {
+	entry Entry
+	html  string
+}
+
+// content is e's HTML content, from s when it holds it for an entry equal
+// to e.
+func (s *Shared) content(e Entry) (string, error) {
+	if s == nil {
+		return e.html()
+	}
+	if c, ok := s.html[e.ID]; ok && c.entry.equal(e) {
+		return c.html, nil
+	}
+	h, err := e.html()
+	if err != nil {
+		return "", err
+	}
+	if s.html == nil {
+		s.html = map[string]sharedHTML{}
+	}
+	s.html[e.ID] = sharedHTML{entry: e, html: h}
+	return h, nil
+}
+
+// equal reports whether e and o have the same fields (a test keeps this
+// list complete).
+func (e Entry) equal(o Entry) bool {
+	return e.ID == o.ID && e.Title == o.Title && e.URL == o.URL && e.DocumentURL == o.DocumentURL && e.DiffURL == o.DiffURL &&
+		e.Published.Equal(o.Published) && e.Published.Location().String() == o.Published.Location().String() &&
+		e.Document == o.Document && e.Language == o.Language && e.Kind == o.Kind && e.Subject == o.Subject && e.Summary == o.Summary &&
+		e.Material == o.Material && e.Effective == o.Effective && e.ObjectionDeadline == o.ObjectionDeadline && slices.Equal(e.Details, o.Details)
 }
 
 // Entry is one version of a document.
@@ -184,7 +229,7 @@ func (f *Feed) Atom(altURL string) ([]byte, error) {
 		af.Links = append(af.Links, atomLink{Rel: "alternate", Type: "application/feed+json", Href: altURL})
 	}
 	for _, e := range f.Entries {
-		content, err := e.html()
+		content, err := f.Shared.content(e)
 		if err != nil {
 			return nil, err
 		}
@@ -265,7 +310,7 @@ func (f *Feed) JSON() ([]byte, error) {
 		Items:       []jsonItem{},
 	}
 	for _, e := range f.Entries {
-		content, err := e.html()
+		content, err := f.Shared.content(e)
 		if err != nil {
 			return nil, err
 		}

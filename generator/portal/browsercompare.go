@@ -64,15 +64,15 @@ func (p *pager) publishText(e *Entry, i int, side Side) error {
 		return err
 	}
 	if p.memo != nil {
-		p.memo.put(p.textKey(e, e.Versions[i], side.Doc), &textMemo{JSON: data, Links: side.trace.list()})
+		p.memo.put(p.textKey(e, e.Versions[i], side.Doc), &textMemo{JSON: p.memo.putBlob(data), Links: side.trace.list()})
 	}
-	return p.writeText(e, i, data)
+	return p.writeText(e, i, sha256.Sum256(data), len(data), func() ([]byte, error) { return data, nil })
 }
 
 // textMemo is a version's published text kept by the memo, with the links
 // its blocks resolved.
 type textMemo struct {
-	JSON  []byte
+	JSON  blobRef
 	Links []resolved
 }
 
@@ -87,10 +87,10 @@ func (p *pager) memoPublishText(e *Entry, i int, d *document.Document) bool {
 		return true
 	}
 	var m textMemo
-	if !p.memo.get(p.textKey(e, e.Versions[i], d), &m) || !stillResolve(m.Links, p.sideLinks(e, i)) {
+	if !p.memo.get(p.textKey(e, e.Versions[i], d), &m) || !stillResolve(m.Links, p.sideLinks(e, i)) || !p.memo.hasBlob(m.JSON) {
 		return false
 	}
-	return p.writeText(e, i, m.JSON) == nil
+	return p.writeText(e, i, m.JSON.Sum, m.JSON.Size, func() ([]byte, error) { return p.memo.loadBlob(m.JSON) }) == nil
 }
 
 // textPublished reports whether version v's text is published already
@@ -106,11 +106,12 @@ func (p *pager) textPublished(v *Version) bool {
 	return done
 }
 
-// writeText writes data, the text of version i of e, into the staged site.
-func (p *pager) writeText(e *Entry, i int, data []byte) error {
+// writeText writes the text of version i of e into the staged site,
+// given its SHA-256 and length: load reads it, unless the output reused
+// has it already.
+func (p *pager) writeText(e *Entry, i int, sum [sha256.Size]byte, size int, load func() ([]byte, error)) error {
 	t := p.texts
 	v := e.Versions[i]
-	sum := sha256.Sum256(data)
 	name := hex.EncodeToString(sum[:10]) + ".json"
 	rel := strings.TrimPrefix(TextsURL(e.ID), "/") + name
 	t.mu.Lock()
@@ -122,9 +123,13 @@ func (p *pager) writeText(e *Entry, i int, data []byte) error {
 	if t.files[rel] {
 		return nil
 	}
-	if t.reuse != nil && t.reuse.Same(rel, data) {
+	if t.reuse != nil && t.reuse.Same(rel, size, sum) {
 		t.files[rel] = true
 		return nil
+	}
+	data, err := load()
+	if err != nil {
+		return err
 	}
 	dst := filepath.Join(t.stage, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {

@@ -84,6 +84,10 @@ type Result struct {
 	// redlines the build took from the cache (Clause's own work, before
 	// Hugo's) and those it computed.
 	TextsReused, TextsComputed int
+	// BodiesRead counts the archived pages' bodies and published texts
+	// read from the memo: those of pages the page cache lacks, and texts
+	// the output reused lacks.
+	BodiesRead int
 	// FilesUnchanged counts the files of the output before the last one
 	// that this build's output has as they were (see site.Reuse): not
 	// written, linked nor deleted.
@@ -407,6 +411,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		res.PagesReused, res.PagesRendered = cache.Stats()
 		if pg.memo != nil {
 			res.TextsReused, res.TextsComputed = int(pg.memo.hits.Load()), int(pg.memo.misses.Load())
+			res.BodiesRead = int(pg.memo.loads.Load())
 		}
 		if err := cache.Save(); err != nil {
 			warn(fmt.Errorf("page cache: %w", err))

@@ -227,7 +227,7 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	f := factsOf(cmp)
 	if p.memo != nil {
 		p.memo.count(false)
-		p.memo.put(key, &compareMemo{HTML: buf.Bytes(), Facts: f, LinksFrom: a.trace.list(), LinksTo: b.trace.list()})
+		p.memo.put(key, &compareMemo{HTML: p.memo.putBlob(buf.Bytes()), Facts: f, LinksFrom: a.trace.list(), LinksTo: b.trace.list()})
 	}
 	return p.comparePageOf(e, from, to, f, buf.Bytes())
 }
@@ -257,7 +257,7 @@ func factsOf(cmp *Comparison) compared {
 // compareMemo is a comparison kept by the memo: its redline's HTML, what
 // the page says of it, and the links each side resolved.
 type compareMemo struct {
-	HTML               []byte
+	HTML               blobRef
 	Facts              compared
 	LinksFrom, LinksTo []resolved
 }
@@ -270,7 +270,7 @@ func (p *pager) memoComparePage(e *Entry, from, to int, docs [2]*document.Docume
 	if !p.memo.get(key, &m) {
 		return nil, "", false, nil
 	}
-	if !stillResolve(m.LinksFrom, p.sideLinks(e, from)) || !stillResolve(m.LinksTo, p.sideLinks(e, to)) {
+	if !stillResolve(m.LinksFrom, p.sideLinks(e, from)) || !stillResolve(m.LinksTo, p.sideLinks(e, to)) || !p.memo.hasBlob(m.HTML) {
 		return nil, "", false, nil
 	}
 	for k, i := range []int{from, to} {
@@ -279,7 +279,11 @@ func (p *pager) memoComparePage(e *Entry, from, to int, docs [2]*document.Docume
 		}
 	}
 	p.memo.count(true)
-	pg, summary, err = p.comparePageOf(e, from, to, m.Facts, m.HTML)
+	// The redline itself is read only if the page cache lacks the page.
+	pg, summary, err = p.comparePageOf(e, from, to, m.Facts, nil)
+	if pg != nil {
+		pg.Lazy = p.memo.lazy(m.HTML)
+	}
 	return pg, summary, true, err
 }
 

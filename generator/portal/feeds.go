@@ -110,7 +110,9 @@ func registerDetails(c *Catalog, e *Entry, i int, fe *feed.Entry) error {
 // the theme's strings through loc.
 func writeFeeds(stage string, c *Catalog, base string, loc func(lang string) *site.Localizer) error {
 	def := loc(c.Config.Language)
+	shared := &feed.Shared{} // a version is in several feeds
 	site := &feed.Feed{
+		Shared:   shared,
 		ID:       "urn:clause:feed",
 		Title:    def.T("feed_title", map[string]any{"Title": c.Config.Title}),
 		Subtitle: def.T("feed_subtitle_all", nil),
@@ -127,6 +129,7 @@ func writeFeeds(stage string, c *Catalog, base string, loc func(lang string) *si
 	if langs := c.Languages(); len(langs) > 1 {
 		for _, l := range langs {
 			byLang[strings.ToLower(l)] = &feed.Feed{
+				Shared:   shared,
 				ID:       "urn:clause:feed:language:" + strings.ToLower(l),
 				Title:    loc(l).T("feed_title", map[string]any{"Title": c.Config.Title}) + " (" + LanguageName(l) + ")",
 				Subtitle: loc(l).T("feed_subtitle_language", map[string]any{"Language": LanguageNameIn(l, l)}),
@@ -139,6 +142,7 @@ func writeFeeds(stage string, c *Catalog, base string, loc func(lang string) *si
 	}
 	for _, e := range c.Entries {
 		doc := &feed.Feed{
+			Shared:   shared,
 			ID:       "urn:clause:feed:" + e.DocKey(),
 			Title:    loc(e.Language).T("feed_title", map[string]any{"Title": e.Doc.Title}),
 			Subtitle: loc(e.Language).T("feed_subtitle_document", map[string]any{"Title": e.Doc.Title}),

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -36,6 +37,7 @@ type memo struct {
 	cache        *site.PageCache
 	self         [32]byte // the clause executable
 	hits, misses atomic.Int64
+	loads        atomic.Int64 // blobs read (loadBlob)
 }
 
 // newMemo returns the memo kept in cache; nil (no memo: everything is
@@ -84,7 +86,7 @@ func executableID() ([32]byte, error) {
 
 // memoFormat names the encoding of entries and their keys; a change to
 // either gets a new one.
-const memoFormat = "clause-memo/1"
+const memoFormat = "clause-memo/2"
 
 // key hashes kind, the executable and parts into an entry's key.
 func (m *memo) key(kind string, parts ...func(h hash.Hash)) [32]byte {
@@ -222,12 +224,58 @@ func (m *memo) put(key [32]byte, v memoValue) {
 	_ = m.cache.SetMemo(key, w.b)
 }
 
+// blobRef names a large value kept apart from the entries that refer to
+// it (an HTML body, a published text), under its SHA-256, so that an entry
+// can be used without reading it: a page the page cache holds is found by
+// the SHA-256 of its body (site.LazyHTML).
+type blobRef struct {
+	Sum  [sha256.Size]byte
+	Size int
+}
+
+// blobKey is the memo key of the blob with SHA-256 sum. Blobs are named by
+// their content alone: any entry may refer to one.
+func blobKey(sum [sha256.Size]byte) [32]byte {
+	return sha256.Sum256(append([]byte(memoFormat+" blob\n"), sum[:]...))
+}
+
+// putBlob keeps b apart and returns its reference.
+func (m *memo) putBlob(b []byte) blobRef {
+	r := blobRef{Sum: sha256.Sum256(b), Size: len(b)}
+	_ = m.cache.SetMemo(blobKey(r.Sum), b)
+	return r
+}
+
+// hasBlob reports whether the blob r names is kept, and keeps it for the
+// next build, without reading it.
+func (m *memo) hasBlob(r blobRef) bool {
+	return m.cache.KeepMemo(blobKey(r.Sum))
+}
+
+// loadBlob reads the blob r names, checked against its SHA-256.
+func (m *memo) loadBlob(r blobRef) ([]byte, error) {
+	m.loads.Add(1)
+	b, ok := m.cache.Memo(blobKey(r.Sum))
+	if !ok || len(b) != r.Size || sha256.Sum256(b) != r.Sum {
+		return nil, errBlobGone
+	}
+	return b, nil
+}
+
+var errBlobGone = errors.New("a value of the page cache's memo is missing or damaged: run the build again (it computes it anew)")
+
+// lazy is the page body blob r names, read only if the page is rendered.
+func (m *memo) lazy(r blobRef) *site.LazyHTML {
+	return &site.LazyHTML{Sum: r.Sum, Size: r.Size, Load: func() ([]byte, error) { return m.loadBlob(r) }}
+}
+
 // memoWriter writes values for memoReader.
 type memoWriter struct{ b []byte }
 
 func (w *memoWriter) int(n int)       { w.b = binary.AppendVarint(w.b, int64(n)) }
 func (w *memoWriter) bytes(p []byte)  { w.int(len(p)); w.b = append(w.b, p...) }
 func (w *memoWriter) string(s string) { w.int(len(s)); w.b = append(w.b, s...) }
+func (w *memoWriter) blob(r blobRef)  { w.b = append(w.b, r.Sum[:]...); w.int(r.Size) }
 func (w *memoWriter) strings(s []string) {
 	w.int(len(s))
 	for _, x := range s {
@@ -287,6 +335,17 @@ func (r *memoReader) bytes() []byte {
 }
 func (r *memoReader) string() string { return string(r.bytes()) }
 func (r *memoReader) bool() bool     { return r.int() == 1 }
+func (r *memoReader) blob() blobRef {
+	var b blobRef
+	if len(r.b) < len(b.Sum) {
+		r.bad = true
+		return b
+	}
+	copy(b.Sum[:], r.b)
+	r.b = r.b[len(b.Sum):]
+	b.Size = r.int()
+	return b
+}
 func (r *memoReader) strings() []string {
 	n := r.count()
 	var out []string
@@ -314,7 +373,7 @@ func (m *memo) count(hit bool) {
 }
 
 func (m *compareMemo) encode(w *memoWriter) {
-	w.bytes(m.HTML)
+	w.blob(m.HTML)
 	f := &m.Facts
 	w.string(f.RedlineSummary)
 	w.string(f.Summary)
@@ -329,7 +388,7 @@ func (m *compareMemo) encode(w *memoWriter) {
 }
 
 func (m *compareMemo) decode(r *memoReader) {
-	m.HTML = r.bytes()
+	m.HTML = r.blob()
 	f := &m.Facts
 	f.RedlineSummary = r.string()
 	f.Summary = r.string()
@@ -344,17 +403,17 @@ func (m *compareMemo) decode(r *memoReader) {
 }
 
 func (m *textMemo) encode(w *memoWriter) {
-	w.bytes(m.JSON)
+	w.blob(m.JSON)
 	w.links(m.Links)
 }
 
 func (m *textMemo) decode(r *memoReader) {
-	m.JSON = r.bytes()
+	m.JSON = r.blob()
 	m.Links = r.links()
 }
 
 func (m *renderMemo) encode(w *memoWriter) {
-	w.bytes(m.HTML)
+	w.blob(m.HTML)
 	w.int(len(m.Headings))
 	for _, h := range m.Headings {
 		w.int(h.Level)
@@ -367,7 +426,7 @@ func (m *renderMemo) encode(w *memoWriter) {
 }
 
 func (m *renderMemo) decode(r *memoReader) {
-	m.HTML = r.bytes()
+	m.HTML = r.blob()
 	n := r.count()
 	m.Headings = nil
 	for range n {

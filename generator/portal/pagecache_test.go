@@ -84,6 +84,17 @@ func TestPageCacheBuildEqualsColdBuild(t *testing.T) {
 	}
 	again, tree2 := cached("again")
 	same("second build", tree2, tree1)
+	// The pages come from the page cache by their body's SHA-256: no body
+	// is read, only the texts the new output folder needs.
+	texts := 0
+	for name := range tree2 {
+		if strings.Contains(name, "/versions/blocks/") {
+			texts++
+		}
+	}
+	if again.BodiesRead != texts || texts == 0 {
+		t.Errorf("nothing changed: %d bodies read, want %d (the texts)", again.BodiesRead, texts)
+	}
 	if again.PagesReused != first.PagesRendered || again.PagesRendered != 0 {
 		t.Errorf("nothing changed: %d reused, %d rendered, want %d and 0", again.PagesReused, again.PagesRendered, first.PagesRendered)
 	}
@@ -351,4 +362,9 @@ func TestReusedOutputEqualsColdBuild(t *testing.T) {
 	f.Close()
 	check("after an edit in place")
 	check("once more")
+	// Nothing changed since the output reused: no body nor text is read.
+	check("unchanged")
+	if res.BodiesRead != 0 || res.FilesUnchanged == 0 || res.PagesRendered != 0 {
+		t.Errorf("nothing changed: %d bodies read, %d files unchanged, %d pages rendered; want 0, most, 0", res.BodiesRead, res.FilesUnchanged, res.PagesRendered)
+	}
 }

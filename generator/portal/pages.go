@@ -382,8 +382,9 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 		doc = e.Doc
 	}
 	r, ahead := p.c.renderedAhead(v, true)
+	var lazy *site.LazyHTML
 	if !ahead || uncommitted {
-		if r, err = p.renderVersion(e, v, doc, uncommitted); err != nil {
+		if r, lazy, err = p.renderVersion(e, v, doc, uncommitted); err != nil {
 			return nil, err
 		}
 	}
@@ -421,37 +422,40 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 		params["register_change"] = p.changeParams(e, h, i, inForce)
 	}
 	title := p.localizer(e.Language).T("title_version_of", map[string]any{"Title": doc.Title, "Date": p.localVersionDisplay(e, v)})
-	return &site.Page{URL: VersionURL(e.ID, v.ID), Layout: "version", Title: title, Date: v.Date, Params: params, HTML: r.HTML}, nil
+	return &site.Page{URL: VersionURL(e.ID, v.ID), Layout: "version", Title: title, Date: v.Date, Params: params, HTML: r.HTML, Lazy: lazy}, nil
 }
 
 // renderVersion renders doc, the text of version v of e, for its
 // permanent page: from the memo when it holds it (not an uncommitted
-// edit, which is no version's text).
-func (p *pager) renderVersion(e *Entry, v *Version, doc *document.Document, uncommitted bool) (*markdown.Rendered, error) {
+// edit, which is no version's text). From the memo the HTML is lazy: the
+// Rendered has the headings alone, and the page cache reads the HTML only
+// if it lacks the page.
+func (p *pager) renderVersion(e *Entry, v *Version, doc *document.Document, uncommitted bool) (*markdown.Rendered, *site.LazyHTML, error) {
 	links := p.c.linker().resolver(e, p.c.repoRelative(v.Path), v, true)
 	if p.memo == nil || uncommitted {
-		return render(doc, links)
+		r, err := render(doc, links)
+		return r, nil, err
 	}
 	key := p.memo.key("render", docPart(doc), stringPart(e.Language))
 	var m renderMemo
-	if p.memo.get(key, &m) && stillResolve(m.Links, links) {
+	if p.memo.get(key, &m) && stillResolve(m.Links, links) && p.memo.hasBlob(m.HTML) {
 		p.memo.count(true)
-		return &markdown.Rendered{HTML: m.HTML, Headings: m.Headings}, nil
+		return &markdown.Rendered{Headings: m.Headings}, p.memo.lazy(m.HTML), nil
 	}
 	var t linkTrace
 	r, err := render(doc, t.record(links))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p.memo.count(false)
-	p.memo.put(key, &renderMemo{HTML: r.HTML, Headings: r.Headings, Links: t.list()})
-	return r, nil
+	p.memo.put(key, &renderMemo{HTML: p.memo.putBlob(r.HTML), Headings: r.Headings, Links: t.list()})
+	return r, nil, nil
 }
 
 // renderMemo is a version's HTML kept by the memo, with the links it
 // resolved.
 type renderMemo struct {
-	HTML     []byte
+	HTML     blobRef
 	Headings []markdown.Heading
 	Links    []resolved
 }

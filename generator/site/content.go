@@ -180,6 +180,15 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun, df *defer
 		if len(p.Aliases) > 0 {
 			fm["aliases"] = p.Aliases
 		}
+		// A lazy body is read now only where it goes round Hugo (a
+		// large one, or a page with deferred parameters) or no cache
+		// could spare it.
+		if p.HTML == nil && p.Lazy != nil && (cached == nil || p.Lazy.Size >= DeferBody || hasDeferred(p.Params)) {
+			var err error
+			if p.HTML, err = p.load(); err != nil {
+				return 0, nil, err
+			}
+		}
 		html, dp := df.prepare(p)
 		// Not indented, and the body not appended to the front matter: a
 		// large register's page has tens of megabytes of both.
@@ -198,6 +207,12 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun, df *defer
 				s.Pages[i] = nil
 			}
 			continue
+		}
+		if html == nil && p.Lazy != nil {
+			var err error
+			if html, err = p.load(); err != nil {
+				return 0, nil, err
+			}
 		}
 		written++
 		name := filepath.Join(dir, "pages", fmt.Sprintf("%06d%s.html", i, suffix))

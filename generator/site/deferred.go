@@ -130,6 +130,13 @@ func (df *deferrer) prepare(p *Page) ([]byte, *deferredPage) {
 }
 
 // walkDeferred calls f with each Deferred in v, a page's parameters.
+// hasDeferred reports whether params hold a Deferred.
+func hasDeferred(params map[string]any) bool {
+	found := false
+	walkDeferred(params, func(*Deferred) { found = true })
+	return found
+}
+
 func walkDeferred(v any, f func(*Deferred)) {
 	switch t := v.(type) {
 	case *Deferred:

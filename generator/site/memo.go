@@ -55,6 +55,32 @@ func (c *PageCache) Memo(key [32]byte) ([]byte, bool) {
 	return value, true
 }
 
+// KeepMemo reports whether a value is kept under key, in this build or
+// the last one, without reading it, and keeps it for the next build as
+// Memo does. Its file must have the size and modification time it had
+// when stored (a file changed since is not kept); Memo checks its bytes
+// when it reads it.
+func (c *PageCache) KeepMemo(key [32]byte) bool {
+	k := memoKey(key)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	files, ok := c.next[k]
+	if !ok {
+		files, ok = c.index[k]
+	}
+	if !ok || len(files) != 1 || files[0].path != memoFile {
+		return false
+	}
+	// Its size and modification time as stored, as for pages' files: a
+	// file changed since is read (and checked) by Memo instead.
+	f := files[0]
+	if fi, err := os.Lstat(c.blobIn(memoFolder, f.sum)); err != nil || !fi.Mode().IsRegular() || fi.Size() != f.size || fi.ModTime().UnixNano() != f.mtime {
+		return false
+	}
+	c.next[k] = files
+	return true
+}
+
 // SetMemo keeps value under key, for this build and (once Save wrote the
 // index) the next. Keys are the caller's: a digest of everything the value
 // was computed from.

@@ -64,7 +64,7 @@ type cachedFile struct {
 }
 
 // pageCacheMagic starts the index; a new format gets a new one.
-const pageCacheMagic = "clause-pages/2\n"
+const pageCacheMagic = "clause-pages/3\n"
 
 // maxPageIndex caps the index file read (readcap's rule: every input has
 // a size cap).
@@ -608,7 +608,14 @@ type pendingPage struct {
 // body is the body of its content file; dp, when not nil, the HTML that
 // goes round Hugo, which the key covers in place of its placeholders.
 func (r *cacheRun) restore(p *Page, suffix string, frontMatter, body []byte, dp *deferredPage) bool {
-	parts := [][]byte{frontMatter, {'\n'}, body}
+	// The body by its SHA-256: a lazy one (Page.Lazy) need not be read.
+	var sum [sha256.Size]byte
+	if body == nil && p.Lazy != nil {
+		sum = p.Lazy.Sum
+	} else {
+		sum = sha256.Sum256(body)
+	}
+	parts := [][]byte{frontMatter, {'\n'}, sum[:]}
 	name := suffix
 	if dp != nil {
 		// Named apart: no content file, however written, has the key

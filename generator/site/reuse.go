@@ -1,7 +1,7 @@
 package site
 
 import (
-	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -188,9 +188,9 @@ func (r *Reuse) link(rel, src string, fi fs.FileInfo, read func() ([]byte, error
 }
 
 // Same reports whether the old output has a regular file at slash path
-// rel with exactly data in it, and if so keeps it: the caller need not
-// write it.
-func (r *Reuse) Same(rel string, data []byte) bool {
+// rel of size bytes with SHA-256 sum, and if so keeps it: the caller need
+// not write it.
+func (r *Reuse) Same(rel string, size int, sum [sha256.Size]byte) bool {
 	r.mu.Lock()
 	isDir, ok := r.found[rel]
 	r.mu.Unlock()
@@ -203,12 +203,12 @@ func (r *Reuse) Same(rel string, data []byte) bool {
 	}
 	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(size) {
 		return false
 	}
-	// One byte more than data: a file that grew since Stat is not the same.
-	cur, err := io.ReadAll(io.LimitReader(f, int64(len(data))+1))
-	if err != nil || !bytes.Equal(cur, data) {
+	// One byte more than size: a file that grew since Stat is not the same.
+	cur, err := io.ReadAll(io.LimitReader(f, int64(size)+1))
+	if err != nil || sha256.Sum256(cur) != sum {
 		return false
 	}
 	r.mu.Lock()

@@ -12,6 +12,7 @@
 package site
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -66,11 +67,38 @@ type Page struct {
 	Params map[string]any
 	// HTML is the rendered body (.Content), produced by generator/markdown.
 	HTML []byte
+	// Lazy, when HTML is nil, is the body kept elsewhere: a page the
+	// page cache holds is found by the body's SHA-256 alone, and the body
+	// is read only for a page Hugo must render.
+	Lazy *LazyHTML
 	// Aliases are URL paths that redirect to the page.
 	Aliases []string
 	// Language is the page's language (a BCP 47 tag); "" is the one its
 	// Params name as "language", else the site's.
 	Language string
+}
+
+// LazyHTML is a page's body kept elsewhere (the memo of archived pages).
+type LazyHTML struct {
+	Sum  [sha256.Size]byte // the body's SHA-256
+	Size int               // its length
+	// Load reads the body; Build checks it against Sum.
+	Load func() ([]byte, error)
+}
+
+// load returns p's body: HTML, else what Lazy loads (checked), else nil.
+func (p *Page) load() ([]byte, error) {
+	if p.HTML != nil || p.Lazy == nil {
+		return p.HTML, nil
+	}
+	b, err := p.Lazy.Load()
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading its kept body: %w", p.URL, err)
+	}
+	if len(b) != p.Lazy.Size || sha256.Sum256(b) != p.Lazy.Sum {
+		return nil, fmt.Errorf("%s: its kept body is damaged", p.URL)
+	}
+	return b, nil
 }
 
 // Options configures a build.
