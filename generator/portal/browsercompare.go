@@ -77,7 +77,7 @@ type textMemo struct {
 }
 
 func (p *pager) textKey(e *Entry, v *Version, d *document.Document) [32]byte {
-	return p.memo.key("text", docPart(d), stringPart(v.SHA256, e.Language))
+	return p.memo.key("text", p.memo.versionPart(v, d), stringPart(v.SHA256, e.Language))
 }
 
 // memoPublishText is publishText from the memo, given the version's

@@ -197,7 +197,7 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 		}
 		// The document's language: what the page says of the redline may be
 		// written in it.
-		key = p.memo.key("compare", docPart(docs[0]), docPart(docs[1]), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), e.Language, wordsKey(hopts.Words)))
+		key = p.memo.key("compare", p.memo.versionPart(e.Versions[from], docs[0]), p.memo.versionPart(e.Versions[to], docs[1]), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), e.Language, wordsKey(hopts.Words)))
 		if pg, summary, ok, err := p.memoComparePage(e, from, to, docs, key); ok || err != nil {
 			return pg, summary, err
 		}

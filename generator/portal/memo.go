@@ -38,6 +38,9 @@ type memo struct {
 	self         [32]byte // the clause executable
 	hits, misses atomic.Int64
 	loads        atomic.Int64 // blobs read (loadBlob)
+
+	mu    sync.Mutex
+	parts map[*Version][32]byte // versionPart's digests
 }
 
 // newMemo returns the memo kept in cache; nil (no memo: everything is
@@ -117,6 +120,26 @@ func docPart(d *document.Document) func(h hash.Hash) {
 		field([]byte(d.Effective.String()))
 		fmt.Fprintf(h, "%d %v %d\n", d.BodyLine, d.TitleFromBody, d.NoticeDays)
 	}
+}
+
+// versionPart is docPart of d, the parsed text of version v, through a
+// digest computed once per version: a version is in many comparisons.
+func (m *memo) versionPart(v *Version, d *document.Document) func(h hash.Hash) {
+	m.mu.Lock()
+	sum, ok := m.parts[v]
+	m.mu.Unlock()
+	if !ok {
+		h := sha256.New()
+		docPart(d)(h)
+		copy(sum[:], h.Sum(nil))
+		m.mu.Lock()
+		if m.parts == nil {
+			m.parts = map[*Version][32]byte{}
+		}
+		m.parts[v] = sum
+		m.mu.Unlock()
+	}
+	return func(h hash.Hash) { h.Write(sum[:]) }
 }
 
 // stringPart writes strings into a key.

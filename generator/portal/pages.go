@@ -436,7 +436,7 @@ func (p *pager) renderVersion(e *Entry, v *Version, doc *document.Document, unco
 		r, err := render(doc, links)
 		return r, nil, err
 	}
-	key := p.memo.key("render", docPart(doc), stringPart(e.Language))
+	key := p.memo.key("render", p.memo.versionPart(v, doc), stringPart(e.Language))
 	var m renderMemo
 	if p.memo.get(key, &m) && stillResolve(m.Links, links) && p.memo.hasBlob(m.HTML) {
 		p.memo.count(true)

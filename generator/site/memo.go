@@ -15,6 +15,14 @@ import (
 // output folder.
 const memoFile = "memo"
 
+// memoInline is the path of a memo entry whose value is in the index
+// itself (cachedFile.inline): small values, of which a build reads
+// thousands, cost no file to open.
+const memoInline = "memo-inline"
+
+// memoInlineMax is the largest value kept in the index.
+const memoInlineMax = 1 << 10
+
 // memoFolder holds the memos' files, apart from the pages'.
 const memoFolder = "memo"
 
@@ -32,6 +40,13 @@ func (c *PageCache) Memo(key [32]byte) ([]byte, bool) {
 		files, ok = c.index[k]
 	}
 	c.mu.Unlock()
+	if ok && len(files) == 1 && files[0].path == memoInline {
+		// Checked with the index it is in.
+		c.mu.Lock()
+		c.next[k] = files
+		c.mu.Unlock()
+		return files[0].inline, true
+	}
 	if !ok || len(files) != 1 || files[0].path != memoFile {
 		return nil, false
 	}
@@ -44,7 +59,7 @@ func (c *PageCache) Memo(key [32]byte) ([]byte, bool) {
 		os.Remove(blob)
 		return nil, false
 	}
-	value, err := inflate(data)
+	value, err := unpack(data)
 	if err != nil {
 		os.Remove(blob)
 		return nil, false
@@ -68,6 +83,10 @@ func (c *PageCache) KeepMemo(key [32]byte) bool {
 	if !ok {
 		files, ok = c.index[k]
 	}
+	if ok && len(files) == 1 && files[0].path == memoInline {
+		c.next[k] = files
+		return true
+	}
 	if !ok || len(files) != 1 || files[0].path != memoFile {
 		return false
 	}
@@ -85,9 +104,14 @@ func (c *PageCache) KeepMemo(key [32]byte) bool {
 // index) the next. Keys are the caller's: a digest of everything the value
 // was computed from.
 func (c *PageCache) SetMemo(key [32]byte, value []byte) error {
-	// Compressed: the HTML of redlines takes a fifth of the room, for
-	// less time to inflate it than to read it whole from the disk.
-	value = deflate(value)
+	if len(value) <= memoInlineMax {
+		f := cachedFile{path: memoInline, sum: sha256.Sum256(value), inline: bytes.Clone(value)}
+		c.mu.Lock()
+		c.next[memoKey(key)] = []cachedFile{f}
+		c.mu.Unlock()
+		return nil
+	}
+	value = pack(value)
 	f := cachedFile{path: memoFile, sum: sha256.Sum256(value)}
 	blob := c.blobIn(memoFolder, f.sum)
 	if _, err := os.Stat(blob); err != nil {
@@ -108,10 +132,41 @@ func (c *PageCache) SetMemo(key [32]byte, value []byte) error {
 // (pageKey), so that no memo can stand for a page or a page for a memo.
 func memoKey(key [32]byte) string {
 	h := sha256.New()
-	h.Write([]byte("clause-memo\n"))
+	h.Write([]byte("clause-memo/2\n"))
 	h.Write(key[:])
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
+
+// packMin is the smallest value pack compresses: for less, setting up a
+// decompressor costs more than reading the bytes.
+const packMin = 2 << 10
+
+// pack is how a value is stored: a first byte saying how, then the value
+// compressed (the HTML of redlines takes a fifth of the room, for less
+// time to inflate it than to read it whole from the disk), or as it is
+// when small.
+func pack(value []byte) []byte {
+	if len(value) < packMin {
+		return append([]byte{packRaw}, value...)
+	}
+	return append([]byte{packDeflate}, deflate(value)...)
+}
+
+// unpack is pack's inverse.
+func unpack(data []byte) ([]byte, error) {
+	switch {
+	case len(data) > 0 && data[0] == packRaw:
+		return data[1:], nil
+	case len(data) > 0 && data[0] == packDeflate:
+		return inflate(data[1:])
+	}
+	return nil, errBadEntry
+}
+
+const (
+	packRaw     = 'r'
+	packDeflate = 'd'
+)
 
 // deflaters are reused: each holds a megabyte of state.
 var deflaters = sync.Pool{New: func() any {

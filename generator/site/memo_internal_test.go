@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMemo: a memo set in one build is read in the next (compressed on
@@ -22,7 +23,7 @@ func TestMemo(t *testing.T) {
 	if err := c.SetMemo(keep, big); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetMemo(drop, []byte("short")); err != nil {
+	if err := c.SetMemo(drop, append([]byte("another "), big...)); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Save(); err != nil {
@@ -79,5 +80,85 @@ func TestMemo(t *testing.T) {
 	}
 	if _, err := os.Stat(left[0]); !os.IsNotExist(err) {
 		t.Errorf("the damaged memo file is still there: %v", err)
+	}
+}
+
+// TestKeepMemo: a value can be kept for the next build without being
+// read, unless its file changed since it was stored; small values are
+// stored as they are, and read back the same.
+func TestKeepMemo(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pages")
+	c, err := OpenPageCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a and b are stored as they are, in files; tiny in the index.
+	a, b, tiny, gone := [32]byte{1}, [32]byte{2}, [32]byte{3}, [32]byte{4}
+	value := func(k [32]byte) []byte {
+		if k == tiny || k == gone {
+			return []byte{'t', k[0]}
+		}
+		return append(bytes.Repeat([]byte("x"), memoInlineMax+100), k[0])
+	}
+	for _, k := range [][32]byte{a, b, tiny, gone} {
+		if err := c.SetMemo(k, value(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	memoFiles := func() map[string][]byte {
+		out := map[string][]byte{}
+		filepath.WalkDir(filepath.Join(dir, memoFolder), func(p string, d os.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				out[p], _ = os.ReadFile(p)
+			}
+			return nil
+		})
+		return out
+	}
+	var bFile string
+	for p, data := range memoFiles() {
+		if bytes.Contains(data, value(b)) {
+			bFile = p
+		}
+	}
+	if n := len(memoFiles()); n != 2 || bFile == "" {
+		t.Fatalf("%d memo files (want 2, the small values in the index), b's as it is: %q", n, bFile)
+	}
+	c, err = OpenPageCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.KeepMemo(a) || !c.KeepMemo(tiny) || c.KeepMemo([32]byte{9}) {
+		t.Fatal("KeepMemo: a stored value not found, or one never stored found")
+	}
+	if got, ok := c.Memo(tiny); !ok || !bytes.Equal(got, value(tiny)) {
+		t.Errorf("Memo(tiny) = %q, %v", got, ok)
+	}
+	// b's file is touched: not kept without reading it.
+	future := time.Now().Add(time.Hour)
+	os.Chtimes(bFile, future, future)
+	if c.KeepMemo(b) {
+		t.Error("KeepMemo kept a value whose file changed since it was stored")
+	}
+	if got, ok := c.Memo(b); !ok || !bytes.Equal(got, value(b)) {
+		t.Errorf("Memo(b) = %d bytes, %v after its file was touched (same bytes)", len(got), ok)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c, err = OpenPageCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range [][32]byte{a, tiny} {
+		if got, ok := c.Memo(k); !ok || !bytes.Equal(got, value(k)) {
+			t.Errorf("a value kept by KeepMemo was dropped by Save: %q, %v", got, ok)
+		}
+	}
+	if _, ok := c.Memo(gone); ok {
+		t.Error("a small value no build used was kept")
 	}
 }

@@ -61,10 +61,13 @@ type cachedFile struct {
 	// stored: while they stay the same it is not read to be checked
 	// against sum (git's index does the same with its files).
 	size, mtime int64
+	// inline is the value of a memo entry kept in the index itself
+	// (path memoInline): it has no file.
+	inline []byte
 }
 
 // pageCacheMagic starts the index; a new format gets a new one.
-const pageCacheMagic = "clause-pages/3\n"
+const pageCacheMagic = "clause-pages/4\n"
 
 // maxPageIndex caps the index file read (readcap's rule: every input has
 // a size cap).
@@ -424,6 +427,10 @@ func encodePageIndex(index map[string][]cachedFile) []byte {
 			b.Write(f.sum[:])
 			b.Write(binary.AppendVarint(nil, f.size))
 			b.Write(binary.AppendVarint(nil, f.mtime))
+			if f.path == memoInline {
+				b.Write(binary.AppendUvarint(nil, uint64(len(f.inline))))
+				b.Write(f.inline)
+			}
 		}
 	}
 	sum := sha256.Sum256(b.Bytes())
@@ -507,6 +514,15 @@ func readPageIndex(name string) (map[string][]cachedFile, error) {
 					return nil, errBadEntry
 				}
 				*x, rest = v, rest[w:]
+			}
+			if ps == memoInline {
+				l, ok := count()
+				if !ok || l > memoInlineMax {
+					return nil, errBadEntry
+				}
+				if f.inline, ok = take(l); !ok || sha256.Sum256(f.inline) != f.sum {
+					return nil, errBadEntry
+				}
 			}
 			files = append(files, f)
 		}
