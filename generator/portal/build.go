@@ -220,45 +220,47 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 	// Every page's URL, so that no alias replaces a real page.
 	realURLs := map[string]bool{}
-	var versionRefs []versionRef
+	// The pages rendered in batches, in order: each document's current
+	// page and compare page, then every version and redline, then each
+	// document's list of versions (it shows the redlines' summaries).
+	// Computed as they come, but for the current pages, which the index
+	// lists (stubs, below).
+	var refs []versionRef
+	var stubs []*site.Page
 	for _, e := range c.Entries {
 		p, err := pg.documentPage(e)
 		if err != nil {
 			return nil, err
 		}
-		s.Pages = append(s.Pages, p)
+		refs = append(refs, versionRef{e: e, page: p})
+		stubs = append(stubs, p.Stub())
 		if len(e.Versions) > 1 {
-			s.Pages = append(s.Pages, pg.compareAnyPage(e))
-		}
-		if len(e.Versions) > 0 {
-			// Rendered last, with the summaries the redlines give.
-			realURLs[VersionsURL(e.ID)] = true
-		}
-		for i := range e.Versions {
-			versionRefs = append(versionRefs, versionRef{e: e, i: i, from: -1})
-		}
-		for _, pr := range comparePairs(e) {
-			versionRefs = append(versionRefs, versionRef{e: e, i: pr[1], from: pr[0]})
+			refs = append(refs, versionRef{e: e, page: pg.compareAnyPage(e)})
 		}
 	}
-	if len(versionRefs) > 0 {
+	for _, e := range c.Entries {
+		for i := range e.Versions {
+			refs = append(refs, versionRef{e: e, i: i, from: -1})
+			res.Versions++
+		}
+		for _, pr := range comparePairs(e) {
+			refs = append(refs, versionRef{e: e, i: pr[1], from: pr[0]})
+		}
+	}
+	for _, e := range c.Entries {
+		if len(e.Versions) > 0 {
+			refs = append(refs, versionRef{e: e, versions: true})
+		}
+	}
+	if res.Versions > 0 {
 		realURLs["/changelog/"] = true
 		for _, l := range c.languagesWithHistory() {
 			realURLs[LanguageChangelogURL(l)] = true
 		}
 	}
-	for _, vr := range versionRefs {
-		if vr.from < 0 {
-			res.Versions++
-		}
-	}
-	for _, p := range s.Pages {
-		realURLs[p.URL] = true
-	}
-	for _, vr := range versionRefs {
+	for _, vr := range refs {
 		realURLs[vr.url()] = true
 	}
-	filterAliases(s.Pages, realURLs)
 
 	warn := func(err error) { fmt.Fprintf(opts.Log, "warning: %v\n", err) }
 	cache := openPageCache(c, opts, warn)
@@ -290,38 +292,34 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		Log:        opts.Log,
 		// Nothing reads a page once rendered.
 		ReleasePages: true,
+		Partial:      true,
 	}
-	progress(opts.Progress, "Rendering %d documents…", len(c.Entries))
-	if err := site.Build(s, siteOpts); err != nil {
-		return nil, err
-	}
-	// The batches below render other pages with the same site: the
-	// current pages (a large register's rows above all) need not stay in
-	// memory while they do.
-	s.Pages = nil
-	// Archived versions, in batches: each Hugo build holds only its batch.
-	// The pages of the next batch (the redlines above all) are computed
-	// while Hugo renders the current one.
-	siteOpts.Partial = true
 	if cache != nil {
 		siteOpts.Cache, siteOpts.Reuse = cache, reuse
 	}
-	// The archived pages see the site as it stands from one commit to the
-	// next: not its head commit, not the index's attention list, not the
-	// index's text, so that the page cache keeps them until they change.
+	// The pages of the batches see the site as it stands from one commit
+	// to the next: not its head commit, not the index's attention list,
+	// not the index's text, so that the page cache keeps them until they
+	// change. A commit renders the pages it changes: the index, the
+	// changelogs, and the pages of the documents it touched.
 	archived := *s
 	archived.HomeHTML = nil
+	archived.Pages = nil
 	archived.Params = maps.Clone(s.Params)
 	for _, k := range []string{"head", "head_short", "attention", "language_attention"} {
 		delete(archived.Params, k)
 	}
-	batches := pageBatches(ctx, pg, versionRefs, opts.BatchSize)
+	// In batches: each Hugo build holds only its batch. The pages of the
+	// next batch (the redlines above all) are computed while Hugo renders
+	// the current one.
+	progress(opts.Progress, "Rendering %d documents…", len(c.Entries))
+	batches := pageBatches(ctx, pg, refs, opts.BatchSize)
 	for b := range batches.out {
 		if b.err != nil {
 			batches.stop()
 			return nil, b.err
 		}
-		progress(opts.Progress, "Rendering archived versions %d–%d of %d…", b.start+1, b.start+len(b.pages), len(versionRefs))
+		progress(opts.Progress, "Rendering pages %d–%d of %d…", b.start+1, b.start+len(b.pages), len(refs))
 		batch := archived
 		batch.Pages = b.pages
 		filterAliases(batch.Pages, realURLs)
@@ -333,24 +331,21 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Changelogs last: they show each version's redline summary. They
-	// change with every version: not worth caching.
-	siteOpts.Cache = nil
-	last := *s
-	last.Pages = nil
-	for _, e := range c.Entries {
-		if len(e.Versions) > 0 {
-			last.Pages = append(last.Pages, pg.versionsPage(e))
-		}
+	// Last, the pages that change with every commit, in the whole site:
+	// the index (which lists the documents' pages: in Hugo's collections
+	// as stubs, rendered above), the 404 page, robots.txt, the changelogs
+	// (they show each version's redline summary).
+	siteOpts.Partial, siteOpts.Cache, siteOpts.Reuse = false, nil, nil
+	s.Pages = stubs
+	if res.Versions > 0 {
+		s.Pages = append(s.Pages, pg.changelogPage(""))
+		s.Pages = append(s.Pages, pg.languageChangelogPages()...)
 	}
-	if len(versionRefs) > 0 {
-		last.Pages = append(last.Pages, pg.changelogPage(""))
-		last.Pages = append(last.Pages, pg.languageChangelogPages()...)
-		filterAliases(last.Pages, realURLs)
-		if err := site.Build(&last, siteOpts); err != nil {
-			return nil, err
-		}
+	filterAliases(s.Pages, realURLs)
+	if err := site.Build(s, siteOpts); err != nil {
+		return nil, err
 	}
+	s.Pages = nil
 	for _, e := range c.Entries {
 		if len(e.Versions) < 2 {
 			continue
@@ -360,6 +355,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 		name := filepath.Join(stage, filepath.FromSlash(strings.TrimPrefix(VersionsJSONURL(e.ID), "/")))
+		// Its folder may be only in the output reused (site.Reuse).
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return nil, err
+		}
 		if err := os.WriteFile(name, b, 0o644); err != nil {
 			return nil, err
 		}
@@ -500,17 +499,54 @@ func copyRegular(src, dst string, limit int64) error {
 
 // versionRef is an archived page to render: version i of e, or, when
 // from >= 0, the comparison from version from to version i.
+// versionRef is a page of the batches: version i of e (from < 0), or
+// its redline from version from, or page (a current page, computed
+// already), or e's list of versions (versions).
 type versionRef struct {
-	e    *Entry
-	i    int
-	from int
+	e        *Entry
+	i        int
+	from     int
+	page     *site.Page
+	versions bool
 }
 
 func (vr versionRef) url() string {
-	if vr.from < 0 {
+	switch {
+	case vr.page != nil:
+		return vr.page.URL
+	case vr.versions:
+		return VersionsURL(vr.e.ID)
+	case vr.from < 0:
 		return VersionURL(vr.e.ID, vr.e.Versions[vr.i].ID)
 	}
 	return CompareURL(vr.e.ID, vr.e.Versions[vr.from].ID, vr.e.Versions[vr.i].ID)
+}
+
+// compute computes vr's page.
+func (vr versionRef) compute(pg *pager) (*site.Page, error) {
+	switch {
+	case vr.page != nil:
+		return vr.page, nil
+	case vr.versions:
+		return pg.versionsPage(vr.e), nil
+	}
+	var p *site.Page
+	var err error
+	if vr.from < 0 {
+		p, err = pg.versionPage(vr.e, vr.i)
+	} else {
+		var summary string
+		p, summary, err = pg.comparePage(vr.e, vr.from, vr.i)
+		if vr.from == vr.i+1 {
+			vr.e.Versions[vr.i].Summary = summary
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	// An archived page (see the theme's footer.html).
+	p.Params["archived"] = true
+	return p, nil
 }
 
 func siteParams(c *Catalog, pg *pager) map[string]any {
@@ -670,24 +706,11 @@ func pageBatches(ctx context.Context, pg *pager, refs []versionRef, size int) *b
 			batch := pageBatch{start: start}
 			htmlBytes := 0
 			for _, vr := range refs[start:end] {
-				var p *site.Page
-				var err error
-				if vr.from < 0 {
-					p, err = pg.versionPage(vr.e, vr.i)
-				} else {
-					var summary string
-					p, summary, err = pg.comparePage(vr.e, vr.from, vr.i)
-					if vr.from == vr.i+1 {
-						vr.e.Versions[vr.i].Summary = summary
-					}
-				}
+				p, err := vr.compute(pg)
 				if err != nil {
 					batch.pages, batch.err = nil, err
 					break
 				}
-				// An archived page: its footer names no head commit (see
-				// the theme's footer.html).
-				p.Params["archived"] = true
 				batch.pages = append(batch.pages, p)
 				if htmlBytes += len(p.HTML); htmlBytes > maxBatchBytes {
 					end = start + len(batch.pages)

@@ -177,8 +177,13 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun, df *defer
 			fm["date"] = p.Date.In(loc).Format(time.RFC3339)
 			fm["lastmod"] = p.Date.In(loc).Format(time.RFC3339)
 		}
-		if len(p.Aliases) > 0 {
+		if len(p.Aliases) > 0 && !p.ListOnly {
 			fm["aliases"] = p.Aliases
+		}
+		if p.ListOnly {
+			// In the collections, with its URL; rendered by another
+			// build.
+			fm["build"] = map[string]any{"render": "link", "list": "always"}
 		}
 		// A lazy body is read now only where it goes round Hugo (a
 		// large one, or a page with deferred parameters) or no cache

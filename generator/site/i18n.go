@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -169,24 +168,17 @@ func MissingStrings(langs []string, userDir string) (map[string][]string, error)
 // lower-cases its configuration keys ("zh-hans").
 func hugoLang(tag string) string { return strings.ToLower(tag) }
 
-// writeStrings writes the complete bundle of every language into the
-// project's i18n folder, where Hugo reads it over the theme's.
-func writeStrings(dir string, langs []string, userDir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+// stringsFile is the complete bundle of lang's strings Build writes as
+// i18n/LANG.toml: the theme's, the user's in userDir, English for what
+// they lack.
+func stringsFile(lang, userDir string) ([]byte, error) {
+	strs, _, err := Strings(lang, userDir)
+	if err != nil {
+		return nil, err
 	}
-	for _, lang := range langs {
-		strs, _, err := Strings(lang, userDir)
-		if err != nil {
-			return err
-		}
-		var b bytes.Buffer
-		if err := toml.NewEncoder(&b).Encode(strs); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, hugoLang(lang)+".toml"), b.Bytes(), 0o644); err != nil {
-			return err
-		}
+	var b bytes.Buffer
+	if err := toml.NewEncoder(&b).Encode(strs); err != nil {
+		return nil, err
 	}
-	return nil
+	return b.Bytes(), nil
 }

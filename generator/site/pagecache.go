@@ -170,10 +170,10 @@ func (c *PageCache) blobIn(folder string, sum [sha256.Size]byte) string {
 }
 
 // siteKey hashes what every page of a build shares: Hugo's configuration
-// cfg but the output folder (a new one each build), the Hugo project
-// folder work as Build wrote it before the content (theme, i18n bundles),
-// the user's layouts/ and assets/, and the renderer.
-func (c *PageCache) siteKey(work string, cfg map[string]any, opts Options) ([32]byte, error) {
+// cfg but the output folder (a new one each build), the files of the Hugo
+// project Build writes besides the content (theme, i18n bundles: see
+// projectFiles), the user's layouts/ and assets/, and the renderer.
+func (c *PageCache) siteKey(project map[string][]byte, cfg map[string]any, opts Options) ([32]byte, error) {
 	c.once.Do(func() {
 		h := sha256.New()
 		for _, dir := range []string{opts.LayoutsDir, opts.AssetsDir} {
@@ -206,8 +206,9 @@ func (c *PageCache) siteKey(work string, cfg map[string]any, opts Options) ([32]
 		return [32]byte{}, err
 	}
 	h.Write(b)
-	if err := hashTree(h, os.DirFS(work)); err != nil {
-		return [32]byte{}, err
+	for _, name := range slices.Sorted(maps.Keys(project)) {
+		fmt.Fprintf(h, "%q %d\n", name, len(project[name]))
+		h.Write(project[name])
 	}
 	var k [32]byte
 	copy(k[:], h.Sum(nil))
@@ -232,7 +233,10 @@ func pageKey(site [32]byte, name string, parts ...[]byte) string {
 func (c *PageCache) restore(key, publish string, reuse *Reuse) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	files, ok := c.index[key]
+	files, ok := c.next[key]
+	if !ok {
+		files, ok = c.index[key]
+	}
 	if ok {
 		var done []string
 		for _, f := range files {
@@ -259,6 +263,20 @@ func (c *PageCache) restore(key, publish string, reuse *Reuse) bool {
 	c.hits++
 	c.next[key] = files
 	return true
+}
+
+// restoreFiles is restore for files that are no page: not counted in
+// Stats.
+func (c *PageCache) restoreFiles(key, publish string, reuse *Reuse) bool {
+	ok := c.restore(key, publish, reuse)
+	c.mu.Lock()
+	if ok {
+		c.hits--
+	} else {
+		c.misses--
+	}
+	c.mu.Unlock()
+	return ok
 }
 
 // place puts cached file f at dst, or at its path in reuse if not nil:
@@ -296,6 +314,8 @@ func (c *PageCache) place(f cachedFile, dst string, reuse *Reuse) error {
 	}
 	if err := os.Link(blob, dst); err == nil {
 		return nil
+	} else if cur, serr := os.Lstat(dst); errors.Is(err, fs.ErrExist) && serr == nil && os.SameFile(cur, fi) {
+		return nil // put there already (a resource of the site)
 	}
 	if data == nil {
 		if data, err = c.verified(blob, f.sum); err != nil {
@@ -360,6 +380,36 @@ func (c *PageCache) store(key, publish string, rel []string) error {
 	c.mu.Lock()
 	c.next[key] = files
 	c.mu.Unlock()
+	return nil
+}
+
+// storeMore adds the files of publish at the slash-separated paths rel
+// to the entry under key (a file at a path it has already replaces it),
+// creating it, even empty, if there is none.
+func (c *PageCache) storeMore(key, publish string, rel []string) error {
+	c.mu.Lock()
+	had, ok := c.next[key]
+	if !ok {
+		had = c.index[key]
+	}
+	c.mu.Unlock()
+	if err := c.store(key, publish, rel); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	added, ok := c.next[key]
+	if !ok {
+		return nil // a file was missing: not kept
+	}
+	merged := slices.Clone(added)
+	for _, f := range had {
+		if !slices.ContainsFunc(added, func(a cachedFile) bool { return a.path == f.path }) {
+			merged = append(merged, f)
+		}
+	}
+	slices.SortFunc(merged, func(a, b cachedFile) int { return strings.Compare(a.path, b.path) })
+	c.next[key] = merged
 	return nil
 }
 
@@ -604,12 +654,22 @@ func rendererID() ([32]byte, error) {
 
 // cacheRun is one partial build's use of the page cache: the pages it
 // restored, and those it left to Hugo, to be stored once rendered.
+//
+// Besides its pages' files, Hugo publishes the resources their templates
+// use (a script, a style sheet: resources.Get … | fingerprint), once, for
+// whichever page asks first: a page restored from the cache would leave
+// them out. So a partial build with the cache has Hugo write into a folder
+// of its own, and the files there that are no page's are the site's
+// resources: kept under the site's key (the union of all builds' under
+// it), and put into the output with the first page a build restores. A
+// build finds no page in the cache until the site's resources are there.
 type cacheRun struct {
-	cache   *PageCache
-	site    [32]byte
-	publish string
-	reuse   *Reuse // where cached pages go instead of publish, if not nil
-	pending []pendingPage
+	cache     *PageCache
+	site      [32]byte
+	publish   string
+	reuse     *Reuse // where cached pages go instead of publish, if not nil
+	pending   []pendingPage
+	resources int // 0: not restored yet, 1: restored, -1: missing
 }
 
 type pendingPage struct {
@@ -639,7 +699,17 @@ func (r *cacheRun) restore(p *Page, suffix string, frontMatter, body []byte, dp 
 		parts, name = dp.keyParts(frontMatter, body), suffix+"\x00deferred"
 	}
 	key := pageKey(r.site, name, parts...)
-	if r.cache.restore(key, r.publish, r.reuse) {
+	if r.resources == 0 {
+		r.resources = -1
+		if r.cache.restoreFiles(r.resourcesKey(), r.publish, r.reuse) {
+			r.resources = 1
+		}
+	}
+	if r.resources != 1 {
+		r.cache.mu.Lock()
+		r.cache.misses++ // rendered, with the resources
+		r.cache.mu.Unlock()
+	} else if r.cache.restore(key, r.publish, r.reuse) {
 		return true
 	}
 	files := []string{outputFile(p.URL)}
@@ -650,14 +720,31 @@ func (r *cacheRun) restore(p *Page, suffix string, frontMatter, body []byte, dp 
 	return false
 }
 
-// storeRendered caches the pages Hugo rendered.
-func (r *cacheRun) storeRendered() error {
+// resourcesKey is the key of the site's resources.
+func (r *cacheRun) resourcesKey() string {
+	return pageKey(r.site, "\x00resources")
+}
+
+// storeRendered caches the pages Hugo rendered, given every file it
+// wrote (slash paths below publish): those that are no page's are the
+// site's resources.
+func (r *cacheRun) storeRendered(wrote []string) error {
+	pages := map[string]bool{}
 	for _, p := range r.pending {
 		if err := r.cache.store(p.key, r.publish, p.files); err != nil {
 			return err
 		}
+		for _, f := range p.files {
+			pages[f] = true
+		}
 	}
-	return nil
+	var resources []string
+	for _, f := range wrote {
+		if !pages[f] {
+			resources = append(resources, f)
+		}
+	}
+	return r.cache.storeMore(r.resourcesKey(), r.publish, resources)
 }
 
 // outputFile is the file Hugo writes for the page or alias at URL path u.

@@ -37,7 +37,7 @@ func listTree(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-func writeFiles(t *testing.T, dir string, files map[string]string) {
+func writeTestFiles(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -58,7 +58,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 // the old output shared with another (a hard link) was written in place.
 func TestReuse(t *testing.T) {
 	old, stage, cache, outside := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
-	writeFiles(t, old, map[string]string{
+	writeTestFiles(t, old, map[string]string{
 		"kept/index.html":      "cached page",
 		"relinked/index.html":  "stale page",
 		"same.json":            "same text",
@@ -69,7 +69,7 @@ func TestReuse(t *testing.T) {
 		"was-dir/x.html":       "a folder where a file goes",
 		"moved/index.html":     "old version",
 	})
-	writeFiles(t, cache, map[string]string{"kept": "cached page", "relinked": "fresh page", "new": "new page"})
+	writeTestFiles(t, cache, map[string]string{"kept": "cached page", "relinked": "fresh page", "new": "new page"})
 	// The old output's cached page is the cache's file (a hard link).
 	os.Remove(filepath.Join(old, "kept", "index.html"))
 	if err := os.Link(filepath.Join(cache, "kept"), filepath.Join(old, "kept", "index.html")); err != nil {
@@ -85,7 +85,7 @@ func TestReuse(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(old, "link")); err != nil {
 		t.Fatal(err)
 	}
-	writeFiles(t, stage, map[string]string{
+	writeTestFiles(t, stage, map[string]string{
 		"moved/index.html": "new version",
 		"was-file/a.html":  "now a folder",
 		"was-dir":          "now a file",

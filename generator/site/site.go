@@ -76,6 +76,54 @@ type Page struct {
 	// Language is the page's language (a BCP 47 tag); "" is the one its
 	// Params name as "language", else the site's.
 	Language string
+	// ListOnly puts the page in Hugo's collections (site.RegularPages,
+	// from which the index lists the documents) with its URL, but does not
+	// render it: another build does (see Stub).
+	ListOnly bool
+}
+
+// Stub is p for the collections of a build that does not render it
+// (ListOnly): its title, date, URL and parameters, without its body,
+// aliases or deferred HTML (see Defer), so that it holds no large value
+// while it waits for its build.
+func (p *Page) Stub() *Page {
+	return &Page{URL: p.URL, Layout: p.Layout, Title: p.Title, Date: p.Date, Params: withoutDeferred(p.Params).(map[string]any), Language: p.Language, ListOnly: true}
+}
+
+// withoutDeferred copies v, the Deferred values in it made nil.
+func withoutDeferred(v any) any {
+	switch t := v.(type) {
+	case *Deferred:
+		return nil
+	case map[string]any:
+		if t == nil {
+			return t
+		}
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			m[k] = withoutDeferred(x)
+		}
+		return m
+	case []map[string]any:
+		if t == nil {
+			return t
+		}
+		l := make([]map[string]any, len(t))
+		for i, x := range t {
+			l[i] = withoutDeferred(x).(map[string]any)
+		}
+		return l
+	case []any:
+		if t == nil {
+			return t
+		}
+		l := make([]any, len(t))
+		for i, x := range t {
+			l[i] = withoutDeferred(x)
+		}
+		return l
+	}
+	return v
 }
 
 // LazyHTML is a page's body kept elsewhere (the memo of archived pages).
@@ -155,26 +203,27 @@ func Build(s *Site, opts Options) error {
 	}
 	defer os.RemoveAll(work)
 
-	if err := writeTheme(filepath.Join(work, "themes", "clause")); err != nil {
-		return fmt.Errorf("writing theme: %w", err)
-	}
 	// Before writeContent, which may release the pages.
 	langs := siteLanguages(s)
-	if err := writeStrings(filepath.Join(work, "i18n"), langs, opts.I18nDir); err != nil {
-		return fmt.Errorf("writing the theme's strings: %w", err)
+	// The theme and its strings, written into the project only if Hugo
+	// runs: a build whose pages all come from the cache does not.
+	project, err := projectFiles(langs, opts.I18nDir)
+	if err != nil {
+		return err
 	}
 	cfg := hugoConfig(s, langs, opts)
 	var cached *cacheRun
 	if opts.Partial && opts.Cache != nil {
-		// Before the content is written: the project holds the theme
-		// and the strings, which the key covers.
 		// The cache only saves work: a failure to use it is a warning.
-		if key, err := opts.Cache.siteKey(work, cfg, opts); err != nil {
+		if key, err := opts.Cache.siteKey(project, cfg, opts); err != nil {
 			cacheWarning(opts.Log, err)
 		} else {
 			cached = &cacheRun{cache: opts.Cache, site: key, publish: opts.PublishDir, reuse: opts.Reuse}
+			// Hugo writes into a folder of its own (see cacheRun).
+			cfg["publishDir"] = filepath.Join(work, "publish")
 		}
 	}
+	rendered, _ := cfg["publishDir"].(string)
 	df, err := newDeferrer(filepath.Join(work, "deferred"))
 	if err != nil {
 		return err
@@ -186,6 +235,9 @@ func Build(s *Site, opts Options) error {
 	if cached != nil && n == 0 {
 		return nil // every page came from the cache
 	}
+	if err := writeFiles(work, project); err != nil {
+		return fmt.Errorf("writing the theme: %w", err)
+	}
 	cfgFile := filepath.Join(work, "hugo.json")
 	if err := writeJSON(cfgFile, cfg); err != nil {
 		return err
@@ -195,12 +247,16 @@ func Build(s *Site, opts Options) error {
 	}
 	// Before the pages are cached: the cache keeps them as published.
 	for _, dp := range deferred {
-		if err := dp.substitute(opts.PublishDir); err != nil {
+		if err := dp.substitute(rendered); err != nil {
 			return err
 		}
 	}
 	if cached != nil {
-		if err := cached.storeRendered(); err != nil {
+		wrote, err := moveTree(rendered, opts.PublishDir)
+		if err != nil {
+			return err
+		}
+		if err := cached.storeRendered(wrote); err != nil {
 			cacheWarning(opts.Log, err)
 		}
 	}
@@ -220,33 +276,82 @@ func Build(s *Site, opts Options) error {
 	return nil
 }
 
-// writeTheme writes the theme but its i18n folder: writeStrings writes
-// complete bundles (the theme's, the user's, English for what they lack)
-// into the project, and two files for one language would both be read.
-func writeTheme(dst string) error {
+// projectFiles are the files of a Hugo project that Build writes before
+// the content, by slash path: the theme but its i18n folder (as
+// themes/clause/...), and complete string bundles for langs (the theme's,
+// the user's in userDir, English for what they lack) as i18n/LANG.toml:
+// two files for one language would both be read.
+func projectFiles(langs []string, userDir string) (map[string][]byte, error) {
+	files := map[string][]byte{}
 	theme := clause.Theme()
-	entries, err := fs.ReadDir(theme, ".")
-	if err != nil {
+	err := fs.WalkDir(theme, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == "i18n" && d.IsDir() {
+			return fs.SkipDir
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := fs.ReadFile(theme, p)
+		files["themes/clause/"+p] = b
 		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the theme: %w", err)
 	}
-	for _, d := range entries {
-		if d.Name() == "i18n" {
-			continue
+	for _, lang := range langs {
+		b, err := stringsFile(lang, userDir)
+		if err != nil {
+			return nil, fmt.Errorf("writing the theme's strings: %w", err)
 		}
-		if !d.IsDir() {
-			b, err := fs.ReadFile(theme, d.Name())
-			if err != nil {
-				return err
-			}
-			if err := os.MkdirAll(dst, 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(dst, d.Name()), b, 0o644); err != nil {
-				return err
-			}
-			continue
+		files["i18n/"+hugoLang(lang)+".toml"] = b
+	}
+	return files, nil
+}
+
+// moveTree moves the files below src to the same paths below dst,
+// replacing files there, and returns their slash paths. Symbolic links are
+// not followed, nor moved.
+func moveTree(src, dst string) ([]string, error) {
+	var moved []string
+	made := map[string]bool{}
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == src {
+			return fs.SkipDir // Hugo wrote nothing
 		}
-		if err := copyTree(theme, d.Name(), filepath.Join(dst, d.Name())); err != nil {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		if dir := filepath.Dir(to); !made[dir] {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			made[dir] = true
+		}
+		if err := os.Rename(p, to); err != nil {
+			return err
+		}
+		moved = append(moved, filepath.ToSlash(rel))
+		return nil
+	})
+	return moved, err
+}
+
+// writeFiles writes files (by slash path below dir) into dir.
+func writeFiles(dir string, files map[string][]byte) error {
+	for name, b := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
 			return err
 		}
 	}
