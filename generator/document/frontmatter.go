@@ -124,6 +124,10 @@ func (d *Document) decodeFrontMatter(fm frontMatterBlock) error {
 	params := map[string]any{}
 	switch fm.format {
 	case "yaml":
+		if simple, ok := simpleYAML(fm.raw); ok {
+			params = simple
+			break
+		}
 		if err := yaml.Unmarshal(fm.raw, &params); err != nil {
 			line := fm.line
 			msg := strings.Join(strings.Fields(strings.TrimPrefix(err.Error(), "yaml: ")), " ")
