@@ -32,9 +32,16 @@ type Repository struct {
 	sums map[plumbing.Hash]blobSum
 }
 
-// objectCacheSize bounds the cache of the objects the walk reads: the
-// commits and trees of two consecutive commits, and their delta bases.
+// objectCacheSize bounds the cache of the objects read through the
+// Repository: the versions a build reads (Blob) and their delta bases.
 const objectCacheSize = 48 << 20
+
+// walkCacheSize bounds that cache while Read walks the history: it reads
+// the commits and trees of two consecutive commits, and their delta bases,
+// which are read just before them (a larger cache only held more memory:
+// measured on a 20,000-commit generated repository, 8 MiB instead of 48
+// lowered the peak RSS of `clause log` by 90 MB and not its CPU time).
+const walkCacheSize = 8 << 20
 
 // Option configures Open.
 type Option func(*openOptions)
