@@ -19,9 +19,9 @@
 #         only what is new (here: nothing).
 #
 # Each command runs once untimed (warm file system caches), then RUNS times,
-# alternating; the table gives the median and minimum wall time, the
-# highest peak RSS, and the clause/git ratios. Goal: clause within 2x of git,
-# with bounded memory.
+# alternating; the table gives the median and minimum wall time, the median
+# CPU time (user+sys, with GNU time), the highest peak RSS, and the
+# clause/git ratios. Goal: clause within 2x of git, with bounded memory.
 #
 # Run it from anywhere in the repository (needs go, git, bash 5):
 #
@@ -121,15 +121,16 @@ poll_hwm() {
 }
 
 # measure CMD... runs CMD with its output to /dev/null and sets wall
-# (seconds) and rss (KiB, or n/a).
+# (seconds), cpu (user+sys seconds, or n/a) and rss (KiB, or n/a).
 measure() {
 	local start end pid poller
 	case $rss_mode in
 	time)
 		start=$EPOCHREALTIME
-		/usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null || die "failed: $*$(printf '\n%s' "$(cat "$tmp/rss")")"
+		/usr/bin/time -f '%M %U %S' -o "$tmp/rss" "$@" >/dev/null || die "failed: $*$(printf '\n%s' "$(cat "$tmp/rss")")"
 		end=$EPOCHREALTIME
-		rss=$(tail -n 1 "$tmp/rss")
+		read -r rss cpu_user cpu_sys < <(tail -n 1 "$tmp/rss")
+		cpu=$(awk -v u="$cpu_user" -v s="$cpu_sys" 'BEGIN { printf "%.2f", u + s }')
 		;;
 	proc)
 		start=$EPOCHREALTIME
@@ -141,12 +142,14 @@ measure() {
 		end=$EPOCHREALTIME
 		wait "$poller" || true
 		rss=$(<"$tmp/rss")
+		cpu=n/a
 		;;
 	*)
 		start=$EPOCHREALTIME
 		"$@" >/dev/null || die "failed: $*"
 		end=$EPOCHREALTIME
 		rss=n/a
+		cpu=n/a
 		;;
 	esac
 	wall=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.6f", e - s }')
@@ -175,6 +178,7 @@ git_bytes=$("${git_cmd[@]}" | wc -c)
 rm -f "$tmp/clause.json" "$tmp/clause-warm.json" "$tmp/clause.err" "$tmp/a" "$tmp/b"
 
 cold_walls=() warm_walls=() git_walls=()
+cold_cpus=() warm_cpus=() git_cpus=()
 cold_rss=n/a warm_rss=n/a git_rss=n/a
 
 # maxrss A B prints the larger of two KiB figures, ignoring n/a.
@@ -187,26 +191,35 @@ for ((i = 1; i <= runs; i++)); do
 	rm -rf "$cache_dir"
 	measure "${clause_cmd[@]}"
 	cold_walls+=("$wall")
+	cold_cpus+=("$cpu")
 	cold_rss=$(maxrss "$cold_rss" "$rss")
 	measure "${clause_cmd[@]}"
 	warm_walls+=("$wall")
+	warm_cpus+=("$cpu")
 	warm_rss=$(maxrss "$warm_rss" "$rss")
 	measure "${git_cmd[@]}"
 	git_walls+=("$wall")
+	git_cpus+=("$cpu")
 	git_rss=$(maxrss "$git_rss" "$rss")
 done
 
-# median and minimum of a list of seconds.
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# median and minimum of a list of seconds; the median of CPU times is n/a
+# when they were not measured.
+median() {
+	if [[ $1 == n/a ]]; then echo n/a; return; fi
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 minimum() { printf '%s\n' "$@" | sort -g | head -n 1; }
 mib() { if [[ $1 == n/a ]]; then echo n/a; else awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; fi; }
 ratio() { if [[ $1 == n/a || $2 == n/a ]]; then echo n/a; else awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; fi; }
-secs() { awk -v s="$1" 'BEGIN { printf "%.3f s", s }'; }
+secs() { if [[ $1 == n/a ]]; then echo n/a; else awk -v s="$1" 'BEGIN { printf "%.3f s", s }'; fi; }
 
 cm=$(median "${cold_walls[@]}") cn=$(minimum "${cold_walls[@]}")
 wm=$(median "${warm_walls[@]}") wn=$(minimum "${warm_walls[@]}")
 gm=$(median "${git_walls[@]}") gn=$(minimum "${git_walls[@]}")
-met() { awk -v a="$1" -v b="$gm" 'BEGIN { print (a <= 2 * b) ? "met" : "NOT met" }'; }
+ccpu=$(median "${cold_cpus[@]}") wcpu=$(median "${warm_cpus[@]}") gcpu=$(median "${git_cpus[@]}")
+# met A B says whether A is within 2x of B.
+met() { if [[ $1 == n/a || $2 == n/a ]]; then echo n/a; else awk -v a="$1" -v b="$2" 'BEGIN { print (a <= 2 * b) ? "met" : "NOT met" }'; fi; }
 
 cat <<EOF
 
@@ -218,11 +231,13 @@ method       $runs timed runs each after one warm-up, alternating; peak RSS: $rs
 machine      $(git --version), $(go version 2>/dev/null | awk '{print $3}'), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo "?") CPUs
 
 EOF
-printf '%-42s %10s %10s %12s\n' "command" "median" "min" "peak RSS"
-printf '%-42s %10s %10s %12s\n' "clause log --json, cold (no cache)" "$(secs "$cm")" "$(secs "$cn")" "$(mib "$cold_rss")"
-printf '%-42s %10s %10s %12s\n' "clause log --json, warm (history cache)" "$(secs "$wm")" "$(secs "$wn")" "$(mib "$warm_rss")"
-printf '%-42s %10s %10s %12s\n' "git log --first-parent --name-status -M" "$(secs "$gm")" "$(secs "$gn")" "$(mib "$git_rss")"
-printf '%-42s %10s %10s %12s\n' "ratio cold / git" "$(ratio "$cm" "$gm")" "$(ratio "$cn" "$gn")" "$(ratio "$cold_rss" "$git_rss")"
-printf '%-42s %10s %10s %12s\n' "ratio warm / git" "$(ratio "$wm" "$gm")" "$(ratio "$wn" "$gn")" "$(ratio "$warm_rss" "$git_rss")"
+row() { printf '%-42s %10s %10s %10s %12s\n' "$@"; }
+row "command" "median" "min" "CPU median" "peak RSS"
+row "clause log --json, cold (no cache)" "$(secs "$cm")" "$(secs "$cn")" "$(secs "$ccpu")" "$(mib "$cold_rss")"
+row "clause log --json, warm (history cache)" "$(secs "$wm")" "$(secs "$wn")" "$(secs "$wcpu")" "$(mib "$warm_rss")"
+row "git log --first-parent --name-status -M" "$(secs "$gm")" "$(secs "$gn")" "$(secs "$gcpu")" "$(mib "$git_rss")"
+row "ratio cold / git" "$(ratio "$cm" "$gm")" "$(ratio "$cn" "$gn")" "$(ratio "$ccpu" "$gcpu")" "$(ratio "$cold_rss" "$git_rss")"
+row "ratio warm / git" "$(ratio "$wm" "$gm")" "$(ratio "$wn" "$gn")" "$(ratio "$wcpu" "$gcpu")" "$(ratio "$warm_rss" "$git_rss")"
 echo
-echo "goal (median wall time within 2x of git): cold $(met "$cm"), warm $(met "$wm")"
+echo "goal, median wall time within 2x of git: cold $(met "$cm" "$gm"), warm $(met "$wm" "$gm")"
+echo "goal, median CPU time within 2x of git:  cold $(met "$ccpu" "$gcpu"), warm $(met "$wcpu" "$gcpu")"

@@ -1,8 +1,10 @@
 package history
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,9 +32,16 @@ type Repository struct {
 	sums map[plumbing.Hash]blobSum
 }
 
-// objectCacheSize bounds the cache of the objects the walk reads: the
-// commits and trees of two consecutive commits, and their delta bases.
+// objectCacheSize bounds the cache of the objects read through the
+// Repository: the versions a build reads (Blob) and their delta bases.
 const objectCacheSize = 48 << 20
+
+// walkCacheSize bounds that cache while Read walks the history: it reads
+// the commits and trees of two consecutive commits, and their delta bases,
+// which are read just before them (a larger cache only held more memory:
+// measured on a 20,000-commit generated repository, 8 MiB instead of 48
+// lowered the peak RSS of `clause log` by 90 MB and not its CPU time).
+const walkCacheSize = 8 << 20
 
 // Option configures Open.
 type Option func(*openOptions)
@@ -257,19 +266,31 @@ func isPartialClone(cfg *format.Config) bool {
 }
 
 // replaceRefs counts the references under refs/replace/ (git replace),
-// which git log applies and go-git does not.
+// which git log applies and go-git does not: the loose ones below the
+// folder refs/replace and the packed ones, each name once. It reads that
+// folder and packed-refs only, not every reference of the repository (a
+// repository with many branches has thousands of files under refs/).
 func (r *Repository) replaceRefs() int {
-	refs, err := r.st.IterReferences()
-	if err != nil {
-		return 0
-	}
-	defer refs.Close()
-	n := 0
-	_ = refs.ForEach(func(ref *plumbing.Reference) error {
-		if strings.HasPrefix(ref.Name().String(), "refs/replace/") {
-			n++
+	names := map[string]bool{}
+	root := filepath.Join(r.gitDir, "refs", "replace")
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if rel, err := filepath.Rel(r.gitDir, p); err == nil {
+				names[filepath.ToSlash(rel)] = true
+			}
 		}
 		return nil
 	})
-	return n
+	if f, err := os.Open(filepath.Join(r.gitDir, "packed-refs")); err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			// "HASH NAME"; comments start with "#", peeled tags with "^".
+			if _, name, ok := strings.Cut(sc.Text(), " "); ok && strings.HasPrefix(name, "refs/replace/") {
+				names[name] = true
+			}
+		}
+	}
+	return len(names)
 }

@@ -244,3 +244,20 @@ func TestReadWarnsOfReplaceRefs(t *testing.T) {
 		t.Errorf("dpa: %+v", d)
 	}
 }
+
+// TestReadWarnsOfPackedReplaceRefs: replace references are counted in
+// packed-refs too, and a reference both packed and loose once.
+func TestReadWarnsOfPackedReplaceRefs(t *testing.T) {
+	g := smallRepo(t)
+	g.git("replace", "--graft", "HEAD", "HEAD~2")
+	g.git("pack-refs", "--all")
+	g.git("replace", "--graft", "HEAD~1")
+	g.git("replace", "-f", "--graft", "HEAD") // packed and loose
+	var warnings []string
+	if _, err := openRepo(t, g.dir).Read(t.Context(), Query{Prefix: "content", Warn: func(err error) { warnings = append(warnings, err.Error()) }}); err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "replace references (2 under refs/replace/)") {
+		t.Errorf("warnings %q, want one about the two replace references", warnings)
+	}
+}

@@ -392,6 +392,15 @@ func newContentCache(max int) *contentCache {
 	return &contentCache{max: max, entries: map[cacheKey]*cacheEntry{}}
 }
 
+// limit bounds the cache to max bytes, dropping the least recently used
+// objects over it, until the function it returns restores the bound it had.
+func (c *contentCache) limit(max int) (restore func()) {
+	old := c.max
+	c.max = max
+	c.evict()
+	return func() { c.max = old }
+}
+
 func (c *contentCache) get(h cacheKey) (*cacheEntry, bool) {
 	e, ok := c.entries[h]
 	if ok {
@@ -415,6 +424,12 @@ func (c *contentCache) put(h cacheKey, t plumbing.ObjectType, data []byte) {
 	c.entries[h] = e
 	c.pushFront(e)
 	c.size += len(data)
+	c.evict()
+}
+
+// evict drops the least recently used objects until the cache holds at
+// most max bytes.
+func (c *contentCache) evict() {
 	for c.size > c.max && c.tail != nil {
 		old := c.tail
 		c.unlink(old)

@@ -221,6 +221,28 @@ func TestContentCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 }
 
+// TestContentCacheLimit: a lower bound drops the least recently used
+// objects over it, and the bound comes back when restored.
+func TestContentCacheLimit(t *testing.T) {
+	c := newContentCache(100)
+	h := func(i int) cacheKey { return cacheKey{hash: plumbing.NewHash(fmt.Sprintf("%040x", i))} }
+	c.put(h(1), plumbing.BlobObject, make([]byte, 40))
+	c.put(h(2), plumbing.BlobObject, make([]byte, 40))
+	restore := c.limit(50)
+	if _, ok := c.get(h(1)); ok || c.size != 40 {
+		t.Errorf("under a limit of 50: 1 kept, or size %d", c.size)
+	}
+	c.put(h(3), plumbing.BlobObject, make([]byte, 40))
+	if _, ok := c.get(h(2)); ok || c.size != 40 {
+		t.Errorf("under a limit of 50: 2 kept, or size %d", c.size)
+	}
+	restore()
+	c.put(h(4), plumbing.BlobObject, make([]byte, 40))
+	if _, ok := c.get(h(3)); !ok || c.size != 80 {
+		t.Errorf("after restoring: 3 evicted, or size %d", c.size)
+	}
+}
+
 // TestReadContentLargeObjects reads versions of a document larger than
 // go-git's threshold for reading packed objects into memory at once
 // (16 KiB), stored whole and as deltas: every version's content must be

@@ -73,6 +73,7 @@ func (r *Repository) Read(ctx context.Context, q Query) (*History, error) {
 var errCacheCycle = errors.New("the history cache is damaged")
 
 func (r *Repository) read(ctx context.Context, q Query, head plumbing.Hash, prefix string, parts []string, cache *historyCache, warn func(error)) (*History, error) {
+	defer r.objects.cache.limit(walkCacheSize)()
 	w := &walker{
 		repo:     r,
 		trees:    newTreeReader(r),

@@ -761,7 +761,7 @@ func (c *Catalog) fetchAndReopen(ctx context.Context, r *history.Repository, q h
 // inspectKey names what inspect computes, for the history cache: change it
 // whenever inspect, or the parsing of front matter dates it relies on,
 // changes what it returns for a text.
-const inspectKey = "effective-date+draft+letters+changes/4"
+const inspectKey = "effective-date+draft+letters+changes/5"
 
 // inspect reads the effective date from the front matter of a version's
 // text, while history is read (history.Query.Inspect), whether the

@@ -2,6 +2,8 @@ package portal
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"regexp"
 	"strconv"
 	"strings"
@@ -125,10 +127,7 @@ func (c *Catalog) layoutOnly(e *Entry, i int) (bool, error) {
 // layoutOnly checks it with a redline. It reads the body once, without
 // parsing it: it is computed for every version while history is read.
 func lettersPrint(body []byte) string {
-	// FNV-1a, inline: it runs over every byte of every version.
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
-	var buf [utf8.UTFMax]byte
+	var p letterHash
 	skipTo := func(i int, end string) int {
 		if j := bytes.Index(body[i:], []byte(end)); j >= 0 {
 			return i + j + len(end)
@@ -152,23 +151,10 @@ func lettersPrint(body []byte) string {
 			}
 		}
 		// The rest of the line: runs of ASCII letters and other plain
-		// bytes, hashed in a tight loop, between the bytes that may start
-		// something skipped.
+		// bytes, the letters gathered without a branch, between the bytes
+		// that may start something skipped.
 		for i < len(body) {
-			rest := body[i:]
-			k := 0
-			for ; k < len(rest); k++ {
-				c := rest[k]
-				switch asciiClass[c] {
-				case asciiLetter:
-					h = (h ^ uint64(c)) * prime
-					continue
-				case asciiOther:
-					continue
-				}
-				break
-			}
-			i += k
+			i += p.gather(body[i:])
 			if i >= len(body) {
 				break
 			}
@@ -197,14 +183,122 @@ func lettersPrint(body []byte) string {
 			default:
 				r, size := utf8.DecodeRune(body[i:])
 				if unicode.IsLetter(r) {
-					for _, b := range buf[:utf8.EncodeRune(buf[:], r)] {
-						h = (h ^ uint64(b)) * prime
-					}
+					p.add(body[i : i+size])
 				}
 				i += size
 			}
 		}
 	}
+	return p.sum()
+}
+
+// letterHash hashes the letters lettersPrint finds, as one sequence of
+// bytes: it gathers them into a buffer and hashes each full buffer 8 bytes
+// at a time, in four independent lanes, so that the print is a function of
+// the sequence alone, however it was gathered.
+type letterHash struct {
+	buf   [letterBuf]byte
+	n     int // bytes in buf
+	total uint64
+	lanes [4]uint64
+	begun bool
+}
+
+// letterBuf is the size of letterHash's buffer: a power of two, so that an
+// index masked to a byte needs no bounds check.
+const letterBuf = 256
+
+// gather adds the ASCII letters of text up to its first byte that is
+// special to lettersPrint (asciiSpecial), skipping the other bytes, and
+// returns how many bytes it read.
+func (p *letterHash) gather(text []byte) int {
+	read := 0
+	for len(text) > 0 {
+		// At most as many bytes as the buffer has room for: each adds one
+		// letter or none.
+		chunk := text[:min(len(text), letterBuf-p.n)]
+		n := p.n
+		k := 0
+		for ; k < len(chunk); k++ {
+			c := chunk[k]
+			cls := asciiClass[c]
+			if cls == asciiSpecial {
+				break
+			}
+			p.buf[uint8(n)] = c
+			n += int(cls) // asciiLetter is 1, asciiOther 0
+		}
+		p.n = n
+		read += k
+		if p.n == letterBuf {
+			p.flush()
+		}
+		if k < len(chunk) {
+			break
+		}
+		text = text[k:]
+	}
+	return read
+}
+
+// add adds the bytes of a letter.
+func (p *letterHash) add(b []byte) {
+	for _, c := range b {
+		p.buf[uint8(p.n)] = c
+		p.n++
+		if p.n == letterBuf {
+			p.flush()
+		}
+	}
+}
+
+// Constants of letterHash: the offset basis and prime of 64-bit FNV-1a, and
+// a rotation that carries the high bits of each product down.
+const (
+	letterOffset = 14695981039346656037
+	letterPrime  = 1099511628211
+	letterRotate = 29
+)
+
+// flush hashes the whole buffer.
+func (p *letterHash) flush() {
+	if !p.begun {
+		p.lanes = [4]uint64{letterOffset, letterOffset ^ 1, letterOffset ^ 2, letterOffset ^ 3}
+		p.begun = true
+	}
+	l0, l1, l2, l3 := p.lanes[0], p.lanes[1], p.lanes[2], p.lanes[3]
+	for b := p.buf[:]; len(b) >= 32; b = b[32:] {
+		l0 = bits.RotateLeft64((l0^binary.LittleEndian.Uint64(b))*letterPrime, letterRotate)
+		l1 = bits.RotateLeft64((l1^binary.LittleEndian.Uint64(b[8:]))*letterPrime, letterRotate)
+		l2 = bits.RotateLeft64((l2^binary.LittleEndian.Uint64(b[16:]))*letterPrime, letterRotate)
+		l3 = bits.RotateLeft64((l3^binary.LittleEndian.Uint64(b[24:]))*letterPrime, letterRotate)
+	}
+	p.lanes = [4]uint64{l0, l1, l2, l3}
+	p.total += letterBuf
+	p.n = 0
+}
+
+// sum returns the print: the lanes and what is left in the buffer, with the
+// number of letter bytes, mixed into one hex number.
+func (p *letterHash) sum() string {
+	if !p.begun {
+		p.lanes = [4]uint64{letterOffset, letterOffset ^ 1, letterOffset ^ 2, letterOffset ^ 3}
+	}
+	h := uint64(letterOffset)
+	for _, l := range p.lanes {
+		h = bits.RotateLeft64((h^l)*letterPrime, letterRotate)
+	}
+	for _, c := range p.buf[:p.n] {
+		h = (h ^ uint64(c)) * letterPrime
+	}
+	h = bits.RotateLeft64((h^(p.total+uint64(p.n)))*letterPrime, letterRotate)
+	// A final mix (the finaliser of MurmurHash3), so that every bit of
+	// the print depends on every letter.
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
 	return strconv.FormatUint(h, 16)
 }
 

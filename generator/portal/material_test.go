@@ -1,11 +1,15 @@
 package portal
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/clause-portal/clause/internal/gittest"
 )
@@ -157,6 +161,99 @@ func TestLettersPrint(t *testing.T) {
 		if lettersPrint([]byte(base)) == lettersPrint([]byte(other)) {
 			t.Errorf("print is the same for a change of words:\n%s", other)
 		}
+	}
+}
+
+// lettersOf is the sequence of letter bytes lettersPrint hashes, found
+// the way the first lettersPrint found them (one byte at a time, FNV-1a
+// over each), for TestLettersPrintHashesTheLetters.
+func lettersOf(body []byte) []byte {
+	var out []byte
+	skipTo := func(i int, end string) int {
+		if j := bytes.Index(body[i:], []byte(end)); j >= 0 {
+			return i + j + len(end)
+		}
+		return len(body)
+	}
+	for i := 0; i < len(body); {
+		j := i
+		for j < len(body) && (body[j] == ' ' || body[j] == '\t') {
+			j++
+		}
+		if j < len(body) && body[j] == '[' {
+			end := len(body)
+			if k := bytes.IndexByte(body[j:], '\n'); k >= 0 {
+				end = j + k
+			}
+			if bytes.Contains(body[j:end], []byte("]:")) {
+				i = end
+				continue
+			}
+		}
+		for i < len(body) {
+			c := body[i]
+			next := byte(0)
+			if i+1 < len(body) {
+				next = body[i+1]
+			}
+			if c == '\n' {
+				i++
+				break
+			}
+			switch {
+			case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+				out = append(out, c)
+				i++
+			case c == '<' && bytes.HasPrefix(body[i:], []byte("<!--")):
+				i = skipTo(i, "-->")
+			case c == '<' && (next == '/' || next < utf8.RuneSelf && unicode.IsLetter(rune(next))):
+				i = skipTo(i, ">")
+			case c == '&' && entity.Match(body[i:min(len(body), i+34)]):
+				i += len(entity.Find(body[i:min(len(body), i+34)]))
+			case c == ']' && next == '(':
+				i = skipTo(i, ")")
+			case c == ']' && next == '[':
+				i = skipTo(i+1, "]")
+			case c < utf8.RuneSelf:
+				i++
+			default:
+				r, size := utf8.DecodeRune(body[i:])
+				if unicode.IsLetter(r) {
+					out = utf8.AppendRune(out, r)
+				}
+				i += size
+			}
+		}
+	}
+	return out
+}
+
+// TestLettersPrintHashesTheLetters: the print is the hash of the letters a
+// byte-by-byte reading finds, whatever the text's length (buffers filled
+// and flushed at any place of the text), and texts with other letters get
+// other prints.
+func TestLettersPrintHashesTheLetters(t *testing.T) {
+	pieces := []string{"The ", "Processor", " shall ", "*not*", " [engage](dpa.md)", "[x][ref]", "\n[ref]: ./a.md\n",
+		"<!-- note -->", "<br>", "&amp;", "&#38;", "& ", "Änderungen ", "日本語", "\xff", "1.2.", "\n\n", "\t", "a < b ", "]", "<", "x"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	seen := map[string]string{}
+	for n := range 3000 {
+		var b strings.Builder
+		for range rng.IntN(40 * (1 + n%20)) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		body := []byte(b.String())
+		letters := lettersOf(body)
+		var want letterHash
+		want.add(letters)
+		got := lettersPrint(body)
+		if got != want.sum() {
+			t.Fatalf("print of %q is %s, the hash of its letters %s", body, got, want.sum())
+		}
+		if other, ok := seen[got]; ok && other != string(letters) {
+			t.Fatalf("letters %q and %q have the same print %s", other, letters, got)
+		}
+		seen[got] = string(letters)
 	}
 }
 
