@@ -32,44 +32,6 @@ type frontMatterBlock struct {
 // adrg/frontmatter, recording where each starts so that errors can name a
 // line of the file.
 func splitFrontMatter(p string, text []byte) (frontMatterBlock, error) {
-	if fm, ok := splitPlainFrontMatter(text); ok {
-		return fm, nil
-	}
-	return splitFrontMatterSlow(p, text)
-}
-
-// splitPlainFrontMatter splits, without adrg/frontmatter, the front matter
-// of most texts: a text that opens with the line "---" exactly, with a
-// later line that is "---" once trimmed of white space (as adrg/frontmatter
-// trims it) and front matter within MaxFrontMatter. What it returns is what
-// splitFrontMatterSlow returns; it reports false for any other text.
-func splitPlainFrontMatter(text []byte) (frontMatterBlock, bool) {
-	const opener = "---\n"
-	if !bytes.HasPrefix(text, []byte(opener)) {
-		return frontMatterBlock{}, false
-	}
-	for off := len(opener); off < len(text); {
-		line := text[off:]
-		next := len(text)
-		if nl := bytes.IndexByte(line, '\n'); nl >= 0 {
-			line, next = line[:nl+1], off+nl+1
-		}
-		if string(bytes.TrimSpace(line)) == "---" {
-			if off-len(opener) > MaxFrontMatter {
-				return frontMatterBlock{}, false
-			}
-			fm := frontMatterBlock{format: "yaml", raw: append([]byte{}, text[len(opener):off]...), line: 2, body: text[next:]}
-			fm.bodyLine = lineAt(text, next)
-			return fm, true
-		}
-		off = next
-	}
-	return frontMatterBlock{}, false
-}
-
-// splitFrontMatterSlow is splitFrontMatter for any text, with
-// adrg/frontmatter.
-func splitFrontMatterSlow(p string, text []byte) (frontMatterBlock, error) {
 	var fm frontMatterBlock
 	// Locate the opening delimiter: the first non-blank line.
 	openLine, opener := 0, ""

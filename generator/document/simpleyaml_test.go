@@ -173,37 +173,3 @@ func typed(m map[string]any) string {
 	}
 	return s + " }"
 }
-
-// FuzzSplitPlainFrontMatter checks that whatever splitPlainFrontMatter
-// splits, adrg/frontmatter splits the same way.
-func FuzzSplitPlainFrontMatter(f *testing.F) {
-	for _, s := range []string{
-		"---\ntitle: A\n---\nBody\n",
-		"---\ntitle: A\n---",
-		"---\n---\n",
-		"---\ntitle: A\n --- \nBody\n",
-		"---\ntitle: A\n---\t\n\n# H\n",
-		"---\ntitle: A\n----\n---\nx",
-		"---\ntitle: A\n\u00a0---\u0085\nBody",
-		"---\ntitle: A\n",
-		"--- \ntitle: A\n---\n",
-		"\n---\ntitle: A\n---\n",
-		"---yaml\ntitle: A\n---\n",
-		"+++\ntitle = 'A'\n+++\n",
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, text []byte) {
-		got, ok := splitPlainFrontMatter(text)
-		if !ok {
-			return
-		}
-		want, err := splitFrontMatterSlow("x.md", text)
-		if err != nil {
-			t.Fatalf("%q: split simply, but adrg/frontmatter fails: %v", text, err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("%q: got %+v, adrg/frontmatter gives %+v", text, got, want)
-		}
-	})
-}
