@@ -195,23 +195,45 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun, df *defer
 			}
 		}
 		html, dp := df.prepare(p)
-		// Not indented, and the body not appended to the front matter: a
-		// large register's page has tens of megabytes of both.
-		b, err := json.Marshal(fm)
-		if err != nil {
-			return 0, nil, err
-		}
 		// The language in the file name places the page in its
 		// language's site (Hugo's translation by file name).
 		suffix := ""
 		if l := pageLanguage(p); l != "" && hugoLang(l) != hugoLang(defaultLang) {
 			suffix = "." + hugoLang(l)
 		}
-		if cached != nil && cached.restore(p, suffix, b, html, dp) {
-			if release {
-				s.Pages[i] = nil
+		// The JSON of the front matter is written for Hugo only: the
+		// page cache looks a page up by a digest of it, but for pages
+		// with deferred HTML, whose key covers their placeholders.
+		var b []byte
+		var err error
+		if cached != nil {
+			var key []byte
+			if dp != nil {
+				if b, err = json.Marshal(fm); err != nil {
+					return 0, nil, err
+				}
+				key = b
+			} else {
+				sum, err := frontMatterDigest(fm)
+				if err != nil {
+					return 0, nil, err
+				}
+				key = sum[:]
 			}
-			continue
+			if cached.restore(p, suffix, key, html, dp) {
+				if release {
+					s.Pages[i] = nil
+				}
+				continue
+			}
+		}
+		if b == nil {
+			// Not indented, and the body not appended to the front
+			// matter: a large register's page has tens of megabytes of
+			// both.
+			if b, err = json.Marshal(fm); err != nil {
+				return 0, nil, err
+			}
 		}
 		if html == nil && p.Lazy != nil {
 			var err error

@@ -678,11 +678,12 @@ type pendingPage struct {
 }
 
 // restore copies page p from the cache into the output, given the file
-// name suffix and front matter its content file has; false when it must
-// be rendered.
+// name suffix its content file has and the digest of its front matter
+// (frontMatterDigest); false when it must be rendered.
 //
 // body is the body of its content file; dp, when not nil, the HTML that
-// goes round Hugo, which the key covers in place of its placeholders.
+// goes round Hugo, which the key covers in place of its placeholders:
+// frontMatter is then the front matter's JSON, placeholders and all.
 func (r *cacheRun) restore(p *Page, suffix string, frontMatter, body []byte, dp *deferredPage) bool {
 	// The body by its SHA-256: a lazy one (Page.Lazy) need not be read.
 	var sum [sha256.Size]byte
