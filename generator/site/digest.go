@@ -144,4 +144,3 @@ func (e *digestEncoder) value(v any) error {
 	}
 	return nil
 }
-
