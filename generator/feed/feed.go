@@ -6,6 +6,8 @@ package feed
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -353,4 +355,39 @@ func nullable(s string) any {
 		return nil
 	}
 	return s
+}
+
+// Digest is a SHA-256 of every field of f and its entries (but Shared):
+// two feeds with the same digest encode to the same bytes, with the same
+// altURL. A test keeps it complete.
+func (f *Feed) Digest(altURL string) [sha256.Size]byte {
+	var b []byte
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	when := func(t time.Time) { str(t.Format(time.RFC3339Nano) + " " + t.Location().String()) }
+	str("clause-feed/1")
+	str(altURL)
+	for _, s := range []string{f.ID, f.Title, f.Subtitle, f.HomeURL, f.SelfURL, f.Author, f.Language} {
+		str(s)
+	}
+	when(f.Updated)
+	b = binary.AppendUvarint(b, uint64(len(f.Entries)))
+	for _, e := range f.Entries {
+		for _, s := range []string{e.ID, e.Title, e.URL, e.DocumentURL, e.DiffURL, e.Document, e.Language, e.Kind, e.Subject, e.Summary, e.Effective, e.ObjectionDeadline} {
+			str(s)
+		}
+		when(e.Published)
+		if e.Material {
+			str("material")
+		} else {
+			str("minor")
+		}
+		b = binary.AppendUvarint(b, uint64(len(e.Details)))
+		for _, d := range e.Details {
+			str(d)
+		}
+	}
+	return sha256.Sum256(b)
 }

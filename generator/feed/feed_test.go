@@ -27,7 +27,29 @@ func TestSharedContent(t *testing.T) {
 		func(e *Entry) { e.Effective = "" }, func(e *Entry) { e.ObjectionDeadline = "" }, func(e *Entry) { e.Details = nil },
 	}
 	if n := reflect.TypeFor[Entry]().NumField(); n != 15 {
-		t.Fatalf("Entry has %d fields, this test knows 15: change the new one here and in Entry.equal", n)
+		t.Fatalf("Entry has %d fields, this test knows 15: change the new one here, in Entry.equal and in Feed.Digest", n)
+	}
+	// Every field of Feed but Shared and Entries, changed one at a time,
+	// changes its digest; so does the alternate URL.
+	feedVariants := []func(f *Feed){
+		func(f *Feed) { f.ID += "x" }, func(f *Feed) { f.Title += "x" }, func(f *Feed) { f.Subtitle += "x" },
+		func(f *Feed) { f.HomeURL += "x" }, func(f *Feed) { f.SelfURL += "x" }, func(f *Feed) { f.Author += "x" },
+		func(f *Feed) { f.Language += "x" }, func(f *Feed) { f.Updated = f.Updated.Add(time.Second) },
+		func(f *Feed) { f.Entries = append(f.Entries, base) },
+	}
+	if n := reflect.TypeFor[Feed]().NumField(); n != len(feedVariants)+1 {
+		t.Fatalf("Feed has %d fields, this test changes %d: add the new one here and to Feed.Digest", n, len(feedVariants))
+	}
+	mk := func() *Feed { return &Feed{ID: "f", Title: "T", Updated: base.Published, Entries: []Entry{base}} }
+	for i, change := range feedVariants {
+		f := mk()
+		change(f)
+		if f.Digest("/a") == mk().Digest("/a") {
+			t.Errorf("feed variant %d: same digest", i)
+		}
+	}
+	if mk().Digest("/a") == mk().Digest("/b") || mk().Digest("/a") != mk().Digest("/a") {
+		t.Error("the alternate URL is not in the digest, or the digest is not stable")
 	}
 	shared := &Shared{}
 	first := &Feed{ID: "a", Title: "A", Updated: base.Published, Entries: []Entry{base}, Shared: shared}
@@ -40,6 +62,10 @@ func TestSharedContent(t *testing.T) {
 		change(&e)
 		if e.equal(base) {
 			t.Errorf("variant %d: equal to the original", i)
+		}
+		in := func(e Entry) *Feed { return &Feed{ID: "f", Updated: base.Published, Entries: []Entry{e}} }
+		if in(e).Digest("") == in(base).Digest("") {
+			t.Errorf("variant %d: the feed's digest is the original's", i)
 		}
 		with := &Feed{ID: "b", Title: "B", Updated: e.Published, Entries: []Entry{e}, Shared: shared}
 		without := &Feed{ID: "b", Title: "B", Updated: e.Published, Entries: []Entry{e}}

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"maps"
@@ -346,6 +347,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	s.Pages = nil
+	// Files Clause writes itself: kept where the output reused has them.
+	written := &output{stage: stage, reuse: reuse, memo: pg.memo}
 	for _, e := range c.Entries {
 		if len(e.Versions) < 2 {
 			continue
@@ -354,12 +357,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		name := filepath.Join(stage, filepath.FromSlash(strings.TrimPrefix(VersionsJSONURL(e.ID), "/")))
-		// Its folder may be only in the output reused (site.Reuse).
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(name, b, 0o644); err != nil {
+		if err := written.write(strings.TrimPrefix(VersionsJSONURL(e.ID), "/"), b); err != nil {
 			return nil, err
 		}
 	}
@@ -379,7 +377,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeAPI(stage, c, pg); err != nil {
 		return nil, err
 	}
-	if err := writeFeeds(stage, c, s.BaseURL, pg.localizer); err != nil {
+	if err := writeFeeds(written, c, s.BaseURL, pg.localizer); err != nil {
 		return nil, err
 	}
 	if err := writeSitemap(stage, c, s.BaseURL); err != nil {
@@ -417,6 +415,39 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// output writes files Clause makes itself into the staged site.
+type output struct {
+	stage string
+	reuse *site.Reuse // the output reused, if any
+	memo  *memo       // nil without the page cache
+}
+
+// write writes data at slash path rel of the site, unless the output
+// reused has it there already.
+func (o *output) write(rel string, data []byte) error {
+	if o.reuse != nil && o.reuse.Same(rel, len(data), sha256.Sum256(data)) {
+		return nil
+	}
+	name := filepath.Join(o.stage, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(name, data, 0o644)
+}
+
+// writeBlob writes the memo's blob r at slash path rel of the site, read
+// only if the output reused does not have it there already.
+func (o *output) writeBlob(rel string, r blobRef) error {
+	if o.reuse != nil && o.reuse.Same(rel, r.Size, r.Sum) {
+		return nil
+	}
+	data, err := o.memo.loadBlob(r)
+	if err != nil {
+		return err
+	}
+	return o.write(rel, data)
 }
 
 // PageCacheFolder is the folder of the page cache in the history cache's

@@ -2,8 +2,6 @@ package portal
 
 import (
 	"net/url"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -108,7 +106,7 @@ func registerDetails(c *Catalog, e *Entry, i int, fe *feed.Entry) error {
 // JSON Feed formats, into the staged site. Each feed's title and subtitle
 // are in its language (the site feed's in the default language), from
 // the theme's strings through loc.
-func writeFeeds(stage string, c *Catalog, base string, loc func(lang string) *site.Localizer) error {
+func writeFeeds(o *output, c *Catalog, base string, loc func(lang string) *site.Localizer) error {
 	def := loc(c.Config.Language)
 	shared := &feed.Shared{} // a version is in several feeds
 	site := &feed.Feed{
@@ -172,7 +170,7 @@ func writeFeeds(stage string, c *Catalog, base string, loc func(lang string) *si
 				continue // the former ID is another document's now
 			}
 			atomURL, jsonURL := DocumentFeedURLs(id)
-			if err := writeFeedPair(stage, doc, base, atomURL, jsonURL); err != nil {
+			if err := writeFeedPair(o, doc, base, atomURL, jsonURL, true); err != nil {
 				return err
 			}
 		}
@@ -183,7 +181,7 @@ func writeFeeds(stage string, c *Catalog, base string, loc func(lang string) *si
 			f.Updated = f.Entries[0].Published
 		}
 		atomURL, jsonURL := LanguageFeedURLs(l)
-		if err := writeFeedPair(stage, f, base, atomURL, jsonURL); err != nil {
+		if err := writeFeedPair(o, f, base, atomURL, jsonURL, false); err != nil {
 			return err
 		}
 	}
@@ -191,30 +189,62 @@ func writeFeeds(stage string, c *Catalog, base string, loc func(lang string) *si
 	if len(site.Entries) > 0 {
 		site.Updated = site.Entries[0].Published
 	}
-	return writeFeedPair(stage, site, base, SiteFeedAtom, SiteFeedJSON)
+	return writeFeedPair(o, site, base, SiteFeedAtom, SiteFeedJSON, false)
 }
 
-func writeFeedPair(stage string, f *feed.Feed, base, atomPath, jsonPath string) error {
-	f.SelfURL = absURL(base, atomPath)
-	atom, err := f.Atom(absURL(base, jsonPath))
+// writeFeedPair writes f in Atom at atomPath and in JSON Feed at
+// jsonPath. A document's feed (memoize) is kept in the memo under a digest
+// of all it holds: most are the same from one build to the next, and are
+// not encoded again.
+func writeFeedPair(o *output, f *feed.Feed, base, atomPath, jsonPath string, memoize bool) error {
+	atomSelf, jsonSelf := absURL(base, atomPath), absURL(base, jsonPath)
+	var key [32]byte
+	if memoize && o.memo != nil {
+		f.SelfURL = atomSelf
+		atomSum := f.Digest(jsonSelf)
+		f.SelfURL = jsonSelf
+		jsonSum := f.Digest("")
+		key = o.memo.key("feed", stringPart(string(atomSum[:]), string(jsonSum[:])))
+		var m feedMemo
+		if o.memo.get(key, &m) && o.memo.hasBlob(m.Atom) && o.memo.hasBlob(m.JSON) {
+			if err := o.writeBlob(strings.TrimPrefix(atomPath, "/"), m.Atom); err != nil {
+				return err
+			}
+			return o.writeBlob(strings.TrimPrefix(jsonPath, "/"), m.JSON)
+		}
+	}
+	f.SelfURL = atomSelf
+	atom, err := f.Atom(jsonSelf)
 	if err != nil {
 		return err
 	}
-	f.SelfURL = absURL(base, jsonPath)
+	f.SelfURL = jsonSelf
 	js, err := f.JSON()
 	if err != nil {
 		return err
 	}
-	for p, b := range map[string][]byte{atomPath: atom, jsonPath: js} {
-		name := filepath.Join(stage, filepath.FromSlash(strings.TrimPrefix(p, "/")))
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(name, b, 0o644); err != nil {
-			return err
-		}
+	if memoize && o.memo != nil {
+		o.memo.put(key, &feedMemo{Atom: o.memo.putBlob(atom), JSON: o.memo.putBlob(js)})
 	}
-	return nil
+	if err := o.write(strings.TrimPrefix(atomPath, "/"), atom); err != nil {
+		return err
+	}
+	return o.write(strings.TrimPrefix(jsonPath, "/"), js)
+}
+
+// feedMemo is a document's feed kept by the memo.
+type feedMemo struct {
+	Atom, JSON blobRef
+}
+
+func (m *feedMemo) encode(w *memoWriter) {
+	w.blob(m.Atom)
+	w.blob(m.JSON)
+}
+
+func (m *feedMemo) decode(r *memoReader) {
+	m.Atom = r.blob()
+	m.JSON = r.blob()
 }
 
 // sortEntries orders entries newest first; entries of the same instant

@@ -19,6 +19,7 @@ func TestMemoValuesRoundTrip(t *testing.T) {
 			Metadata: []string{"Effective date: 2026-01-01 → 2026-02-01"}, Stats: diff.Stats{Changed: 1, Inserted: 2, Deleted: 3, Moved: 4, Unchanged: 5, Renumbered: 6, Reparagraphed: 7}},
 			LinksFrom: links, LinksTo: links[:1]}, &compareMemo{}},
 		{&textMemo{JSON: ref(`{"blocks":[]}`), Links: links}, &textMemo{}},
+		{&feedMemo{Atom: ref("<feed/>"), JSON: ref("{}")}, &feedMemo{}},
 		{&renderMemo{HTML: ref("<h2 id=\"a\">A</h2>"), Headings: []markdown.Heading{{Level: 2, ID: "a", Number: "1.", Text: "A", Line: 3}}, Links: links}, &renderMemo{}},
 	}
 	for _, v := range values {
@@ -41,7 +42,7 @@ func TestMemoValuesRoundTrip(t *testing.T) {
 	// one of them must be added to its encode and decode (and here).
 	for typ, n := range map[reflect.Type]int{
 		reflect.TypeFor[markdown.Heading](): 5, reflect.TypeFor[compared](): 6, reflect.TypeFor[diff.Stats](): 7, reflect.TypeFor[resolved](): 3, reflect.TypeFor[blobRef](): 2,
-		reflect.TypeFor[compareMemo](): 4, reflect.TypeFor[textMemo](): 2, reflect.TypeFor[renderMemo](): 3,
+		reflect.TypeFor[compareMemo](): 4, reflect.TypeFor[feedMemo](): 2, reflect.TypeFor[textMemo](): 2, reflect.TypeFor[renderMemo](): 3,
 	} {
 		if typ.NumField() != n {
 			t.Errorf("%s has %d fields, the memo writes %d", typ, typ.NumField(), n)
