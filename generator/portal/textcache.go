@@ -10,8 +10,9 @@ import (
 
 // textCacheBytes is the budget of each cache of what a build computes from
 // the texts of versions: a few large documents, so that memory stays
-// bounded by the largest documents, not by versions × documents.
-const textCacheBytes = 48 << 20
+// bounded by the largest documents, not by versions × documents (see
+// history's objectCacheSize for what 48 MiB cost).
+const textCacheBytes = 24 << 20
 
 // textCache keeps values computed from the text of versions (the parsed
 // document, its blocks), least recently used out first, within a budget of

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"compress/flate"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"sync"
 )
 
@@ -114,10 +117,8 @@ func (c *PageCache) SetMemo(key [32]byte, value []byte) error {
 	value = pack(value)
 	f := cachedFile{path: memoFile, sum: sha256.Sum256(value)}
 	blob := c.blobIn(memoFolder, f.sum)
-	if _, err := os.Stat(blob); err != nil {
-		if err := writeAtomic(blob, value); err != nil {
-			return err
-		}
+	if err := c.writeBlob(blob, value); err != nil {
+		return err
 	}
 	if err := stamp(&f, blob); err != nil {
 		return err
@@ -125,6 +126,49 @@ func (c *PageCache) SetMemo(key [32]byte, value []byte) error {
 	c.mu.Lock()
 	c.next[memoKey(key)] = []cachedFile{f}
 	c.mu.Unlock()
+	return nil
+}
+
+// writeBlob writes data to blob, a file of the cache named by the
+// SHA-256 of data, unless it is there already. It creates the file
+// exclusively: one left cut short by a build that was killed (it has
+// another size) is replaced through a temporary file; one damaged in
+// place is found so by Memo, which removes it.
+func (c *PageCache) writeBlob(blob string, data []byte) error {
+	dir := filepath.Dir(blob)
+	c.mu.Lock()
+	made := c.blobDirs[dir]
+	c.mu.Unlock()
+	if !made {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		c.mu.Lock()
+		if c.blobDirs == nil {
+			c.blobDirs = map[string]bool{}
+		}
+		c.blobDirs[dir] = true
+		c.mu.Unlock()
+	}
+	f, err := os.OpenFile(blob, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		if fi, err := os.Lstat(blob); err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(data)) {
+			return nil
+		}
+		return writeAtomic(blob, data)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(blob)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(blob)
+		return err
+	}
 	return nil
 }
 

@@ -42,12 +42,14 @@ import (
 type PageCache struct {
 	dir string
 
-	mu     sync.Mutex
-	index  map[string][]cachedFile // the last build's pages
-	next   map[string][]cachedFile // this build's: restored or stored
-	dirs   map[string]bool         // output folders made
-	hits   int
-	misses int
+	mu    sync.Mutex
+	index map[string][]cachedFile // the last build's pages
+	next  map[string][]cachedFile // this build's: restored or stored
+	dirs  map[string]bool         // output folders made
+	// blobDirs are the cache's folders of files made or found.
+	blobDirs map[string]bool
+	hits     int
+	misses   int
 
 	once    sync.Once
 	userKey [32]byte // the user's layouts/ and assets/, the renderer

@@ -18,6 +18,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -312,36 +313,86 @@ func projectFiles(langs []string, userDir string) (map[string][]byte, error) {
 }
 
 // moveTree moves the files below src to the same paths below dst,
-// replacing files there, and returns their slash paths. Symbolic links are
-// not followed, nor moved.
+// replacing files there, and returns their slash paths. A folder that dst
+// lacks is moved whole, with one rename (a page's folder and all in it).
+// Only regular files and folders are moved: a folder holding anything else
+// is moved file by file, and the rest left behind.
 func moveTree(src, dst string) ([]string, error) {
 	var moved []string
-	made := map[string]bool{}
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) && p == src {
-			return fs.SkipDir // Hugo wrote nothing
-		}
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
+	var move func(rel string) error
+	move = func(rel string) error {
+		entries, err := os.ReadDir(filepath.Join(src, filepath.FromSlash(rel)))
 		if err != nil {
 			return err
 		}
-		to := filepath.Join(dst, rel)
-		if dir := filepath.Dir(to); !made[dir] {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
+		for _, e := range entries {
+			r := path.Join(rel, e.Name())
+			from, to := filepath.Join(src, filepath.FromSlash(r)), filepath.Join(dst, filepath.FromSlash(r))
+			switch {
+			case e.IsDir():
+				fi, err := os.Lstat(to)
+				if errors.Is(err, fs.ErrNotExist) {
+					if files, plain, err := regularFiles(from, r); err != nil {
+						return err
+					} else if plain {
+						if err := os.Rename(from, to); err != nil {
+							return err
+						}
+						moved = append(moved, files...)
+						continue
+					}
+					if err := os.Mkdir(to, 0o755); err != nil {
+						return err
+					}
+				} else if err != nil {
+					return err
+				} else if !fi.IsDir() {
+					return fmt.Errorf("%s: a file where the site has a folder", to)
+				}
+				if err := move(r); err != nil {
+					return err
+				}
+			case e.Type().IsRegular():
+				if err := os.Rename(from, to); err != nil {
+					return err
+				}
+				moved = append(moved, r)
 			}
-			made[dir] = true
 		}
-		if err := os.Rename(p, to); err != nil {
+		return nil
+	}
+	if _, err := os.Lstat(src); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // Hugo wrote nothing
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return nil, err
+	}
+	err := move("")
+	return moved, err
+}
+
+// regularFiles lists the files below folder dir, as slash paths below
+// rel, and reports whether all that is there is regular files and folders.
+func regularFiles(dir, rel string) (files []string, plain bool, err error) {
+	plain = true
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
 			return err
 		}
-		moved = append(moved, filepath.ToSlash(rel))
+		switch {
+		case d.IsDir():
+		case d.Type().IsRegular():
+			r, err := filepath.Rel(dir, p)
+			if err != nil {
+				return err
+			}
+			files = append(files, path.Join(rel, filepath.ToSlash(r)))
+		default:
+			plain = false
+		}
 		return nil
 	})
-	return moved, err
+	return files, plain, err
 }
 
 // writeFiles writes files (by slash path below dir) into dir.
