@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -138,32 +137,27 @@ func checkURL(u string) error {
 // set Hugo's url, outputs, cascade or build options) and the body as HTML
 // rendered by generator/markdown. With release, it drops each page from
 // s.Pages once written.
-// writeContent writes s's pages into the project's content folder dir and
-// returns how many it wrote: with cached, a page the cache holds is copied
-// into the output instead.
+// writeContent makes s's content files (below content/: Hugo reads them
+// from memory) and returns them: with cached, a page the cache holds is
+// copied into the output instead.
 //
 // Large HTML goes round Hugo (see Deferred): df gives it placeholders, and
 // writeContent returns the pages whose output holds them.
-func writeContent(dir string, s *Site, release bool, cached *cacheRun, df *deferrer) (int, []*deferredPage, error) {
+func writeContent(s *Site, release bool, cached *cacheRun, df *deferrer) ([]ContentFile, []*deferredPage, error) {
 	loc := location(s)
 	defaultLang := siteLanguages(s)[0]
+	var files []ContentFile
 	if s.HomeHTML != nil {
 		b, err := json.MarshalIndent(map[string]any{"title": s.Title}, "", "  ")
 		if err != nil {
-			return 0, nil, err
+			return nil, nil, err
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return 0, nil, err
-		}
-		if err := os.WriteFile(filepath.Join(dir, "_index.html"), append(append(b, '\n'), s.HomeHTML...), 0o644); err != nil {
-			return 0, nil, err
-		}
+		files = append(files, ContentFile{Path: "content/_index.html", Parts: [][]byte{b, {'\n'}, s.HomeHTML}})
 	}
-	written := 0
 	var deferred []*deferredPage
 	for i, p := range s.Pages {
 		if err := checkURL(p.URL); err != nil {
-			return 0, nil, err
+			return nil, nil, err
 		}
 		fm := map[string]any{
 			"title":  p.Title,
@@ -191,7 +185,7 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun, df *defer
 		if p.HTML == nil && p.Lazy != nil && (cached == nil || p.Lazy.Size >= DeferBody || hasDeferred(p.Params)) {
 			var err error
 			if p.HTML, err = p.load(); err != nil {
-				return 0, nil, err
+				return nil, nil, err
 			}
 		}
 		html, dp := df.prepare(p)
@@ -210,13 +204,13 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun, df *defer
 			var key []byte
 			if dp != nil {
 				if b, err = json.Marshal(fm); err != nil {
-					return 0, nil, err
+					return nil, nil, err
 				}
 				key = b
 			} else {
 				sum, err := frontMatterDigest(fm)
 				if err != nil {
-					return 0, nil, err
+					return nil, nil, err
 				}
 				key = sum[:]
 			}
@@ -232,54 +226,32 @@ func writeContent(dir string, s *Site, release bool, cached *cacheRun, df *defer
 			// matter: a large register's page has tens of megabytes of
 			// both.
 			if b, err = json.Marshal(fm); err != nil {
-				return 0, nil, err
+				return nil, nil, err
 			}
 		}
 		if html == nil && p.Lazy != nil {
 			var err error
 			if html, err = p.load(); err != nil {
-				return 0, nil, err
+				return nil, nil, err
 			}
 		}
-		written++
-		name := filepath.Join(dir, "pages", fmt.Sprintf("%06d%s.html", i, suffix))
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return 0, nil, err
-		}
-		if err := writeFile(name, b, []byte{'\n'}, html); err != nil {
-			return 0, nil, err
-		}
+		files = append(files, ContentFile{Path: fmt.Sprintf("content/pages/%06d%s.html", i, suffix), Parts: [][]byte{b, {'\n'}, html}})
 		if dp != nil {
 			if release {
 				// Kept in a file until Hugo has written the page.
 				if err := dp.keep(df); err != nil {
-					return 0, nil, err
+					return nil, nil, err
 				}
 			}
 			deferred = append(deferred, dp)
 		}
 		if release {
-			// Hugo reads the page from the file: its parameters and HTML
+			// Its content file is all Hugo reads of it: its parameters
 			// need not stay in memory while Hugo renders it.
 			s.Pages[i] = nil
 		}
 	}
-	return written, deferred, nil
-}
-
-// writeFile writes the concatenation of parts to a new file.
-func writeFile(name string, parts ...[]byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	for _, b := range parts {
-		if _, err := f.Write(b); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	return f.Close()
+	return files, deferred, nil
 }
 
 func writeJSON(name string, v any) error {

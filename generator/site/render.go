@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,12 +27,77 @@ const RenderHelper = "clause-render"
 
 // RenderProtocol names the requests and replies Build and the helper
 // exchange; a helper speaking another one is from another release.
-const RenderProtocol = "clause-render/1"
+const RenderProtocol = "clause-render/2"
 
 // A Renderer has Hugo build the project in folder work with configuration
-// file config, writing Hugo's warnings and errors to log. Its errors are
-// Hugo's messages, with work stripped from paths.
-type Renderer func(work, config string, log io.Writer) error
+// file config and content files content (Hugo reads them from memory, as
+// if they were in work), writing Hugo's warnings and errors to log. Its
+// errors are Hugo's messages, with work stripped from paths.
+type Renderer func(work, config string, content []ContentFile, log io.Writer) error
+
+// A ContentFile is a file of a Hugo project's content, handed to Hugo
+// without being written to the disk: thousands of small files cost more
+// to create, read and delete than to render.
+type ContentFile struct {
+	Path  string   // slash path below the project folder: content/…
+	Parts [][]byte // its bytes, in parts
+}
+
+// maxContentFile caps a content file the helper reads (a large register's
+// page is tens of megabytes; its rows go round Hugo, see Defer).
+const maxContentFile = 1 << 30
+
+// WriteContentFile writes f to w as ReadContentFile reads it: the length
+// of its path and the path, the length of its bytes and the bytes.
+func WriteContentFile(w io.Writer, f ContentFile) error {
+	n := 0
+	for _, p := range f.Parts {
+		n += len(p)
+	}
+	head := binary.AppendUvarint(nil, uint64(len(f.Path)))
+	head = append(head, f.Path...)
+	head = binary.AppendUvarint(head, uint64(n))
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	for _, p := range f.Parts {
+		if _, err := w.Write(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadContentFile reads a file WriteContentFile wrote. Its path must be a
+// clean relative path below content/.
+func ReadContentFile(r *bufio.Reader) (path string, data []byte, err error) {
+	n, err := binary.ReadUvarint(r)
+	if err != nil {
+		return "", nil, err
+	}
+	if n > 4096 {
+		return "", nil, fmt.Errorf("content file path of %d bytes", n)
+	}
+	p := make([]byte, n)
+	if _, err := io.ReadFull(r, p); err != nil {
+		return "", nil, err
+	}
+	path = string(p)
+	if !strings.HasPrefix(path, "content/") || !fs.ValidPath(path) {
+		return "", nil, fmt.Errorf("content file path %q: not below content/", path)
+	}
+	if n, err = binary.ReadUvarint(r); err != nil {
+		return "", nil, err
+	}
+	if n > maxContentFile {
+		return "", nil, fmt.Errorf("%s: content file of %d bytes", path, n)
+	}
+	data = make([]byte, n)
+	if _, err := io.ReadFull(r, data); err != nil {
+		return "", nil, err
+	}
+	return path, data, nil
+}
 
 // RenderHello is the first line the helper writes: its protocol.
 type RenderHello struct {
@@ -38,10 +105,12 @@ type RenderHello struct {
 	Hugo     string `json:"hugo"`
 }
 
-// RenderRequest asks the helper to build one project; one JSON line each.
+// RenderRequest asks the helper to build one project: one JSON line, then
+// the project's Content files (WriteContentFile).
 type RenderRequest struct {
-	Work   string `json:"work"`
-	Config string `json:"config"`
+	Work    string `json:"work"`
+	Config  string `json:"config"`
+	Content int    `json:"content,omitempty"`
 }
 
 // RenderReply answers a RenderRequest: what Hugo logged, and its error.
@@ -94,14 +163,14 @@ func StopRenderer() error {
 	return h.cmd.Wait()
 }
 
-func render(work, config string, log io.Writer) error {
+func render(work, config string, content []ContentFile, log io.Writer) error {
 	if log == nil {
 		log = io.Discard
 	}
 	rendererMu.Lock()
 	defer rendererMu.Unlock()
 	if inProcess != nil {
-		if err := inProcess(work, config, log); err != nil {
+		if err := inProcess(work, config, content, log); err != nil {
 			return fmt.Errorf("%w: %v", ErrRender, err)
 		}
 		return nil
@@ -113,7 +182,7 @@ func render(work, config string, log io.Writer) error {
 		}
 		helper = h
 	}
-	return helper.render(work, config, log)
+	return helper.render(work, config, content, log)
 }
 
 // helperProcess is a running clause-render: it serves the builds of this
@@ -264,7 +333,7 @@ func (h *helperProcess) fail(what string, err error) error {
 	return fmt.Errorf("%w: %s", ErrRender, msg)
 }
 
-func (h *helperProcess) render(work, config string, log io.Writer) error {
+func (h *helperProcess) render(work, config string, content []ContentFile, log io.Writer) error {
 	if !h.hello {
 		line, err := h.out.ReadBytes('\n')
 		if err != nil {
@@ -276,11 +345,16 @@ func (h *helperProcess) render(work, config string, log io.Writer) error {
 		}
 		h.hello = true
 	}
-	req, err := json.Marshal(RenderRequest{Work: work, Config: config})
+	req, err := json.Marshal(RenderRequest{Work: work, Config: config, Content: len(content)})
 	if err != nil {
 		return err
 	}
-	if _, err := h.in.Write(append(req, '\n')); err != nil {
+	w := bufio.NewWriterSize(h.in, 256<<10)
+	w.Write(append(req, '\n'))
+	for _, f := range content {
+		WriteContentFile(w, f)
+	}
+	if err := w.Flush(); err != nil {
 		return h.fail("send request", err)
 	}
 	line, err := h.out.ReadBytes('\n')

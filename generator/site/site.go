@@ -229,12 +229,17 @@ func Build(s *Site, opts Options) error {
 	if err != nil {
 		return err
 	}
-	n, deferred, err := writeContent(filepath.Join(work, "content"), s, opts.ReleasePages, cached, df)
+	content, deferred, err := writeContent(s, opts.ReleasePages, cached, df)
 	if err != nil {
 		return err
 	}
-	if cached != nil && n == 0 {
+	if cached != nil && len(content) == 0 {
 		return nil // every page came from the cache
+	}
+	// The content folder is in memory (content), but for the folder
+	// itself, which Hugo looks for on the disk.
+	if err := os.MkdirAll(filepath.Join(work, "content"), 0o755); err != nil {
+		return err
 	}
 	if err := writeFiles(work, project); err != nil {
 		return fmt.Errorf("writing the theme: %w", err)
@@ -243,7 +248,7 @@ func Build(s *Site, opts Options) error {
 	if err := writeJSON(cfgFile, cfg); err != nil {
 		return err
 	}
-	if err := render(work, cfgFile, opts.Log); err != nil {
+	if err := render(work, cfgFile, content, opts.Log); err != nil {
 		return err
 	}
 	// Before the pages are cached: the cache keeps them as published.

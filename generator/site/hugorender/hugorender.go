@@ -8,10 +8,13 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/bep/logg"
 	"github.com/gohugoio/hugo/common/hugo"
@@ -21,6 +24,7 @@ import (
 	"github.com/gohugoio/hugo/deps"
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
+	"github.com/spf13/afero"
 
 	"github.com/clause-portal/clause/generator/site"
 )
@@ -28,10 +32,11 @@ import (
 var _ site.Renderer = Run
 
 // Run builds the Hugo project in folder work with configuration file
-// cfgFile, writing Hugo's warnings and errors to logw. Its errors are Hugo's
-// messages with work stripped from paths, so that template errors name the
-// theme or layout file as the user knows it.
-func Run(work, cfgFile string, logw io.Writer) error {
+// cfgFile and content files content, which Hugo reads from memory as if
+// they were in work, writing Hugo's warnings and errors to logw. Its
+// errors are Hugo's messages with work stripped from paths, so that
+// template errors name the theme or layout file as the user knows it.
+func Run(work, cfgFile string, content []site.ContentFile, logw io.Writer) error {
 	if logw == nil {
 		logw = io.Discard
 	}
@@ -49,7 +54,23 @@ func Run(work, cfgFile string, logw io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("loading Hugo configuration: %v", err)
 	}
-	hfs := hugofs.NewFrom(hugofs.Os, res.LoadingInfo.BaseConfig)
+	// Hugo reads the project from the disk with the content in memory
+	// over it, and writes the site to the disk.
+	mem := afero.NewMemMapFs()
+	if err := mem.MkdirAll(filepath.Join(work, "content"), 0o755); err != nil {
+		return err
+	}
+	for _, f := range content {
+		name := filepath.Join(work, filepath.FromSlash(f.Path))
+		if err := mem.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+		if err := afero.WriteFile(mem, name, bytes.Join(f.Parts, nil), 0o644); err != nil {
+			return err
+		}
+	}
+	source := &contentFs{Fs: hugofs.Os, content: filepath.Join(work, "content"), mem: mem}
+	hfs := hugofs.NewFromSourceAndDestination(source, hugofs.Os, res.LoadingInfo.Cfg)
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{Configs: res, Fs: hfs, LogLevel: logg.LevelWarn, StdErr: logw, StdOut: logw, TestLogger: logger})
 	if err != nil {
 		return fmt.Errorf("%s", cleanHugoError(err, work))
@@ -60,6 +81,48 @@ func Run(work, cfgFile string, logw io.Writer) error {
 	}
 	return nil
 }
+
+// contentFs is the file system Hugo reads a project from: the folder
+// content (and all below it) in mem, everything else in Fs.
+type contentFs struct {
+	afero.Fs
+	content string
+	mem     afero.Fs
+}
+
+func (c *contentFs) fs(name string) afero.Fs {
+	if r, err := filepath.Rel(c.content, filepath.Clean(name)); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return c.mem
+	}
+	return c.Fs
+}
+
+func (c *contentFs) Create(name string) (afero.File, error) { return c.fs(name).Create(name) }
+func (c *contentFs) Mkdir(name string, perm os.FileMode) error {
+	return c.fs(name).Mkdir(name, perm)
+}
+func (c *contentFs) MkdirAll(name string, perm os.FileMode) error {
+	return c.fs(name).MkdirAll(name, perm)
+}
+func (c *contentFs) Open(name string) (afero.File, error) { return c.fs(name).Open(name) }
+func (c *contentFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	return c.fs(name).OpenFile(name, flag, perm)
+}
+func (c *contentFs) Remove(name string) error               { return c.fs(name).Remove(name) }
+func (c *contentFs) RemoveAll(name string) error            { return c.fs(name).RemoveAll(name) }
+func (c *contentFs) Stat(name string) (os.FileInfo, error)  { return c.fs(name).Stat(name) }
+func (c *contentFs) Chmod(name string, m os.FileMode) error { return c.fs(name).Chmod(name, m) }
+func (c *contentFs) Chown(name string, uid, gid int) error  { return c.fs(name).Chown(name, uid, gid) }
+func (c *contentFs) Chtimes(name string, a, m time.Time) error {
+	return c.fs(name).Chtimes(name, a, m)
+}
+func (c *contentFs) Rename(from, to string) error {
+	if c.fs(from) != c.fs(to) {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: errors.ErrUnsupported}
+	}
+	return c.fs(from).Rename(from, to)
+}
+func (c *contentFs) Name() string { return "clause-content" }
 
 // cleanHugoError strips the temporary work folder from Hugo's messages.
 func cleanHugoError(err error, work string) string {
@@ -90,9 +153,17 @@ func Serve(in io.Reader, out io.Writer) error {
 		if err := json.Unmarshal(line, &req); err != nil {
 			return fmt.Errorf("bad request: %v", err)
 		}
+		content := make([]site.ContentFile, 0, min(req.Content, 1<<16))
+		for range req.Content {
+			p, data, err := site.ReadContentFile(rd)
+			if err != nil {
+				return fmt.Errorf("bad request: %v", err)
+			}
+			content = append(content, site.ContentFile{Path: p, Parts: [][]byte{data}})
+		}
 		var log bytes.Buffer
 		var reply site.RenderReply
-		if err := Run(req.Work, req.Config, &log); err != nil {
+		if err := Run(req.Work, req.Config, content, &log); err != nil {
 			reply.Error = err.Error()
 		}
 		reply.Log = log.String()

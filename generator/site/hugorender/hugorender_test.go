@@ -29,12 +29,13 @@ func TestServe(t *testing.T) {
 	// A project as site.Build writes it, made by a build whose renderer
 	// keeps the folder.
 	var work, cfg string
-	site.SetRenderer(func(w, c string, _ io.Writer) error {
+	var content []site.ContentFile
+	site.SetRenderer(func(w, c string, files []site.ContentFile, _ io.Writer) error {
 		work = t.TempDir()
 		if err := os.CopyFS(work, os.DirFS(w)); err != nil {
 			return err
 		}
-		cfg = filepath.Join(work, filepath.Base(c))
+		cfg, content = filepath.Join(work, filepath.Base(c)), files
 		return nil
 	})
 	defer site.SetRenderer(nil)
@@ -52,10 +53,19 @@ func TestServe(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(broken, "themes", "clause", "layouts", "page.html"), []byte("{{ .Nonsense }"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if len(content) == 0 {
+		t.Fatal("no content file given to the renderer")
+	}
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
-	enc.Encode(site.RenderRequest{Work: work, Config: cfg})
-	enc.Encode(site.RenderRequest{Work: broken, Config: filepath.Join(broken, filepath.Base(cfg))})
+	for _, w := range []string{work, broken} {
+		enc.Encode(site.RenderRequest{Work: w, Config: filepath.Join(w, filepath.Base(cfg)), Content: len(content)})
+		for _, f := range content {
+			if err := site.WriteContentFile(&in, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	var stdout bytes.Buffer
 	if err := Serve(&in, &stdout); err != nil {
 		t.Fatal(err)
@@ -73,6 +83,13 @@ func TestServe(t *testing.T) {
 	json.Unmarshal([]byte(lines[2]), &failed)
 	if ok.Error != "" {
 		t.Errorf("the project failed to render: %s", ok.Error)
+	}
+	// The page was read from the request, not from the disk.
+	if _, err := os.Stat(filepath.Join(work, "content", "pages")); err == nil {
+		t.Error("content files were written to the disk")
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "dpa", "index.html")); err != nil || !strings.Contains(string(b), "act on instructions") {
+		t.Errorf("the page rendered by Build: %v", err)
 	}
 	if failed.Error == "" || strings.Contains(failed.Error, broken) || !strings.Contains(failed.Error, "themes/clause/layouts/page.html") {
 		t.Errorf("the broken template's error does not name themes/clause/layouts/page.html without the work folder: %q", failed.Error)
