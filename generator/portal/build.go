@@ -221,11 +221,12 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 	// Every page's URL, so that no alias replaces a real page.
 	realURLs := map[string]bool{}
-	// The pages rendered in batches, in order: each document's current
-	// page and compare page, then every version and redline, then each
-	// document's list of versions (it shows the redlines' summaries).
-	// Computed as they come, but for the current pages, which the index
-	// lists (stubs, below).
+	// The pages rendered in batches, in order, document by document (so
+	// that a commit that changes one document has its pages rendered in
+	// one or two of the batches): its current page and compare page, every
+	// version and redline, then its list of versions (it shows the
+	// redlines' summaries). Computed as they come, but for the current
+	// pages, which the index lists (stubs, below).
 	var refs []versionRef
 	var stubs []*site.Page
 	for _, e := range c.Entries {
@@ -238,8 +239,6 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		if len(e.Versions) > 1 {
 			refs = append(refs, versionRef{e: e, page: pg.compareAnyPage(e)})
 		}
-	}
-	for _, e := range c.Entries {
 		for i := range e.Versions {
 			refs = append(refs, versionRef{e: e, i: i, from: -1})
 			res.Versions++
@@ -247,8 +246,6 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		for _, pr := range comparePairs(e) {
 			refs = append(refs, versionRef{e: e, i: pr[1], from: pr[0]})
 		}
-	}
-	for _, e := range c.Entries {
 		if len(e.Versions) > 0 {
 			refs = append(refs, versionRef{e: e, versions: true})
 		}
@@ -736,8 +733,10 @@ func pageBatches(ctx context.Context, pg *pager, refs []versionRef, size int) *b
 			end = min(start+size, len(refs))
 			batch := pageBatch{start: start}
 			htmlBytes := 0
-			for _, vr := range refs[start:end] {
+			for k, vr := range refs[start:end] {
 				p, err := vr.compute(pg)
+				// The page is the batch's now: refs does not keep it.
+				refs[start+k].page = nil
 				if err != nil {
 					batch.pages, batch.err = nil, err
 					break
