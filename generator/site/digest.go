@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"maps"
 	"math"
 	"slices"
 	"sync"
@@ -103,12 +104,7 @@ func (e *digestEncoder) value(v any) error {
 		}
 		e.tag('m')
 		e.length(len(t))
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			e.string(k)
 			if err := e.value(t[k]); err != nil {
 				return err
@@ -121,12 +117,7 @@ func (e *digestEncoder) value(v any) error {
 		}
 		e.tag('M')
 		e.length(len(t))
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			e.string(k)
 			e.string(t[k])
 		}
