@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
-	"maps"
 	"math"
 	"slices"
 	"sync"
@@ -31,7 +30,22 @@ func frontMatterDigest(fm map[string]any) ([sha256.Size]byte, error) {
 	return sha256.Sum256(e.b), nil
 }
 
-type digestEncoder struct{ b []byte }
+type digestEncoder struct {
+	b    []byte
+	keys []string // a stack of maps' sorted keys, one map's above its parent's
+}
+
+// sortedKeys pushes m's keys, sorted, on e.keys and returns them; pop
+// them with e.keys = e.keys[:len(e.keys)-len(keys)] when done.
+func sortedKeys[V any](e *digestEncoder, m map[string]V) []string {
+	start := len(e.keys)
+	for k := range m {
+		e.keys = append(e.keys, k)
+	}
+	keys := e.keys[start:]
+	slices.Sort(keys)
+	return keys
+}
 
 var digestBuffers = sync.Pool{New: func() any { return &digestEncoder{} }}
 
@@ -104,12 +118,14 @@ func (e *digestEncoder) value(v any) error {
 		}
 		e.tag('m')
 		e.length(len(t))
-		for _, k := range slices.Sorted(maps.Keys(t)) {
+		keys := sortedKeys(e, t)
+		for _, k := range keys {
 			e.string(k)
 			if err := e.value(t[k]); err != nil {
 				return err
 			}
 		}
+		e.keys = e.keys[:len(e.keys)-len(keys)]
 	case map[string]string:
 		if t == nil {
 			e.tag('0')
@@ -117,9 +133,36 @@ func (e *digestEncoder) value(v any) error {
 		}
 		e.tag('M')
 		e.length(len(t))
-		for _, k := range slices.Sorted(maps.Keys(t)) {
+		keys := sortedKeys(e, t)
+		for _, k := range keys {
 			e.string(k)
 			e.string(t[k])
+		}
+		e.keys = e.keys[:len(e.keys)-len(keys)]
+	case map[string]int:
+		if t == nil {
+			e.tag('0')
+			return nil
+		}
+		e.tag('I')
+		e.length(len(t))
+		keys := sortedKeys(e, t)
+		for _, k := range keys {
+			e.string(k)
+			e.b = binary.AppendVarint(e.b, int64(t[k]))
+		}
+		e.keys = e.keys[:len(e.keys)-len(keys)]
+	case []map[string]string:
+		if t == nil {
+			e.tag('0')
+			return nil
+		}
+		e.tag('L')
+		e.length(len(t))
+		for _, x := range t {
+			if err := e.value(x); err != nil {
+				return err
+			}
 		}
 	case time.Time:
 		// As JSON writes it.

@@ -17,7 +17,7 @@ func TestFrontMatterDigest(t *testing.T) {
 	type custom struct{ A, B string }
 	var value func(depth int) any
 	value = func(depth int) any {
-		n := 13
+		n := 15
 		if depth > 2 {
 			n = 7
 		}
@@ -69,6 +69,24 @@ func TestFrontMatterDigest(t *testing.T) {
 				m[strs[rng.IntN(len(strs))]] = strs[rng.IntN(len(strs))]
 			}
 			return m
+		case 12:
+			if rng.IntN(5) == 0 {
+				return map[string]int(nil)
+			}
+			m := map[string]int{}
+			for range rng.IntN(3) {
+				m[strs[rng.IntN(len(strs))]] = rng.IntN(3) - 1
+			}
+			return m
+		case 13:
+			if rng.IntN(5) == 0 {
+				return []map[string]string(nil)
+			}
+			l := make([]map[string]string, rng.IntN(3))
+			for i := range l {
+				l[i] = map[string]string{strs[rng.IntN(len(strs))]: strs[rng.IntN(len(strs))]}
+			}
+			return l
 		default:
 			if rng.IntN(4) == 0 {
 				return []map[string]any(nil)
