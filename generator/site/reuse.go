@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -49,38 +51,82 @@ type Reuse struct {
 
 // OpenReuse opens folder root, the output of an earlier build, to make
 // this build's output in. It removes what is neither a regular file nor a
-// folder.
+// folder. The folders below root are read by several goroutines at once:
+// a large output has tens of thousands of folders.
 func OpenReuse(root string) (*Reuse, error) {
+	root = filepath.Clean(root)
 	r := &Reuse{root: root, found: map[string]bool{}, kept: map[string]bool{}}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		if rel == "." {
-			if !d.IsDir() {
-				return fmt.Errorf("%s: not a folder", root)
+	if fi, err := os.Lstat(root); err != nil {
+		return nil, err
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("%s: not a folder", root)
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, e := range entries {
+		switch {
+		case e.IsDir():
+			dirs = append(dirs, e.Name())
+		case e.Type().IsRegular():
+			r.found[e.Name()] = false
+		default:
+			if err := os.Remove(filepath.Join(root, e.Name())); err != nil {
+				return nil, err
 			}
-			return nil
 		}
-		rel = filepath.ToSlash(rel)
+	}
+	// Each worker walks whole top-level folders into a map of its own.
+	workers := min(runtime.GOMAXPROCS(0), 4, len(dirs))
+	next := make(chan string)
+	found := make([]map[string]bool, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		found[w] = map[string]bool{}
+		wg.Go(func() {
+			for name := range next {
+				if errs[w] == nil {
+					errs[w] = walkFound(root, name, found[w])
+				}
+			}
+		})
+	}
+	for _, name := range dirs {
+		next <- name
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for _, m := range found {
+		maps.Copy(r.found, m)
+	}
+	return r, nil
+}
+
+// walkFound records in found the slash paths below root of folder name,
+// a folder of root, and everything in it: true for folders. It removes
+// what is neither a regular file nor a folder.
+func walkFound(root, name string, found map[string]bool) error {
+	return filepath.WalkDir(filepath.Join(root, name), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel := filepath.ToSlash(p[len(root)+1:])
 		switch {
 		case d.IsDir():
-			r.found[rel] = true
+			found[rel] = true
 		case d.Type().IsRegular():
-			r.found[rel] = false
+			found[rel] = false
 		default:
 			return os.Remove(p)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // Root is the folder the output is made in.
