@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -332,7 +333,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	// Last, the pages that change with every commit, in the whole site:
 	// the index (which lists the documents' pages: in Hugo's collections
 	// as stubs, rendered above), the 404 page, robots.txt, the changelogs
-	// (they show each version's redline summary).
+	// (they show each version's redline summary, which the batches
+	// computed). Hugo renders them into a folder of their own while Clause
+	// writes its files into another; both are moved into the site after,
+	// Hugo's first: its pages replace those of the batches (aliases), and
+	// Clause's files replace both, as when each was written in turn.
 	siteOpts.Partial, siteOpts.Cache, siteOpts.Reuse = false, nil, nil
 	s.Pages = stubs
 	if res.Versions > 0 {
@@ -340,12 +345,30 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		s.Pages = append(s.Pages, pg.languageChangelogPages()...)
 	}
 	filterAliases(s.Pages, realURLs)
-	if err := site.Build(s, siteOpts); err != nil {
+	wholeOpts := siteOpts
+	wholeOpts.PublishDir = filepath.Join(bd.path, "whole")
+	var wholeLog bytes.Buffer // Hugo's warnings, told after
+	wholeOpts.Log = &wholeLog
+	whole := make(chan error, 1)
+	go func() { whole <- site.Build(s, wholeOpts) }()
+	waited := false
+	waitWhole := func() error {
+		if waited {
+			return nil
+		}
+		waited = true
+		err := <-whole
+		opts.Log.Write(wholeLog.Bytes())
+		return err
+	}
+	// On any error below, Hugo has finished before the build folder goes.
+	defer waitWhole()
+	// Files Clause writes itself: kept where the output reused has them.
+	own := filepath.Join(bd.path, "own")
+	if err := os.Mkdir(own, 0o755); err != nil {
 		return nil, err
 	}
-	s.Pages = nil
-	// Files Clause writes itself: kept where the output reused has them.
-	written := &output{stage: stage, reuse: reuse, memo: pg.memo}
+	written := &output{stage: own, reuse: reuse, memo: pg.memo}
 	for _, e := range c.Entries {
 		if len(e.Versions) < 2 {
 			continue
@@ -359,33 +382,63 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if engine != nil {
-		if err := engine.write(stage); err != nil {
+		if err := engine.write(own); err != nil {
 			return nil, err
 		}
-	}
-	if err := writeAssets(stage, c); err != nil {
-		return nil, err
 	}
 	// The parsed versions are not read again.
 	c.versionDocs.reset()
 	c.versionBlocks.reset()
 	c.prerendered.reset()
 	pg.sides = nil
-	if err := writeAPI(stage, c, pg); err != nil {
+	if err := writeAPI(own, c, pg); err != nil {
 		return nil, err
 	}
 	if err := writeFeeds(written, c, s.BaseURL, pg.localizer); err != nil {
 		return nil, err
 	}
-	if err := writeSitemap(stage, c, s.BaseURL); err != nil {
+	if err := writeSitemap(own, c, s.BaseURL); err != nil {
 		return nil, err
 	}
+	if err := waitWhole(); err != nil {
+		return nil, err
+	}
+	s.Pages = nil
+	for _, dir := range []string{wholeOpts.PublishDir, own} {
+		if err := site.MoveInto(dir, stage); err != nil {
+			return nil, fmt.Errorf("making the output: %w", err)
+		}
+	}
+	// The user's _redirects (a static file) gets Clause's rules.
 	if err := writeRedirects(stage, c); err != nil {
+		return nil, err
+	}
+	// Last: an asset is left out where the site has a page or a file.
+	if err := writeAssets(stage, c); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The page cache has all of this build: its index is written while the
+	// output is made (what it keeps is content-addressed: an index of a
+	// build that fails from here on is still true).
+	saved := make(chan error, 1)
+	if cache != nil {
+		res.PagesReused, res.PagesRendered = cache.Stats()
+		if pg.memo != nil {
+			res.TextsReused, res.TextsComputed = int(pg.memo.hits.Load()), int(pg.memo.misses.Load())
+			res.BodiesRead = int(pg.memo.loads.Load())
+		}
+		go func() { saved <- cache.Save() }()
+	} else {
+		saved <- nil
+	}
+	defer func() {
+		if err := <-saved; err != nil {
+			warn(fmt.Errorf("page cache: %w", err))
+		}
+	}()
 	if reuse != nil {
 		// What this build wrote goes over the old output, and what the
 		// old output has that this build did not make goes.
@@ -400,16 +453,6 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if err := swap(bd, out); err != nil {
 		return nil, err
-	}
-	if cache != nil {
-		res.PagesReused, res.PagesRendered = cache.Stats()
-		if pg.memo != nil {
-			res.TextsReused, res.TextsComputed = int(pg.memo.hits.Load()), int(pg.memo.misses.Load())
-			res.BodiesRead = int(pg.memo.loads.Load())
-		}
-		if err := cache.Save(); err != nil {
-			warn(fmt.Errorf("page cache: %w", err))
-		}
 	}
 	return res, nil
 }

@@ -42,6 +42,9 @@ func TestMoveTree(t *testing.T) {
 	if _, ok := got["mixed/link"]; ok {
 		t.Error("a symbolic link was moved")
 	}
+	if err := MoveInto(filepath.Join(src, "absent"), dst); err != nil {
+		t.Errorf("MoveInto from a missing folder: %v", err)
+	}
 	if files, err := moveTree(filepath.Join(src, "absent"), dst); err != nil || len(files) != 0 {
 		t.Errorf("from a missing folder: %v, %v", files, err)
 	}

@@ -317,6 +317,14 @@ func projectFiles(langs []string, userDir string) (map[string][]byte, error) {
 	return files, nil
 }
 
+// MoveInto moves the files below folder src (a site built into a folder
+// of its own) to the same paths below dst, replacing files there. A
+// missing src is an empty site.
+func MoveInto(src, dst string) error {
+	_, err := moveTree(src, dst)
+	return err
+}
+
 // moveTree moves the files below src to the same paths below dst,
 // replacing files there, and returns their slash paths. A folder that dst
 // lacks is moved whole, with one rename (a page's folder and all in it).
