@@ -2,7 +2,9 @@
 // list…) from markdown documents and their git history.
 //
 // For the developers of Clause: with CLAUSE_CPUPROFILE=FILE set, a run
-// writes a CPU profile of itself to FILE (go tool pprof reads it).
+// writes a CPU profile of itself to FILE (go tool pprof reads it); with
+// CLAUSE_HEAPPROFILE=FILE, a heap profile taken when the heap live after a
+// collection was largest (checked five times a second).
 //
 // Memory. Unless GOMEMLIMIT is set, a run has a soft memory limit of
 // memoryLimit (runtime/debug.SetMemoryLimit): see there.
@@ -12,7 +14,9 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
+	"time"
 
 	"github.com/clause-portal/clause/cmd/clause/cli"
 )
@@ -36,20 +40,70 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	os.Exit(run())
+}
+
+func run() int {
+	if name := os.Getenv("CLAUSE_HEAPPROFILE"); name != "" {
+		defer profileHeapPeak(name)()
+	}
 	if name := os.Getenv("CLAUSE_CPUPROFILE"); name != "" {
 		f, err := os.Create(name)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "clause: CLAUSE_CPUPROFILE: %v\n", err)
-			os.Exit(2)
+			return 2
 		}
+		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
 			fmt.Fprintf(os.Stderr, "clause: CLAUSE_CPUPROFILE: %v\n", err)
-			os.Exit(2)
+			return 2
 		}
-		code := cli.Main(os.Args[1:], cli.System())
-		pprof.StopCPUProfile()
-		f.Close()
-		os.Exit(int(code))
+		defer pprof.StopCPUProfile()
 	}
-	os.Exit(int(cli.Main(os.Args[1:], cli.System())))
+	return int(cli.Main(os.Args[1:], cli.System()))
+}
+
+// profileHeapPeak writes a heap profile to file name each time the heap
+// live after a collection has grown by 2% over the largest seen, until
+// the function it returns is called.
+func profileHeapPeak(name string) (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		var peak uint64
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			metrics.Read(sample)
+			if live := sample[0].Value.Uint64(); live > peak+peak/50 {
+				peak = live
+				if err := writeHeapProfile(name); err != nil {
+					fmt.Fprintf(os.Stderr, "clause: CLAUSE_HEAPPROFILE: %v\n", err)
+					return
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+func writeHeapProfile(name string) error {
+	f, err := os.Create(name + ".tmp")
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(name+".tmp", name)
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -36,4 +39,33 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// TestProfileHeapPeak: CLAUSE_HEAPPROFILE's watcher writes a heap profile
+// (gzip-compressed protocol buffer, as pprof writes it) once the live heap
+// has grown, and nothing after it is stopped.
+func TestProfileHeapPeak(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "heap.prof")
+	stop := profileHeapPeak(name)
+	var keep [][]byte
+	for i := range 5 {
+		keep = append(keep, make([]byte, (i+1)<<20))
+		runtime.GC()
+		time.Sleep(250 * time.Millisecond)
+	}
+	stop()
+	runtime.KeepAlive(keep)
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatalf("no heap profile: %v", err)
+	}
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Fatalf("not a pprof heap profile: % x", b[:min(len(b), 8)])
+	}
+	os.Remove(name)
+	runtime.GC()
+	time.Sleep(300 * time.Millisecond)
+	if _, err := os.Stat(name); err == nil {
+		t.Error("a profile was written after stop")
+	}
 }
