@@ -162,6 +162,12 @@ func (r *Repository) Shallow() bool { return len(r.shallow) > 0 }
 // Close releases the file descriptors of the repository's pack files.
 func (r *Repository) Close() error { return r.objects.Close() }
 
+// DropCache empties the cache of objects read through r (see
+// objectCacheSize), for a caller that will not read them again soon: what
+// they hold is then the garbage collector's. Not for use while another
+// goroutine reads through r.
+func (r *Repository) DropCache() { r.objects.cache.limit(0)() }
+
 // findGitDir looks for the git folder from dir upwards and returns the
 // worktree root and the git folder.
 func findGitDir(dir string) (root, gitDir string, err error) {

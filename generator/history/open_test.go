@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -259,5 +260,43 @@ func TestReadWarnsOfPackedReplaceRefs(t *testing.T) {
 	}
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "replace references (2 under refs/replace/)") {
 		t.Errorf("warnings %q, want one about the two replace references", warnings)
+	}
+}
+
+// TestDropCache: DropCache empties the object cache, and what it held is
+// read again, the same, after it.
+func TestDropCache(t *testing.T) {
+	g := smallRepo(t)
+	r := openRepo(t, g.dir)
+	h, err := r.Read(context.Background(), Query{Prefix: "content"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blobs []string
+	for _, d := range h.Documents {
+		for _, v := range d.Versions {
+			blobs = append(blobs, v.Blob)
+		}
+	}
+	before := map[string][]byte{}
+	for _, b := range blobs {
+		if before[b], err = r.Blob(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.objects.cache.size == 0 || len(r.objects.cache.entries) == 0 {
+		t.Fatal("nothing in the object cache after reading the blobs")
+	}
+	r.DropCache()
+	if r.objects.cache.size != 0 || len(r.objects.cache.entries) != 0 || r.objects.cache.head != nil {
+		t.Errorf("object cache after DropCache: %d bytes, %d entries", r.objects.cache.size, len(r.objects.cache.entries))
+	}
+	if r.objects.cache.max != objectCacheSize {
+		t.Errorf("the cache's bound is %d after DropCache, want %d", r.objects.cache.max, objectCacheSize)
+	}
+	for _, b := range blobs {
+		if again, err := r.Blob(b); err != nil || !bytes.Equal(again, before[b]) {
+			t.Errorf("Blob(%s) after DropCache: %q, %v; want %q", b, again, err, before[b])
+		}
 	}
 }

@@ -330,6 +330,15 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The versions' texts are not read again: what the caches hold goes
+	// before the changelogs, which list every version, are made.
+	c.versionDocs.reset()
+	c.versionBlocks.reset()
+	c.prerendered.reset()
+	pg.sides = nil
+	if c.repo != nil {
+		c.repo.DropCache()
+	}
 	// Last, the pages that change with every commit, in the whole site:
 	// the index (which lists the documents' pages: in Hugo's collections
 	// as stubs, rendered above), the 404 page, robots.txt, the changelogs
@@ -386,11 +395,6 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	// The parsed versions are not read again.
-	c.versionDocs.reset()
-	c.versionBlocks.reset()
-	c.prerendered.reset()
-	pg.sides = nil
 	if err := writeAPI(own, c, pg); err != nil {
 		return nil, err
 	}

@@ -474,9 +474,11 @@ func (p *pager) changelogPage(lang string) *site.Page {
 			continue
 		}
 		inForce := e.InForce(p.c.Today, p.loc)
+		// One map for the rows of a document (thousands, in a long history).
+		doc := map[string]any{"id": e.ID, "title": e.Doc.Title, "url": DocumentURL(e.ID), "kind": string(e.Doc.Kind), "retired": e.Retired, "language": e.Language}
 		for i, v := range e.Versions {
 			m := p.versionRef(e, i, inForce)
-			m["document"] = map[string]any{"id": e.ID, "title": e.Doc.Title, "url": DocumentURL(e.ID), "kind": string(e.Doc.Kind), "retired": e.Retired, "language": e.Language}
+			m["document"] = doc
 			rows = append(rows, row{v.Date, m})
 		}
 	}
