@@ -254,11 +254,16 @@ func (f *Feed) Atom(altURL string) ([]byte, error) {
 		}
 		af.Entries = append(af.Entries, ae)
 	}
-	out, err := xml.MarshalIndent(af, "", "  ")
-	if err != nil {
+	// As xml.MarshalIndent, into one buffer after the header.
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(af); err != nil {
 		return nil, fmt.Errorf("encoding Atom feed: %w", err)
 	}
-	return append([]byte(xml.Header), append(out, '\n')...), nil
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
 }
 
 func materiality(material bool) string {
@@ -341,13 +346,49 @@ func (f *Feed) JSON() ([]byte, error) {
 			Clause:        ext,
 		})
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	return encodeJSONFeed(jf)
+}
+
+// encodeJSONFeed is jf as a json.Encoder indenting by two spaces writes
+// it, but with its items encoded one at a time into the result: a site's
+// feed of every version is tens of megabytes, which the encoder would
+// hold twice more (once compact, once indented).
+func encodeJSONFeed(jf jsonFeed) ([]byte, error) {
+	items := jf.Items
+	jf.Items = []jsonItem{}
+	var head bytes.Buffer
+	enc := json.NewEncoder(&head)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(jf); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	if len(items) == 0 {
+		return head.Bytes(), nil
+	}
+	const empty = "\"items\": []\n}\n"
+	h, ok := bytes.CutSuffix(head.Bytes(), []byte(empty))
+	if !ok {
+		return nil, fmt.Errorf("encoding JSON feed: unexpected end %q", head.Bytes()[max(0, head.Len()-len(empty)):])
+	}
+	size := len(h)
+	for _, it := range items {
+		size += len(it.ContentHTML)*11/10 + 1024
+	}
+	out := make([]byte, 0, size)
+	out = append(out, h...)
+	out = append(out, "\"items\": [\n"...)
+	for i, it := range items {
+		b, err := json.MarshalIndent(it, "    ", "  ")
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			out = append(out, ",\n"...)
+		}
+		out = append(out, "    "...)
+		out = append(out, b...)
+	}
+	return append(out, "\n  ]\n}\n"...), nil
 }
 
 func nullable(s string) any {

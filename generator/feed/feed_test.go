@@ -2,6 +2,8 @@ package feed
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -81,6 +83,40 @@ func TestSharedContent(t *testing.T) {
 			if !bytes.Equal(a, b) {
 				t.Errorf("variant %d: the shared content differs from the entry's own:\n%s\n---\n%s", i, a, b)
 			}
+		}
+	}
+}
+
+// TestEncodeJSONFeedAsEncoder: the JSON feed, encoded item by item, has
+// the bytes json.Encoder writes for the whole feed indented by two spaces,
+// with no item, one, or several (HTML, quotes, non-ASCII, nested values).
+func TestEncodeJSONFeedAsEncoder(t *testing.T) {
+	item := func(i int) jsonItem {
+		return jsonItem{
+			ID: fmt.Sprintf("urn:x:%d", i), URL: "https://legal.example.com/dpa/", Title: "DPA \"v2\" – Änderung",
+			ContentHTML: fmt.Sprintf("<h2 id=\"s%d\">Scope &amp; purpose</h2>\n<p>The processor\u2028shall <em>act</em>.</p>", i),
+			ContentText: "Added 1 <sub-processor>", Summary: "", DatePublished: "2026-01-02T10:00:00Z",
+			Tags: []string{"material", "dpa"}, Clause: map[string]any{"document": "dpa", "effective": nil, "n": i, "deep": map[string]any{"a": []any{1, "b", nil}}},
+		}
+	}
+	for _, n := range []int{0, 1, 3} {
+		jf := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: "Legal <portal>", Language: "de", HomePageURL: "https://legal.example.com/",
+			Authors: []jsonAuthor{{Name: "Acme & Co"}}, Items: []jsonItem{}}
+		for i := range n {
+			jf.Items = append(jf.Items, item(i))
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(jf); err != nil {
+			t.Fatal(err)
+		}
+		got, err := encodeJSONFeed(jf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("%d items:\ngot\n%s\nwant\n%s", n, got, want.Bytes())
 		}
 	}
 }

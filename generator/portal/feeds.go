@@ -213,9 +213,17 @@ func writeFeedPair(o *output, f *feed.Feed, base, atomPath, jsonPath string, mem
 			return o.writeBlob(strings.TrimPrefix(jsonPath, "/"), m.JSON)
 		}
 	}
+	// One format at a time: the site's feed is tens of megabytes in each.
+	var m feedMemo
 	f.SelfURL = atomSelf
 	atom, err := f.Atom(jsonSelf)
 	if err != nil {
+		return err
+	}
+	if memoize && o.memo != nil {
+		m.Atom = o.memo.putBlob(atom)
+	}
+	if err := o.write(strings.TrimPrefix(atomPath, "/"), atom); err != nil {
 		return err
 	}
 	f.SelfURL = jsonSelf
@@ -224,10 +232,8 @@ func writeFeedPair(o *output, f *feed.Feed, base, atomPath, jsonPath string, mem
 		return err
 	}
 	if memoize && o.memo != nil {
-		o.memo.put(key, &feedMemo{Atom: o.memo.putBlob(atom), JSON: o.memo.putBlob(js)})
-	}
-	if err := o.write(strings.TrimPrefix(atomPath, "/"), atom); err != nil {
-		return err
+		m.JSON = o.memo.putBlob(js)
+		o.memo.put(key, &m)
 	}
 	return o.write(strings.TrimPrefix(jsonPath, "/"), js)
 }
