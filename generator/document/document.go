@@ -148,7 +148,7 @@ type metaKey struct {
 }
 
 type metaEntry struct {
-	doc Document // as parsed the first time, with that version's source
+	doc Document // as parsed the first time, without its text (see remember)
 	err error
 }
 
@@ -186,7 +186,12 @@ func (c *MetaCache) remember(p string, text, body []byte, d *Document, err error
 	}
 	e := metaEntry{err: err}
 	if err == nil {
+		// Without this version's text (lookup gives each document its
+		// own): the text is a slice of a buffer (a git object) that would
+		// otherwise stay in memory for the whole build, one for each front
+		// matter remembered. FrontMatter is a copy already.
 		e.doc = *d
+		e.doc.Source, e.doc.Body = nil, nil
 	}
 	c.decoded[metaKey{path: p, head: string(text[:len(text)-len(body)])}] = e
 }

@@ -116,3 +116,32 @@ func TestFrontMatterEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestMetaCacheKeepsNoText: what MetaCache remembers of a version holds
+// neither its text nor a slice of the buffer it was read from (a git
+// object, which would stay in memory): changing that buffer afterwards
+// changes nothing the cache gives for the next version.
+func TestMetaCacheKeepsNoText(t *testing.T) {
+	var c MetaCache
+	first := []byte("---\ntitle: Data Processing Agreement\neffective: 2026-01-01\n---\n# DPA\n\nThe processor acts on instructions.\n")
+	if _, err := c.ParseMeta("content/dpa.md", "content", first); err != nil {
+		t.Fatal(err)
+	}
+	for k, e := range c.decoded {
+		if e.doc.Source != nil || e.doc.Body != nil {
+			t.Errorf("%q: the remembered document keeps its text", k.path)
+		}
+	}
+	const want = "title: Data Processing Agreement\neffective: 2026-01-01\n"
+	for i := range first {
+		first[i] = 'x' // the buffer is reused for another object
+	}
+	second := []byte("---\ntitle: Data Processing Agreement\neffective: 2026-01-01\n---\n# DPA\n\nThe processor acts on documented instructions.\n")
+	d, err := c.ParseMeta("content/dpa.md", "content", second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(d.FrontMatter) != want || d.Title != "Data Processing Agreement" || !strings.Contains(string(d.Body), "documented") {
+		t.Errorf("after the first text's buffer changed: front matter %q (want %q), title %q, body %q", d.FrontMatter, want, d.Title, d.Body)
+	}
+}
