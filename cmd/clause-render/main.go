@@ -7,17 +7,33 @@
 // For the developers of Clause: with CLAUSE_RENDER_CPUPROFILE=FILE set, it
 // writes a CPU profile of itself to FILE (go tool pprof reads it), as
 // CLAUSE_CPUPROFILE does for clause.
+//
+// Memory. Unless GOMEMLIMIT is set, it has a soft memory limit of
+// memoryLimit, as clause has (see cmd/clause).
 package main
 
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 
 	"github.com/clause-portal/clause/generator/site/hugorender"
 )
 
+// memoryLimit is clause-render's soft memory limit when GOMEMLIMIT does
+// not set one. Hugo's heap is what the batch or the whole-site build being
+// rendered holds (the changelog of a 20,000-commit portal lists 22,000
+// versions); Go's collector would let it grow to twice that. Measured
+// (scripts/bench-pathological.sh large, three 850 KB documents with 21
+// versions each): peak RSS 0.42 GB instead of 0.65 GB, for the same CPU
+// time; a cold build of a 20,000-commit portal: 0.42 GB instead of 0.46.
+const memoryLimit = 384 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	if name := os.Getenv("CLAUSE_RENDER_CPUPROFILE"); name != "" {
 		f, err := os.Create(name)
 		if err == nil {
