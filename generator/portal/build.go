@@ -150,6 +150,38 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := checkOutDir(out, repo, contentDir, opts.Force); err != nil {
 		return nil, err
 	}
+	warn := func(err error) { fmt.Fprintf(opts.Log, "warning: %v\n", err) }
+	// The output before last is made into this build's (site.Reuse, with
+	// the page cache: most of its files stay as they are). It is read
+	// while the history is.
+	bd, err := newBuildDir(out, !opts.HistoryOptions.NoCache && !opts.NoGit, func(msg string) { fmt.Fprintln(opts.Log, msg) })
+	if err != nil {
+		return nil, fmt.Errorf("creating output folder: %w", err)
+	}
+	defer bd.release(warn) // sets the previous site aside, for the next build to reuse
+	type opened struct {
+		reuse *site.Reuse
+		err   error
+	}
+	reused := make(chan opened, 1)
+	if bd.reused != "" {
+		go func() {
+			r, err := site.OpenReuse(bd.reused)
+			reused <- opened{r, err}
+		}()
+	} else {
+		reused <- opened{}
+	}
+	// Not before the folder is read: release may move it.
+	reuseOpened := false
+	openedReuse := func() opened {
+		if reuseOpened {
+			return opened{}
+		}
+		reuseOpened = true
+		return <-reused
+	}
+	defer openedReuse()
 	c, err := Load(ctx, LoadOptions{Repo: repo, Content: content, Out: out, AllowShallow: opts.AllowShallow, NoGit: opts.NoGit, Drafts: opts.Drafts, HistoryOptions: opts.HistoryOptions, Now: opts.Now, Progress: opts.Progress, Log: opts.Log})
 	if err != nil {
 		return nil, err
@@ -261,24 +293,15 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		realURLs[vr.url()] = true
 	}
 
-	warn := func(err error) { fmt.Fprintf(opts.Log, "warning: %v\n", err) }
 	cache := openPageCache(c, opts, warn)
 	pg.memo = newMemo(cache)
-	// With the page cache, the output before last is made into this
-	// build's (site.Reuse): most of its files stay as they are.
-	bd, err := newBuildDir(out, cache != nil, func(msg string) { fmt.Fprintln(opts.Log, msg) })
-	if err != nil {
-		return nil, fmt.Errorf("creating output folder: %w", err)
-	}
-	defer bd.release(warn) // sets the previous site aside, for the next build to reuse
 	stage := bd.site
 	pg.texts.stage = stage
 	var reuse *site.Reuse
-	if bd.reused != "" {
-		if reuse, err = site.OpenReuse(bd.reused); err != nil {
-			warn(fmt.Errorf("the output before the last build could not be reused (the site is written anew): %w", err))
-			reuse = nil
-		}
+	if o := openedReuse(); o.err != nil {
+		warn(fmt.Errorf("the output before the last build could not be reused (the site is written anew): %w", o.err))
+	} else if cache != nil {
+		reuse = o.reuse
 	}
 	pg.texts.reuse = reuse
 	siteOpts := site.Options{

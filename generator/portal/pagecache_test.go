@@ -397,3 +397,36 @@ func TestReusedOutputEqualsColdBuild(t *testing.T) {
 		t.Errorf("nothing changed: %d bodies read, %d files unchanged, %d pages rendered; want 0, most, 0", res.BodiesRead, res.FilesUnchanged, res.PagesRendered)
 	}
 }
+
+// TestFailedBuildKeepsOutputBeforeLast: a build that fails after it took
+// the output before the last one to make into its own (site.Reuse) sets it
+// aside again, so that the next build still reuses it; and it leaves no
+// build folder behind.
+func TestFailedBuildKeepsOutputBeforeLast(t *testing.T) {
+	r := gittest.New(t)
+	for i := range 3 {
+		r.Write("content/dpa.md", fmt.Sprintf("# DPA\n\nVersion %d of the agreement.\n", i))
+		r.Commit(fmt.Sprintf("2026-01-%02dT10:00:00Z", i+1), fmt.Sprintf("Revision %d", i))
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	opts := Options{Out: out, HistoryOptions: HistoryOptions{CacheDir: t.TempDir()}}
+	mustBuild(t, r.Dir, opts)
+	mustBuild(t, r.Dir, opts) // sets the first build's output aside
+	r.Write("content/privacy.md", "---\ntitle: [unclosed\n---\n")
+	if _, err := build(t, r.Dir, opts); err == nil {
+		t.Fatal("a build with broken front matter succeeded")
+	}
+	parent := filepath.Dir(out)
+	if m, _ := filepath.Glob(filepath.Join(parent, ".public.clause-build-*")); len(m) != 0 {
+		t.Errorf("the failed build left %v", m)
+	}
+	if m, _ := filepath.Glob(filepath.Join(parent, ".public.clause-previous-*", "*", OutputMarker)); len(m) == 0 {
+		t.Fatal("the failed build did not set the output before last aside again")
+	}
+	r.Remove("content/privacy.md")
+	r.Write("content/dpa.md", "# DPA\n\nVersion 3 of the agreement.\n")
+	r.Commit("2026-01-04T10:00:00Z", "Revision 3")
+	if res := mustBuild(t, r.Dir, opts); res.FilesUnchanged == 0 {
+		t.Error("the build after the failed one reused nothing of the output before last")
+	}
+}

@@ -197,14 +197,16 @@ func newBuildDir(out string, reclaim bool, log func(string)) (*buildDir, error) 
 
 // release lets the next build in. After a swap it sets the previous site
 // aside for the next build to remove (renaming the working folder
-// ".OUT.clause-previous-…"); otherwise it removes the working folder. A
-// folder that cannot be removed or renamed is reported to warn; the next
-// build tries again. It waits for the removal of the previous builds'
-// folders that newBuildDir started.
+// ".OUT.clause-previous-…"); so it does after a build that failed but had
+// reclaimed the output before last (its base/ is still the next build's to
+// reuse); otherwise it removes the working folder. A folder that cannot be
+// removed or renamed is reported to warn; the next build tries again. It
+// waits for the removal of the previous builds' folders that newBuildDir
+// started.
 func (b *buildDir) release(warn func(error)) {
 	defer b.unlock()
 	<-b.cleaned
-	if b.swapped {
+	if b.swapped || b.reused != "" {
 		aside := filepath.Join(filepath.Dir(b.path), strings.Replace(filepath.Base(b.path), buildDirInfix, previousDirInfix, 1))
 		if err := os.Rename(b.path, aside); err == nil {
 			return
