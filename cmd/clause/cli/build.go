@@ -89,7 +89,7 @@ build host (GitHub Actions: fetch-depth: 0).`,
 	cmd.Flags().BoolVar(&opts.AllowShallow, "allow-shallow", false, "build a shallow clone anyway, with dates from file modification times")
 	cmd.Flags().BoolVar(&opts.NoGit, "no-git", false, "do not read git history; dates from file modification times")
 	addHistoryFlags(cmd, &opts.HistoryFlags)
-	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print only warnings and errors (no progress, no summary line)")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace the output folder even if Clause did not write it (it lacks "+portal.OutputMarker+")")
 	return cmd
 }

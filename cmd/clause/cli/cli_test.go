@@ -61,6 +61,19 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// TestQuietStillWarns: --quiet drops the progress and the summary line,
+// not the warnings (a portal without a base URL, a sub-processor without a
+// transfer mechanism): they are what a build log is read for.
+func TestQuietStillWarns(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("docs/terms.md", "# Terms\n")
+	r.Commit("2026-01-01T10:00:00Z", "Terms")
+	code, stdout, stderr := run(t, "build", "-q", "--repo", r.Dir, "--content", "docs", "--out", filepath.Join(t.TempDir(), "site"))
+	if code != ExitOK || stdout != "" || !strings.Contains(stderr, "warning: no base URL") {
+		t.Fatalf("quiet build without a base URL: %d %q %q", code, stdout, stderr)
+	}
+}
+
 func TestQuietAndOut(t *testing.T) {
 	r := gittest.New(t)
 	r.Write("docs/terms.md", "# Terms\n")
