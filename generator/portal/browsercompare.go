@@ -64,7 +64,7 @@ func (p *pager) publishText(e *Entry, i int, side Side) error {
 		return err
 	}
 	if p.memo != nil {
-		p.memo.put(p.textKey(e, e.Versions[i], side.Doc), &textMemo{JSON: p.memo.putBlob(data), Links: side.trace.list()})
+		p.memo.put(p.textKey(e, e.Versions[i], p.memo.headOf(e.Versions[i], side.Doc)), &textMemo{JSON: p.memo.putBlob(data), Links: side.trace.list()})
 	}
 	return p.writeText(e, i, sha256.Sum256(data), len(data), func() ([]byte, error) { return data, nil })
 }
@@ -76,18 +76,18 @@ type textMemo struct {
 	Links []resolved
 }
 
-func (p *pager) textKey(e *Entry, v *Version, d *document.Document) [32]byte {
-	return p.memo.key("text", p.memo.versionPart(v, d), stringPart(v.SHA256, e.Language))
+func (p *pager) textKey(e *Entry, v *Version, head versionHead) [32]byte {
+	return p.memo.key("text", head.part(), stringPart(v.SHA256, e.Language))
 }
 
-// memoPublishText is publishText from the memo, given the version's
-// parsed document; false when the memo cannot give it.
-func (p *pager) memoPublishText(e *Entry, i int, d *document.Document) bool {
+// memoPublishText is publishText from the memo, given the version's head;
+// false when the memo cannot give it.
+func (p *pager) memoPublishText(e *Entry, i int, head versionHead) bool {
 	if p.textPublished(e.Versions[i]) {
 		return true
 	}
 	var m textMemo
-	if !p.memo.get(p.textKey(e, e.Versions[i], d), &m) || !stillResolve(m.Links, p.sideLinks(e, i)) || !p.memo.hasBlob(m.JSON) {
+	if !p.memo.get(p.textKey(e, e.Versions[i], head), &m) || !stillResolve(m.Links, p.sideLinks(e, i)) || !p.memo.hasBlob(m.JSON) {
 		return false
 	}
 	return p.writeText(e, i, m.JSON.Sum, m.JSON.Size, func() ([]byte, error) { return p.memo.loadBlob(m.JSON) }) == nil

@@ -90,6 +90,11 @@ type Result struct {
 	// read from the memo: those of pages the page cache lacks, and texts
 	// the output reused lacks.
 	BodiesRead int
+	// TextsParsed counts the versions' texts the build read from the
+	// history and parsed for its pages: every version's in a build from
+	// scratch, in a build from the memo only those of versions whose pages
+	// or redlines it computed.
+	TextsParsed int
 	// FilesUnchanged counts the files of the output before the last one
 	// that this build's output has as they were (see site.Reuse): not
 	// written, linked nor deleted.
@@ -293,6 +298,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		realURLs[vr.url()] = true
 	}
 
+	parsedBefore := c.parses.Load() // by Load: not for pages
 	cache := openPageCache(c, opts, warn)
 	pg.memo = newMemo(cache)
 	stage := bd.site
@@ -451,6 +457,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	// output is made (what it keeps is content-addressed: an index of a
 	// build that fails from here on is still true).
 	saved := make(chan error, 1)
+	res.TextsParsed = int(c.parses.Load() - parsedBefore)
 	if cache != nil {
 		res.PagesReused, res.PagesRendered = cache.Stats()
 		if pg.memo != nil {

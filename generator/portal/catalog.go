@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/clause-portal/clause/generator/config"
@@ -54,8 +55,9 @@ type Catalog struct {
 	Drafts []string
 
 	repo      *history.Repository
-	gitPrefix string   // the content folder relative to the git root ("" for the root)
-	warned    sync.Map // versions whose errors were logged, by blob
+	gitPrefix string       // the content folder relative to the git root ("" for the root)
+	warned    sync.Map     // versions whose errors were logged, by blob
+	parses    atomic.Int64 // versions' texts read and parsed (readVersion)
 	sel       *selector
 	langs     *langLayout // the languages of the content's layout
 	links     *linker
@@ -296,48 +298,63 @@ func (c *Catalog) ParseVersion(e *Entry, v *Version) (*document.Document, error)
 // parseVersion is ParseVersion, also reporting whether the text was not
 // shown (too large or beyond the limits): the document is then a note.
 func (c *Catalog) parseVersion(e *Entry, v *Version) (d *document.Document, notShown bool, err error) {
+	p, err := c.parsed(e, v)
+	if err != nil {
+		return nil, false, err
+	}
+	return p.doc, p.notShown, nil
+}
+
+// parsed is parseVersion's result, with whether the text parsed without
+// error (parsedVersion.clean); its document is a copy, which callers may
+// change (its ID), sharing the text.
+func (c *Catalog) parsed(e *Entry, v *Version) (parsedVersion, error) {
 	p, ok := c.versionDocs.get(v)
 	if !ok {
-		p.doc, p.notShown, err = c.readVersion(e, v)
+		var err error
+		p.doc, p.notShown, p.clean, err = c.readVersion(e, v)
 		if err != nil {
-			return nil, false, err
+			return parsedVersion{}, err
 		}
 		c.versionDocs.put(v, p, 512+len(p.doc.Source)+len(p.doc.Body)+len(p.doc.FrontMatter))
 	}
-	// A copy, which callers may change (its ID); its text is shared.
 	doc := *p.doc
-	return &doc, p.notShown, nil
+	p.doc = &doc
+	return p, nil
 }
 
-// readVersion reads and parses a version's text, for parseVersion.
-func (c *Catalog) readVersion(e *Entry, v *Version) (d *document.Document, notShown bool, err error) {
+// readVersion reads and parses a version's text, for parseVersion; clean
+// is true when document.Parse read it without error (the result is then
+// a function of the text, its path and the content folder alone).
+func (c *Catalog) readVersion(e *Entry, v *Version) (d *document.Document, notShown, clean bool, err error) {
 	note := func(text string) *document.Document {
 		return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: []byte(text), Source: []byte(text),
 			Effective: v.Effective, NoticeDays: e.Doc.NoticeDays}
 	}
 	if v.TooLarge() {
-		return note(tooLargeNote(v)), true, nil
+		return note(tooLargeNote(v)), true, false, nil
 	}
+	c.parses.Add(1)
 	src, err := c.Source(v)
 	if err != nil {
-		return nil, false, fmt.Errorf("%s at version %s (commit %.7s): %w", v.Path, v.ID, v.Commit, err)
+		return nil, false, false, fmt.Errorf("%s at version %s (commit %.7s): %w", v.Path, v.ID, v.Commit, err)
 	}
 	d, perr := document.Parse(c.repoRelative(v.Path), c.content, src)
 	if perr == nil {
-		return d, false, nil
+		return d, false, true, nil
 	}
 	if errors.Is(perr, markdown.ErrLimit) {
 		fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s): its text is not shown: %v\n", v.Path, v.ID, v.Commit, perr)
-		return note(refusedNote(v, perr)), true, nil
+		return note(refusedNote(v, perr)), true, false, nil
 	}
 	if _, told := c.warned.LoadOrStore(v.Blob, true); !told {
 		fmt.Fprintf(c.log, "warning: %s at version %s (commit %.7s) has errors; showing its text without front matter: %v\n", v.Path, v.ID, v.Commit, perr)
 	}
 	body := stripFrontMatter(src)
 	if err := markdown.CheckLimits(body); err != nil {
-		return note(refusedNote(v, err)), true, nil
+		return note(refusedNote(v, err)), true, false, nil
 	}
-	return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: body, Source: src}, false, nil
+	return &document.Document{Path: v.Path, ID: e.ID, Title: e.Doc.Title, Kind: e.Doc.Kind, Body: body, Source: src}, false, false, nil
 }
 
 // repoRelative turns a git-root-relative path into a path relative to the

@@ -187,18 +187,18 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1, Words: p.redlineWords(e.Language)}
 	var key [32]byte
 	if p.memo != nil {
-		var docs [2]*document.Document
+		var heads [2]versionHead
 		for k, i := range []int{from, to} {
-			d, err := p.c.ParseVersion(e, e.Versions[i])
+			h, _, err := p.versionHead(e, e.Versions[i])
 			if err != nil {
 				return nil, "", err
 			}
-			docs[k] = d
+			heads[k] = h
 		}
 		// The document's language: what the page says of the redline may be
 		// written in it.
-		key = p.memo.key("compare", p.memo.versionPart(e.Versions[from], docs[0]), p.memo.versionPart(e.Versions[to], docs[1]), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), e.Language, wordsKey(hopts.Words)))
-		if pg, summary, ok, err := p.memoComparePage(e, from, to, docs, key); ok || err != nil {
+		key = p.memo.key("compare", heads[0].part(), heads[1].part(), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), e.Language, wordsKey(hopts.Words)))
+		if pg, summary, ok, err := p.memoComparePage(e, from, to, heads, key); ok || err != nil {
 			return pg, summary, err
 		}
 	}
@@ -265,7 +265,7 @@ type compareMemo struct {
 // memoComparePage is comparePage from the memo: ok is false when the
 // memo has no entry for the comparison, or one whose links no longer
 // resolve the same way, or the texts of its versions are not kept.
-func (p *pager) memoComparePage(e *Entry, from, to int, docs [2]*document.Document, key [32]byte) (pg *site.Page, summary string, ok bool, err error) {
+func (p *pager) memoComparePage(e *Entry, from, to int, heads [2]versionHead, key [32]byte) (pg *site.Page, summary string, ok bool, err error) {
 	var m compareMemo
 	if !p.memo.get(key, &m) {
 		return nil, "", false, nil
@@ -274,7 +274,7 @@ func (p *pager) memoComparePage(e *Entry, from, to int, docs [2]*document.Docume
 		return nil, "", false, nil
 	}
 	for k, i := range []int{from, to} {
-		if !p.memoPublishText(e, i, docs[k]) {
+		if !p.memoPublishText(e, i, heads[k]) {
 			return nil, "", false, nil
 		}
 	}

@@ -40,7 +40,7 @@ type memo struct {
 	loads        atomic.Int64 // blobs read (loadBlob)
 
 	mu    sync.Mutex
-	parts map[*Version][32]byte // versionPart's digests
+	heads map[*Version]versionHead // this build's, by version
 }
 
 // newMemo returns the memo kept in cache; nil (no memo: everything is
@@ -122,24 +122,60 @@ func docPart(d *document.Document) func(h hash.Hash) {
 	}
 }
 
-// versionPart is docPart of d, the parsed text of version v, through a
-// digest computed once per version: a version is in many comparisons.
-func (m *memo) versionPart(v *Version, d *document.Document) func(h hash.Hash) {
-	m.mu.Lock()
-	sum, ok := m.parts[v]
-	m.mu.Unlock()
-	if !ok {
-		h := sha256.New()
-		docPart(d)(h)
-		copy(sum[:], h.Sum(nil))
-		m.mu.Lock()
-		if m.parts == nil {
-			m.parts = map[*Version][32]byte{}
-		}
-		m.parts[v] = sum
-		m.mu.Unlock()
+// versionHead is what the pages of a version need of its parsed text
+// but the text itself: its title and kind, and the digest of docPart that
+// the keys of its HTML, redlines and published text hold.
+// The memo keeps it too (headKey): the pages of a version whose results
+// the memo holds are then made without reading and parsing its text.
+type versionHead struct {
+	Title, Kind string
+	Part        [32]byte
+}
+
+// headOf returns the head of version v, whose parsed text is d: computed
+// once per version (a version is in many comparisons).
+func (m *memo) headOf(v *Version, d *document.Document) versionHead {
+	if hd, ok := m.knownHead(v); ok {
+		return hd
 	}
-	return func(h hash.Hash) { h.Write(sum[:]) }
+	hd := versionHead{Title: d.Title, Kind: string(d.Kind)}
+	h := sha256.New()
+	docPart(d)(h)
+	copy(hd.Part[:], h.Sum(nil))
+	m.setHead(v, hd)
+	return hd
+}
+
+// knownHead returns the head of v if this build has it.
+func (m *memo) knownHead(v *Version) (versionHead, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	hd, ok := m.heads[v]
+	return hd, ok
+}
+
+func (m *memo) setHead(v *Version, hd versionHead) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.heads == nil {
+		m.heads = map[*Version]versionHead{}
+	}
+	m.heads[v] = hd
+}
+
+// part writes the head's digest into a key.
+func (hd versionHead) part() func(h hash.Hash) {
+	return func(h hash.Hash) { h.Write(hd.Part[:]) }
+}
+
+// headKey is the key of the head of version v of a catalog: what
+// document.Parse reads (the text, by its SHA-256, its path and the
+// content folder). Only a text Parse read without error is kept under
+// it: the notes and the stripped text shown otherwise also read the
+// document as it stands, and log warnings, which a build from the memo
+// would not.
+func (m *memo) headKey(c *Catalog, v *Version) [32]byte {
+	return m.key("head", stringPart(v.SHA256, v.Path, c.repoRelative(v.Path), c.content))
 }
 
 // stringPart writes strings into a key.
@@ -423,6 +459,22 @@ func (m *compareMemo) decode(r *memoReader) {
 	}
 	m.LinksFrom = r.links()
 	m.LinksTo = r.links()
+}
+
+func (hd *versionHead) encode(w *memoWriter) {
+	w.string(hd.Title)
+	w.string(hd.Kind)
+	w.bytes(hd.Part[:])
+}
+
+func (hd *versionHead) decode(r *memoReader) {
+	hd.Title = r.string()
+	hd.Kind = r.string()
+	if b := r.bytes(); len(b) == len(hd.Part) {
+		copy(hd.Part[:], b)
+	} else {
+		r.bad = true
+	}
 }
 
 func (m *textMemo) encode(w *memoWriter) {

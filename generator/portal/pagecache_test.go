@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -428,5 +429,66 @@ func TestFailedBuildKeepsOutputBeforeLast(t *testing.T) {
 	r.Commit("2026-01-04T10:00:00Z", "Revision 3")
 	if res := mustBuild(t, r.Dir, opts); res.FilesUnchanged == 0 {
 		t.Error("the build after the failed one reused nothing of the output before last")
+	}
+}
+
+// A version whose front matter is broken is shown without it, with a
+// warning: a build from the memo warns as a build from scratch does (its
+// text is parsed again: the memo keeps only what parsed cleanly).
+func TestMemoBuildWarnsOfBrokenOldVersion(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/terms.md", "---\ntitle: [unclosed\n---\n# Terms\n\nFirst text.\n")
+	r.Commit("2026-01-01T10:00:00Z", "Terms, broken front matter")
+	r.Write("content/terms.md", "---\ntitle: Terms\n---\n# Terms\n\nSecond text.\n")
+	r.Commit("2026-01-02T10:00:00Z", "Terms, fixed")
+	r.Write("content/privacy.md", "# Privacy\n\nText.\n")
+	r.Commit("2026-01-03T10:00:00Z", "Privacy")
+	cacheDir := t.TempDir()
+	for _, name := range []string{"first", "second"} {
+		var log bytes.Buffer
+		out := filepath.Join(t.TempDir(), name)
+		res := mustBuild(t, r.Dir, Options{Out: out, Log: &log, HistoryOptions: HistoryOptions{CacheDir: cacheDir}})
+		if n := strings.Count(log.String(), "has errors; showing its text without front matter"); n != 1 {
+			t.Errorf("%s build: the broken version is told %d times, want once:\n%s", name, n, log.String())
+		}
+		if name == "second" && res.TextsParsed != 1 {
+			t.Errorf("second build: %d texts parsed, want 1 (the broken version)", res.TextsParsed)
+		}
+		if page := readFile(t, filepath.Join(out, "terms", "index.html")); !strings.Contains(page, "Second text.") {
+			t.Errorf("%s build: the terms page lacks the current text", name)
+		}
+	}
+}
+
+// A build from the memo reads and parses only the texts of versions whose
+// pages or redlines it computes: after a commit to one document, that
+// document's (the new version, and those compared with it).
+func TestMemoBuildParsesOnlyWhatChanged(t *testing.T) {
+	r := gittest.New(t)
+	words := []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"}
+	for i, w := range words[:6] {
+		// Each version in other words: Load compares no two texts
+		// (their letters differ), so what parses them is the pages.
+		r.Write("content/dpa.md", fmt.Sprintf("# DPA\n\n## 1. Scope\n\nThe %s clause.\n", w))
+		r.Write(fmt.Sprintf("content/policy-%d.md", i%2), fmt.Sprintf("# Policy %d\n\nThe %s policy.\n", i%2, w))
+		r.Commit(fmt.Sprintf("2026-01-%02dT10:00:00Z", i+1), "Revision "+w)
+	}
+	cacheDir := t.TempDir()
+	build := func(name string) *Result {
+		t.Helper()
+		return mustBuild(t, r.Dir, Options{Out: filepath.Join(t.TempDir(), name), HistoryOptions: HistoryOptions{CacheDir: cacheDir}})
+	}
+	if first := build("first"); first.TextsParsed == 0 {
+		t.Fatal("first build: no text parsed for the pages")
+	}
+	if again := build("again"); again.TextsParsed != 0 {
+		t.Errorf("nothing changed: %d texts parsed, want 0", again.TextsParsed)
+	}
+	r.Write("content/policy-1.md", "# Policy 1\n\nThe hotel policy, with a new clause.\n")
+	r.Commit("2026-01-08T10:00:00Z", "Policy 1: a new clause")
+	// Policy 1 has four versions: the new one, and the three compared
+	// with it (the redlines against the current text).
+	if incr := build("incremental"); incr.TextsParsed == 0 || incr.TextsParsed > 4 {
+		t.Errorf("after a commit to policy 1: %d texts parsed, want 1 to 4 (of 16 versions)", incr.TextsParsed)
 	}
 }

@@ -370,7 +370,8 @@ func (p *pager) versionsPage(e *Entry) *site.Page {
 // stands (in force, upcoming, superseded on … by …).
 func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	v := e.Versions[i]
-	doc, err := p.c.ParseVersion(e, v)
+	// The text is parsed only if the memo lacks what the page shows of it.
+	head, doc, err := p.versionHead(e, v)
 	if err != nil {
 		return nil, err
 	}
@@ -380,11 +381,12 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	uncommitted := i == 0 && e.Uncommitted && !e.Retired
 	if uncommitted {
 		doc = e.Doc
+		head.Title, head.Kind = doc.Title, string(doc.Kind)
 	}
 	r, ahead := p.c.renderedAhead(v, true)
 	var lazy *site.LazyHTML
 	if !ahead || uncommitted {
-		if r, lazy, err = p.renderVersion(e, v, doc, uncommitted); err != nil {
+		if r, lazy, err = p.renderVersion(e, v, head, doc, uncommitted); err != nil {
 			return nil, err
 		}
 	}
@@ -396,7 +398,7 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	params["version"] = p.versionRef(e, i, inForce)
 	params["compare"] = p.compareControl(e, min(i+1, len(e.Versions)-1), i)
 	params["toc"] = toc(r.Headings)
-	params["kind"] = string(doc.Kind)
+	params["kind"] = head.Kind
 	if i > 0 {
 		next := e.Versions[i-1]
 		sup := p.versionRef(e, i-1, inForce)
@@ -421,26 +423,33 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	} else if h != nil && i < len(e.Versions)-1 && (e.Doc.Kind == document.KindSubprocessors || !h.Changes[i].Empty()) {
 		params["register_change"] = p.changeParams(e, h, i, inForce)
 	}
-	title := p.localizer(e.Language).T("title_version_of", map[string]any{"Title": doc.Title, "Date": p.localVersionDisplay(e, v)})
+	title := p.localizer(e.Language).T("title_version_of", map[string]any{"Title": head.Title, "Date": p.localVersionDisplay(e, v)})
 	return &site.Page{URL: VersionURL(e.ID, v.ID), Layout: "version", Title: title, Date: v.Date, Params: params, HTML: r.HTML, Lazy: lazy}, nil
 }
 
-// renderVersion renders doc, the text of version v of e, for its
-// permanent page: from the memo when it holds it (not an uncommitted
-// edit, which is no version's text). From the memo the HTML is lazy: the
-// Rendered has the headings alone, and the page cache reads the HTML only
-// if it lacks the page.
-func (p *pager) renderVersion(e *Entry, v *Version, doc *document.Document, uncommitted bool) (*markdown.Rendered, *site.LazyHTML, error) {
+// renderVersion renders doc, the text of version v of e, whose head is
+// head, for its permanent page: from the memo when it holds it (not an
+// uncommitted edit, which is no version's text). From the memo the HTML is
+// lazy: the Rendered has the headings alone, and the page cache reads the
+// HTML only if it lacks the page. doc is nil when versionHead did not
+// parse the text: it is parsed here if the memo lacks the HTML.
+func (p *pager) renderVersion(e *Entry, v *Version, head versionHead, doc *document.Document, uncommitted bool) (*markdown.Rendered, *site.LazyHTML, error) {
 	links := p.c.linker().resolver(e, p.c.repoRelative(v.Path), v, true)
 	if p.memo == nil || uncommitted {
 		r, err := render(doc, links)
 		return r, nil, err
 	}
-	key := p.memo.key("render", p.memo.versionPart(v, doc), stringPart(e.Language))
+	key := p.memo.key("render", head.part(), stringPart(e.Language))
 	var m renderMemo
 	if p.memo.get(key, &m) && stillResolve(m.Links, links) && p.memo.hasBlob(m.HTML) {
 		p.memo.count(true)
 		return &markdown.Rendered{Headings: m.Headings}, p.memo.lazy(m.HTML), nil
+	}
+	if doc == nil {
+		var err error
+		if doc, err = p.c.ParseVersion(e, v); err != nil {
+			return nil, nil, err
+		}
 	}
 	var t linkTrace
 	r, err := render(doc, t.record(links))
@@ -450,6 +459,36 @@ func (p *pager) renderVersion(e *Entry, v *Version, doc *document.Document, unco
 	p.memo.count(false)
 	p.memo.put(key, &renderMemo{HTML: p.memo.putBlob(r.HTML), Headings: r.Headings, Links: t.list()})
 	return r, nil, nil
+}
+
+// versionHead returns the head of version v of e (see memo.versionHead):
+// this build's, or the memo's, or else from its text, parsed and returned
+// as doc (nil when it was not parsed).
+func (p *pager) versionHead(e *Entry, v *Version) (head versionHead, doc *document.Document, err error) {
+	m := p.memo
+	var key [32]byte
+	if m != nil {
+		if head, ok := m.knownHead(v); ok {
+			return head, nil, nil
+		}
+		key = m.headKey(p.c, v)
+		if !v.TooLarge() && m.get(key, &head) {
+			m.setHead(v, head)
+			return head, nil, nil
+		}
+	}
+	pv, err := p.c.parsed(e, v)
+	if err != nil {
+		return versionHead{}, nil, err
+	}
+	if m == nil {
+		return versionHead{Title: pv.doc.Title, Kind: string(pv.doc.Kind)}, pv.doc, nil
+	}
+	head = m.headOf(v, pv.doc)
+	if pv.clean {
+		m.put(key, &head)
+	}
+	return head, pv.doc, nil
 }
 
 // renderMemo is a version's HTML kept by the memo, with the links it

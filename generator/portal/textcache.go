@@ -86,6 +86,7 @@ func (c *textCache[V]) reset() {
 type parsedVersion struct {
 	doc      *document.Document
 	notShown bool
+	clean    bool // parsed without error (see Catalog.readVersion)
 }
 
 // blocksSize estimates the memory of a version's blocks.
