@@ -166,7 +166,13 @@ func (r *Repository) Close() error { return r.objects.Close() }
 // objectCacheSize), for a caller that will not read them again soon: what
 // they hold is then the garbage collector's. Not for use while another
 // goroutine reads through r.
-func (r *Repository) DropCache() { r.objects.cache.limit(0)() }
+//
+// The packs' memory maps leave the process's resident memory too (they
+// are read in again if needed).
+func (r *Repository) DropCache() {
+	r.objects.cache.limit(0)()
+	r.objects.packs.release()
+}
 
 // findGitDir looks for the git folder from dir upwards and returns the
 // worktree root and the git folder.
