@@ -1,9 +1,11 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -115,14 +117,25 @@ func (c *PageCache) Stats() (hits, misses int) {
 func (c *PageCache) Save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err := writeAtomic(filepath.Join(c.dir, "index"), encodePageIndex(c.next)); err != nil {
+	// Written as it is encoded: the index of a 20,000-commit portal is
+	// 44 MB, which a buffer would hold (twice over while it grew) at the
+	// end of the build, when it holds the most.
+	if err := writeAtomicWith(filepath.Join(c.dir, "index"), func(w io.Writer) error { return writePageIndex(w, c.next) }); err != nil {
 		return err
 	}
-	// Pages' files are in files/, memos in memo/ (blobFolder).
-	keep := map[string]bool{}
+	// Pages' files are in files/, memos in memo/ (blobFolder), named by
+	// their SHA-256 in hex; kept by folder and SHA-256 (not by name: a
+	// hundred thousand names at the end of a large build).
+	type blobID struct {
+		folder string
+		sum    [sha256.Size]byte
+	}
+	keep := map[blobID]bool{}
 	for _, files := range c.next {
 		for _, f := range files {
-			keep[filepath.Join(blobFolder(f.path), fmt.Sprintf("%x", f.sum))] = true
+			if f.path != memoInline {
+				keep[blobID{blobFolder(f.path), f.sum}] = true
+			}
 		}
 	}
 	var errs []error
@@ -141,7 +154,8 @@ func (c *PageCache) Save() error {
 				continue
 			}
 			for _, n := range names {
-				if !keep[filepath.Join(folder, n.Name())] {
+				id := blobID{folder: folder}
+				if !lowerHex(n.Name(), id.sum[:]) || !keep[id] {
 					if err := os.Remove(filepath.Join(c.dir, folder, sub.Name(), n.Name())); err != nil {
 						errs = append(errs, err)
 					}
@@ -150,6 +164,16 @@ func (c *PageCache) Save() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// lowerHex decodes name into sum and reports whether it is sum's name: as
+// many lower-case hexadecimal digits as sum has nibbles.
+func lowerHex(name string, sum []byte) bool {
+	if len(name) != 2*len(sum) || strings.ToLower(name) != name {
+		return false
+	}
+	_, err := hex.Decode(sum, []byte(name))
+	return err == nil
 }
 
 // blobFolder is the folder of the cache holding a file at path p of an
@@ -418,6 +442,14 @@ func (c *PageCache) storeMore(key, publish string, rel []string) error {
 // writeAtomic writes data to name through a temporary file renamed over
 // it.
 func writeAtomic(name string, data []byte) error {
+	return writeAtomicWith(name, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeAtomicWith is writeAtomic of what write writes, through a buffer.
+func writeAtomicWith(name string, write func(w io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
 		return err
 	}
@@ -425,7 +457,12 @@ func writeAtomic(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err
@@ -464,30 +501,46 @@ const maxCachedFile = 1 << 30
 
 var errBadEntry = errors.New("damaged page cache entry")
 
+// encodePageIndex returns the index as writePageIndex writes it.
 func encodePageIndex(index map[string][]cachedFile) []byte {
-	keys := slices.Sorted(maps.Keys(index))
 	var b bytes.Buffer
+	writePageIndex(&b, index) // a bytes.Buffer does not fail
+	return b.Bytes()
+}
+
+// writePageIndex writes the index to w, followed by the SHA-256 of what
+// it wrote (readPageIndex checks it).
+func writePageIndex(w io.Writer, index map[string][]cachedFile) error {
+	keys := slices.Sorted(maps.Keys(index))
+	h := sha256.New()
+	// Hashed as it is written; small writes gathered before either.
+	b := bufio.NewWriterSize(io.MultiWriter(w, h), 64<<10)
+	var n []byte // a varint
+	uvarint := func(x uint64) { n = binary.AppendUvarint(n[:0], x); b.Write(n) }
+	varint := func(x int64) { n = binary.AppendVarint(n[:0], x); b.Write(n) }
 	b.WriteString(pageCacheMagic)
-	b.Write(binary.AppendUvarint(nil, uint64(len(keys))))
+	uvarint(uint64(len(keys)))
 	for _, k := range keys {
 		b.WriteString(k)
 		files := index[k]
-		b.Write(binary.AppendUvarint(nil, uint64(len(files))))
+		uvarint(uint64(len(files)))
 		for _, f := range files {
-			b.Write(binary.AppendUvarint(nil, uint64(len(f.path))))
+			uvarint(uint64(len(f.path)))
 			b.WriteString(f.path)
 			b.Write(f.sum[:])
-			b.Write(binary.AppendVarint(nil, f.size))
-			b.Write(binary.AppendVarint(nil, f.mtime))
+			varint(f.size)
+			varint(f.mtime)
 			if f.path == memoInline {
-				b.Write(binary.AppendUvarint(nil, uint64(len(f.inline))))
+				uvarint(uint64(len(f.inline)))
 				b.Write(f.inline)
 			}
 		}
 	}
-	sum := sha256.Sum256(b.Bytes())
-	b.Write(sum[:])
-	return b.Bytes()
+	if err := b.Flush(); err != nil {
+		return err
+	}
+	_, err := w.Write(h.Sum(nil))
+	return err
 }
 
 func readPageIndex(name string) (map[string][]cachedFile, error) {
