@@ -48,6 +48,11 @@ type textNames struct {
 	// reuse, if not nil, is the old output Build makes its own: a text
 	// it has already is not written again.
 	reuse *site.Reuse
+	// cache, if not nil, keeps the texts' files from one build to the
+	// next, as it keeps pages': a text it has is linked into the output
+	// (nothing is read, and nothing written where the output reused is
+	// that file already).
+	cache *site.PageCache
 	mu    sync.Mutex
 	names map[*Version]string
 	files map[string]bool // written, below stage
@@ -107,8 +112,8 @@ func (p *pager) textPublished(v *Version) bool {
 }
 
 // writeText writes the text of version i of e into the staged site,
-// given its SHA-256 and length: load reads it, unless the output reused
-// has it already.
+// given its SHA-256 and length: load reads it, unless the page cache or the
+// output reused has it already.
 func (p *pager) writeText(e *Entry, i int, sum [sha256.Size]byte, size int, load func() ([]byte, error)) error {
 	t := p.texts
 	v := e.Versions[i]
@@ -123,8 +128,19 @@ func (p *pager) writeText(e *Entry, i int, sum [sha256.Size]byte, size int, load
 	if t.files[rel] {
 		return nil
 	}
+	// The file's key: its path and bytes (named by their SHA-256).
+	key := sha256.Sum256(append([]byte(rel+"\x00"), sum[:]...))
+	if t.cache != nil && t.cache.RestoreFile(key, t.stage, t.reuse) {
+		t.files[rel] = true
+		return nil
+	}
 	if t.reuse != nil && t.reuse.Same(rel, size, sum) {
 		t.files[rel] = true
+		// The page cache keeps it from now on (an output made before
+		// it kept texts). It only saves work: a failure is no error.
+		if t.cache != nil {
+			_ = t.cache.StoreFile(key, t.reuse.Root(), rel)
+		}
 		return nil
 	}
 	data, err := load()
@@ -139,6 +155,9 @@ func (p *pager) writeText(e *Entry, i int, sum [sha256.Size]byte, size int, load
 		return err
 	}
 	t.files[rel] = true
+	if t.cache != nil {
+		_ = t.cache.StoreFile(key, t.stage, rel)
+	}
 	return nil
 }
 

@@ -309,7 +309,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	} else if cache != nil {
 		reuse = o.reuse
 	}
-	pg.texts.reuse = reuse
+	pg.texts.reuse, pg.texts.cache = reuse, cache
 	siteOpts := site.Options{
 		WorkDir:    bd.path,
 		PublishDir: stage,

@@ -242,3 +242,27 @@ func inflate(b []byte) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// RestoreFile puts the file StoreFile kept under key at its path below
+// publish, or into reuse if not nil (see PageCache.restore: hard-linked,
+// and nothing is written where reuse has that very file); false when the
+// cache lacks it or it changed since.
+func (c *PageCache) RestoreFile(key [32]byte, publish string, reuse *Reuse) bool {
+	return c.restoreFiles(fileKey(key), publish, reuse)
+}
+
+// StoreFile keeps the file at slash path rel below dir under key, for
+// this build and (once Save wrote the index) the next: hard-linked into
+// the cache where dir is on its file system. Keys are the caller's: a
+// digest of the path and everything the file's bytes are made of.
+func (c *PageCache) StoreFile(key [32]byte, dir, rel string) error {
+	return c.store(fileKey(key), dir, []string{rel})
+}
+
+// fileKey is the index key of a file StoreFile keeps.
+func fileKey(key [32]byte) string {
+	h := sha256.New()
+	h.Write([]byte("clause-file/1\n"))
+	h.Write(key[:])
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
