@@ -257,20 +257,32 @@ func pageKey(site [32]byte, name string, parts ...[]byte) string {
 // changed (it is removed, and the files of the page put into publish so
 // far too: those put into reuse are pruned unless another page has them).
 func (c *PageCache) restore(key, publish string, reuse *Reuse) bool {
+	return c.restoreErr(key, publish, reuse) == nil
+}
+
+// errNoEntry is restoreErr's error for a key the cache does not have.
+var errNoEntry = errors.New("not in the page cache")
+
+// restoreErr is restore, with why it failed: errNoEntry, or what kept a
+// file of the entry from being put in place.
+func (c *PageCache) restoreErr(key, publish string, reuse *Reuse) (err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	files, ok := c.next[key]
 	if !ok {
 		files, ok = c.index[key]
+		err = errNoEntry
 	}
 	if ok {
+		err = nil
 		var done []string
 		for _, f := range files {
 			dst := filepath.Join(publish, filepath.FromSlash(f.path))
 			if reuse != nil {
 				dst = ""
 			}
-			if err := c.place(f, dst, reuse); err != nil {
+			if err = c.place(f, dst, reuse); err != nil {
+				err = fmt.Errorf("%s: %w", f.path, err)
 				for _, d := range done {
 					os.Remove(d)
 				}
@@ -284,25 +296,30 @@ func (c *PageCache) restore(key, publish string, reuse *Reuse) bool {
 	}
 	if !ok {
 		c.misses++
-		return false
+		return err
 	}
 	c.hits++
 	c.next[key] = files
-	return true
+	return nil
 }
 
 // restoreFiles is restore for files that are no page: not counted in
 // Stats.
 func (c *PageCache) restoreFiles(key, publish string, reuse *Reuse) bool {
-	ok := c.restore(key, publish, reuse)
+	return c.restoreFilesErr(key, publish, reuse) == nil
+}
+
+// restoreFilesErr is restoreFiles, with why it failed (restoreErr).
+func (c *PageCache) restoreFilesErr(key, publish string, reuse *Reuse) error {
+	err := c.restoreErr(key, publish, reuse)
 	c.mu.Lock()
-	if ok {
+	if err == nil {
 		c.hits--
 	} else {
 		c.misses--
 	}
 	c.mu.Unlock()
-	return ok
+	return err
 }
 
 // place puts cached file f at dst, or at its path in reuse if not nil:
@@ -723,6 +740,7 @@ type cacheRun struct {
 	site      [32]byte
 	publish   string
 	reuse     *Reuse // where cached pages go instead of publish, if not nil
+	log       io.Writer
 	pending   []pendingPage
 	resources int // 0: not restored yet, 1: restored, -1: missing
 }
@@ -757,8 +775,13 @@ func (r *cacheRun) restore(p *Page, suffix string, frontMatter, body []byte, dp 
 	key := pageKey(r.site, name, parts...)
 	if r.resources == 0 {
 		r.resources = -1
-		if r.cache.restoreFiles(r.resourcesKey(), r.publish, r.reuse) {
+		switch err := r.cache.restoreFilesErr(r.resourcesKey(), r.publish, r.reuse); {
+		case err == nil:
 			r.resources = 1
+		case !errors.Is(err, errNoEntry):
+			// Every page of the batch is rendered (with the resources):
+			// a build that takes as long as a cold one says why.
+			cacheWarning(r.log, fmt.Errorf("the site's scripts and style sheets could not be restored: %w", err))
 		}
 	}
 	if r.resources != 1 {

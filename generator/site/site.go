@@ -219,7 +219,7 @@ func Build(s *Site, opts Options) error {
 		if key, err := opts.Cache.siteKey(project, cfg, opts); err != nil {
 			cacheWarning(opts.Log, err)
 		} else {
-			cached = &cacheRun{cache: opts.Cache, site: key, publish: opts.PublishDir, reuse: opts.Reuse}
+			cached = &cacheRun{cache: opts.Cache, site: key, publish: opts.PublishDir, reuse: opts.Reuse, log: opts.Log}
 			// Hugo writes into a folder of its own (see cacheRun).
 			cfg["publishDir"] = filepath.Join(work, "publish")
 		}
