@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"cmp"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -61,6 +62,8 @@ type Options struct {
 
 	// registerTableRows overrides RegisterTableRows (tests).
 	registerTableRows int
+	// siteFeedEntries overrides SiteFeedEntries (tests).
+	siteFeedEntries int
 	// prerenderBody overrides prerenderBody (tests).
 	prerenderBody int
 }
@@ -427,7 +430,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeAPI(own, c, pg); err != nil {
 		return nil, err
 	}
-	if err := writeFeeds(written, c, s.BaseURL, pg.localizer); err != nil {
+	if err := writeFeeds(written, c, s.BaseURL, pg.localizer, cmp.Or(opts.siteFeedEntries, SiteFeedEntries)); err != nil {
 		return nil, err
 	}
 	if err := writeSitemap(own, c, s.BaseURL); err != nil {

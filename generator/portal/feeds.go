@@ -101,12 +101,21 @@ func registerDetails(c *Catalog, e *Entry, i int, fe *feed.Entry) error {
 	return nil
 }
 
+// SiteFeedEntries is how many versions the portal's feeds (SiteFeedAtom,
+// SiteFeedJSON and the languages' feeds) hold: the newest. A feed reader
+// fetches a feed again and again for what is new; with every version of a
+// long history (31 MB of Atom for 22,000 versions) readers refuse it, and
+// every build writes it all. A document's feed keeps all its versions, and
+// the changelog (the feeds' home page) lists every version.
+const SiteFeedEntries = 200
+
 // writeFeeds writes the site feed, one feed per document and, in a
 // multilingual portal, one per language (LanguageFeedURLs), in Atom and
 // JSON Feed formats, into the staged site. Each feed's title and subtitle
 // are in its language (the site feed's in the default language), from
-// the theme's strings through loc.
-func writeFeeds(o *output, c *Catalog, base string, loc func(lang string) *site.Localizer) error {
+// the theme's strings through loc. The site's and languages' feeds hold
+// the newest siteEntries versions.
+func writeFeeds(o *output, c *Catalog, base string, loc func(lang string) *site.Localizer, siteEntries int) error {
 	def := loc(c.Config.Language)
 	shared := &feed.Shared{} // a version is in several feeds
 	site := &feed.Feed{
@@ -177,6 +186,7 @@ func writeFeeds(o *output, c *Catalog, base string, loc func(lang string) *site.
 	}
 	for l, f := range byLang {
 		sortEntries(f.Entries)
+		f.Entries = f.Entries[:min(len(f.Entries), siteEntries)]
 		if len(f.Entries) > 0 {
 			f.Updated = f.Entries[0].Published
 		}
@@ -186,6 +196,7 @@ func writeFeeds(o *output, c *Catalog, base string, loc func(lang string) *site.
 		}
 	}
 	sortEntries(site.Entries)
+	site.Entries = site.Entries[:min(len(site.Entries), siteEntries)]
 	if len(site.Entries) > 0 {
 		site.Updated = site.Entries[0].Published
 	}

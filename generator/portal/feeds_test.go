@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -212,6 +213,62 @@ func TestWithoutTitle(t *testing.T) {
 	} {
 		if got := withoutTitle(tc.subject, tc.title); got != tc.want {
 			t.Errorf("withoutTitle(%q, %q) = %q, want %q", tc.subject, tc.title, got, tc.want)
+		}
+	}
+}
+
+// The portal's feeds hold the newest SiteFeedEntries versions (here 3), a
+// document's feed every version of it.
+func TestSiteFeedHoldsTheNewest(t *testing.T) {
+	r := historyRepo(t)
+	mustBuild(t, r.Dir, Options{BaseURL: "https://legal.example.com/", siteFeedEntries: 3})
+	pub := filepath.Join(r.Dir, "public")
+	docs := loadAPI(t, r.Dir)
+	var dates []string
+	for _, d := range docs.Documents {
+		for _, v := range d.Versions {
+			dates = append(dates, v.Date)
+		}
+	}
+	if len(dates) <= 3 {
+		t.Fatalf("%d versions: the test needs more than 3", len(dates))
+	}
+	parser := gofeed.NewParser()
+	parse := func(name string) *gofeed.Feed {
+		t.Helper()
+		f, err := os.Open(filepath.Join(pub, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		parsed, err := parser.Parse(f)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return parsed
+	}
+	// The newest three of all versions, by the API's dates (an independent
+	// list), newest first.
+	slices.Sort(dates)
+	newest := dates[len(dates)-3:]
+	for _, name := range []string{"feed.atom", "feed.json"} {
+		f := parse(name)
+		if len(f.Items) != 3 {
+			t.Fatalf("%s: %d items, want 3", name, len(f.Items))
+		}
+		for i, it := range f.Items {
+			want, err := time.Parse(time.RFC3339, newest[2-i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !it.PublishedParsed.Equal(want) {
+				t.Errorf("%s item %d: published %v, want %v (the newest first)", name, i, it.PublishedParsed, want)
+			}
+		}
+	}
+	for _, d := range docs.Documents {
+		if f := parse("feeds/" + d.ID + ".atom"); len(f.Items) != len(d.Versions) {
+			t.Errorf("feeds/%s.atom: %d items, want all %d versions", d.ID, len(f.Items), len(d.Versions))
 		}
 	}
 }
