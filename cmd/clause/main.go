@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/clause-portal/clause/cmd/clause/cli"
+	"github.com/clause-portal/clause/generator/portal"
 )
 
 // memoryLimit is the soft memory limit of a clause run when GOMEMLIMIT
@@ -48,6 +49,10 @@ const memoryLimit = 352 << 20
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
+		// What the page cache's index holds comes on top (see there).
+		portal.GrowMemoryLimit = func(n int64) {
+			debug.SetMemoryLimit(debug.SetMemoryLimit(-1) + n)
+		}
 	}
 	os.Exit(run())
 }

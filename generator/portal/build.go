@@ -544,8 +544,23 @@ func openPageCache(c *Catalog, opts Options, warn func(error)) *site.PageCache {
 		warn(fmt.Errorf("page cache not used: %w", err))
 		return nil
 	}
+	if err := pc.IndexError(); err != nil {
+		warn(fmt.Errorf("page cache: %w", err))
+	}
+	if GrowMemoryLimit != nil && pc.IndexSize() > 0 {
+		GrowMemoryLimit(3 * pc.IndexSize())
+	}
 	return pc
 }
+
+// GrowMemoryLimit, when not nil, is called with what the page cache's
+// index takes in memory once it is read (about three times its size: 44
+// MB on disk, 120 MB in memory, for 20,000 commits), which the build holds
+// to its end. cmd/clause sets it to raise its soft memory limit by as
+// much, when it set that limit itself: a limit the collector must keep
+// to with that much less room runs it without pause (at 20,000 commits a
+// build after one commit spent half its CPU time collecting).
+var GrowMemoryLimit func(bytes int64)
 
 // reportLeftOut says, on one line, which markdown files below the content
 // folder are not published, and how to change that.

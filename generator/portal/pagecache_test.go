@@ -513,3 +513,43 @@ func TestMemoBuildParsesOnlyWhatChanged(t *testing.T) {
 		t.Errorf("after a commit to policy 1: %d texts parsed, want 1 to 4 (of 16 versions)", incr.TextsParsed)
 	}
 }
+
+// A build with the page cache of an earlier one grows the soft memory
+// limit (GrowMemoryLimit) by what the index takes in memory; a damaged
+// index is told, and the build renders every page as a cold build would.
+func TestPageCacheIndexMemoryAndDamage(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("content/terms.md", "# Terms\n\nFirst.\n")
+	r.Commit("2026-01-01T10:00:00Z", "Terms")
+	r.Write("content/terms.md", "# Terms\n\nSecond.\n")
+	r.Commit("2026-01-02T10:00:00Z", "Terms again")
+	var grown []int64
+	GrowMemoryLimit = func(n int64) { grown = append(grown, n) }
+	defer func() { GrowMemoryLimit = nil }()
+	cacheDir := t.TempDir()
+	build := func(name string) (*Result, string) {
+		t.Helper()
+		var log strings.Builder
+		res := mustBuild(t, r.Dir, Options{Out: filepath.Join(t.TempDir(), name), Log: &log, HistoryOptions: HistoryOptions{CacheDir: cacheDir}})
+		return res, log.String()
+	}
+	build("first")
+	if len(grown) != 0 {
+		t.Errorf("first build, no index yet: the limit grew by %v", grown)
+	}
+	index := filepath.Join(cacheDir, PageCacheFolder, "index")
+	fi, err := os.Stat(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := build("second"); len(grown) != 1 || grown[0] != 3*fi.Size() || res.PagesRendered != 0 {
+		t.Errorf("second build: the limit grew by %v, want [%d]; %d pages rendered", grown, 3*fi.Size(), res.PagesRendered)
+	}
+	b, _ := os.ReadFile(index)
+	b[len(b)-1] ^= 1
+	os.WriteFile(index, b, 0o600)
+	res, log := build("damaged")
+	if !strings.Contains(log, "page cache:") || !strings.Contains(log, "starts afresh") || res.PagesReused != 0 || res.PagesRendered == 0 {
+		t.Errorf("a damaged index: %d reused, %d rendered; log:\n%s", res.PagesReused, res.PagesRendered, log)
+	}
+}

@@ -172,3 +172,47 @@ func TestKeepMemo(t *testing.T) {
 		t.Error("a small value no build used was kept")
 	}
 }
+
+// A cache's index from the last build is read, and its size told; one
+// damaged is an error the build can tell (the cache starts afresh).
+func TestPageCacheIndexErrorAndSize(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pages")
+	c, err := OpenPageCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.IndexError() != nil || c.IndexSize() != 0 {
+		t.Errorf("a new cache: index error %v, size %d; want nil, 0", c.IndexError(), c.IndexSize())
+	}
+	if err := c.SetMemo([32]byte{1}, []byte("a value")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = OpenPageCache(dir); err != nil {
+		t.Fatal(err)
+	}
+	if c.IndexError() != nil || c.IndexSize() != fi.Size() {
+		t.Errorf("after a build: index error %v, size %d; want nil, %d", c.IndexError(), c.IndexSize(), fi.Size())
+	}
+	if _, ok := c.Memo([32]byte{1}); !ok {
+		t.Error("the value set is not found")
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "index"))
+	b[len(b)/2] ^= 1
+	os.WriteFile(filepath.Join(dir, "index"), b, 0o600)
+	if c, err = OpenPageCache(dir); err != nil {
+		t.Fatal(err)
+	}
+	if c.IndexError() == nil || !strings.Contains(c.IndexError().Error(), "starts afresh") || c.IndexSize() != 0 {
+		t.Errorf("a damaged index: error %v, size %d", c.IndexError(), c.IndexSize())
+	}
+	if _, ok := c.Memo([32]byte{1}); ok {
+		t.Error("a value of the damaged index is found")
+	}
+}

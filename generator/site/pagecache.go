@@ -42,7 +42,9 @@ import (
 // Like the history cache the folder must be writable by the build alone:
 // one that others may write to is refused.
 type PageCache struct {
-	dir string
+	dir       string
+	indexErr  error // why the last build's index was not read
+	indexSize int64 // its size
 
 	mu    sync.Mutex
 	index map[string][]cachedFile // the last build's pages
@@ -96,12 +98,32 @@ func OpenPageCache(dir string) (*PageCache, error) {
 	}
 	removeStaleTemps(dir)
 	c := &PageCache{dir: dir, next: map[string][]cachedFile{}, dirs: map[string]bool{}}
-	c.index, _ = readPageIndex(filepath.Join(dir, "index"))
+	name := filepath.Join(dir, "index")
+	c.index, c.indexErr = readPageIndex(name)
+	if errors.Is(c.indexErr, fs.ErrNotExist) {
+		c.indexErr = nil // a new cache
+	} else if c.indexErr != nil {
+		c.indexErr = fmt.Errorf("%s: %w (the cache starts afresh)", name, c.indexErr)
+	}
+	if fi, err := os.Stat(name); err == nil && c.indexErr == nil {
+		c.indexSize = fi.Size()
+	}
 	if c.index == nil {
 		c.index = map[string][]cachedFile{}
 	}
 	return c, nil
 }
+
+// IndexError is why the index of the last build could not be read (it
+// was damaged, or written by another release), or nil: with it, the
+// cache holds nothing of earlier builds, and this build renders every
+// page.
+func (c *PageCache) IndexError() error { return c.indexErr }
+
+// IndexSize is the size in bytes of the index read from the last build
+// (0 for none). Held in memory for the whole build, it takes about three
+// times that.
+func (c *PageCache) IndexSize() int64 { return c.indexSize }
 
 // Stats returns how many pages were taken from the cache and how many
 // rendered.
