@@ -438,9 +438,9 @@ func TestFeedsInTheirLanguage(t *testing.T) {
 	public := filepath.Join(r.Dir, "public")
 	atom, _ := DocumentFeedURLs("de/dpa")
 	for file, want := range map[string][]string{
-		"feed.atom":                   {"<title>Legal: changes</title>", "<subtitle>Every published version of every document</subtitle>"},
-		"de/feed.atom":                {"<title>Legal: Änderungen (Deutsch)</title>", "<subtitle>Jede veröffentlichte Fassung jedes Dokuments auf Deutsch</subtitle>"},
-		"fr/feed.atom":                {"<title>Legal : modifications (français)</title>", "<subtitle>Chaque version publiée de chaque document en français</subtitle>"},
+		"feed.atom":                   {"<title>Legal: changes</title>", "<subtitle>The newest published versions of every document</subtitle>"},
+		"de/feed.atom":                {"<title>Legal: Änderungen (Deutsch)</title>", "<subtitle>Die neuesten veröffentlichten Fassungen aller Dokumente auf Deutsch</subtitle>"},
+		"fr/feed.atom":                {"<title>Legal : modifications (français)</title>", "<subtitle>Les dernières versions publiées de chaque document en français</subtitle>"},
 		strings.TrimPrefix(atom, "/"): {"<title>Auftragsverarbeitungsvertrag: Änderungen</title>", "<subtitle>Jede veröffentlichte Fassung von Auftragsverarbeitungsvertrag</subtitle>"},
 	} {
 		b := readFile(t, filepath.Join(public, filepath.FromSlash(file)))
