@@ -5,7 +5,6 @@ import (
 	"compress/flate"
 	"crypto/sha256"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -174,11 +173,13 @@ func (c *PageCache) writeBlob(blob string, data []byte) error {
 
 // memoKey is the index key of a memo: a hash apart from the pages' keys
 // (pageKey), so that no memo can stand for a page or a page for a memo.
-func memoKey(key [32]byte) string {
+func memoKey(key [32]byte) entryKey {
 	h := sha256.New()
 	h.Write([]byte("clause-memo/2\n"))
 	h.Write(key[:])
-	return fmt.Sprintf("%x", h.Sum(nil))
+	var k entryKey
+	h.Sum(k[:0])
+	return k
 }
 
 // packMin is the smallest value pack compresses: for less, setting up a
@@ -260,9 +261,11 @@ func (c *PageCache) StoreFile(key [32]byte, dir, rel string) error {
 }
 
 // fileKey is the index key of a file StoreFile keeps.
-func fileKey(key [32]byte) string {
+func fileKey(key [32]byte) entryKey {
 	h := sha256.New()
 	h.Write([]byte("clause-file/1\n"))
 	h.Write(key[:])
-	return fmt.Sprintf("%x", h.Sum(nil))
+	var k entryKey
+	h.Sum(k[:0])
+	return k
 }

@@ -47,9 +47,9 @@ type PageCache struct {
 	indexSize int64 // its size
 
 	mu    sync.Mutex
-	index map[string][]cachedFile // the last build's pages
-	next  map[string][]cachedFile // this build's: restored or stored
-	dirs  map[string]bool         // output folders made
+	index map[entryKey][]cachedFile // the last build's pages
+	next  map[entryKey][]cachedFile // this build's: restored or stored
+	dirs  map[string]bool           // output folders made
 	// blobDirs are the cache's folders of files made or found.
 	blobDirs map[string]bool
 	hits     int
@@ -97,7 +97,7 @@ func OpenPageCache(dir string) (*PageCache, error) {
 		return nil, err
 	}
 	removeStaleTemps(dir)
-	c := &PageCache{dir: dir, next: map[string][]cachedFile{}, dirs: map[string]bool{}}
+	c := &PageCache{dir: dir, next: map[entryKey][]cachedFile{}, dirs: map[string]bool{}}
 	name := filepath.Join(dir, "index")
 	c.index, c.indexErr = readPageIndex(name)
 	if errors.Is(c.indexErr, fs.ErrNotExist) {
@@ -109,7 +109,7 @@ func OpenPageCache(dir string) (*PageCache, error) {
 		c.indexSize = fi.Size()
 	}
 	if c.index == nil {
-		c.index = map[string][]cachedFile{}
+		c.index = map[entryKey][]cachedFile{}
 	}
 	return c, nil
 }
@@ -264,21 +264,29 @@ func (c *PageCache) siteKey(project map[string][]byte, cfg map[string]any, opts 
 }
 
 // pageKey is a page's key: the site's key and the page's content file.
-func pageKey(site [32]byte, name string, parts ...[]byte) string {
+func pageKey(site [32]byte, name string, parts ...[]byte) entryKey {
 	h := sha256.New()
 	h.Write(site[:])
 	fmt.Fprintf(h, "%s\n", name)
 	for _, p := range parts {
 		h.Write(p)
 	}
-	return fmt.Sprintf("%x", h.Sum(nil))
+	var k entryKey
+	h.Sum(k[:0])
+	return k
 }
+
+// entryKey is the key of an entry of the index: a SHA-256 (pageKey,
+// memoKey, fileKey), written in hex in the index file. Kept as bytes in
+// memory: the index of a 20,000-commit portal has 150,000 entries, held
+// for the whole build.
+type entryKey [sha256.Size]byte
 
 // restore puts the files cached under key into publish, or into reuse if
 // not nil; false when there is no entry, or a file of it is missing or
 // changed (it is removed, and the files of the page put into publish so
 // far too: those put into reuse are pruned unless another page has them).
-func (c *PageCache) restore(key, publish string, reuse *Reuse) bool {
+func (c *PageCache) restore(key entryKey, publish string, reuse *Reuse) bool {
 	return c.restoreErr(key, publish, reuse) == nil
 }
 
@@ -287,7 +295,7 @@ var errNoEntry = errors.New("not in the page cache")
 
 // restoreErr is restore, with why it failed: errNoEntry, or what kept a
 // file of the entry from being put in place.
-func (c *PageCache) restoreErr(key, publish string, reuse *Reuse) (err error) {
+func (c *PageCache) restoreErr(key entryKey, publish string, reuse *Reuse) (err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	files, ok := c.next[key]
@@ -327,12 +335,12 @@ func (c *PageCache) restoreErr(key, publish string, reuse *Reuse) (err error) {
 
 // restoreFiles is restore for files that are no page: not counted in
 // Stats.
-func (c *PageCache) restoreFiles(key, publish string, reuse *Reuse) bool {
+func (c *PageCache) restoreFiles(key entryKey, publish string, reuse *Reuse) bool {
 	return c.restoreFilesErr(key, publish, reuse) == nil
 }
 
 // restoreFilesErr is restoreFiles, with why it failed (restoreErr).
-func (c *PageCache) restoreFilesErr(key, publish string, reuse *Reuse) error {
+func (c *PageCache) restoreFilesErr(key entryKey, publish string, reuse *Reuse) error {
 	err := c.restoreErr(key, publish, reuse)
 	c.mu.Lock()
 	if err == nil {
@@ -416,7 +424,7 @@ func stamp(f *cachedFile, name string) error {
 
 // store caches the files of publish at the slash-separated paths rel
 // under key. A page whose files are not all there is not cached.
-func (c *PageCache) store(key, publish string, rel []string) error {
+func (c *PageCache) store(key entryKey, publish string, rel []string) error {
 	files := make([]cachedFile, 0, len(rel))
 	for _, r := range rel {
 		src := filepath.Join(publish, filepath.FromSlash(r))
@@ -451,7 +459,7 @@ func (c *PageCache) store(key, publish string, rel []string) error {
 // storeMore adds the files of publish at the slash-separated paths rel
 // to the entry under key (a file at a path it has already replaces it),
 // creating it, even empty, if there is none.
-func (c *PageCache) storeMore(key, publish string, rel []string) error {
+func (c *PageCache) storeMore(key entryKey, publish string, rel []string) error {
 	c.mu.Lock()
 	had, ok := c.next[key]
 	if !ok {
@@ -541,7 +549,7 @@ const maxCachedFile = 1 << 30
 var errBadEntry = errors.New("damaged page cache entry")
 
 // encodePageIndex returns the index as writePageIndex writes it.
-func encodePageIndex(index map[string][]cachedFile) []byte {
+func encodePageIndex(index map[entryKey][]cachedFile) []byte {
 	var b bytes.Buffer
 	writePageIndex(&b, index) // a bytes.Buffer does not fail
 	return b.Bytes()
@@ -549,8 +557,10 @@ func encodePageIndex(index map[string][]cachedFile) []byte {
 
 // writePageIndex writes the index to w, followed by the SHA-256 of what
 // it wrote (readPageIndex checks it).
-func writePageIndex(w io.Writer, index map[string][]cachedFile) error {
-	keys := slices.Sorted(maps.Keys(index))
+func writePageIndex(w io.Writer, index map[entryKey][]cachedFile) error {
+	// In the order of their hex (that of their bytes).
+	keys := slices.SortedFunc(maps.Keys(index), func(a, b entryKey) int { return bytes.Compare(a[:], b[:]) })
+	var hexKey [2 * sha256.Size]byte
 	h := sha256.New()
 	// Hashed as it is written; small writes gathered before either.
 	b := bufio.NewWriterSize(io.MultiWriter(w, h), 64<<10)
@@ -560,7 +570,8 @@ func writePageIndex(w io.Writer, index map[string][]cachedFile) error {
 	b.WriteString(pageCacheMagic)
 	uvarint(uint64(len(keys)))
 	for _, k := range keys {
-		b.WriteString(k)
+		hex.Encode(hexKey[:], k[:])
+		b.Write(hexKey[:])
 		files := index[k]
 		uvarint(uint64(len(files)))
 		for _, f := range files {
@@ -582,7 +593,7 @@ func writePageIndex(w io.Writer, index map[string][]cachedFile) error {
 	return err
 }
 
-func readPageIndex(name string) (map[string][]cachedFile, error) {
+func readPageIndex(name string) (map[entryKey][]cachedFile, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
@@ -620,7 +631,7 @@ func readPageIndex(name string) (map[string][]cachedFile, error) {
 	if !ok {
 		return nil, errBadEntry
 	}
-	index := make(map[string][]cachedFile, n)
+	index := make(map[entryKey][]cachedFile, n)
 	for range n {
 		k, ok := take(2 * sha256.Size)
 		if !ok {
@@ -670,7 +681,11 @@ func readPageIndex(name string) (map[string][]cachedFile, error) {
 			}
 			files = append(files, f)
 		}
-		index[string(k)] = files
+		var key entryKey
+		if _, err := hex.Decode(key[:], k); err != nil {
+			return nil, errBadEntry
+		}
+		index[key] = files
 	}
 	if len(rest) != 0 {
 		return nil, errBadEntry
@@ -768,7 +783,7 @@ type cacheRun struct {
 }
 
 type pendingPage struct {
-	key   string
+	key   entryKey
 	files []string // slash-separated, below the output folder
 }
 
@@ -822,7 +837,7 @@ func (r *cacheRun) restore(p *Page, suffix string, frontMatter, body []byte, dp 
 }
 
 // resourcesKey is the key of the site's resources.
-func (r *cacheRun) resourcesKey() string {
+func (r *cacheRun) resourcesKey() entryKey {
 	return pageKey(r.site, "\x00resources")
 }
 

@@ -13,8 +13,11 @@ import (
 // extended or re-checksummed index with a path that leaves the output
 // folder is refused.
 func TestPageIndexRoundTrip(t *testing.T) {
-	key := strings.Repeat("ab", sha256.Size)
-	in := map[string][]cachedFile{key: {{path: "dpa/versions/1a2b/index.html", sum: sha256.Sum256([]byte("x"))}}}
+	var key entryKey
+	for i := range key {
+		key[i] = 0xab
+	}
+	in := map[entryKey][]cachedFile{key: {{path: "dpa/versions/1a2b/index.html", sum: sha256.Sum256([]byte("x"))}}}
 	name := filepath.Join(t.TempDir(), "index")
 	data := encodePageIndex(in)
 	os.WriteFile(name, data, 0o600)
@@ -25,9 +28,9 @@ func TestPageIndexRoundTrip(t *testing.T) {
 	for what, bad := range map[string][]byte{
 		"truncated": data[:len(data)-1],
 		"extended":  append(append([]byte{}, data...), 0),
-		"escaping":  encodePageIndex(map[string][]cachedFile{key: {{path: "../../.ssh/authorized_keys"}}}),
-		"hidden":    encodePageIndex(map[string][]cachedFile{key: {{path: "dpa/.clause-output"}}}),
-		"absolute":  encodePageIndex(map[string][]cachedFile{key: {{path: "/etc/passwd"}}}),
+		"escaping":  encodePageIndex(map[entryKey][]cachedFile{key: {{path: "../../.ssh/authorized_keys"}}}),
+		"hidden":    encodePageIndex(map[entryKey][]cachedFile{key: {{path: "dpa/.clause-output"}}}),
+		"absolute":  encodePageIndex(map[entryKey][]cachedFile{key: {{path: "/etc/passwd"}}}),
 	} {
 		os.WriteFile(name, bad, 0o600)
 		if idx, err := readPageIndex(name); err == nil {
@@ -39,8 +42,11 @@ func TestPageIndexRoundTrip(t *testing.T) {
 // FuzzReadPageIndex: no input makes the index reader panic or accept a
 // path outside the output folder.
 func FuzzReadPageIndex(f *testing.F) {
-	key := strings.Repeat("cd", sha256.Size)
-	f.Add(encodePageIndex(map[string][]cachedFile{key: {{path: "a/index.html"}}}))
+	var key entryKey
+	for i := range key {
+		key[i] = 0xcd
+	}
+	f.Add(encodePageIndex(map[entryKey][]cachedFile{key: {{path: "a/index.html"}}}))
 	f.Add([]byte(pageCacheMagic))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
