@@ -2,6 +2,8 @@ package site
 
 import (
 	"crypto/sha256"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -64,4 +66,36 @@ func FuzzReadPageIndex(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkPageIndex reads and writes an index the size of a
+// 20,000-commit portal's: 150,000 entries, two in three memos kept inline
+// (a few hundred bytes each), the others a page's file.
+//
+//	go test -run '^$' -bench PageIndex ./generator/site/
+func BenchmarkPageIndex(b *testing.B) {
+	index := make(map[entryKey][]cachedFile, 150000)
+	value := []byte(strings.Repeat("a memo value, ", 20))
+	for i := range 150000 {
+		k := sha256.Sum256([]byte{byte(i), byte(i >> 8), byte(i >> 16)})
+		f := cachedFile{path: "archive/doc/versions/" + fmt.Sprintf("%012x", i) + "/index.html", size: 20000, mtime: 1e18}
+		if i%3 != 0 {
+			f = cachedFile{path: memoInline, inline: value}
+		}
+		f.sum = sha256.Sum256(f.inline)
+		index[k] = []cachedFile{f}
+	}
+	name := filepath.Join(b.TempDir(), "index")
+	if err := os.WriteFile(name, encodePageIndex(index), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		idx, err := readPageIndex(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := writePageIndex(io.Discard, idx); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
