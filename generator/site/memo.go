@@ -173,9 +173,13 @@ func (c *PageCache) writeBlob(blob string, data []byte) error {
 
 // memoKey is the index key of a memo: a hash apart from the pages' keys
 // (pageKey), so that no memo can stand for a page or a page for a memo.
-func memoKey(key [32]byte) entryKey {
+func memoKey(key [32]byte) entryKey { return namedKey("clause-memo/2", key) }
+
+// namedKey hashes a caller's key under name into an index key: keys of
+// different names never meet.
+func namedKey(name string, key [32]byte) entryKey {
 	h := sha256.New()
-	h.Write([]byte("clause-memo/2\n"))
+	h.Write([]byte(name + "\n"))
 	h.Write(key[:])
 	var k entryKey
 	h.Sum(k[:0])
@@ -261,11 +265,4 @@ func (c *PageCache) StoreFile(key [32]byte, dir, rel string) error {
 }
 
 // fileKey is the index key of a file StoreFile keeps.
-func fileKey(key [32]byte) entryKey {
-	h := sha256.New()
-	h.Write([]byte("clause-file/1\n"))
-	h.Write(key[:])
-	var k entryKey
-	h.Sum(k[:0])
-	return k
-}
+func fileKey(key [32]byte) entryKey { return namedKey("clause-file/1", key) }
