@@ -50,11 +50,16 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 		// What the page cache's index holds comes on top (see there).
-		portal.GrowMemoryLimit = func(n int64) {
-			debug.SetMemoryLimit(debug.SetMemoryLimit(-1) + n)
-		}
+		portal.GrowMemoryLimit = growMemoryLimit
 	}
 	os.Exit(run())
+}
+
+// growMemoryLimit sets the soft memory limit to memoryLimit plus n, what a
+// build's page cache index holds: each build of clause serve, which
+// rebuilds in one process, sets it anew rather than adding to it.
+func growMemoryLimit(n int64) {
+	debug.SetMemoryLimit(memoryLimit + n)
 }
 
 func run() int {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -67,5 +68,17 @@ func TestProfileHeapPeak(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if _, err := os.Stat(name); err == nil {
 		t.Error("a profile was written after stop")
+	}
+}
+
+// Each build sets the limit to clause's own plus its index: clause serve's
+// rebuilds, in one process, do not add up.
+func TestGrowMemoryLimitDoesNotAccumulate(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	for range 3 {
+		growMemoryLimit(100 << 20)
+		if got := debug.SetMemoryLimit(-1); got != memoryLimit+100<<20 {
+			t.Fatalf("limit %d after growing by 100 MiB, want %d", got, memoryLimit+100<<20)
+		}
 	}
 }

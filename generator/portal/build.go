@@ -557,7 +557,8 @@ func openPageCache(c *Catalog, opts Options, warn func(error)) *site.PageCache {
 // index takes in memory once it is read (about three times its size: 44
 // MB on disk, 120 MB in memory, for 20,000 commits), which the build holds
 // to its end. cmd/clause sets it to raise its soft memory limit by as
-// much, when it set that limit itself: a limit the collector must keep
+// much over its own (each build anew: clause serve builds again and again
+// in one process), when it set that limit itself: a limit the collector must keep
 // to with that much less room runs it without pause (at 20,000 commits a
 // build after one commit spent half its CPU time collecting).
 var GrowMemoryLimit func(bytes int64)
