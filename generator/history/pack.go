@@ -2,11 +2,9 @@ package history
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -22,14 +20,13 @@ import (
 // go-git decodes a packed object through a buffered scanner that copies it
 // through a bytes.Buffer, a copy buffer and a MemoryObject, and its delta
 // objects name their base by hash, which it finds with a reverse lookup of
-// the index. A packSet inflates an object once, into a buffer of the size
+// the index. A packSet inflates an object once (inflate.go), into a buffer of the size
 // its header gives, and follows offset deltas by offset; the objectStore
 // applies the deltas. Objects it does not have (loose objects, a pack
 // without a usable index) are read through go-git as before.
 type packSet struct {
 	packs []*pack
-	zr    io.ReadCloser // reused zlib reader (zlib.Resetter)
-	src   bytes.Reader  // the compressed bytes zr reads
+	inf   inflater
 }
 
 // pack is one pack file and its index, both held in memory (mapped).
@@ -296,23 +293,8 @@ func (ps *packSet) inflate(e packEntry, buf []byte) ([]byte, error) {
 		buf = make([]byte, n)
 	}
 	buf = buf[:n]
-	ps.src.Reset(e.pack.data[e.content : len(e.pack.data)-hashSize])
-	var err error
-	if ps.zr == nil {
-		ps.zr, err = zlib.NewReader(&ps.src)
-	} else {
-		err = ps.zr.(zlib.Resetter).Reset(&ps.src, nil)
-	}
-	if err != nil {
-		return nil, e.pack.corrupt(e.offset, err.Error())
-	}
-	if _, err := io.ReadFull(ps.zr, buf); err != nil {
+	if err := ps.inf.inflate(buf, e.pack.data[e.content:len(e.pack.data)-hashSize]); err != nil {
 		return nil, e.pack.corrupt(e.offset, "inflate: "+err.Error())
-	}
-	// The stream must end here; reading on checks its checksum.
-	var one [1]byte
-	if k, err := ps.zr.Read(one[:]); k > 0 || err != io.EOF {
-		return nil, e.pack.corrupt(e.offset, "object longer than its header says or bad checksum")
 	}
 	return buf, nil
 }
