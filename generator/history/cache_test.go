@@ -437,3 +437,62 @@ func TestCacheForgedEntryIsDropped(t *testing.T) {
 		})
 	}
 }
+
+// TestCacheSavedInTheBackground: the cache a Read saves is written by the
+// time Close returns, a second Read of the same Repository reads it (no
+// text inspected again), and a cache that cannot be written is reported
+// once, through the Read's warn function, by Close.
+func TestCacheSavedInTheBackground(t *testing.T) {
+	g := smallRepo(t)
+	cache := filepath.Join(t.TempDir(), "cache")
+	var n int
+	q := cacheQuery(t, cache, &n)
+	r, err := Open(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := r.Read(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("nothing inspected by the first Read")
+	}
+	r.sums = map[plumbing.Hash]blobSum{} // what the second Read knows, it knows from the cache file
+	n = 0
+	got, err := r.Read(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("second Read of the same Repository: %d texts inspected (want 0: read from the cache), same history: %v", n, reflect.DeepEqual(got, want))
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(cache, "history-*")); len(files) != 1 {
+		t.Fatalf("after Close: cache files %q, want one", files)
+	}
+
+	// A cache folder that is a file: the cache cannot be saved.
+	blocked := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocked, []byte("not a folder"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var warnings []error
+	q = cacheQuery(t, filepath.Join(blocked, "cache"), &n)
+	q.Warn = func(err error) { warnings = append(warnings, err) }
+	r, err = Open(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Read(t.Context(), q); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0].Error(), "history cache not saved") {
+		t.Fatalf("warnings %v, want one: history cache not saved", warnings)
+	}
+}

@@ -30,6 +30,12 @@ type Repository struct {
 	partial bool
 	// sums caches the SHA-256 and size of blobs already hashed.
 	sums map[plumbing.Hash]blobSum
+	// saving is closed when the history cache the last Read saves in the
+	// background is written, nil if there is none (see saveCache);
+	// saveErr is the error of writing it, for saveWarn.
+	saving   chan struct{}
+	saveErr  error
+	saveWarn func(error)
 }
 
 // objectCacheSize bounds the cache of the objects read through the
@@ -160,7 +166,12 @@ func (r *Repository) Root() string { return r.root }
 func (r *Repository) Shallow() bool { return len(r.shallow) > 0 }
 
 // Close releases the file descriptors of the repository's pack files.
-func (r *Repository) Close() error { return r.objects.Close() }
+// It first waits for the history cache the last Read saves, if it is not
+// written yet.
+func (r *Repository) Close() error {
+	r.waitCache()
+	return r.objects.Close()
+}
 
 // DropCache empties the cache of objects read through r (see
 // objectCacheSize), for a caller that will not read them again soon: what
