@@ -37,6 +37,10 @@ func (r *Repository) Blob(hash string) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("blob %q: not a 40-hex object hash", hash)
 	}
+	if data, ok := r.kept[h]; ok {
+		delete(r.kept, h) // the caller's now: nothing else holds it
+		return data, nil
+	}
 	data, err := r.raw(plumbing.BlobObject, h)
 	return bytes.Clone(data), err
 }

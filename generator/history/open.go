@@ -36,6 +36,9 @@ type Repository struct {
 	saving   chan struct{}
 	saveErr  error
 	saveWarn func(error)
+	// kept are texts the last Read kept for Blob (see keepBytes); Blob
+	// hands each over once.
+	kept map[plumbing.Hash][]byte
 }
 
 // objectCacheSize bounds the cache of the objects read through the
@@ -181,6 +184,7 @@ func (r *Repository) Close() error {
 // The packs' memory maps leave the process's resident memory too (they
 // are read in again if needed).
 func (r *Repository) DropCache() {
+	r.kept = nil
 	r.objects.cache.limit(0)()
 	r.objects.packs.release()
 }

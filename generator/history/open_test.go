@@ -300,3 +300,46 @@ func TestDropCache(t *testing.T) {
 		}
 	}
 }
+
+// TestBlobOfDeletedDocumentKept: Read keeps the newest text of a deleted
+// document, which Blob hands over once; what Blob returns is the
+// caller's (changing it changes no later Blob), and equals git's text
+// whether kept or read again.
+func TestBlobOfDeletedDocumentKept(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("content/dpa.md", text("DPA", 10, nil))
+	g.write("content/old.md", text("Old terms", 10, nil))
+	g.commit("2024-01-01T10:00:00Z", "Add")
+	g.write("content/old.md", text("Old terms", 10, map[int]string{3: "Changed."}))
+	g.commit("2024-02-01T10:00:00Z", "Change the old terms")
+	g.git("rm", "-q", "content/old.md")
+	g.commit("2024-03-01T10:00:00Z", "Retire the old terms")
+	want := g.git("cat-file", "blob", "HEAD~1:content/old.md")
+
+	r := openRepo(t, g.dir)
+	h, err := r.Read(t.Context(), Query{Prefix: "content"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := findDoc(h, "content/old.md")
+	if d == nil || !d.Deleted || len(d.Versions) != 2 {
+		t.Fatalf("content/old.md: %+v, want a deleted document with two versions", d)
+	}
+	newest, _ := parseHash(d.Versions[0].Blob)
+	if _, ok := r.kept[newest]; !ok || len(r.kept) != 1 {
+		t.Fatalf("kept %d texts, not the newest of the deleted document", len(r.kept))
+	}
+	for i := range 2 { // kept, then read again
+		got, err := r.Blob(d.Versions[0].Blob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want {
+			t.Fatalf("Blob, call %d: %q, want git's %q", i+1, got, want)
+		}
+		clear(got) // the caller's to change
+	}
+	if len(r.kept) != 0 {
+		t.Errorf("%d texts still kept after Blob handed them over", len(r.kept))
+	}
+}

@@ -482,7 +482,9 @@ func (w *walker) newDoc(p string) *docState {
 // addVersion records a version; its SHA-256 and size are filled in by
 // finish, from the hasher.
 func (w *walker) addVersion(ds *docState, s *step, p string, blob plumbing.Hash) {
-	w.hasher.add(blob)
+	// The newest text of a deleted document: the portal reads it next
+	// (its retired page).
+	w.hasher.add(blob, ds.doc.Deleted && len(ds.doc.Versions) == 0)
 	meta := s.meta()
 	ds.doc.Versions = append(ds.doc.Versions, Version{
 		Commit:     meta.Hash,
