@@ -20,7 +20,7 @@ type blobSum struct {
 // hasherCacheSize bounds the object cache of the hasher's storage. Versions
 // of a document are read newest first, so the delta bases a blob needs were
 // read just before: a small cache is enough.
-const hasherCacheSize = 32 << 20
+var hasherCacheSize = 32 << 20 // a variable for tests
 
 // hasher computes the SHA-256 of version blobs in a goroutine of its own,
 // while the walk goes on, and inspects them (Query.Inspect) in another:
