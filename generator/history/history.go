@@ -26,8 +26,9 @@
 // documents a commit adds and deletes; it looks outside the content folder
 // only for commits that add documents, and along the paths of documents
 // moved in from there (follow.go). See DESIGN.md, "Version" and the
-// performance non-negotiables. Pack deltas are applied by the package, with
-// pack files memory-mapped (store.go, packfs.go); every version's text is
+// performance non-negotiables. Pack objects are inflated (inflate.go) and
+// their deltas applied by the package, with pack files memory-mapped
+// (store.go, packfs.go); every version's text is
 // read on a second goroutine for its SHA-256 and handed to a third for
 // Query.Inspect (sum.go).
 // With Query.Cache, what a Read computed is kept on disk and the next Read
