@@ -45,12 +45,7 @@ func TestHasherTextsAreGits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var blobs []string
-	for _, d := range h.Documents {
-		for _, v := range d.Versions {
-			blobs = append(blobs, v.Blob)
-		}
-	}
+	blobs := versionBlobs(h)
 	want := gitSHA256s(t, dir, blobs)
 	n := 0
 	for _, d := range h.Documents {

@@ -168,3 +168,14 @@ func versionCommits(d *Document) []string {
 	}
 	return out
 }
+
+// versionBlobs returns the blob of every version of every document of h.
+func versionBlobs(h *History) []string {
+	var blobs []string
+	for _, d := range h.Documents {
+		for _, v := range d.Versions {
+			blobs = append(blobs, v.Blob)
+		}
+	}
+	return blobs
+}

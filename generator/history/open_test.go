@@ -272,12 +272,7 @@ func TestDropCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var blobs []string
-	for _, d := range h.Documents {
-		for _, v := range d.Versions {
-			blobs = append(blobs, v.Blob)
-		}
-	}
+	blobs := versionBlobs(h)
 	before := map[string][]byte{}
 	for _, b := range blobs {
 		if before[b], err = r.Blob(b); err != nil {
