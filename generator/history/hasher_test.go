@@ -58,7 +58,7 @@ func TestHasherTextsAreGits(t *testing.T) {
 	}
 	// The texts Read kept for Blob: the newest of deleted documents.
 	if len(r.kept) == 0 {
-		t.Fatal("no text kept: the generated history deletes no document")
+		t.Fatal("no text kept for Blob, though three documents were deleted")
 	}
 	for _, d := range h.Documents {
 		if !d.Deleted {
