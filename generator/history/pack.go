@@ -282,18 +282,27 @@ func (p *pack) corrupt(off int64, what string) error {
 // claiming more is taken for corruption rather than allocated.
 const maxInflate = 1 << 31
 
+// maxDeflated is the most a zlib stream of n bytes can inflate to: DEFLATE
+// makes at most 258 bytes of two bits (1032:1), plus the stream's framing.
+// A header claiming more is refused before a buffer of its size is made.
+func maxDeflated(n int) int64 { return int64(n)*1032 + 1024 }
+
 // inflate decompresses the content of entry e into buf (grown as needed)
 // and returns it, exactly e.size bytes.
 func (ps *packSet) inflate(e packEntry, buf []byte) ([]byte, error) {
 	if e.size > maxInflate {
 		return nil, e.pack.corrupt(e.offset, "object too large")
 	}
+	src := e.pack.data[e.content : len(e.pack.data)-hashSize]
+	if e.size > maxDeflated(len(src)) {
+		return nil, e.pack.corrupt(e.offset, fmt.Sprintf("object of %d bytes in the %d bytes left in the pack", e.size, len(src)))
+	}
 	n := int(e.size)
 	if cap(buf) < n {
 		buf = make([]byte, n)
 	}
 	buf = buf[:n]
-	if err := ps.inf.inflate(buf, e.pack.data[e.content:len(e.pack.data)-hashSize]); err != nil {
+	if err := ps.inf.inflate(buf, src); err != nil {
 		return nil, e.pack.corrupt(e.offset, "inflate: "+err.Error())
 	}
 	return buf, nil
@@ -308,7 +317,9 @@ func applyDelta(dst, base, delta []byte) ([]byte, error) {
 		return nil, errors.New("delta base size mismatch")
 	}
 	dstSize, delta, ok := deltaSize(delta)
-	if !ok || dstSize > maxInflate {
+	// Each instruction, one byte at least, makes at most 0x10000 bytes: a
+	// larger size is a lie, refused before a buffer of that size is made.
+	if !ok || dstSize > maxInflate || dstSize > uint64(len(delta))*0x10000 {
 		return nil, errors.New("bad delta target size")
 	}
 	if uint64(cap(dst)-len(dst)) < dstSize {

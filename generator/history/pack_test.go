@@ -2,6 +2,8 @@ package history
 
 import (
 	"bytes"
+	"compress/zlib"
+	"runtime"
 
 	"strings"
 	"testing"
@@ -138,6 +140,8 @@ func TestApplyDeltaRejectsCorruptDeltas(t *testing.T) {
 		"truncated insert":  delta(10, 5, []byte{5, 'a', 'b'}),
 		"reserved opcode 0": delta(10, 10, []byte{0}),
 		"insert past size":  delta(10, 1, append([]byte{2}, "ab"...)),
+		// Two instruction bytes make at most 0x20000 bytes.
+		"target beyond its instructions": delta(10, 1<<20, []byte{0x90, 10}),
 	} {
 		if got, err := applyDelta(nil, base, d); err == nil {
 			t.Errorf("%s: applied, giving %q", name, got)
@@ -154,4 +158,41 @@ func FuzzApplyDelta(f *testing.F) {
 			t.Fatalf("result of %d bytes, the delta says %d", len(got), deltaTargetSize(d))
 		}
 	})
+}
+
+// TestInflateRefusesSizeItsDataCannotHold: an object whose header claims
+// more than its compressed bytes could inflate to (DEFLATE's 1032:1) is
+// corrupt, and no buffer of the claimed size is made for it.
+func TestInflateRefusesSizeItsDataCannotHold(t *testing.T) {
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write([]byte("a short text"))
+	zw.Close()
+	p := &pack{name: "test.pack", data: append(z.Bytes(), make([]byte, hashSize)...)}
+	var ps packSet
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := ps.inflate(packEntry{pack: p, offset: 12, size: 1 << 30}, nil)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "left in the pack") {
+		t.Fatalf("a 1 GiB object in %d bytes: %v", z.Len(), err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+		t.Errorf("%d bytes allocated for an object refused", grew)
+	}
+	// A delta claiming a 1 GiB result from two instructions.
+	runtime.ReadMemStats(&before)
+	_, err = applyDelta(nil, []byte("0123456789"), delta(10, 1<<30, []byte{0x90, 10}))
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("a delta of two instructions making 1 GiB: applied")
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+		t.Errorf("%d bytes allocated for a delta refused", grew)
+	}
+	// The size it has is read.
+	got, err := ps.inflate(packEntry{pack: p, offset: 12, size: int64(len("a short text"))}, nil)
+	if err != nil || string(got) != "a short text" {
+		t.Fatalf("%q, %v", got, err)
+	}
 }

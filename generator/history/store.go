@@ -208,7 +208,7 @@ walk:
 		}
 		if cur.typ != plumbing.OFSDeltaObject && cur.typ != plumbing.REFDeltaObject {
 			var err error
-			if data, err = s.packs.inflate(cur, make([]byte, cur.size)); err != nil {
+			if data, err = s.packs.inflate(cur, nil); err != nil { // a buffer of its own, made once its size is checked
 				return 0, nil, err
 			}
 			typ = cur.typ
