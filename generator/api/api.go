@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -261,9 +262,9 @@ var (
 
 // direct reports whether Write writes values of type t itself rather than
 // through encoding/json, which took most of the time of the API of a
-// register of 150,000 rows: a string, a pointer to one, a slice of them,
-// or a struct of such fields (see structFields), without custom
-// marshalling.
+// register of 150,000 rows (and of clause log --json on a long history): a
+// string, a pointer to one, a slice of them, a bool, or a struct of such
+// fields (see structFields), without custom marshalling.
 func direct(t reflect.Type) bool {
 	if b, ok := directTypes.Load(t); ok {
 		return b.(bool)
@@ -279,7 +280,7 @@ func computeDirect(t reflect.Type, top bool) bool {
 		return false
 	}
 	switch {
-	case t == stringType:
+	case t == stringType, t.Kind() == reflect.Bool:
 		return true
 	case t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice:
 		return t.Elem() == stringType
@@ -303,6 +304,8 @@ func (s *streamer) direct(v reflect.Value, depth int) {
 	switch v.Kind() {
 	case reflect.String:
 		s.string(v.String())
+	case reflect.Bool:
+		s.w.WriteString(strconv.FormatBool(v.Bool()))
 	case reflect.Pointer:
 		if v.IsNil() {
 			s.w.WriteString("null")

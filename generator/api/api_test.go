@@ -148,8 +148,8 @@ func TestWriteStreamsAsEncoder(t *testing.T) {
 // TestWriteDirectAsEncoder writes random rows, whose fields Write writes
 // itself (see direct), and wants what encoding/json writes.
 func TestWriteDirectAsEncoder(t *testing.T) {
-	if !direct(reflect.TypeFor[Subprocessor]()) || direct(reflect.TypeFor[RegisterChange]()) {
-		t.Fatal("rows are not written directly, or changes are")
+	if !direct(reflect.TypeFor[Subprocessor]()) || !direct(reflect.TypeFor[Version]()) || direct(reflect.TypeFor[RegisterChange]()) {
+		t.Fatal("rows or versions are not written directly, or changes are")
 	}
 	rng := rand.New(rand.NewSource(11))
 	pieces := []string{"", "a", "Z9", " ", "<", ">", "&", `"`, `\`, "\n", "\t", "\x00", "\x1f", "\x7f", "é", "東", "\u2028", "\u2029", "\xff", "/", "'"}
@@ -185,7 +185,40 @@ func TestWriteDirectAsEncoder(t *testing.T) {
 		rows = append(rows, Subprocessor{Name: str(), Purpose: str(), Location: str(), Countries: list(), EntityCountry: ptr(),
 			TransferMechanism: ptr(), DataCategories: list(), Website: ptr(), Group: ptr(), Added: ptr(), Effective: ptr(), Key: str()})
 	}
-	v := Subprocessors{Lists: []SubprocessorList{{ID: "x", Register: rows, History: []RegisterChange{{Added: rows[:10]}}}}}
+	var versions []Version
+	for range 2000 {
+		versions = append(versions, Version{ID: str(), Commit: str(), Date: str(), Path: str(), Subject: str(), Material: rng.Intn(2) == 0,
+			LayoutOnly: rng.Intn(2) == 0, Effective: ptr(), SHA256: str(), URL: str(), DiffURL: ptr()})
+	}
+	for _, v := range []any{
+		Subprocessors{Lists: []SubprocessorList{{ID: "x", Register: rows, History: []RegisterChange{{Added: rows[:10]}}}}},
+		Documents{Documents: []Document{{ID: "a", Versions: versions}, {ID: "b", Versions: versions[:1]}}},
+		flags{A: true, C: true},
+		flags{B: true},
+	} {
+		writesAsEncoder(t, v)
+	}
+}
+
+// flags has bool fields, omitted when false or not, of named bool types.
+type flags struct {
+	A bool   `json:"a"`
+	B bool   `json:"b,omitempty"`
+	C yes    `json:"c"`
+	D yes    `json:"d,omitempty"`
+	E []flag `json:"e"`
+}
+
+type (
+	yes  bool
+	flag struct {
+		On yes `json:"on,omitempty"`
+	}
+)
+
+// writesAsEncoder fails t unless Write writes v as encoding/json does.
+func writesAsEncoder(t *testing.T, v any) {
+	t.Helper()
 	want, err := marshalStd(v)
 	if err != nil {
 		t.Fatal(err)
