@@ -2,8 +2,10 @@ package document
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clause-portal/clause/generator/markdown"
 )
@@ -209,5 +211,28 @@ func TestRefusesDeepNesting(t *testing.T) {
 	// ParseMeta does not read the body.
 	if _, err := ParseMeta("content/dpa.md", "content", []byte(src)); err != nil {
 		t.Errorf("ParseMeta: %v", err)
+	}
+}
+
+// TestDateStringAsSprintf checks Date.String, which formats the usual
+// dates itself, against the Sprintf it stands for, on every day of years
+// at the edges and on dates outside the usual ranges.
+func TestDateStringAsSprintf(t *testing.T) {
+	var dates []Date
+	for _, y := range []int{-1, 0, 1, 9, 10, 99, 100, 999, 1000, 1999, 2026, 9999, 10000, 123456} {
+		for m := time.Month(-1); m <= 13; m++ {
+			for _, d := range []int{-5, 0, 1, 9, 10, 28, 31, 99, 100} {
+				dates = append(dates, Date{Year: y, Month: m, Day: d})
+			}
+		}
+	}
+	for _, d := range dates {
+		want := fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+		if d.IsZero() {
+			want = ""
+		}
+		if got := d.String(); got != want {
+			t.Errorf("%#v.String() = %q, want %q", d, got, want)
+		}
 	}
 }
