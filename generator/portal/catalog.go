@@ -57,6 +57,7 @@ type Catalog struct {
 	repo      *history.Repository
 	gitPrefix string       // the content folder relative to the git root ("" for the root)
 	warned    sync.Map     // versions whose errors were logged, by blob
+	relPaths  sync.Map     // repoRelative's results, by git path
 	parses    atomic.Int64 // versions' texts read and parsed (readVersion)
 	sel       *selector
 	langs     *langLayout // the languages of the content's layout
@@ -364,7 +365,13 @@ func (c *Catalog) repoRelative(gitPath string) string {
 	if c.repo == nil {
 		return gitPath
 	}
-	return rel(c.root, filepath.Join(c.repo.Root(), filepath.FromSlash(gitPath)))
+	// Asked for every version (clause log --json, the API): a path once.
+	if r, ok := c.relPaths.Load(gitPath); ok {
+		return r.(string)
+	}
+	r := rel(c.root, filepath.Join(c.repo.Root(), filepath.FromSlash(gitPath)))
+	c.relPaths.Store(gitPath, r)
+	return r
 }
 
 // stripFrontMatter returns the body of a text, its line endings made

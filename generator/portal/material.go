@@ -57,16 +57,24 @@ func (c *Catalog) settleVersions() error {
 // (in the portal's time zone) on which another one was, and sharesMinute
 // on those published in the same minute as another.
 func (c *Catalog) markSharedDays(e *Entry) {
-	seen := make(map[string]int, 2*len(e.Versions))
-	day := func(v *Version) string { return v.Date.In(c.Config.Location).Format("2006-01-02") }
-	minute := func(v *Version) string { return v.Date.In(c.Config.Location).Format("2006-01-02T15:04") }
-	for _, v := range e.Versions {
-		seen[day(v)]++
-		seen[minute(v)]++
+	// A day, or a minute of it (minute -1 for the day itself), in the
+	// portal's time zone: compared as numbers, not formatted (done for
+	// every version of every load).
+	type when struct{ year, yearDay, minute int }
+	whens := make([]when, len(e.Versions))
+	seen := make(map[when]int, 2*len(e.Versions))
+	for i, v := range e.Versions {
+		t := v.Date.In(c.Config.Location)
+		h, m, _ := t.Clock()
+		whens[i] = when{t.Year(), t.YearDay(), 60*h + m}
+		seen[whens[i]]++
+		seen[when{t.Year(), t.YearDay(), -1}]++
 	}
-	for _, v := range e.Versions {
-		v.SharesDay = seen[day(v)] > 1
-		v.sharesMinute = seen[minute(v)] > 1
+	for i, v := range e.Versions {
+		w := whens[i]
+		v.sharesMinute = seen[w] > 1
+		w.minute = -1
+		v.SharesDay = seen[w] > 1
 	}
 }
 

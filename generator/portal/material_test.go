@@ -8,9 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+	_ "time/tzdata" // TestMarkSharedDaysAsFormatted's zone on any machine
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/clause-portal/clause/generator/config"
+	"github.com/clause-portal/clause/generator/history"
 	"github.com/clause-portal/clause/internal/gittest"
 )
 
@@ -299,6 +303,44 @@ func TestReparagraphedVersionIsMinor(t *testing.T) {
 	for _, n := range notices {
 		if n.VersionID == e.Versions[1].ID {
 			t.Errorf("the re-paragraphed version is notified: %+v", n)
+		}
+	}
+}
+
+// TestMarkSharedDaysAsFormatted checks markSharedDays, which compares days
+// and minutes as numbers, against days and minutes formatted in the
+// portal's time zone, on random times around a change of daylight saving
+// time and a change of year.
+func TestMarkSharedDaysAsFormatted(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err) // time/tzdata is linked in
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	c := &Catalog{Config: &config.Config{Location: loc}}
+	for _, around := range []time.Time{
+		time.Date(2026, 10, 25, 2, 30, 0, 0, loc), // clocks go back: 02:30 twice
+		time.Date(2026, 12, 31, 23, 59, 0, 0, loc),
+		time.Date(2028, 2, 29, 12, 0, 0, 0, loc),
+	} {
+		for range 200 {
+			e := &Entry{}
+			for range 1 + rng.IntN(6) {
+				d := time.Duration(rng.IntN(4*3600)-2*3600) * time.Second
+				e.Versions = append(e.Versions, &Version{Version: history.Version{Date: around.Add(d).In(time.UTC)}})
+			}
+			c.markSharedDays(e)
+			count := map[string]int{}
+			for _, v := range e.Versions {
+				count[v.Date.In(loc).Format("2006-01-02")]++
+				count[v.Date.In(loc).Format("2006-01-02T15:04")]++
+			}
+			for _, v := range e.Versions {
+				day, minute := count[v.Date.In(loc).Format("2006-01-02")] > 1, count[v.Date.In(loc).Format("2006-01-02T15:04")] > 1
+				if v.SharesDay != day || v.sharesMinute != minute {
+					t.Fatalf("%v among %d versions: shares day %v, minute %v; want %v, %v", v.Date.In(loc), len(e.Versions), v.SharesDay, v.sharesMinute, day, minute)
+				}
+			}
 		}
 	}
 }
