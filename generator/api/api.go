@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding"
+	"encoding/binary"
 	"encoding/json"
 	"io"
 	"reflect"
@@ -357,17 +358,40 @@ func (s *streamer) direct(v reflect.Value, depth int) {
 // when it is printable ASCII without quotes or backslashes, else encoded
 // by encoding/json.
 func (s *streamer) string(str string) {
-	for i := 0; i < len(str); i++ {
-		if c := str[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
-			s.buf.Reset()
-			_ = s.enc.Encode(str) // a string: no error
-			s.w.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")))
-			return
-		}
+	if !plainString(str) {
+		s.buf.Reset()
+		_ = s.enc.Encode(str) // a string: no error
+		s.w.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")))
+		return
 	}
 	s.w.WriteByte('"')
 	s.w.WriteString(str)
 	s.w.WriteByte('"')
+}
+
+// plainString reports whether str is printable ASCII without quotes or
+// backslashes: what encoding/json writes as it is. It tests 8 bytes at a
+// time (the strings of a long history's API are megabytes).
+func plainString(str string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	// zero has the high bit of each byte of x that is 0 set, and no false
+	// positives in the bytes before the first that is 0: a byte below 0x20
+	// is one that x-0x20 borrows from, a byte equal to c one that x^c makes
+	// 0 (the usual SWAR tests).
+	zero := func(x uint64) uint64 { return (x - ones) &^ x & highs }
+	i := 0
+	for ; i+8 <= len(str); i += 8 {
+		x := binary.LittleEndian.Uint64([]byte(str[i : i+8]))
+		if x&highs != 0 || (x-0x20*ones)&highs != 0 || zero(x^0x7f*ones)|zero(x^'"'*ones)|zero(x^'\\'*ones) != 0 {
+			return false
+		}
+	}
+	for ; i < len(str); i++ {
+		if c := str[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // leaf writes v encoded whole by encoding/json, indented as at depth.

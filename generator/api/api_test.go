@@ -236,3 +236,43 @@ func writesAsEncoder(t *testing.T, v any) {
 		t.Fatalf("Write differs from encoding/json at byte %d:\n%q\nwant\n%q", i, g[max(i-80, 0):min(i+80, len(g))], w[max(i-80, 0):min(i+80, len(w))])
 	}
 }
+
+// TestPlainString checks plainString, which tests 8 bytes at a time,
+// against a test of each byte, on random strings of bytes at the edges of
+// what it accepts, at every position of strings of up to 40 bytes.
+func TestPlainString(t *testing.T) {
+	plain := func(s string) bool {
+		for i := range len(s) {
+			if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+				return false
+			}
+		}
+		return true
+	}
+	edges := []byte{0x00, 0x01, 0x1f, 0x20, 0x21, '!', '"', '#', '[', '\\', ']', 'a', 0x7e, 0x7f, 0x80, 0x81, 0xa0, 0xfe, 0xff}
+	rng := rand.New(rand.NewSource(5))
+	var accepted, refused int
+	for range 200000 {
+		b := make([]byte, rng.Intn(41))
+		for i := range b {
+			b[i] = 'a' + byte(rng.Intn(26))
+		}
+		// Mostly plain strings with one byte or two at the edges.
+		for range rng.Intn(3) {
+			if len(b) > 0 {
+				b[rng.Intn(len(b))] = edges[rng.Intn(len(edges))]
+			}
+		}
+		s := string(b)
+		if got, want := plainString(s), plain(s); got != want {
+			t.Fatalf("plainString(%q) = %v, want %v", s, got, want)
+		} else if want {
+			accepted++
+		} else {
+			refused++
+		}
+	}
+	if accepted < 10000 || refused < 10000 {
+		t.Fatalf("%d accepted, %d refused: the test does not try both enough", accepted, refused)
+	}
+}

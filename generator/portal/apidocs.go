@@ -59,16 +59,20 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 		d.InForce = api.String(e.Versions[i].ID)
 		d.InForceSince = api.String(e.Versions[i].TakesEffect(c.Config.Location).String())
 	}
+	var gitPath, path string // the last version's (most versions have their predecessor's)
 	for i, v := range e.Versions {
 		var diffURL *string
 		if i+1 < len(e.Versions) {
 			diffURL = api.String(escapePath(CompareURL(e.ID, e.Versions[i+1].ID, v.ID)))
 		}
+		if i == 0 || v.Path != gitPath {
+			gitPath, path = v.Path, c.repoRelative(v.Path)
+		}
 		d.Versions = append(d.Versions, api.Version{
 			ID:         v.ID,
 			Commit:     v.Commit,
 			Date:       v.Date.Format(time.RFC3339),
-			Path:       c.repoRelative(v.Path),
+			Path:       path,
 			Subject:    v.Subject,
 			Material:   v.Material,
 			LayoutOnly: v.LayoutOnly,
