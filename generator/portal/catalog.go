@@ -842,7 +842,7 @@ type versionInfo struct {
 // parseInfo splits what inspect returned.
 func parseInfo(info string) versionInfo {
 	var vi versionInfo
-	for _, f := range strings.Fields(info) {
+	for f := range strings.FieldsSeq(info) {
 		switch {
 		case f == draftInfo:
 			vi.draft = true
@@ -860,7 +860,14 @@ func parseInfo(info string) versionInfo {
 }
 
 func isDraftInfo(info string) bool {
-	return parseInfo(info).draft
+	// Asked of every version of every load: the fields alone, as
+	// parseInfo reads them.
+	for f := range strings.FieldsSeq(info) {
+		if f == draftInfo {
+			return true
+		}
+	}
+	return false
 }
 
 // draftLine finds "draft: true" (YAML) or "draft = true" (TOML).
