@@ -221,7 +221,7 @@ func (p *pager) compareControl(e *Entry, from, to int) map[string]any {
 // compares the two versions named in the query in the browser. Without
 // JavaScript it says where the precomputed redlines are.
 func (p *pager) compareAnyPage(e *Entry) *site.Page {
-	params := p.documentParams(e)
+	params := archivedParams(p.documentParams(e))
 	params["type"] = "compare-any"
 	params["title"] = e.Doc.Title
 	control := p.compareControl(e, -1, -1)

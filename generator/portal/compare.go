@@ -297,11 +297,19 @@ func (p *pager) sideLinks(e *Entry, i int) markdown.LinkResolver {
 // comparePageOf is the page of a comparison, given its HTML.
 func (p *pager) comparePageOf(e *Entry, from, to int, f compared, html []byte) (*site.Page, string, error) {
 	inForce := e.InForce(p.c.Today, p.loc)
-	params := p.documentParams(e)
+	params := archivedParams(p.documentParams(e))
+	// Nor what changes with every new version of the document and the
+	// redline does not show (compare.html): the number of versions, and
+	// the links of its sides to the newest version. A redline of a version
+	// against its predecessor is then rendered once.
+	delete(params, "versions")
 	params["type"] = "compare"
 	params["title"] = e.Doc.Title
 	params["from"] = p.versionRef(e, from, inForce)
 	params["to"] = p.versionRef(e, to, inForce)
+	for _, side := range []string{"from", "to"} {
+		delete(params[side].(map[string]any), "current_diff_url")
+	}
 	params["summary"] = f.RedlineSummary
 	if !isEnglish(e.Language) {
 		params["summary"] = localStatsSummary(p.localizer(e.Language), f.Stats)
@@ -382,11 +390,19 @@ func (p *pager) registerComparePage(e *Entry, from, to int, pr *registerPair) (*
 // versions link to does, and says why there is no redline.
 func (p *pager) notComparedPage(e *Entry, from, to int) (*site.Page, string, error) {
 	inForce := e.InForce(p.c.Today, p.loc)
-	params := p.documentParams(e)
+	params := archivedParams(p.documentParams(e))
+	// Nor what changes with every new version of the document and the
+	// redline does not show (compare.html): the number of versions, and
+	// the links of its sides to the newest version. A redline of a version
+	// against its predecessor is then rendered once.
+	delete(params, "versions")
 	params["type"] = "compare"
 	params["title"] = e.Doc.Title
 	params["from"] = p.versionRef(e, from, inForce)
 	params["to"] = p.versionRef(e, to, inForce)
+	for _, side := range []string{"from", "to"} {
+		delete(params[side].(map[string]any), "current_diff_url")
+	}
 	params["summary"] = "Not compared"
 	params["identical"] = false
 	params["not_compared"] = true

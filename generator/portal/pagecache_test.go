@@ -553,3 +553,77 @@ func TestPageCacheIndexMemoryAndDamage(t *testing.T) {
 		t.Errorf("a damaged index: %d reused, %d rendered; log:\n%s", res.PagesReused, res.PagesRendered, log)
 	}
 }
+
+// TestCommitRendersOnlyTheArchivedPagesItChanges: after a commit that adds
+// a version to a document, every archived page (versions, redlines) whose
+// bytes stay the same comes from the page cache, not from rendering: the
+// redlines of each older version against its predecessor, and the pages
+// of the document's translation, whose source moved on (what the new
+// version changes in them, the translation's lag, is shown on its current
+// page only). A page taken from the cache is a hard link to the cache's
+// file, so the file of an unchanged page is the same file in both outputs.
+func TestCommitRendersOnlyTheArchivedPagesItChanges(t *testing.T) {
+	r := gittest.New(t)
+	doc := func(title, body string) string {
+		return "---\ntitle: " + title + "\nkind: dpa\n---\n# " + title + "\n\n## 1. Scope\n\n" + body + "\n"
+	}
+	r.Write("clause.toml", "title = \"Legal\"\nlanguage = \"en\"\nbinding_language = \"en\"\n")
+	for i := range 6 {
+		r.Write("content/en/dpa.md", doc("Data Processing Agreement", fmt.Sprintf("The processor acts on instructions, revision %d.", i)))
+		if i%2 == 0 {
+			r.Write("content/de/dpa.md", doc("Auftragsverarbeitungsvertrag", fmt.Sprintf("Der Auftragsverarbeiter handelt auf Weisung, Fassung %d.", i)))
+		}
+		r.Commit(fmt.Sprintf("2026-01-%02dT10:00:00Z", i+1), fmt.Sprintf("Revision %d", i))
+	}
+	cacheDir := t.TempDir()
+	build := func(name string) string {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), name)
+		mustBuild(t, r.Dir, Options{Out: out, HistoryOptions: HistoryOptions{CacheDir: cacheDir}})
+		return out
+	}
+	before := build("before")
+	r.Write("content/en/dpa.md", doc("Data Processing Agreement", "The processor acts on documented instructions only."))
+	r.Commit("2026-01-10T10:00:00Z", "DPA: documented instructions")
+	after := build("after")
+	cold := filepath.Join(t.TempDir(), "cold")
+	mustBuild(t, r.Dir, Options{Out: cold, HistoryOptions: HistoryOptions{NoCache: true}})
+	a, b := tree(t, after), tree(t, before)
+	if d := diffTrees(a, tree(t, cold)); len(d) > 0 {
+		t.Errorf("%d files differ from a cold build's:\n%s", len(d), strings.Join(d, "\n"))
+	}
+	var same, rendered []string
+	redlines, german := 0, 0
+	for name, text := range a {
+		archived := strings.Contains(name, "/versions/") || strings.Contains(name, "/compare/")
+		if !archived || !strings.HasSuffix(name, "/index.html") || strings.HasSuffix(name, "/versions/index.html") || b[name] != text {
+			continue
+		}
+		same = append(same, name)
+		if strings.HasPrefix(name, "/en/dpa/compare/") {
+			redlines++
+		}
+		if strings.HasPrefix(name, "/de/dpa/") {
+			german++
+		}
+		x, err := os.Stat(filepath.Join(before, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := os.Stat(filepath.Join(after, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !os.SameFile(x, y) {
+			rendered = append(rendered, name)
+		}
+	}
+	// The English DPA's redlines of versions 2-4 against their
+	// predecessors, and the German DPA's 3 versions and 2 redlines at least.
+	if redlines < 3 || german < 5 {
+		t.Fatalf("%d English redlines and %d German pages unchanged by the commit, want 3 and 5 at least: %v", redlines, german, same)
+	}
+	if len(rendered) > 0 {
+		t.Errorf("%d of %d archived pages the commit did not change were rendered again:\n%s", len(rendered), len(same), strings.Join(rendered, "\n"))
+	}
+}

@@ -185,6 +185,7 @@ func (p *pager) documentParams(e *Entry) map[string]any {
 		"feed_atom":    atomURL,
 		"feed_json":    jsonURL,
 		"versions":     len(e.Versions),
+		"has_versions": len(e.Versions) > 0, // feeds: see head.html
 		"retired":      e.Retired,
 		"uncommitted":  e.Uncommitted,
 		"draft":        e.Doc.Draft,
@@ -211,6 +212,17 @@ func (p *pager) documentParams(e *Entry) map[string]any {
 		params["retired_on"] = p.stamp(e.RetiredAt.Date)
 		params["retired_commit"] = p.commit(e.RetiredAt.Hash)
 	}
+	return params
+}
+
+// archivedParams drops from the parameters of an archived page (a version,
+// a redline, the compare page) what their layouts do not show and what
+// changes with other documents: the lag of a translation behind its
+// source, shown on the translation's current page. The page cache keys a
+// page by its parameters: with it, a commit to the source would render
+// every archived page of every translation again, to the same bytes.
+func archivedParams(params map[string]any) map[string]any {
+	delete(params, "translation_of")
 	return params
 }
 
@@ -391,7 +403,7 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 		}
 	}
 	inForce := e.InForce(p.c.Today, p.loc)
-	params := p.documentParams(e)
+	params := archivedParams(p.documentParams(e))
 	params["title"] = e.Doc.Title
 	params["type"] = "version"
 	params["uncommitted"] = uncommitted
