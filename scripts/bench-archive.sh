@@ -21,6 +21,9 @@
 # Repositories (arguments, default: all):
 #
 #   example    this repository's own portal (content/), cloned at HEAD
+#   github     generated in the shape of issue 16's GitHub-sized policy
+#              repository (57 current documents, ~880 versions): 760 commits
+#              over 66 documents, 58 of them current, 878 versions
 #   5000       generated (internal/gitgen): 5,000 commits over 200 documents
 #   20000      generated: 20,000 commits over 500 documents (slow: skip it
 #              with BENCH_SKIP_20K=1)
@@ -160,7 +163,7 @@ bench() {
 
 cases=("$@")
 if [[ ${#cases[@]} -eq 0 ]]; then
-	cases=(example 5000)
+	cases=(example github 5000)
 	[[ -n ${BENCH_SKIP_20K:-} ]] || cases+=(20000)
 	cases+=(corpora)
 fi
@@ -170,14 +173,15 @@ for c in "${cases[@]}"; do
 		git clone -q "$root" "$work/example"
 		bench example "$work/example"
 		;;
-	5000 | 20000)
+	github | 5000 | 20000)
 		if [[ ! -x $work/gitgen ]]; then
 			(cd "$root" && GOTOOLCHAIN=local go build -o "$work/gitgen" ./internal/gitgen/cmd/gitgen)
 		fi
-		docs=200
+		commits=$c docs=200
 		[[ $c == 20000 ]] && docs=500
-		echo "generating $c commits over $docs documents..." >&2
-		"$work/gitgen" -dir "$work/gen$c" -commits "$c" -docs "$docs" -seed 42 2>/dev/null
+		[[ $c == github ]] && commits=760 docs=66
+		echo "generating $commits commits over $docs documents..." >&2
+		"$work/gitgen" -dir "$work/gen$c" -commits "$commits" -docs "$docs" -seed 42 2>/dev/null
 		bench "gen-$c" "$work/gen$c"
 		;;
 	corpora)
@@ -188,7 +192,7 @@ for c in "${cases[@]}"; do
 			bench "$n" "$work/$n"
 		done
 		;;
-	*) die "unknown repository \"$c\" (example, 5000, 20000, corpora)" ;;
+	*) die "unknown repository \"$c\" (example, github, 5000, 20000, corpora)" ;;
 	esac
 done
 
