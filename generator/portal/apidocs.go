@@ -43,7 +43,7 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 			t.Version = api.String(src.Versions[l.Reflects].ID)
 		}
 		if l.Outdated() {
-			t.DiffURL = api.String(escapePath(CompareURL(src.ID, src.Versions[l.Reflects].ID, src.Versions[0].ID)))
+			t.DiffURL = api.String(escapePath(CurrentCompareURL(src.ID, src.Versions[l.Reflects].ID)))
 			d.OutdatedSince = api.String(src.Versions[l.OutdatedSince].Date.Format(time.RFC3339))
 		}
 		d.TranslationOf = t

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestPortalInChromium(t *testing.T) {
 	}
 	next := browsertest.Eval[string](p, `document.querySelector(".superseded-banner a").href`)
 	p2 := b.Open(t, next)
-	if !strings.Contains(p2.Text(".version-line"), "Version 2 of 3") {
+	if line := p2.Text(".version-line"); !strings.Contains(line, "Version 2, published") || strings.Contains(line, " of ") {
 		t.Errorf("next version page: %q", p2.Text(".version-line"))
 	}
 }
@@ -95,6 +96,7 @@ func TestMultilingualPortalInChromium(t *testing.T) {
 	axe := browsertest.AxeSource(t)
 	redline := func(doc string) string {
 		m, _ := filepath.Glob(filepath.Join(r.Dir, "public", doc, "compare", "*", "*", "index.html"))
+		m = slices.DeleteFunc(m, func(f string) bool { return filepath.Base(filepath.Dir(f)) == "current" })
 		if len(m) != 1 {
 			t.Fatalf("%s: %d redlines", doc, len(m))
 		}

@@ -231,15 +231,23 @@ func TestFormerCompareURLs(t *testing.T) {
 	if got := readFile(t, filepath.Join(pub, "_redirects")); !strings.Contains(got, "\n/dpa/compare/:from/:to/ /dpa/compare/?from=:from&to=:to 301\n") {
 		t.Errorf("_redirects:\n%s", got)
 	}
-	// Built: each version against its predecessor and the newest; not
-	// built: the others.
+	// Built: each version against its predecessor, and each but the
+	// newest against the newest at /current/ (the pair's own URL, built
+	// by earlier releases, goes to the compare page); not built: the
+	// others.
 	for _, c := range []struct {
 		from, to int
 		built    bool
-	}{{0, 1, true}, {1, 4, true}, {0, 4, true}, {0, 2, false}, {1, 3, false}} {
+	}{{0, 1, true}, {3, 4, true}, {1, 4, false}, {0, 4, false}, {0, 2, false}, {1, 3, false}} {
 		_, err := os.Stat(filepath.Join(pub, "dpa", "compare", ids[c.from], ids[c.to], "index.html"))
 		if (err == nil) != c.built {
 			t.Errorf("%d → %d: built %v, want %v", c.from, c.to, err == nil, c.built)
+		}
+	}
+	for i := range ids {
+		_, err := os.Stat(filepath.Join(pub, "dpa", "compare", ids[i], "current", "index.html"))
+		if want := i < len(ids)-1; (err == nil) != want {
+			t.Errorf("%d → current: built %v, want %v", i, err == nil, want)
 		}
 	}
 	base := browsertest.ServeRules(t, pub, browsertest.NetlifyRules(t, filepath.Join("..", "..", "netlify.toml")))
@@ -252,5 +260,18 @@ func TestFormerCompareURLs(t *testing.T) {
 	p.WaitVisible(".live-redline[data-compared]")
 	if got := p.Text(".compare-summary strong"); got != "1 clause changed." {
 		t.Errorf("summary %q", got)
+	}
+	// A redline against the current text, where a host's rule sends it to
+	// the compare page (Cloudflare Pages applies rules where pages exist):
+	// "current" is the newest version, in the comparison and the form.
+	newest := ids[len(ids)-1]
+	p = b.Open(t, base+"/dpa/compare/?from="+ids[0]+"&to=current")
+	p.WaitVisible(".live-redline[data-compared]")
+	if got := browsertest.Eval[string](p, `document.querySelector(".live-redline").dataset.compared`); got != ids[0]+" "+newest {
+		t.Errorf("?to=current compared %q, want %q", got, ids[0]+" "+newest)
+	}
+	p.WaitVisible(".compare-control")
+	if got := browsertest.Eval[string](p, `document.querySelector(".compare-control select[name=to]").value`); got != newest {
+		t.Errorf("?to=current: the form's second version is %q, want %q", got, newest)
 	}
 }

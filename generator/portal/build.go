@@ -284,8 +284,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			refs = append(refs, versionRef{e: e, i: i, from: -1})
 			res.Versions++
 		}
-		for _, pr := range comparePairs(e) {
-			refs = append(refs, versionRef{e: e, i: pr[1], from: pr[0]})
+		for _, c := range comparePairs(e) {
+			refs = append(refs, versionRef{e: e, i: c.to, from: c.from, current: c.current})
 		}
 		if len(e.Versions) > 0 {
 			refs = append(refs, versionRef{e: e, versions: true})
@@ -621,15 +621,15 @@ func copyRegular(src, dst string, limit int64) error {
 	return out.Close()
 }
 
-// versionRef is an archived page to render: version i of e, or, when
-// from >= 0, the comparison from version from to version i.
 // versionRef is a page of the batches: version i of e (from < 0), or
-// its redline from version from, or page (a current page, computed
-// already), or e's list of versions (versions).
+// its redline from version from (against the newest, whichever it is, when
+// current), or page (a current page, computed already), or e's list of
+// versions (versions).
 type versionRef struct {
 	e        *Entry
 	i        int
 	from     int
+	current  bool
 	page     *site.Page
 	versions bool
 }
@@ -643,7 +643,12 @@ func (vr versionRef) url() string {
 	case vr.from < 0:
 		return VersionURL(vr.e.ID, vr.e.Versions[vr.i].ID)
 	}
-	return CompareURL(vr.e.ID, vr.e.Versions[vr.from].ID, vr.e.Versions[vr.i].ID)
+	return vr.comparison().url(vr.e)
+}
+
+// comparison is the redline vr is (from >= 0).
+func (vr versionRef) comparison() comparison {
+	return comparison{from: vr.from, to: vr.i, current: vr.current}
 }
 
 // compute computes vr's page.
@@ -660,8 +665,9 @@ func (vr versionRef) compute(pg *pager) (*site.Page, error) {
 		p, err = pg.versionPage(vr.e, vr.i)
 	} else {
 		var summary string
-		p, summary, err = pg.comparePage(vr.e, vr.from, vr.i)
-		if vr.from == vr.i+1 {
+		c := vr.comparison()
+		p, summary, err = pg.comparePage(vr.e, c)
+		if c.againstPredecessor() {
 			vr.e.Versions[vr.i].Summary = summary
 		}
 	}

@@ -14,12 +14,45 @@ import (
 	"github.com/clause-portal/clause/generator/site"
 )
 
-// CompareURL is the path of the precomputed redline from one version to
-// another: a version against its predecessor or against the newest (see
-// comparePairs). Any two versions are compared at ComparePageURL.
+// CompareURL is the path of the precomputed redline from a version to its
+// successor (see comparePairs); any other pair of versions, as
+// ComparePageURL's query, redirects there (see compareRedirects). Any two
+// versions are compared at ComparePageURL.
 func CompareURL(id, from, to string) string {
 	return "/" + id + "/compare/" + from + "/" + to + "/"
 }
+
+// CurrentCompareURL is the path of the precomputed redline from a version
+// to the newest, whichever that is: the pages that link to it (the
+// version's own above all) stay the same when versions are added, and
+// only the redline changes.
+func CurrentCompareURL(id, from string) string {
+	return "/" + id + "/compare/" + from + "/" + currentSide + "/"
+}
+
+// currentSide stands for the newest version in CurrentCompareURL and in
+// the compare page's query (no version id has the form).
+const currentSide = "current"
+
+// comparison is a precomputed redline: version from of a document against
+// version to, its successor, or against the newest (current: to is 0, and
+// the page is at CurrentCompareURL).
+type comparison struct {
+	from, to int
+	current  bool
+}
+
+// url is the path of c's page.
+func (c comparison) url(e *Entry) string {
+	if c.current {
+		return CurrentCompareURL(e.ID, e.Versions[c.from].ID)
+	}
+	return CompareURL(e.ID, e.Versions[c.from].ID, e.Versions[c.to].ID)
+}
+
+// againstPredecessor reports whether c is the redline of a version against
+// its predecessor (its page keeps the unchanged text, folded).
+func (c comparison) againstPredecessor() bool { return !c.current && c.from == c.to+1 }
 
 // Side is one side of a comparison: a version, or the working tree.
 type Side struct {
@@ -145,26 +178,21 @@ func lowerFirst(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
 
-// comparePairs lists the precomputed comparisons of e as (from, to) index
-// pairs into e.Versions, older first: each version against its
-// predecessor and against the newest. These are the redlines readers
-// without JavaScript, crawlers and feeds get; any other pair is compared
-// in the browser, on the compare page (ComparePageURL).
-func comparePairs(e *Entry) [][2]int {
+// comparePairs lists the precomputed comparisons of e, indexes into
+// e.Versions: each version against its predecessor, and each but the
+// newest against the newest (the current text). These are the redlines
+// readers without JavaScript, crawlers and feeds get; any other pair is
+// compared in the browser, on the compare page (ComparePageURL).
+func comparePairs(e *Entry) []comparison {
 	n := len(e.Versions)
-	seen := map[[2]int]bool{}
-	var pairs [][2]int
-	add := func(from, to int) {
-		p := [2]int{from, to}
-		if from <= to || from >= n || seen[p] {
-			return
-		}
-		seen[p] = true
-		pairs = append(pairs, p)
-	}
+	var pairs []comparison
 	for i := 0; i < n; i++ {
-		add(i+1, i)
-		add(i, 0)
+		if i+1 < n {
+			pairs = append(pairs, comparison{from: i + 1, to: i})
+		}
+		if i > 0 {
+			pairs = append(pairs, comparison{from: i, to: 0, current: true})
+		}
 	}
 	return pairs
 }
@@ -177,14 +205,15 @@ func comparePairs(e *Entry) [][2]int {
 // it can be read in context; the other comparisons name unchanged runs and
 // link to the full text, or a long history would repeat every version's
 // whole text on hundreds of pages.
-func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) {
+func (p *pager) comparePage(e *Entry, c comparison) (*site.Page, string, error) {
+	from, to := c.from, c.to
 	if e.Versions[from].TooLarge() || e.Versions[to].TooLarge() {
-		return p.notComparedPage(e, from, to)
+		return p.notComparedPage(e, c)
 	}
-	if pr := p.registerPair(e, from, to); pr != nil {
-		return p.registerComparePage(e, from, to, pr)
+	if pr := p.registerPair(e, c); pr != nil {
+		return p.registerComparePage(e, c, pr)
 	}
-	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1, Words: p.redlineWords(e.Language)}
+	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: !c.againstPredecessor(), Words: p.redlineWords(e.Language)}
 	var key [32]byte
 	if p.memo != nil {
 		var heads [2]versionHead
@@ -198,7 +227,7 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 		// The document's language: what the page says of the redline may be
 		// written in it.
 		key = p.memo.key("compare", heads[0].part(), heads[1].part(), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), e.Language, wordsKey(hopts.Words)))
-		if pg, summary, ok, err := p.memoComparePage(e, from, to, heads, key); ok || err != nil {
+		if pg, summary, ok, err := p.memoComparePage(e, c, heads, key); ok || err != nil {
 			return pg, summary, err
 		}
 	}
@@ -229,7 +258,7 @@ func (p *pager) comparePage(e *Entry, from, to int) (*site.Page, string, error) 
 		p.memo.count(false)
 		p.memo.put(key, &compareMemo{HTML: p.memo.putBlob(buf.Bytes()), Facts: f, LinksFrom: a.trace.list(), LinksTo: b.trace.list()})
 	}
-	return p.comparePageOf(e, from, to, f, buf.Bytes())
+	return p.comparePageOf(e, c, f, buf.Bytes())
 }
 
 // compared is what a compare page shows of a comparison besides its
@@ -265,7 +294,8 @@ type compareMemo struct {
 // memoComparePage is comparePage from the memo: ok is false when the
 // memo has no entry for the comparison, or one whose links no longer
 // resolve the same way, or the texts of its versions are not kept.
-func (p *pager) memoComparePage(e *Entry, from, to int, heads [2]versionHead, key [32]byte) (pg *site.Page, summary string, ok bool, err error) {
+func (p *pager) memoComparePage(e *Entry, c comparison, heads [2]versionHead, key [32]byte) (pg *site.Page, summary string, ok bool, err error) {
+	from, to := c.from, c.to
 	var m compareMemo
 	if !p.memo.get(key, &m) {
 		return nil, "", false, nil
@@ -280,7 +310,7 @@ func (p *pager) memoComparePage(e *Entry, from, to int, heads [2]versionHead, ke
 	}
 	p.memo.count(true)
 	// The redline itself is read only if the page cache lacks the page.
-	pg, summary, err = p.comparePageOf(e, from, to, m.Facts, nil)
+	pg, summary, err = p.comparePageOf(e, c, m.Facts, nil)
 	if pg != nil {
 		pg.Lazy = p.memo.lazy(m.HTML)
 	}
@@ -295,7 +325,8 @@ func (p *pager) sideLinks(e *Entry, i int) markdown.LinkResolver {
 }
 
 // comparePageOf is the page of a comparison, given its HTML.
-func (p *pager) comparePageOf(e *Entry, from, to int, f compared, html []byte) (*site.Page, string, error) {
+func (p *pager) comparePageOf(e *Entry, c comparison, f compared, html []byte) (*site.Page, string, error) {
+	from, to := c.from, c.to
 	inForce := e.InForce(p.c.Today, p.loc)
 	params := archivedParams(p.documentParams(e))
 	// Nor what changes with every new version of the document and the
@@ -320,7 +351,7 @@ func (p *pager) comparePageOf(e *Entry, from, to int, f compared, html []byte) (
 	params["compare"] = p.compareControl(e, from, to)
 	title := p.compareTitle(e, from, to)
 	summary := f.Summary
-	if from == to+1 {
+	if c.againstPredecessor() {
 		var err error
 		if summary, err = p.c.versionSummaryOf(e, to, f.Summary, f.Metadata); err != nil {
 			return nil, "", err
@@ -331,13 +362,14 @@ func (p *pager) comparePageOf(e *Entry, from, to int, f compared, html []byte) (
 			return nil, "", err
 		}
 	}
-	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html}, summary, nil
+	return &site.Page{URL: c.url(e), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html}, summary, nil
 }
 
 // registerPair returns the comparison by rows of versions from and to of
 // a large register, or nil when they are redlined word by word (see
 // RedlineRegisterRows).
-func (p *pager) registerPair(e *Entry, from, to int) *registerPair {
+func (p *pager) registerPair(e *Entry, c comparison) *registerPair {
+	from, to := c.from, c.to
 	h, err := p.c.Register(e)
 	if err != nil || h == nil || h.redlines == nil {
 		return nil
@@ -354,7 +386,8 @@ func (p *pager) registerPair(e *Entry, from, to int) *registerPair {
 // of the text, its rows left out, word by word. The counts of the redline
 // include the rows: a row added is a block inserted, a row changed or
 // rewritten a block changed.
-func (p *pager) registerComparePage(e *Entry, from, to int, pr *registerPair) (*site.Page, string, error) {
+func (p *pager) registerComparePage(e *Entry, c comparison, pr *registerPair) (*site.Page, string, error) {
+	from, to := c.from, c.to
 	h, err := p.c.Register(e)
 	if err != nil {
 		return nil, "", err
@@ -372,7 +405,7 @@ func (p *pager) registerComparePage(e *Entry, from, to int, pr *registerPair) (*
 	cmp := Compare(sides[0], sides[1])
 	var buf bytes.Buffer
 	writeRegisterRedline(&buf, pr)
-	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: from != to+1, Words: p.redlineWords(e.Language)}
+	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: !c.againstPredecessor(), Words: p.redlineWords(e.Language)}
 	if err := diff.WriteHTML(&buf, cmp.Redline, hopts); err != nil {
 		return nil, "", err
 	}
@@ -382,13 +415,14 @@ func (p *pager) registerComparePage(e *Entry, from, to int, pr *registerPair) (*
 	cmp.Deleted += len(ch.Removed)
 	cmp.Moved += len(ch.Moved)
 	cmp.Unchanged += pr.unchanged
-	return p.comparePageOf(e, from, to, factsOf(cmp), buf.Bytes())
+	return p.comparePageOf(e, c, factsOf(cmp), buf.Bytes())
 }
 
 // notComparedPage stands for the redline between two versions when one of
 // them is too large to compare: the page exists, as every comparison the
 // versions link to does, and says why there is no redline.
-func (p *pager) notComparedPage(e *Entry, from, to int) (*site.Page, string, error) {
+func (p *pager) notComparedPage(e *Entry, c comparison) (*site.Page, string, error) {
+	from, to := c.from, c.to
 	inForce := e.InForce(p.c.Today, p.loc)
 	params := archivedParams(p.documentParams(e))
 	// Nor what changes with every new version of the document and the
@@ -418,7 +452,7 @@ func (p *pager) notComparedPage(e *Entry, from, to int) (*site.Page, string, err
 		}
 	}
 	title := p.compareTitle(e, from, to)
-	return &site.Page{URL: CompareURL(e.ID, e.Versions[from].ID, e.Versions[to].ID), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html.Bytes()}, "not compared: a version is too large", nil
+	return &site.Page{URL: c.url(e), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html.Bytes()}, "not compared: a version is too large", nil
 }
 
 // maxSideBytes bounds the source bytes of the parsed versions the pager
@@ -472,9 +506,13 @@ func (p *pager) side(e *Entry, i int) (Side, error) {
 // for nextUse.
 func (p *pager) comparing(e *Entry, from, to int) {
 	if p.pairsOf != e {
-		p.pairsOf, p.pairs, p.pairAt = e, comparePairs(e), map[[2]int]int{}
-		for k, pr := range p.pairs {
-			p.pairAt[pr] = k
+		p.pairsOf, p.pairs, p.pairAt = e, nil, map[[2]int]int{}
+		for k, c := range comparePairs(e) {
+			pr := [2]int{c.from, c.to}
+			p.pairs = append(p.pairs, pr)
+			if _, ok := p.pairAt[pr]; !ok {
+				p.pairAt[pr] = k
+			}
 		}
 	}
 	p.pairNow = len(p.pairs)

@@ -164,7 +164,7 @@ func TestCompareControlInChromium(t *testing.T) {
 	}
 	// The precomputed redline against the newest names the unchanged
 	// passages and links to the full text.
-	p.Do(chromedp.Navigate(base + "/dpa/compare/" + ids[0] + "/" + ids[4] + "/"))
+	p.Do(chromedp.Navigate(base + "/dpa/compare/" + ids[0] + "/current/"))
 	if link := browsertest.Eval[string](p, `document.querySelector(".rl-omitted a").getAttribute("href")`); link != "/dpa/versions/"+ids[4]+"/" {
 		t.Errorf("omitted passage links to %q", link)
 	}
@@ -196,11 +196,11 @@ func TestNextUse(t *testing.T) {
 	if got := p.nextUse(e, 0); got != 0 {
 		t.Errorf("nextUse before any comparison = %d, want 0", got)
 	}
-	p.comparing(e, pairs[0][0], pairs[0][1])
+	p.comparing(e, pairs[0].from, pairs[0].to)
 	for i := range e.Versions {
 		want := len(pairs)
 		for k, pr := range pairs {
-			if pr[0] == i || pr[1] == i {
+			if pr.from == i || pr.to == i {
 				want = k
 				break
 			}
@@ -210,12 +210,12 @@ func TestNextUse(t *testing.T) {
 		}
 	}
 	last := pairs[len(pairs)-1]
-	p.comparing(e, last[0], last[1])
+	p.comparing(e, last.from, last.to)
 	if got := p.nextUse(e, 1); got != len(pairs) {
 		t.Errorf("nextUse(1) at the last comparison %v = %d, want %d (none)", last, got, len(pairs))
 	}
-	if got := p.nextUse(e, last[0]); got != len(pairs)-1 {
-		t.Errorf("nextUse(%d) at the last comparison = %d, want %d", last[0], got, len(pairs)-1)
+	if got := p.nextUse(e, last.from); got != len(pairs)-1 {
+		t.Errorf("nextUse(%d) at the last comparison = %d, want %d", last.from, got, len(pairs)-1)
 	}
 }
 
@@ -264,11 +264,12 @@ func entryOfSizes(sizes ...int64) *Entry {
 }
 
 // TestComparePairs checks which redlines are rendered as pages: each
-// version against its predecessor and against the newest, whatever the
-// sizes; every other pair is compared in the browser.
+// version against its predecessor and each but the newest against the
+// newest (current: at its lasting URL, the predecessor of the newest too),
+// whatever the sizes; every other pair is compared in the browser.
 func TestComparePairs(t *testing.T) {
 	e := entryOfSizes(100, 2<<20, 100, 100, 100, 100)
-	want := "[[1 0] [2 1] [3 2] [2 0] [4 3] [3 0] [5 4] [4 0] [5 0]]"
+	want := "[{1 0 false} {2 1 false} {1 0 true} {3 2 false} {2 0 true} {4 3 false} {3 0 true} {5 4 false} {4 0 true} {5 0 true}]"
 	if got := fmt.Sprint(comparePairs(e)); got != want {
 		t.Errorf("comparePairs = %s, want %s", got, want)
 	}

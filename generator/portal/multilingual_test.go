@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -337,6 +338,7 @@ func TestMultilingualChromeOfEveryPage(t *testing.T) {
 	redline := func(doc string) string {
 		t.Helper()
 		m, _ := filepath.Glob(filepath.Join(public, filepath.FromSlash(doc), "compare", "*", "*", "index.html"))
+		m = slices.DeleteFunc(m, func(f string) bool { return filepath.Base(filepath.Dir(f)) == "current" })
 		if len(m) != 1 {
 			t.Fatalf("%s: %d redlines", doc, len(m))
 		}

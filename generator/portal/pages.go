@@ -159,7 +159,7 @@ func (p *pager) versionRef(e *Entry, i, inForce int) map[string]any {
 		m["diff_url"] = CompareURL(e.ID, e.Versions[i+1].ID, v.ID)
 	}
 	if i > 0 {
-		m["current_diff_url"] = CompareURL(e.ID, v.ID, e.Versions[0].ID)
+		m["current_diff_url"] = CurrentCompareURL(e.ID, v.ID)
 	}
 	if v.Summary != "" {
 		m["summary"] = v.Summary
@@ -253,7 +253,7 @@ func (p *pager) documentPage(e *Entry) (*site.Page, error) {
 		params["shown_version"] = p.versionRef(e, inForce, inForce)
 		params["upcoming"] = p.versionRef(e, 0, inForce)
 		params["upcoming_changes"] = p.upcomingChanges(e, inForce)
-		params["upcoming_diff_url"] = CompareURL(e.ID, v.ID, e.Versions[0].ID)
+		params["upcoming_diff_url"] = CurrentCompareURL(e.ID, v.ID)
 		params["updated"] = p.updated(e.Versions[0])
 		params["in_force_since"] = p.inForceSince(e, v)
 		params["effective"] = p.dateStamp(v.Effective)
@@ -404,6 +404,12 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	}
 	inForce := e.InForce(p.c.Today, p.loc)
 	params := archivedParams(p.documentParams(e))
+	// A version's page changes when the next version supersedes it, not
+	// with every version after that (the page cache renders it once
+	// more): it does not count the versions, links the redline against
+	// the newest at its lasting URL (CurrentCompareURL), and names its
+	// successor by its page and date.
+	delete(params, "versions")
 	params["title"] = e.Doc.Title
 	params["type"] = "version"
 	params["uncommitted"] = uncommitted
@@ -425,7 +431,8 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 			onStamp = p.versionStamp(next)
 			onStamp["date"] = onStamp["datetime"]
 		}
-		params["superseded"] = map[string]any{"by": sup, "on": onStamp, "future": on.After(p.c.Today)}
+		by := map[string]any{"url": sup["url"], "date": sup["date"]}
+		params["superseded"] = map[string]any{"by": by, "on": onStamp, "future": on.After(p.c.Today)}
 	}
 	if e.Retired && i == 0 && e.RetiredAt != nil {
 		params["superseded"] = nil
@@ -672,7 +679,7 @@ func (p *pager) lagParams(e *Entry, l *Lag) map[string]any {
 	if l.Outdated() {
 		v := src.Versions[l.OutdatedSince]
 		m["outdated_since"] = map[string]any{"id": v.ID, "url": VersionURL(src.ID, v.ID), "date": p.versionStamp(v), "subject": v.Subject}
-		m["diff_url"] = CompareURL(src.ID, src.Versions[l.Reflects].ID, src.Versions[0].ID)
+		m["diff_url"] = CurrentCompareURL(src.ID, src.Versions[l.Reflects].ID)
 	}
 	return m
 }

@@ -26,6 +26,7 @@
         var query = form.hasAttribute("data-query") ? new URLSearchParams(location.search) : null;
         [[from, "from"], [to, "to"]].forEach(function (pick) {
           var id = (query && query.get(pick[1])) || form.getAttribute("data-" + pick[1]);
+          if (id === "current" && versions.length) id = versions[0].id; // the newest (the list is newest first)
           if (versions.some(function (v) { return v.id === id; })) pick[0].value = id;
         });
         form.hidden = false;

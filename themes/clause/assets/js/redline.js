@@ -98,6 +98,9 @@
   json(data("versions")).then(function (text) {
     var versions = JSON.parse(text);
     var find = function (id) {
+      // "current": the newest version (the list is newest first), as in
+      // /ID/compare/FROM/current/, which some hosts redirect here.
+      if (id === "current") return versions[0] || null;
       for (var i = 0; i < versions.length; i++) if (versions[i].id === id) return versions[i];
       return null;
     };
