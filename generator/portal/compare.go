@@ -15,9 +15,9 @@ import (
 )
 
 // CompareURL is the path of the precomputed redline from a version to its
-// successor (see comparePairs); any other pair of versions, as
-// ComparePageURL's query, redirects there (see compareRedirects). Any two
-// versions are compared at ComparePageURL.
+// successor (see comparePairs). The same path for any other pair of
+// versions redirects to ComparePageURL, where any two versions are
+// compared, with the pair in its query (see compareRedirects).
 func CompareURL(id, from, to string) string {
 	return "/" + id + "/compare/" + from + "/" + to + "/"
 }
