@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"io"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -71,18 +70,7 @@ func executableID() ([32]byte, error) {
 			executableErr = err
 			return
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			executableErr = err
-			return
-		}
-		defer f.Close()
-		h := sha256.New()
-		if _, err := io.Copy(h, f); err != nil {
-			executableErr = err
-			return
-		}
-		copy(executableSum[:], h.Sum(nil))
+		executableSum, executableErr = site.FileSum(p)
 	})
 	return executableSum, executableErr
 }

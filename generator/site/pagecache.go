@@ -744,18 +744,13 @@ func rendererID() ([32]byte, error) {
 		if rendererErr != nil {
 			return
 		}
-		f, err := os.Open(p)
+		sum, err := FileSum(p)
 		if err != nil {
 			rendererErr = err
 			return
 		}
-		defer f.Close()
 		h := sha256.New()
-		fmt.Fprintf(h, "%s inside=%v\n", RenderProtocol, inside)
-		if _, err := io.Copy(h, f); err != nil {
-			rendererErr = err
-			return
-		}
+		fmt.Fprintf(h, "%s inside=%v %x\n", RenderProtocol, inside, sum)
 		copy(rendererSum[:], h.Sum(nil))
 	})
 	return rendererSum, rendererErr
