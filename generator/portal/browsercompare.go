@@ -248,29 +248,32 @@ func (p *pager) compareAnyPage(e *Entry) *site.Page {
 }
 
 // engineFiles are the redline engine and its loader as published: paths
-// named by their content, and the Subresource Integrity of each.
+// named by their content, and the Subresource Integrity of each. The
+// engine (4.6 MB) is named from the sums generated with it and
+// decompressed only when the output reused lacks it.
 type engineFiles struct {
-	wasm, execJS     []byte
+	wasmSum          wasm.Sum
+	execJS           []byte
 	wasmURL, execURL string
 	wasmSRI, execSRI string
 }
 
-// redlineEngine reads the embedded engine and names its files.
+// redlineEngine names the embedded engine's files.
 func redlineEngine() (*engineFiles, error) {
-	w, err := wasm.Engine()
+	sum, err := wasm.EngineSum()
 	if err != nil {
 		return nil, fmt.Errorf("the redline engine: %w", err)
 	}
-	f := &engineFiles{wasm: w, execJS: wasm.ExecJS()}
-	f.wasmURL, f.wasmSRI = contentNamed("/js/redline", ".wasm", f.wasm)
-	f.execURL, f.execSRI = contentNamed("/js/wasm_exec", ".js", f.execJS)
+	f := &engineFiles{wasmSum: sum, execJS: wasm.ExecJS()}
+	f.wasmURL, f.wasmSRI = contentURL("/js/redline", ".wasm", sum.SHA256), sum.Integrity
+	s384 := sha512.Sum384(f.execJS)
+	f.execURL, f.execSRI = contentURL("/js/wasm_exec", ".js", sha256.Sum256(f.execJS)), "sha384-"+base64.StdEncoding.EncodeToString(s384[:])
 	return f, nil
 }
 
-func contentNamed(prefix, ext string, data []byte) (url, integrity string) {
-	s384 := sha512.Sum384(data)
-	s256 := sha256.Sum256(data)
-	return prefix + "." + hex.EncodeToString(s256[:8]) + ext, "sha384-" + base64.StdEncoding.EncodeToString(s384[:])
+// contentURL names a file by the first 8 bytes of its SHA-256.
+func contentURL(prefix, ext string, sum [32]byte) string {
+	return prefix + "." + hex.EncodeToString(sum[:8]) + ext
 }
 
 // params are the site parameters the compare page's template reads.
@@ -278,21 +281,20 @@ func (f *engineFiles) params() map[string]any {
 	return map[string]any{"wasm": f.wasmURL, "wasm_integrity": f.wasmSRI, "exec": f.execURL, "exec_integrity": f.execSRI}
 }
 
-// write puts the engine's files into the staged site.
-func (f *engineFiles) write(stage string) error {
-	for _, file := range []struct {
-		url  string
-		data []byte
-	}{{f.wasmURL, f.wasm}, {f.execURL, f.execJS}} {
-		dst := filepath.Join(stage, filepath.FromSlash(strings.TrimPrefix(file.url, "/")))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
+// write puts the engine's files into the staged site, or leaves them to
+// the output reused when it has them as they are.
+func (f *engineFiles) write(o *output) error {
+	rel := strings.TrimPrefix(f.wasmURL, "/")
+	if o.reuse == nil || !o.reuse.Same(rel, f.wasmSum.Size, f.wasmSum.SHA256) {
+		w, err := wasm.Engine()
+		if err != nil {
+			return fmt.Errorf("the redline engine: %w", err)
 		}
-		if err := os.WriteFile(dst, file.data, 0o644); err != nil {
+		if err := o.write(rel, w); err != nil {
 			return err
 		}
 	}
-	return nil
+	return o.write(strings.TrimPrefix(f.execURL, "/"), f.execJS)
 }
 
 // comparable reports whether some document of c has two versions or more:

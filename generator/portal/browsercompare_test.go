@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/clause-portal/clause/generator/diff"
+	"github.com/clause-portal/clause/generator/redline/wasm"
 	"github.com/clause-portal/clause/internal/browsertest"
 	"github.com/clause-portal/clause/internal/gittest"
 )
@@ -274,4 +275,39 @@ func TestFormerCompareURLs(t *testing.T) {
 	if got := browsertest.Eval[string](p, `document.querySelector(".compare-control select[name=to]").value`); got != newest {
 		t.Errorf("?to=current: the form's second version is %q, want %q", got, newest)
 	}
+}
+
+// TestEngineWrittenWhereTheOutputReusedLacksIt: the redline engine is
+// named from the sums generated with it and decompressed only when the
+// output a build reuses lacks it; an output that lost it gets it back, the
+// engine's bytes.
+func TestEngineWrittenWhereTheOutputReusedLacksIt(t *testing.T) {
+	r := gittest.New(t)
+	for i := range 2 {
+		r.Write("content/dpa.md", fmt.Sprintf("# DPA\n\nRevision %d.\n", i))
+		r.Commit(fmt.Sprintf("2026-01-%02dT10:00:00Z", i+1), fmt.Sprintf("Revision %d", i))
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	opts := Options{Out: out, HistoryOptions: HistoryOptions{CacheDir: t.TempDir()}}
+	want, err := wasm.Engine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := func(what string) string {
+		t.Helper()
+		m, _ := filepath.Glob(filepath.Join(out, "js", "redline.*.wasm"))
+		if len(m) != 1 {
+			t.Fatalf("%s: engine files %v", what, m)
+		}
+		if got, err := os.ReadFile(m[0]); err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%s: %s is not the engine (%d bytes, %v)", what, m[0], len(got), err)
+		}
+		return m[0]
+	}
+	mustBuild(t, r.Dir, opts)
+	engine("first build")
+	mustBuild(t, r.Dir, opts)
+	os.Remove(engine("second build"))
+	mustBuild(t, r.Dir, opts) // reuses the second build's output, which lost it
+	engine("after the engine was deleted from the output")
 }

@@ -423,7 +423,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if engine != nil {
-		if err := engine.write(own); err != nil {
+		if err := engine.write(written); err != nil {
 			return nil, err
 		}
 	}

@@ -1,9 +1,10 @@
 //go:build ignore
 
 // gen builds the redline engine for the browser: cmd/clause-redline-wasm
-// compiled with GOOS=js GOARCH=wasm into redline.wasm.gz, and the Go
-// toolchain's wasm_exec.js that runs it, into the folder given by -out
-// (default: this one). go generate runs it; TestEngineUpToDate runs it
+// compiled with GOOS=js GOARCH=wasm into redline.wasm.gz, its size and
+// sums into redline.wasm.sum (so that a build names and checks the engine
+// without decompressing it), and the Go toolchain's wasm_exec.js that runs
+// it, into the folder given by -out (default: this one). go generate runs it; TestEngineUpToDate runs it
 // into a temporary folder and compares.
 //
 // The build is reproducible: no paths (-trimpath), no build ID, no VCS
@@ -13,6 +14,9 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"os"
@@ -67,6 +71,11 @@ func run(out string) error {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(out, "redline.wasm.gz"), gz.Bytes(), 0o644); err != nil {
+		return err
+	}
+	s384 := sha512.Sum384(wasm)
+	sum := fmt.Sprintf("%d %x sha384-%s\n", len(wasm), sha256.Sum256(wasm), base64.StdEncoding.EncodeToString(s384[:]))
+	if err := os.WriteFile(filepath.Join(out, "redline.wasm.sum"), []byte(sum), 0o644); err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(out, "wasm_exec.js"), execJS, 0o644)

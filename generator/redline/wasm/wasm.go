@@ -16,12 +16,17 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"sync"
 )
 
 //go:embed redline.wasm.gz
 var engineGz []byte
+
+//go:embed redline.wasm.sum
+var engineSum string
 
 //go:embed wasm_exec.js
 var execJS []byte
@@ -37,6 +42,32 @@ var engine = sync.OnceValues(func() ([]byte, error) {
 // Engine returns the redline engine, a WebAssembly module. The caller must
 // not modify the slice.
 func Engine() ([]byte, error) { return engine() }
+
+// Sum describes the engine without decompressing it (~30 ms), as gen.go
+// wrote it beside the engine: its size, its SHA-256, and its Subresource
+// Integrity ("sha384-…").
+type Sum struct {
+	Size      int
+	SHA256    [32]byte
+	Integrity string
+}
+
+var engineSums = sync.OnceValues(func() (Sum, error) {
+	var s Sum
+	var hexSum string
+	if _, err := fmt.Sscanf(engineSum, "%d %64s %s\n", &s.Size, &hexSum, &s.Integrity); err != nil {
+		return Sum{}, fmt.Errorf("redline.wasm.sum: %w", err)
+	}
+	b, err := hex.DecodeString(hexSum)
+	if err != nil || len(b) != len(s.SHA256) {
+		return Sum{}, fmt.Errorf("redline.wasm.sum: bad SHA-256 %q", hexSum)
+	}
+	copy(s.SHA256[:], b)
+	return s, nil
+})
+
+// EngineSum returns the engine's size and sums.
+func EngineSum() (Sum, error) { return engineSums() }
 
 // ExecJS returns wasm_exec.js of the Go release that compiled the engine:
 // the script that runs it in a browser. The caller must not modify it.

@@ -3,6 +3,9 @@ package wasm
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"io"
 	"os"
 	"os/exec"
@@ -39,6 +42,31 @@ func TestEngineUpToDate(t *testing.T) {
 	}
 	if !bytes.Equal(js, ExecJS()) {
 		t.Error("wasm_exec.js differs from the Go toolchain's: run go generate ./generator/redline/wasm and commit it")
+	}
+	sum, err := os.ReadFile(filepath.Join(dir, "redline.wasm.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(sum) != engineSum {
+		t.Errorf("redline.wasm.sum is out of date (%q built, %q committed): run go generate ./generator/redline/wasm and commit it", sum, engineSum)
+	}
+}
+
+// TestEngineSum checks the committed size and sums of the engine against
+// the engine itself.
+func TestEngineSum(t *testing.T) {
+	b, err := Engine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := EngineSum()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s384 := sha512.Sum384(b)
+	want := Sum{Size: len(b), SHA256: sha256.Sum256(b), Integrity: "sha384-" + base64.StdEncoding.EncodeToString(s384[:])}
+	if s != want {
+		t.Errorf("EngineSum() = %+v, the engine's are %+v: run go generate ./generator/redline/wasm", s, want)
 	}
 }
 
