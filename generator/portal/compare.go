@@ -328,19 +328,7 @@ func (p *pager) sideLinks(e *Entry, i int) markdown.LinkResolver {
 func (p *pager) comparePageOf(e *Entry, c comparison, f compared, html []byte) (*site.Page, string, error) {
 	from, to := c.from, c.to
 	inForce := e.InForce(p.c.Today, p.loc)
-	params := archivedParams(p.documentParams(e))
-	// Nor what changes with every new version of the document and the
-	// redline does not show (compare.html): the number of versions, and
-	// the links of its sides to the newest version. A redline of a version
-	// against its predecessor is then rendered once.
-	delete(params, "versions")
-	params["type"] = "compare"
-	params["title"] = e.Doc.Title
-	params["from"] = p.versionRef(e, from, inForce)
-	params["to"] = p.versionRef(e, to, inForce)
-	for _, side := range []string{"from", "to"} {
-		delete(params[side].(map[string]any), "current_diff_url")
-	}
+	params := p.compareParams(e, from, to, inForce)
 	params["summary"] = f.RedlineSummary
 	if !isEnglish(e.Language) {
 		params["summary"] = localStatsSummary(p.localizer(e.Language), f.Stats)
@@ -363,6 +351,21 @@ func (p *pager) comparePageOf(e *Entry, c comparison, f compared, html []byte) (
 		}
 	}
 	return &site.Page{URL: c.url(e), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html}, summary, nil
+}
+
+// compareParams are the parameters every redline's page has: the
+// document's, less what compare.html does not show and what changes with
+// every new version of the document (the number of versions; see also
+// archivedParams), so that a redline of a version against its predecessor
+// is rendered once; and its two sides.
+func (p *pager) compareParams(e *Entry, from, to, inForce int) map[string]any {
+	params := archivedParams(p.documentParams(e))
+	delete(params, "versions")
+	params["type"] = "compare"
+	params["title"] = e.Doc.Title
+	params["from"] = p.versionRef(e, from, inForce)
+	params["to"] = p.versionRef(e, to, inForce)
+	return params
 }
 
 // registerPair returns the comparison by rows of versions from and to of
@@ -424,19 +427,7 @@ func (p *pager) registerComparePage(e *Entry, c comparison, pr *registerPair) (*
 func (p *pager) notComparedPage(e *Entry, c comparison) (*site.Page, string, error) {
 	from, to := c.from, c.to
 	inForce := e.InForce(p.c.Today, p.loc)
-	params := archivedParams(p.documentParams(e))
-	// Nor what changes with every new version of the document and the
-	// redline does not show (compare.html): the number of versions, and
-	// the links of its sides to the newest version. A redline of a version
-	// against its predecessor is then rendered once.
-	delete(params, "versions")
-	params["type"] = "compare"
-	params["title"] = e.Doc.Title
-	params["from"] = p.versionRef(e, from, inForce)
-	params["to"] = p.versionRef(e, to, inForce)
-	for _, side := range []string{"from", "to"} {
-		delete(params[side].(map[string]any), "current_diff_url")
-	}
+	params := p.compareParams(e, from, to, inForce)
 	params["summary"] = "Not compared"
 	params["identical"] = false
 	params["not_compared"] = true
