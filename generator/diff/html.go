@@ -28,6 +28,13 @@ type HTMLOptions struct {
 	// Words are the redline's own words ("3 unchanged blocks", "Moved
 	// from"…) in the reader's language; nil is English.
 	Words *Words
+	// IDPrefix is put before every id the redline gives its elements
+	// (headings, moves) and every link to them, so that a page can hold
+	// the redline beside the text it compares, or beside another redline.
+	IDPrefix string
+	// Level is the level of the heading the redline stands under: its
+	// highest headings are one level below. 0 means 1, the page's title.
+	Level int
 }
 
 // WriteHTML writes a redline as semantic HTML: inserted text in <ins>,
@@ -44,7 +51,7 @@ type HTMLOptions struct {
 // Content-Security-Policy.
 func WriteHTML(w io.Writer, r *Redline, opts HTMLOptions) error {
 	bw := bufio.NewWriter(w)
-	h := htmlWriter{w: bw, linkBase: opts.LinkBase, top: topHeading(r), words: opts.Words}
+	h := htmlWriter{w: bw, linkBase: opts.LinkBase, top: topHeading(r), words: opts.Words, prefix: html.EscapeString(opts.IDPrefix), base: max(opts.Level, 1)}
 	context := opts.Context
 	if context == 0 {
 		context = 1
@@ -135,6 +142,8 @@ type htmlWriter struct {
 	folded     bool
 	runLast    int
 	tables     int // tables written, to name their scroll regions
+	prefix     string // HTMLOptions.IDPrefix, escaped
+	base       int    // HTMLOptions.Level, at least 1
 	words      *Words
 }
 
@@ -174,7 +183,7 @@ func (h *htmlWriter) headingLevel(lvl int) int {
 	if h.folded && h.runLast > 0 {
 		before = h.runLast
 	}
-	l := min(max(lvl-h.top+2, 2), 6, max(before, 1)+1)
+	l := min(max(lvl-h.top+h.base+1, h.base+1), 6, max(before, h.base)+1)
 	if h.folded {
 		h.runLast = l
 	} else {
@@ -226,8 +235,8 @@ func (h *htmlWriter) label(l, anchor string) {
 func (h *htmlWriter) departed(r *Redline, moves []int) {
 	for _, x := range moves {
 		m := r.Moves[x]
-		fmt.Fprintf(h.w, `<p class="rl-departed" id="%s-from"><a href="#%s">%s %s</a></p>`+"\n",
-			html.EscapeString(m.ID), html.EscapeString(m.ID), html.EscapeString(h.words.movedTo()), escapeLines(h.words.place(m.To, m.ToLine)))
+		fmt.Fprintf(h.w, `<p class="rl-departed" id="%s%s-from"><a href="#%s%s">%s %s</a></p>`+"\n",
+			h.prefix, html.EscapeString(m.ID), h.prefix, html.EscapeString(m.ID), html.EscapeString(h.words.movedTo()), escapeLines(h.words.place(m.To, m.ToLine)))
 	}
 }
 
@@ -269,8 +278,8 @@ func (h *htmlWriter) note(note string, m *Move, cell bool) {
 		fmt.Fprintf(h.w, `<%s class="rl-note">%s</%s>`, tag, escapeLines(note), tag)
 		return
 	}
-	fmt.Fprintf(h.w, `<%s class="rl-note" id="%s">%s <a href="#%s-from">%s</a></%s>`,
-		tag, html.EscapeString(m.ID), html.EscapeString(h.words.movedFrom()), html.EscapeString(m.ID), escapeLines(h.words.place(m.From, m.FromLine)), tag)
+	fmt.Fprintf(h.w, `<%s class="rl-note" id="%s%s">%s <a href="#%s%s-from">%s</a></%s>`,
+		tag, h.prefix, html.EscapeString(m.ID), html.EscapeString(h.words.movedFrom()), h.prefix, html.EscapeString(m.ID), escapeLines(h.words.place(m.From, m.FromLine)), tag)
 }
 
 func (h *htmlWriter) block(bd *BlockDiff, note string, m *Move) {
@@ -320,7 +329,7 @@ func (h *htmlWriter) block(bd *BlockDiff, note string, m *Move) {
 		lvl := strconv.Itoa(h.headingLevel(b.Level))
 		open, closeTag = "h"+lvl, "h"+lvl
 		if b.Anchor != "" && bd.Op != Deleted {
-			open += ` id="` + html.EscapeString(b.Anchor) + `"`
+			open += ` id="` + h.prefix + html.EscapeString(b.Anchor) + `"`
 		}
 	case markdown.KindCode:
 		open, closeTag = "pre", "pre"

@@ -89,3 +89,65 @@ func TestRedlineInTheReadersWords(t *testing.T) {
 		}
 	}
 }
+
+// TestRedlineIDPrefixAndLevel: with IDPrefix every id the redline writes
+// starts with it and every link within the redline reaches one of them;
+// with Level its headings stand below that level. The defaults write what
+// Level 1 and no prefix write.
+func TestRedlineIDPrefixAndLevel(t *testing.T) {
+	old := "# Terms\n\n## 1. Scope\n\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n\nThe clause that moves away from here.\n\n## 2. Term\n\n### 2.1 End\n\nOn notice.\n"
+	new := "# Terms\n\n## 1. Scope\n\nThe clause that moves away from here.\n\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n\n## 2. Term\n\n### 2.1 End\n\nOn written notice.\n"
+	r := Compare(markdown.Blocks([]byte(old)), markdown.Blocks([]byte(new)))
+	write := func(o HTMLOptions) string {
+		var b strings.Builder
+		if err := WriteHTML(&b, r, o); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	if write(HTMLOptions{}) != write(HTMLOptions{Level: 1}) {
+		t.Error("Level 0 and Level 1 write different redlines")
+	}
+	plain := write(HTMLOptions{})
+	out := write(HTMLOptions{IDPrefix: "p_", Level: 2})
+	ids := regexp.MustCompile(` id="([^"]*)"`).FindAllStringSubmatch(out, -1)
+	if len(ids) < 3 { // the move's two ends and the headings
+		t.Fatalf("%d ids in\n%s", len(ids), out)
+	}
+	have := map[string]bool{}
+	for _, m := range ids {
+		if !strings.HasPrefix(m[1], "p_") {
+			t.Errorf("id %q lacks the prefix", m[1])
+		}
+		have[m[1]] = true
+	}
+	if len(ids) != len(regexp.MustCompile(` id="`).FindAllString(plain, -1)) {
+		t.Errorf("the prefix changed the number of ids")
+	}
+	links := regexp.MustCompile(`href="#([^"]*)"`).FindAllStringSubmatch(out, -1)
+	if len(links) < 2 {
+		t.Fatalf("%d links within the redline in\n%s", len(links), out)
+	}
+	for _, m := range links {
+		if !have[m[1]] {
+			t.Errorf("link to #%s, which the redline does not have", m[1])
+		}
+	}
+	// Every heading one level deeper, the first an h3.
+	levels := func(page string) (l []int) {
+		for _, m := range regexp.MustCompile(`<h([1-6])[ >]`).FindAllStringSubmatch(page, -1) {
+			n, _ := strconv.Atoi(m[1])
+			l = append(l, n)
+		}
+		return l
+	}
+	a, b := levels(plain), levels(out)
+	if len(a) < 3 || len(a) != len(b) || b[0] != 3 {
+		t.Fatalf("headings %v without Level, %v with Level 2", a, b)
+	}
+	for i := range a {
+		if b[i] != a[i]+1 {
+			t.Errorf("heading %d: h%d without Level, h%d with Level 2", i, a[i], b[i])
+		}
+	}
+}
