@@ -180,9 +180,8 @@ func writeContent(s *Site, release bool, cached *cacheRun, df *deferrer) ([]Cont
 			fm["build"] = map[string]any{"render": "link", "list": "always"}
 		}
 		// A lazy body is read now only where it goes round Hugo (a
-		// large one, or a page with deferred parameters) or no cache
-		// could spare it.
-		if p.HTML == nil && p.Lazy != nil && (cached == nil || p.Lazy.Size >= DeferBody || hasDeferred(p.Params)) {
+		// large one) or no cache could spare it.
+		if p.HTML == nil && p.Lazy != nil && (cached == nil || p.Lazy.Size >= DeferBody) {
 			var err error
 			if p.HTML, err = p.load(); err != nil {
 				return nil, nil, err

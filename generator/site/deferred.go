@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -33,14 +34,17 @@ const DeferBody = 1 << 20
 // is.
 type Deferred struct {
 	html  []byte
-	token string // the placeholder, set while a page is written
+	lazy  *LazyHTML // the HTML, read only if the page is rendered
+	token string    // the placeholder, set while a page is written
 }
 
 // Defer returns html as a Deferred parameter value.
 func Defer(html []byte) *Deferred { return &Deferred{html: html} }
 
-// HTML returns the HTML d stands for.
-func (d *Deferred) HTML() []byte { return d.html }
+// DeferLazy returns HTML kept elsewhere as a Deferred parameter value:
+// the page cache keys the page by the HTML's sum, and the HTML is read
+// only for a page that must be rendered.
+func DeferLazy(l *LazyHTML) *Deferred { return &Deferred{lazy: l} }
 
 // MarshalJSON writes d's placeholder as a JSON string: the value Hugo
 // reads. A Deferred outside a page's parameters (which Build walks to
@@ -85,7 +89,20 @@ type deferredPage struct {
 	file   string // the page's output file, below the publish folder
 	tokens []string
 	html   [][]byte
-	kept   []string // the files that hold html, once kept
+	lazy   []*LazyHTML // for each token, the HTML kept elsewhere, or nil
+	kept   []string    // the files that hold html, once kept
+}
+
+// load returns the HTML of placeholder i.
+func (dp *deferredPage) load(i int) ([]byte, error) {
+	if l := dp.lazy[i]; l != nil {
+		b, err := l.read()
+		if err != nil {
+			return nil, fmt.Errorf("%s: reading its kept HTML: %w", dp.file, err)
+		}
+		return b, nil
+	}
+	return dp.html[i], nil
 }
 
 // keep writes the page's deferred HTML into files of df.dir and drops it
@@ -94,14 +111,18 @@ func (dp *deferredPage) keep(df *deferrer) error {
 	if err := os.MkdirAll(df.dir, 0o755); err != nil {
 		return err
 	}
-	for i, h := range dp.html {
+	for i := range dp.tokens {
+		h, err := dp.load(i)
+		if err != nil {
+			return err
+		}
 		name := filepath.Join(df.dir, strings.TrimPrefix(strings.TrimSuffix(dp.tokens[i], `"></clause-deferred>`), placeholderStart)+".html")
 		if err := os.WriteFile(name, h, 0o644); err != nil {
 			return err
 		}
 		dp.kept = append(dp.kept, name)
 	}
-	dp.html = nil
+	dp.html, dp.lazy = nil, nil
 	return nil
 }
 
@@ -111,16 +132,17 @@ func (dp *deferredPage) keep(df *deferrer) error {
 // gets and the page's deferred HTML (nil for none).
 func (df *deferrer) prepare(p *Page) ([]byte, *deferredPage) {
 	var dp deferredPage
-	add := func(html []byte) string {
+	add := func(html []byte, lazy *LazyHTML) string {
 		t := df.placeholder()
 		dp.tokens = append(dp.tokens, t)
 		dp.html = append(dp.html, html)
+		dp.lazy = append(dp.lazy, lazy)
 		return t
 	}
-	walkDeferred(p.Params, func(d *Deferred) { d.token = add(d.html) })
+	walkDeferred(p.Params, func(d *Deferred) { d.token = add(d.html, d.lazy) })
 	body := p.HTML
 	if len(body) >= DeferBody {
-		body = []byte(add(body))
+		body = []byte(add(body, nil))
 	}
 	if len(dp.tokens) == 0 {
 		return body, nil
@@ -130,13 +152,6 @@ func (df *deferrer) prepare(p *Page) ([]byte, *deferredPage) {
 }
 
 // walkDeferred calls f with each Deferred in v, a page's parameters.
-// hasDeferred reports whether params hold a Deferred.
-func hasDeferred(params map[string]any) bool {
-	found := false
-	walkDeferred(params, func(*Deferred) { found = true })
-	return found
-}
-
 func walkDeferred(v any, f func(*Deferred)) {
 	switch t := v.(type) {
 	case *Deferred:
@@ -159,18 +174,37 @@ func walkDeferred(v any, f func(*Deferred)) {
 }
 
 // keyParts returns what the page cache keys a page by in place of its
-// content file: the front matter and body with each placeholder replaced
-// by its number on the page (the nonce changes from build to build), and
-// the HTML the placeholders stand for.
-func (dp *deferredPage) keyParts(frontMatter, body []byte) [][]byte {
-	parts := [][]byte{frontMatter, {'\n'}, body}
+// content file: the front matter and the SHA-256 of the body with each
+// placeholder replaced by its number on the page (the nonce changes from
+// build to build), and the HTML the placeholders stand for, or its sum
+// when it is kept elsewhere. A lazy body (body nil) is below DeferBody and
+// holds no placeholder: its sum is its own.
+func (dp *deferredPage) keyParts(frontMatter, body []byte, lazyBody *LazyHTML) [][]byte {
+	var bodySum [sha256.Size]byte
+	if body == nil && lazyBody != nil {
+		bodySum = lazyBody.Sum
+	}
+	parts := [][]byte{frontMatter, {'\n'}, nil}
 	for i, t := range dp.tokens {
 		fixed := []byte(placeholderStart + "page-" + strconv.Itoa(i+1) + `"></clause-deferred>`)
 		parts[0] = bytes.ReplaceAll(parts[0], jsonString(t), jsonString(string(fixed)))
-		parts[2] = bytes.ReplaceAll(parts[2], []byte(t), fixed)
+		if body != nil {
+			body = bytes.ReplaceAll(body, []byte(t), fixed)
+		}
 	}
-	for _, h := range dp.html {
-		parts = append(parts, []byte(strconv.Itoa(len(h))+"\n"), h)
+	if body != nil || lazyBody == nil {
+		bodySum = sha256.Sum256(body)
+	}
+	parts[2] = bodySum[:]
+	// The same key whether the HTML is at hand or kept elsewhere.
+	for i, h := range dp.html {
+		size, sum := len(h), [sha256.Size]byte{}
+		if l := dp.lazy[i]; l != nil {
+			size, sum = l.Size, l.Sum
+		} else {
+			sum = sha256.Sum256(h)
+		}
+		parts = append(parts, []byte(strconv.Itoa(size)+"\n"), sum[:])
 	}
 	return parts
 }
@@ -193,13 +227,15 @@ func (dp *deferredPage) substitute(publish string) error {
 	if err != nil {
 		return err
 	}
-	html := dp.html
-	if dp.kept != nil {
-		html = make([][]byte, len(dp.kept))
-		for i, k := range dp.kept {
-			if html[i], err = os.ReadFile(k); err != nil {
-				return err
-			}
+	html := make([][]byte, len(dp.tokens))
+	for i := range dp.tokens {
+		if dp.kept != nil {
+			html[i], err = os.ReadFile(dp.kept[i])
+		} else {
+			html[i], err = dp.load(i)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	out, changed := replacePlaceholders(b, dp.tokens, html)

@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,5 +98,66 @@ func TestDeferredHTML(t *testing.T) {
 	reg3, _ := build(other)
 	if !strings.Contains(reg3, `<div class="table">`+string(other)+`</div>`) || strings.Contains(reg3, string(table)) {
 		t.Errorf("a page with other deferred HTML came from the cache:\n%.600s", reg3)
+	}
+}
+
+// TestDeferredLazyHTML: HTML kept elsewhere (DeferLazy) lands in the page
+// where the template prints it; the page cache restores the page without
+// reading it, whether it was at hand (Defer) or kept when the page was
+// rendered, and renders the page again when it changes; a lazy body beside
+// it is not read either; HTML that is not the bytes kept is an error
+// naming the page.
+func TestDeferredLazyHTML(t *testing.T) {
+	redline := `<div class="redline"><p><ins>new</ins> {{ .Title }} é</p></div>`
+	body := "<p>The text.</p>"
+	loads := 0
+	lazy := func(html string) *LazyHTML {
+		return &LazyHTML{Sum: sha256.Sum256([]byte(html)), Size: len(html), Load: func() ([]byte, error) {
+			loads++
+			return []byte(html), nil
+		}}
+	}
+	cacheDir, layouts := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(layouts, "version.html"), []byte(`<!doctype html><title>{{ .Title }}</title><main>{{ .Content }}</main><section>{{ .Params.clause.redline | safeHTML }}</section>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := func(d *Deferred, body *LazyHTML) (string, error) {
+		s := &Site{Title: "Legal", BaseURL: "/", LanguageCode: "en", Location: time.UTC, Params: map[string]any{},
+			Pages: []*Page{{URL: "/dpa/versions/v1/", Layout: "version", Title: "DPA", Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Params: map[string]any{"redline": d}, Lazy: body}}}
+		out := filepath.Join(t.TempDir(), "public")
+		pc, err := OpenPageCache(cacheDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Build(s, Options{PublishDir: out, WorkDir: t.TempDir(), LayoutsDir: layouts, Partial: true, Cache: pc, ReleasePages: true}); err != nil {
+			return "", err
+		}
+		if err := pc.Save(); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "dpa", "versions", "v1", "index.html"))
+		return string(b), err
+	}
+	page, err := build(Defer([]byte(redline)), lazy(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "<main>" + body + "</main><section>" + redline + "</section>"
+	if !strings.Contains(page, want) || loads != 1 {
+		t.Fatalf("%d reads; the page does not hold %s:\n%s", loads, want, page)
+	}
+	loads = 0
+	if again, err := build(DeferLazy(lazy(redline)), lazy(body)); err != nil || again != page || loads != 0 {
+		t.Errorf("rebuilt with the HTML kept elsewhere: %d reads (want 0: from the cache), same page %v, err %v", loads, again == page, err)
+	}
+	changed := `<div class="redline"><del>old</del></div>`
+	again, err := build(DeferLazy(lazy(changed)), lazy(body))
+	if err != nil || !strings.Contains(again, "<section>"+changed+"</section>") || loads != 2 {
+		t.Errorf("changed HTML: %d reads (want 2, the HTML and the body), err %v:\n%s", loads, err, again)
+	}
+	bad := lazy(redline + " ")
+	bad.Load = func() ([]byte, error) { return []byte(redline + "!"), nil }
+	if _, err := build(DeferLazy(bad), lazy(body)); err == nil || !strings.Contains(err.Error(), "dpa/versions/v1") || !strings.Contains(err.Error(), "damaged") {
+		t.Errorf("HTML that is not the bytes kept: err %v", err)
 	}
 }

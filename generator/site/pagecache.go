@@ -802,7 +802,7 @@ func (r *cacheRun) restore(p *Page, suffix string, frontMatter, body []byte, dp 
 	if dp != nil {
 		// Named apart: no content file, however written, has the key
 		// of a page with deferred HTML.
-		parts, name = dp.keyParts(frontMatter, body), suffix+"\x00deferred"
+		parts, name = dp.keyParts(frontMatter, body, p.Lazy), suffix+"\x00deferred"
 	}
 	key := pageKey(r.site, name, parts...)
 	if r.resources == 0 {

@@ -140,12 +140,21 @@ func (p *Page) load() ([]byte, error) {
 	if p.HTML != nil || p.Lazy == nil {
 		return p.HTML, nil
 	}
-	b, err := p.Lazy.Load()
+	b, err := p.Lazy.read()
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading its kept body: %w", p.URL, err)
 	}
-	if len(b) != p.Lazy.Size || sha256.Sum256(b) != p.Lazy.Sum {
-		return nil, fmt.Errorf("%s: its kept body is damaged", p.URL)
+	return b, nil
+}
+
+// read loads the HTML and checks it against its length and sum.
+func (l *LazyHTML) read() ([]byte, error) {
+	b, err := l.Load()
+	if err != nil {
+		return nil, err
+	}
+	if len(b) != l.Size || sha256.Sum256(b) != l.Sum {
+		return nil, errors.New("damaged: not the bytes kept")
 	}
 	return b, nil
 }
