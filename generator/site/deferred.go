@@ -2,14 +2,16 @@ package site
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -151,7 +153,9 @@ func (df *deferrer) prepare(p *Page) ([]byte, *deferredPage) {
 	return body, &dp
 }
 
-// walkDeferred calls f with each Deferred in v, a page's parameters.
+// walkDeferred calls f with each Deferred in v, a page's parameters, in
+// an order that depends on the parameters alone (maps by key): the page
+// cache's key numbers the placeholders in that order.
 func walkDeferred(v any, f func(*Deferred)) {
 	switch t := v.(type) {
 	case *Deferred:
@@ -159,8 +163,8 @@ func walkDeferred(v any, f func(*Deferred)) {
 			f(t)
 		}
 	case map[string]any:
-		for _, x := range t {
-			walkDeferred(x, f)
+		for _, k := range slices.Sorted(maps.Keys(t)) {
+			walkDeferred(t[k], f)
 		}
 	case []map[string]any:
 		for _, x := range t {
