@@ -141,7 +141,7 @@ type htmlWriter struct {
 	top, level int
 	folded     bool
 	runLast    int
-	tables     int // tables written, to name their scroll regions
+	tables     int    // tables written, to name their scroll regions
 	prefix     string // HTMLOptions.IDPrefix, escaped
 	base       int    // HTMLOptions.Level, at least 1
 	words      *Words

@@ -43,7 +43,7 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 			t.Version = api.String(src.Versions[l.Reflects].ID)
 		}
 		if l.Outdated() {
-			t.DiffURL = api.String(escapePath(CurrentCompareURL(src.ID, src.Versions[l.Reflects].ID)))
+			t.DiffURL = api.String(escapePath(SinceURL(src.ID, src.Versions[l.Reflects].ID)))
 			d.OutdatedSince = api.String(src.Versions[l.OutdatedSince].Date.Format(time.RFC3339))
 		}
 		d.TranslationOf = t
@@ -63,7 +63,7 @@ func DocumentJSON(c *Catalog, e *Entry) api.Document {
 	for i, v := range e.Versions {
 		var diffURL *string
 		if i+1 < len(e.Versions) {
-			diffURL = api.String(escapePath(CompareURL(e.ID, e.Versions[i+1].ID, v.ID)))
+			diffURL = api.String(escapePath(ChangesURL(e.ID, v.ID)))
 		}
 		if i == 0 || v.Path != gitPath {
 			gitPath, path = v.Path, c.repoRelative(v.Path)

@@ -55,7 +55,7 @@ func (p *pager) attentionParams(lang string) (map[string]any, error) {
 			for _, m := range p.upcomingChanges(e, n) {
 				m["document"] = doc
 				if inForce > 0 {
-					m["diff_url"] = CurrentCompareURL(e.ID, e.Versions[inForce].ID)
+					m["diff_url"] = SinceURL(e.ID, e.Versions[inForce].ID)
 				}
 				upcoming = append(upcoming, m)
 			}

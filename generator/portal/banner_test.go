@@ -101,14 +101,16 @@ func TestSameDayVersionsShowTheTime(t *testing.T) {
 		t.Error("versions published in the same minute are not told apart by their seconds")
 	}
 
-	cmp := readFile(t, filepath.Join(pub, "terms", "compare", vs[1].ID, vs[0].ID, "index.html"))
-	for _, want := range []string{
-		`the version of <time datetime="2026-11-23T09:00:00&#43;01:00">23 November 2026, 09:00 CET</time>`,
-		`the version of <time datetime="2026-11-23T11:30:00&#43;01:00">23 November 2026, 11:30 CET</time>`,
-		`<title>Changes to Terms: 23 November 2026, 09:00 CET → 23 November 2026, 11:30 CET`,
-	} {
-		if !strings.Contains(cmp, want) {
-			t.Errorf("compare page lacks %s\n%s", want, cmp[strings.Index(cmp, "<title>"):strings.Index(cmp, "</header>")])
+	// The redlines of the same day's versions, on the newer's page against
+	// its predecessor and on the older's against the current text.
+	for _, cmp := range []string{changesView(t, r.Dir, "terms", vs[0].ID), sinceView(t, r.Dir, "terms", vs[1].ID)} {
+		for _, want := range []string{
+			`the version of <time datetime="2026-11-23T09:00:00&#43;01:00">23 November 2026, 09:00 CET</time>`,
+			`the version of <time datetime="2026-11-23T11:30:00&#43;01:00">23 November 2026, 11:30 CET</time>`,
+		} {
+			if !strings.Contains(cmp, want) {
+				t.Errorf("redline lacks %s\n%s", want, cmp)
+			}
 		}
 	}
 	older := readFile(t, filepath.Join(pub, "terms", "versions", vs[1].ID, "index.html"))

@@ -39,6 +39,16 @@ func TestPortalInChromium(t *testing.T) {
 		{"/beta-terms/", "Beta terms"},
 	} {
 		p := b.Open(t, base+tc.path)
+		if strings.HasSuffix(tc.path, "#"+ChangesAnchor) {
+			// The redline is the view shown, in the page's language.
+			h2 := p.Text("#" + ChangesAnchor + " h2")
+			if want := map[bool]string{true: "Was sich in dieser Fassung geändert hat", false: "Ce qui a changé dans cette version"}[strings.HasPrefix(tc.path, "/de/")]; h2 != want {
+				t.Errorf("%s: the redline's heading %q, want %q", tc.path, h2, want)
+			}
+			if !browsertest.Eval[bool](p, `getComputedStyle(document.querySelector("#`+ChangesAnchor+`")).display !== "none" && getComputedStyle(document.querySelector("#version_text")).display === "none"`) {
+				t.Errorf("%s: the redline is not the view shown", tc.path)
+			}
+		}
 		if got := p.Text("h1"); got != tc.h1 {
 			t.Errorf("%s: h1 %q, want %q", tc.path, got, tc.h1)
 		}
@@ -94,14 +104,18 @@ func TestMultilingualPortalInChromium(t *testing.T) {
 	base := browsertest.ServeRules(t, filepath.Join(r.Dir, "public"), browsertest.NetlifyRules(t, filepath.Join("..", "..", "netlify.toml")))
 	b := browsertest.New(t)
 	axe := browsertest.AxeSource(t)
+	// The redline of a document's second version against its first, a
+	// view of the version's page.
 	redline := func(doc string) string {
-		m, _ := filepath.Glob(filepath.Join(r.Dir, "public", doc, "compare", "*", "*", "index.html"))
-		m = slices.DeleteFunc(m, func(f string) bool { return filepath.Base(filepath.Dir(f)) == "current" })
+		m, _ := filepath.Glob(filepath.Join(r.Dir, "public", doc, "versions", "*", "index.html"))
+		m = slices.DeleteFunc(m, func(f string) bool {
+			return !strings.Contains(readFile(t, f), ` id="`+ChangesAnchor+`"`)
+		})
 		if len(m) != 1 {
 			t.Fatalf("%s: %d redlines", doc, len(m))
 		}
 		rel, _ := filepath.Rel(filepath.Join(r.Dir, "public"), filepath.Dir(m[0]))
-		return "/" + filepath.ToSlash(rel) + "/"
+		return "/" + filepath.ToSlash(rel) + "/#" + ChangesAnchor
 	}
 	for _, tc := range []struct{ path, h1 string }{
 		{"/", "Legal"},
@@ -109,12 +123,12 @@ func TestMultilingualPortalInChromium(t *testing.T) {
 		{"/de/", "Legal"},
 		{"/de/dpa/", "Auftragsverarbeitungsvertrag"},
 		{"/de/dpa/versions/", "Änderungen an Auftragsverarbeitungsvertrag"},
-		{redline("de/dpa"), "Änderungen an Auftragsverarbeitungsvertrag"},
+		{redline("de/dpa"), "Auftragsverarbeitungsvertrag"},
 		{"/de/dpa/compare/", "Änderungen an Auftragsverarbeitungsvertrag"},
 		{"/de/changelog/", "Änderungsprotokoll"},
 		{"/fr/", "Legal"},
 		{"/fr/dpa/", "Accord de traitement des données"},
-		{redline("imprint.fr"), "Modifications de Mentions légales"},
+		{redline("imprint.fr"), "Mentions légales"},
 		{"/imprint.fr/compare/", "Modifications de Mentions légales"},
 		{"/imprint.de/", "Impressum"},
 	} {
@@ -130,6 +144,16 @@ func TestMultilingualPortalInChromium(t *testing.T) {
 			summary := p.Text(".compare-summary")
 			if want := map[bool]string{true: "1 Klausel geändert.", false: "1 clause modifiée."}[strings.HasPrefix(tc.path, "/de/")]; !strings.Contains(summary, want) {
 				t.Errorf("%s: summary %q, want %q", tc.path, summary, want)
+			}
+		}
+		if strings.HasSuffix(tc.path, "#"+ChangesAnchor) {
+			// The redline is the view shown, in the page's language.
+			h2 := p.Text("#" + ChangesAnchor + " h2")
+			if want := map[bool]string{true: "Was sich in dieser Fassung geändert hat", false: "Ce qui a changé dans cette version"}[strings.HasPrefix(tc.path, "/de/")]; h2 != want {
+				t.Errorf("%s: the redline's heading %q, want %q", tc.path, h2, want)
+			}
+			if !browsertest.Eval[bool](p, `getComputedStyle(document.querySelector("#`+ChangesAnchor+`")).display !== "none" && getComputedStyle(document.querySelector("#version_text")).display === "none"`) {
+				t.Errorf("%s: the redline is not the view shown", tc.path)
 			}
 		}
 		if got := p.Text("h1"); got != tc.h1 {

@@ -55,8 +55,9 @@ func compareRepo(t *testing.T) (*gittest.Repo, []string) {
 
 // oracle is what the build renders for the comparison of two versions:
 // generator/diff's redline of the blocks the build reads, written by
-// diff.WriteHTML with the compare pages' link base, unchanged text folded.
-func oracle(t *testing.T, dir string) func(from, to string) (html, summary string, identical bool) {
+// diff.WriteHTML with the compare pages' link base, unchanged text folded;
+// with opts (their LinkBase set the same), as a version's page writes it.
+func oracle(t *testing.T, dir string) func(from, to string, opts ...diff.HTMLOptions) (html, summary string, identical bool) {
 	t.Helper()
 	c, err := Load(t.Context(), LoadOptions{Repo: dir, HistoryOptions: HistoryOptions{NoCache: true}})
 	if err != nil {
@@ -80,10 +81,15 @@ func oracle(t *testing.T, dir string) func(from, to string) (html, summary strin
 		t.Fatalf("no version %s", id)
 		return Side{}
 	}
-	return func(from, to string) (string, string, bool) {
+	return func(from, to string, opts ...diff.HTMLOptions) (string, string, bool) {
 		cmp := Compare(side(from), side(to))
 		var b bytes.Buffer
-		if err := diff.WriteHTML(&b, cmp.Redline, diff.HTMLOptions{LinkBase: VersionURL("dpa", to)}); err != nil {
+		o := diff.HTMLOptions{}
+		if len(opts) > 0 {
+			o = opts[0]
+		}
+		o.LinkBase = VersionURL("dpa", to)
+		if err := diff.WriteHTML(&b, cmp.Redline, o); err != nil {
 			t.Fatal(err)
 		}
 		return b.String(), cmp.Redline.Summary(), cmp.Identical()
@@ -183,10 +189,12 @@ func TestCompareAnyTwoVersionsInChromium(t *testing.T) {
 			t.Errorf("%s → %s: the form shows %q", from, to, f)
 		}
 		if pr.to == pr.from+1 {
-			// The precomputed redline against the predecessor is the same.
-			static := redlineBody(t, readFile(t, filepath.Join(pub, "dpa", "compare", from, to, "index.html")))
-			if static != "" && !strings.HasPrefix(static, html) {
-				t.Errorf("%s → %s: the precomputed page's redline differs from the oracle's:\n%s", from, to, static)
+			// The precomputed redline against the predecessor, on the
+			// version's page, is the same but for its ids, apart from the
+			// text's, and its headings, under the view's.
+			static := redlineBody(t, changesView(t, r.Dir, "dpa", to))
+			if html, _, _ := want(from, to, diff.HTMLOptions{IDPrefix: "changes_", Level: 2}); static != "" && !strings.HasPrefix(static, html) {
+				t.Errorf("%s → %s: the version page's redline differs from the oracle's:\n%s\nwant\n%s", from, to, static, html)
 			}
 		}
 		for _, problem := range p.Problems() {
@@ -232,24 +240,14 @@ func TestFormerCompareURLs(t *testing.T) {
 	if got := readFile(t, filepath.Join(pub, "_redirects")); !strings.Contains(got, "\n/dpa/compare/:from/:to/ /dpa/compare/?from=:from&to=:to 301\n") {
 		t.Errorf("_redirects:\n%s", got)
 	}
-	// Built: each version against its predecessor, and each but the
-	// newest against the newest at /current/ (the pair's own URL, built
-	// by earlier releases, goes to the compare page); not built: the
-	// others.
-	for _, c := range []struct {
-		from, to int
-		built    bool
-	}{{0, 1, true}, {3, 4, true}, {1, 4, false}, {0, 4, false}, {0, 2, false}, {1, 3, false}} {
-		_, err := os.Stat(filepath.Join(pub, "dpa", "compare", ids[c.from], ids[c.to], "index.html"))
-		if (err == nil) != c.built {
-			t.Errorf("%d → %d: built %v, want %v", c.from, c.to, err == nil, c.built)
-		}
+	// No comparison is a page of its own (the precomputed redlines are on
+	// the version pages): every pair, those published by earlier releases
+	// included, goes to the compare page.
+	if m, _ := filepath.Glob(filepath.Join(pub, "dpa", "compare", "*", "*", "index.html")); len(m) != 0 {
+		t.Errorf("comparisons built as pages: %v", m)
 	}
-	for i := range ids {
-		_, err := os.Stat(filepath.Join(pub, "dpa", "compare", ids[i], "current", "index.html"))
-		if want := i < len(ids)-1; (err == nil) != want {
-			t.Errorf("%d → current: built %v, want %v", i, err == nil, want)
-		}
+	if m, _ := filepath.Glob(filepath.Join(pub, "dpa", "compare", "*")); len(m) != 1 || filepath.Base(m[0]) != "index.html" {
+		t.Errorf("/dpa/compare/ holds %v, want the compare page alone", m)
 	}
 	base := browsertest.ServeRules(t, pub, browsertest.NetlifyRules(t, filepath.Join("..", "..", "netlify.toml")))
 	b := browsertest.New(t)
@@ -262,11 +260,12 @@ func TestFormerCompareURLs(t *testing.T) {
 	if got := p.Text(".compare-summary strong"); got != "1 clause changed." {
 		t.Errorf("summary %q", got)
 	}
-	// A redline against the current text, where a host's rule sends it to
-	// the compare page (Cloudflare Pages applies rules where pages exist):
-	// "current" is the newest version, in the comparison and the form.
+	// A redline against the current text that the previous release
+	// published as a page, /dpa/compare/V/current/: "current" is the newest
+	// version, in the comparison and the form.
 	newest := ids[len(ids)-1]
-	p = b.Open(t, base+"/dpa/compare/?from="+ids[0]+"&to=current")
+	p = b.Open(t, base+"/dpa/compare/"+ids[0]+"/current/")
+	p.WaitPath("/dpa/compare/")
 	p.WaitVisible(".live-redline[data-compared]")
 	if got := browsertest.Eval[string](p, `document.querySelector(".live-redline").dataset.compared`); got != ids[0]+" "+newest {
 		t.Errorf("?to=current compared %q, want %q", got, ids[0]+" "+newest)

@@ -265,7 +265,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	// The pages rendered in batches, in order, document by document (so
 	// that a commit that changes one document has its pages rendered in
 	// one or two of the batches): its current page and compare page, every
-	// version and redline, then its list of versions (it shows the
+	// version with its redlines, then its list of versions (it shows the
 	// redlines' summaries). Computed as they come, but for the current
 	// pages, which the index lists (stubs, below).
 	var refs []versionRef
@@ -281,11 +281,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			refs = append(refs, versionRef{e: e, page: pg.compareAnyPage(e)})
 		}
 		for i := range e.Versions {
-			refs = append(refs, versionRef{e: e, i: i, from: -1})
+			refs = append(refs, versionRef{e: e, i: i})
 			res.Versions++
-		}
-		for _, c := range comparePairs(e) {
-			refs = append(refs, versionRef{e: e, i: c.to, from: c.from, current: c.current})
 		}
 		if len(e.Versions) > 0 {
 			refs = append(refs, versionRef{e: e, versions: true})
@@ -621,15 +618,12 @@ func copyRegular(src, dst string, limit int64) error {
 	return out.Close()
 }
 
-// versionRef is a page of the batches: version i of e (from < 0), or
-// its redline from version from (against the newest, whichever it is, when
-// current), or page (a current page, computed already), or e's list of
+// versionRef is a page of the batches: version i of e, with its
+// redlines, or page (a current page, computed already), or e's list of
 // versions (versions).
 type versionRef struct {
 	e        *Entry
 	i        int
-	from     int
-	current  bool
 	page     *site.Page
 	versions bool
 }
@@ -640,15 +634,8 @@ func (vr versionRef) url() string {
 		return vr.page.URL
 	case vr.versions:
 		return VersionsURL(vr.e.ID)
-	case vr.from < 0:
-		return VersionURL(vr.e.ID, vr.e.Versions[vr.i].ID)
 	}
-	return vr.comparison().url(vr.e)
-}
-
-// comparison is the redline vr is (from >= 0).
-func (vr versionRef) comparison() comparison {
-	return comparison{from: vr.from, to: vr.i, current: vr.current}
+	return VersionURL(vr.e.ID, vr.e.Versions[vr.i].ID)
 }
 
 // compute computes vr's page.
@@ -659,18 +646,7 @@ func (vr versionRef) compute(pg *pager) (*site.Page, error) {
 	case vr.versions:
 		return pg.versionsPage(vr.e), nil
 	}
-	var p *site.Page
-	var err error
-	if vr.from < 0 {
-		p, err = pg.versionPage(vr.e, vr.i)
-	} else {
-		var summary string
-		c := vr.comparison()
-		p, summary, err = pg.comparePage(vr.e, c)
-		if c.againstPredecessor() {
-			vr.e.Versions[vr.i].Summary = summary
-		}
-	}
+	p, err := pg.versionPage(vr.e, vr.i)
 	if err != nil {
 		return nil, err
 	}

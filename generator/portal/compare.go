@@ -14,45 +14,70 @@ import (
 	"github.com/clause-portal/clause/generator/site"
 )
 
-// CompareURL is the path of the precomputed redline from a version to its
-// successor (see comparePairs). The same path for any other pair of
-// versions redirects to ComparePageURL, where any two versions are
-// compared, with the pair in its query (see compareRedirects).
+// ChangesAnchor and SinceAnchor name the redlines on a version's page:
+// against its predecessor (what changed in the version), and against the
+// current text (what changed since). The text's own anchors are
+// lower-case letters, digits and hyphens (markdown.Slug): the underscore
+// keeps these apart from them.
+const (
+	ChangesAnchor = "changes_in_version"
+	SinceAnchor   = "changes_since"
+)
+
+// ChangesURL is where the redline of a version against its predecessor
+// is: on the version's page.
+func ChangesURL(id, version string) string {
+	return VersionURL(id, version) + "#" + ChangesAnchor
+}
+
+// SinceURL is where the redline of a version against the current text
+// (the newest version) is: on the version's page, whose link to it stays
+// the same when versions are added.
+func SinceURL(id, version string) string {
+	return VersionURL(id, version) + "#" + SinceAnchor
+}
+
+// CompareURL is the path at which earlier releases published the redline
+// between two versions as a page of its own: it redirects to the
+// document's compare page with the pair in its query (compareRedirects,
+// and the 404 page's script on hosts without redirect rules).
 func CompareURL(id, from, to string) string {
 	return "/" + id + "/compare/" + from + "/" + to + "/"
 }
 
-// CurrentCompareURL is the path of the precomputed redline from a version
-// to the newest, whichever that is: the pages that link to it (the
-// version's own above all) stay the same when versions are added, and
-// only the redline changes.
-func CurrentCompareURL(id, from string) string {
-	return "/" + id + "/compare/" + from + "/" + currentSide + "/"
-}
-
-// currentSide stands for the newest version in CurrentCompareURL and in
-// the compare page's query (no version id has the form).
+// currentSide stands for the newest version in the compare page's query
+// (no version id has the form), as in /ID/compare/V/current/, which the
+// previous release published.
 const currentSide = "current"
 
-// comparison is a precomputed redline: version from of a document against
-// version to, its successor, or against the newest (current: to is 0, and
-// the page is at CurrentCompareURL).
+// comparison is a precomputed redline, indexes into a document's
+// versions: from its predecessor to version to (from == to+1), on the
+// page of version to; or from version from to the newest (current: to is
+// 0), on the page of version from.
 type comparison struct {
 	from, to int
 	current  bool
 }
 
-// url is the path of c's page.
-func (c comparison) url(e *Entry) string {
+// againstPredecessor reports whether c is the redline of a version against
+// its predecessor (it keeps the unchanged text, folded).
+func (c comparison) againstPredecessor() bool { return !c.current && c.from == c.to+1 }
+
+// anchor is where c is on its version's page, and idPrefix what the ids
+// of its redline start with there.
+func (c comparison) anchor() string {
 	if c.current {
-		return CurrentCompareURL(e.ID, e.Versions[c.from].ID)
+		return SinceAnchor
 	}
-	return CompareURL(e.ID, e.Versions[c.from].ID, e.Versions[c.to].ID)
+	return ChangesAnchor
 }
 
-// againstPredecessor reports whether c is the redline of a version against
-// its predecessor (its page keeps the unchanged text, folded).
-func (c comparison) againstPredecessor() bool { return !c.current && c.from == c.to+1 }
+func (c comparison) idPrefix() string {
+	if c.current {
+		return "since_"
+	}
+	return "changes_"
+}
 
 // Side is one side of a comparison: a version, or the working tree.
 type Side struct {
@@ -179,41 +204,52 @@ func lowerFirst(s string) string {
 }
 
 // comparePairs lists the precomputed comparisons of e, indexes into
-// e.Versions: each version against its predecessor, and each but the
-// newest against the newest (the current text). These are the redlines
-// readers without JavaScript, crawlers and feeds get; any other pair is
-// compared in the browser, on the compare page (ComparePageURL).
+// e.Versions, in the order the version pages compute them (newest first):
+// each version against its predecessor, and each but the newest against
+// the newest (the current text). These are the redlines readers without
+// JavaScript, crawlers and print get, on the version pages; any other
+// pair is compared in the browser, on the compare page (ComparePageURL).
 func comparePairs(e *Entry) []comparison {
 	n := len(e.Versions)
 	var pairs []comparison
 	for i := 0; i < n; i++ {
-		if i+1 < n {
-			pairs = append(pairs, comparison{from: i + 1, to: i})
-		}
-		if i > 0 {
-			pairs = append(pairs, comparison{from: i, to: 0, current: true})
-		}
+		pairs = append(pairs, versionComparisons(e, i)...)
 	}
 	return pairs
 }
 
-// comparePage renders the redline from version from to version to, and
-// says what changed: for a version against its predecessor, the summary
-// readers see in the changelog (see Catalog.versionSummary).
+// versionComparisons are the comparisons on the page of version i of e:
+// against its predecessor, then against the current text.
+func versionComparisons(e *Entry, i int) []comparison {
+	var out []comparison
+	if i+1 < len(e.Versions) {
+		out = append(out, comparison{from: i + 1, to: i})
+	}
+	if i > 0 {
+		out = append(out, comparison{from: i, to: 0, current: true})
+	}
+	return out
+}
+
+// redline computes the redline from version from to version to, for the
+// version page that shows it (see comparison), and says what changed: for
+// a version against its predecessor, the summary readers see in the
+// changelog (see Catalog.versionSummary). It returns the parameters of
+// the page's view of it (redlineParams).
 //
 // The redline against the predecessor keeps the unchanged text, folded, so
-// it can be read in context; the other comparisons name unchanged runs and
-// link to the full text, or a long history would repeat every version's
-// whole text on hundreds of pages.
-func (p *pager) comparePage(e *Entry, c comparison) (*site.Page, string, error) {
+// it can be read in context; the redline against the current text names
+// unchanged runs and links to the full text, or a long history would
+// repeat every version's whole text once more on every version page.
+func (p *pager) redline(e *Entry, c comparison) (map[string]any, string, error) {
 	from, to := c.from, c.to
 	if e.Versions[from].TooLarge() || e.Versions[to].TooLarge() {
-		return p.notComparedPage(e, c)
+		return p.notCompared(e, c)
 	}
 	if pr := p.registerPair(e, c); pr != nil {
-		return p.registerComparePage(e, c, pr)
+		return p.registerRedline(e, c, pr)
 	}
-	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: !c.againstPredecessor(), Words: p.redlineWords(e.Language)}
+	hopts := p.redlineOptions(e, c)
 	var key [32]byte
 	if p.memo != nil {
 		var heads [2]versionHead
@@ -226,9 +262,9 @@ func (p *pager) comparePage(e *Entry, c comparison) (*site.Page, string, error) 
 		}
 		// The document's language: what the page says of the redline may be
 		// written in it.
-		key = p.memo.key("compare", heads[0].part(), heads[1].part(), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), e.Language, wordsKey(hopts.Words)))
-		if pg, summary, ok, err := p.memoComparePage(e, c, heads, key); ok || err != nil {
-			return pg, summary, err
+		key = p.memo.key("compare", heads[0].part(), heads[1].part(), stringPart(hopts.LinkBase, fmt.Sprint(hopts.Omit), hopts.IDPrefix, fmt.Sprint(hopts.Level), e.Language, wordsKey(hopts.Words)))
+		if params, summary, ok, err := p.memoRedline(e, c, heads, key); ok || err != nil {
+			return params, summary, err
 		}
 	}
 	p.comparing(e, from, to)
@@ -258,10 +294,18 @@ func (p *pager) comparePage(e *Entry, c comparison) (*site.Page, string, error) 
 		p.memo.count(false)
 		p.memo.put(key, &compareMemo{HTML: p.memo.putBlob(buf.Bytes()), Facts: f, LinksFrom: a.trace.list(), LinksTo: b.trace.list()})
 	}
-	return p.comparePageOf(e, c, f, buf.Bytes())
+	return p.redlineParams(e, c, f, site.Defer(buf.Bytes()))
 }
 
-// compared is what a compare page shows of a comparison besides its
+// redlineOptions is how the redline of c is written on its version's
+// page: its ids apart from the text's and the other redline's, its
+// headings under the view's own (an h2), its clauses linked to the newer
+// version's text.
+func (p *pager) redlineOptions(e *Entry, c comparison) diff.HTMLOptions {
+	return diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[c.to].ID), Omit: !c.againstPredecessor(), Words: p.redlineWords(e.Language), IDPrefix: c.idPrefix(), Level: 2}
+}
+
+// compared is what a version page shows of a comparison besides its
 // redline.
 type compared struct {
 	// RedlineSummary is the redline's own summary, Summary the
@@ -291,10 +335,10 @@ type compareMemo struct {
 	LinksFrom, LinksTo []resolved
 }
 
-// memoComparePage is comparePage from the memo: ok is false when the
-// memo has no entry for the comparison, or one whose links no longer
-// resolve the same way, or the texts of its versions are not kept.
-func (p *pager) memoComparePage(e *Entry, c comparison, heads [2]versionHead, key [32]byte) (pg *site.Page, summary string, ok bool, err error) {
+// memoRedline is redline from the memo: ok is false when the memo has no
+// entry for the comparison, or one whose links no longer resolve the same
+// way, or the texts of its versions are not kept.
+func (p *pager) memoRedline(e *Entry, c comparison, heads [2]versionHead, key [32]byte) (params map[string]any, summary string, ok bool, err error) {
 	from, to := c.from, c.to
 	var m compareMemo
 	if !p.memo.get(key, &m) {
@@ -310,11 +354,8 @@ func (p *pager) memoComparePage(e *Entry, c comparison, heads [2]versionHead, ke
 	}
 	p.memo.count(true)
 	// The redline itself is read only if the page cache lacks the page.
-	pg, summary, err = p.comparePageOf(e, c, m.Facts, nil)
-	if pg != nil {
-		pg.Lazy = p.memo.lazy(m.HTML)
-	}
-	return pg, summary, true, err
+	params, summary, err = p.redlineParams(e, c, m.Facts, site.DeferLazy(p.memo.lazy(m.HTML)))
+	return params, summary, true, err
 }
 
 // sideLinks is how links read in version i of e when it is compared (see
@@ -324,48 +365,45 @@ func (p *pager) sideLinks(e *Entry, i int) markdown.LinkResolver {
 	return p.c.linker().resolver(e, p.c.repoRelative(v.Path), v, false)
 }
 
-// comparePageOf is the page of a comparison, given its HTML.
-func (p *pager) comparePageOf(e *Entry, c comparison, f compared, html []byte) (*site.Page, string, error) {
-	from, to := c.from, c.to
-	inForce := e.InForce(p.c.Today, p.loc)
-	params := p.compareParams(e, from, to, inForce)
+// redlineParams are the parameters of a redline's view on its version's
+// page (the theme's redline.html partial), given its HTML: where it is,
+// its two sides, what changed.
+func (p *pager) redlineParams(e *Entry, c comparison, f compared, html *site.Deferred) (map[string]any, string, error) {
+	params := p.redlineSides(e, c)
 	params["summary"] = f.RedlineSummary
 	if !isEnglish(e.Language) {
 		params["summary"] = localStatsSummary(p.localizer(e.Language), f.Stats)
 	}
 	params["identical"] = f.Identical
 	params["metadata"] = f.Metadata
-	params["stats"] = map[string]int{"changed": f.Stats.Changed, "inserted": f.Stats.Inserted, "deleted": f.Stats.Deleted, "moved": f.Stats.Moved, "unchanged": f.Stats.Unchanged}
-	params["compare"] = p.compareControl(e, from, to)
-	title := p.compareTitle(e, from, to)
+	if !f.Identical {
+		params["html"] = html
+	}
 	summary := f.Summary
 	if c.againstPredecessor() {
 		var err error
-		if summary, err = p.c.versionSummaryOf(e, to, f.Summary, f.Metadata); err != nil {
+		if summary, err = p.c.versionSummaryOf(e, c.to, f.Summary, f.Metadata); err != nil {
 			return nil, "", err
 		}
 		// Readers of a document not in English read what changed in
 		// its language.
-		if e.Versions[to].LocalSummary, err = p.localVersionSummary(e, to, f); err != nil {
+		if e.Versions[c.to].LocalSummary, err = p.localVersionSummary(e, c.to, f); err != nil {
 			return nil, "", err
 		}
 	}
-	return &site.Page{URL: c.url(e), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html}, summary, nil
+	return params, summary, nil
 }
 
-// compareParams are the parameters every redline's page has: the
-// document's, less what compare.html does not show and what changes with
-// every new version of the document (the number of versions; see also
-// archivedParams), so that a redline of a version against its predecessor
-// is rendered once; and its two sides.
-func (p *pager) compareParams(e *Entry, from, to, inForce int) map[string]any {
-	params := archivedParams(p.documentParams(e))
-	delete(params, "versions")
-	params["type"] = "compare"
-	params["title"] = e.Doc.Title
-	params["from"] = p.versionRef(e, from, inForce)
-	params["to"] = p.versionRef(e, to, inForce)
-	return params
+// redlineSides are the parameters every redline's view has: where it is
+// on the page, and its two sides, by date and page (not their summaries:
+// a version page is computed before its predecessor's).
+func (p *pager) redlineSides(e *Entry, c comparison) map[string]any {
+	inForce := e.InForce(p.c.Today, p.loc)
+	side := func(i int) map[string]any {
+		v := e.Versions[i]
+		return map[string]any{"id": v.ID, "url": VersionURL(e.ID, v.ID), "date": p.versionStamp(v), "status": e.status(i, inForce)}
+	}
+	return map[string]any{"anchor": c.anchor(), "current": c.current, "from": side(c.from), "to": side(c.to)}
 }
 
 // registerPair returns the comparison by rows of versions from and to of
@@ -384,12 +422,12 @@ func (p *pager) registerPair(e *Entry, c comparison) *registerPair {
 	return r.pairs[[2]int{from, to}]
 }
 
-// registerComparePage is the redline of two versions of a large register:
+// registerRedline is the redline of two versions of a large register:
 // its rows compared by sub-processor (writeRegisterRedline), then the rest
 // of the text, its rows left out, word by word. The counts of the redline
 // include the rows: a row added is a block inserted, a row changed or
 // rewritten a block changed.
-func (p *pager) registerComparePage(e *Entry, c comparison, pr *registerPair) (*site.Page, string, error) {
+func (p *pager) registerRedline(e *Entry, c comparison, pr *registerPair) (map[string]any, string, error) {
 	from, to := c.from, c.to
 	h, err := p.c.Register(e)
 	if err != nil {
@@ -408,8 +446,7 @@ func (p *pager) registerComparePage(e *Entry, c comparison, pr *registerPair) (*
 	cmp := Compare(sides[0], sides[1])
 	var buf bytes.Buffer
 	writeRegisterRedline(&buf, pr)
-	hopts := diff.HTMLOptions{LinkBase: VersionURL(e.ID, e.Versions[to].ID), Omit: !c.againstPredecessor(), Words: p.redlineWords(e.Language)}
-	if err := diff.WriteHTML(&buf, cmp.Redline, hopts); err != nil {
+	if err := diff.WriteHTML(&buf, cmp.Redline, p.redlineOptions(e, c)); err != nil {
 		return nil, "", err
 	}
 	ch := pr.changes
@@ -418,22 +455,19 @@ func (p *pager) registerComparePage(e *Entry, c comparison, pr *registerPair) (*
 	cmp.Deleted += len(ch.Removed)
 	cmp.Moved += len(ch.Moved)
 	cmp.Unchanged += pr.unchanged
-	return p.comparePageOf(e, c, factsOf(cmp), buf.Bytes())
+	return p.redlineParams(e, c, factsOf(cmp), site.Defer(buf.Bytes()))
 }
 
-// notComparedPage stands for the redline between two versions when one of
-// them is too large to compare: the page exists, as every comparison the
-// versions link to does, and says why there is no redline.
-func (p *pager) notComparedPage(e *Entry, c comparison) (*site.Page, string, error) {
-	from, to := c.from, c.to
-	inForce := e.InForce(p.c.Today, p.loc)
-	params := p.compareParams(e, from, to, inForce)
+// notCompared stands for the redline between two versions when one of
+// them is too large to compare: the version's page says why there is no
+// redline.
+func (p *pager) notCompared(e *Entry, c comparison) (map[string]any, string, error) {
+	params := p.redlineSides(e, c)
 	params["summary"] = "Not compared"
 	params["identical"] = false
 	params["not_compared"] = true
-	params["compare"] = p.compareControl(e, from, to)
 	var html bytes.Buffer
-	for _, i := range []int{from, to} {
+	for _, i := range []int{c.from, c.to} {
 		if v := e.Versions[i]; v.TooLarge() {
 			r, err := markdown.Render([]byte(tooLargeNote(v)))
 			if err != nil {
@@ -442,8 +476,8 @@ func (p *pager) notComparedPage(e *Entry, c comparison) (*site.Page, string, err
 			html.Write(r.HTML)
 		}
 	}
-	title := p.compareTitle(e, from, to)
-	return &site.Page{URL: c.url(e), Layout: "compare", Title: title, Date: e.Versions[to].Date, Params: params, HTML: html.Bytes()}, "not compared: a version is too large", nil
+	params["html"] = site.Defer(html.Bytes())
+	return params, "not compared: a version is too large", nil
 }
 
 // maxSideBytes bounds the source bytes of the parsed versions the pager
@@ -568,12 +602,4 @@ func (c *Catalog) VersionAtRevision(e *Entry, rev string) (int, error) {
 		return -1, err
 	}
 	return index[h], nil
-}
-
-// compareTitle is the title of the redline of e from version from to
-// version to, in e's language: "Changes to DPA: 5 January 2026 → 2 April
-// 2026".
-func (p *pager) compareTitle(e *Entry, from, to int) string {
-	return p.localizer(e.Language).T("title_compare", map[string]any{"Title": e.Doc.Title,
-		"From": p.localVersionDisplay(e, e.Versions[from]), "To": p.localVersionDisplay(e, e.Versions[to])})
 }

@@ -72,10 +72,57 @@ func redlineBody(t *testing.T, html string) string {
 	return html[i:]
 }
 
+// viewOf returns the view of a version's page whose id is given (its
+// section, up to the next view or the end of the views): "version_text",
+// ChangesAnchor or SinceAnchor; "" when the page lacks it.
+func viewOf(page, id string) string {
+	i := strings.Index(page, ` id="`+id+`"`)
+	if i < 0 {
+		return ""
+	}
+	i = strings.LastIndex(page[:i], "<section")
+	if i < 0 {
+		return ""
+	}
+	rest := page[i+1:]
+	end := len(rest)
+	if j := strings.Index(rest, `<section class="view `); j >= 0 {
+		end = j
+	}
+	if j := strings.Index(rest, "</article>"); j >= 0 && j < end {
+		end = j
+	}
+	return page[i : i+1+end]
+}
+
+// changesView is the redline of a version against its predecessor, and
+// sinceView its redline against the current text, as the version's page
+// in the built portal below dir shows them.
+func changesView(t *testing.T, dir, doc, version string) string {
+	t.Helper()
+	return viewOf(readFile(t, filepath.Join(dir, "public", filepath.FromSlash(doc), "versions", version, "index.html")), ChangesAnchor)
+}
+
+func sinceView(t *testing.T, dir, doc, version string) string {
+	t.Helper()
+	return viewOf(readFile(t, filepath.Join(dir, "public", filepath.FromSlash(doc), "versions", version, "index.html")), SinceAnchor)
+}
+
 func TestRedlinePages(t *testing.T) {
 	r, ids := redlineRepo(t)
+	// The redline of a version against its predecessor, on its page.
 	page := func(from, to int) string {
-		return readFile(t, filepath.Join(r.Dir, "public", "dpa", "compare", ids[from], ids[to], "index.html"))
+		if from != to-1 {
+			t.Fatalf("no redline of %d against %d on a page", to, from)
+		}
+		v := changesView(t, r.Dir, "dpa", ids[to])
+		if v == "" {
+			t.Fatalf("the page of version %s has no redline against its predecessor", ids[to])
+		}
+		return v
+	}
+	if v := changesView(t, r.Dir, "dpa", ids[0]); v != "" {
+		t.Errorf("the first version's page has a redline against a predecessor:\n%s", v)
 	}
 
 	// Reflow only: no textual change, and the page says so.
@@ -101,7 +148,7 @@ func TestRedlinePages(t *testing.T) {
 	if strings.Count(ins, `class="rl-inserted"`) != 2 || strings.Contains(ins, "rl-changed") || strings.Contains(ins, "<del>") {
 		t.Errorf("inserted clause:\n%s", ins)
 	}
-	if !strings.Contains(ins, `<h2 id="clause-2a" class="rl-inserted"><ins>2a. Audits</ins></h2>`) {
+	if !strings.Contains(ins, `<h3 id="changes_clause-2a" class="rl-inserted"><ins>2a. Audits</ins></h3>`) {
 		t.Errorf("inserted heading lacks its anchor:\n%s", ins)
 	}
 
@@ -116,7 +163,7 @@ func TestRedlinePages(t *testing.T) {
 		for i, v := range d.Versions {
 			var want *string
 			if i+1 < len(d.Versions) {
-				u := "/dpa/compare/" + d.Versions[i+1].ID + "/" + v.ID + "/"
+				u := "/dpa/versions/" + v.ID + "/#" + ChangesAnchor
 				want = &u
 			}
 			if (want == nil) != (v.DiffURL == nil) || want != nil && *want != *v.DiffURL {
@@ -162,11 +209,32 @@ func TestCompareControlInChromium(t *testing.T) {
 	if open := browsertest.Eval[bool](p, `document.querySelector(".rl-unchanged").open`); !open {
 		t.Error("unchanged passage did not open")
 	}
-	// The precomputed redline against the newest names the unchanged
-	// passages and links to the full text.
-	p.Do(chromedp.Navigate(base + "/dpa/compare/" + ids[0] + "/current/"))
-	if link := browsertest.Eval[string](p, `document.querySelector(".rl-omitted a").getAttribute("href")`); link != "/dpa/versions/"+ids[4]+"/" {
+	// A version's page shows its text; its redlines are views of the
+	// page, shown by their anchors, without JavaScript. The redline
+	// against the newest names the unchanged passages and links to the
+	// full text.
+	shown := func(p *browsertest.Page) string {
+		return browsertest.Eval[string](p, `[...document.querySelectorAll(".views > .view")].filter(v => getComputedStyle(v).display !== "none").map(v => v.id).join(" ")`)
+	}
+	p.Do(chromedp.Navigate(base + "/dpa/versions/" + ids[1] + "/"))
+	if got := shown(p); got != "version_text" {
+		t.Errorf("a version's page shows %q, want its text alone", got)
+	}
+	p.Click(`.version-views a[href="#` + SinceAnchor + `"]`)
+	if got := shown(p); got != SinceAnchor {
+		t.Errorf("after its link, the page shows %q, want the redline against the current text alone", got)
+	}
+	if link := browsertest.Eval[string](p, `document.querySelector("#`+SinceAnchor+` .rl-omitted a").getAttribute("href")`); link != "/dpa/versions/"+ids[4]+"/" {
 		t.Errorf("omitted passage links to %q", link)
+	}
+	p.Click(`#` + SinceAnchor + ` .view-back a`)
+	if got := shown(p); got != "version_text" {
+		t.Errorf("back to the text: the page shows %q", got)
+	}
+	// An address naming a clause of a redline shows that redline.
+	p.Do(chromedp.Navigate(base + "/dpa/versions/" + ids[3] + "/#changes_clause-2a"))
+	if got := shown(p); got != ChangesAnchor {
+		t.Errorf("at a clause of the redline against the predecessor, the page shows %q", got)
 	}
 	// Reversed choice works too (older is always "from"), and the form on
 	// the compare page goes to another pair.
@@ -240,10 +308,10 @@ func TestRedlineNamesFileLines(t *testing.T) {
 	if len(ids) != 2 {
 		t.Fatalf("versions %v", ids)
 	}
-	page := redlineBody(t, readFile(t, filepath.Join(r.Dir, "public", "dpa", "compare", ids[0], ids[1], "index.html")))
+	page := redlineBody(t, changesView(t, r.Dir, "dpa", ids[1]))
 	for _, want := range []string{
-		`<p class="rl-departed" id="rl-move-1-from"><a href="#rl-move-1">Moved to §2, line 12</a></p>`,
-		`<span class="rl-note" id="rl-move-1">Moved from <a href="#rl-move-1-from">§1, line 8</a></span>`,
+		`<p class="rl-departed" id="changes_rl-move-1-from"><a href="#changes_rl-move-1">Moved to §2, line 12</a></p>`,
+		`<span class="rl-note" id="changes_rl-move-1">Moved from <a href="#changes_rl-move-1-from">§1, line 8</a></span>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("compare page lacks %s:\n%s", want, page)
@@ -263,9 +331,9 @@ func entryOfSizes(sizes ...int64) *Entry {
 	return e
 }
 
-// TestComparePairs checks which redlines are rendered as pages: each
-// version against its predecessor and each but the newest against the
-// newest (current: at its lasting URL, the predecessor of the newest too),
+// TestComparePairs checks which redlines are precomputed, on the version
+// pages: each version against its predecessor and each but the newest
+// against the newest (current: the predecessor of the newest too),
 // whatever the sizes; every other pair is compared in the browser.
 func TestComparePairs(t *testing.T) {
 	e := entryOfSizes(100, 2<<20, 100, 100, 100, 100)

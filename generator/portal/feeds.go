@@ -34,7 +34,11 @@ func absURL(base, p string) string {
 // escapePath percent-encodes a URL path as links, the sitemap and the API
 // publish it ("/ja-利用規約/" → "/ja-%E5%88%A9…/"); Hugo writes the
 // folders with the characters themselves.
+// A fragment of Clause's own (a version page's redline) is kept as it is.
 func escapePath(p string) string {
+	if i := strings.LastIndexByte(p, '#'); i >= 0 && (p[i+1:] == ChangesAnchor || p[i+1:] == SinceAnchor) {
+		return (&url.URL{Path: p[:i]}).EscapedPath() + p[i:]
+	}
 	return (&url.URL{Path: p}).EscapedPath()
 }
 
@@ -60,7 +64,7 @@ func feedEntry(c *Catalog, e *Entry, i int, base string) feed.Entry {
 	v := e.Versions[i]
 	diffURL := ""
 	if i+1 < len(e.Versions) {
-		diffURL = absURL(base, CompareURL(e.ID, e.Versions[i+1].ID, v.ID))
+		diffURL = absURL(base, ChangesURL(e.ID, v.ID))
 	}
 	subject := withoutTitle(v.Subject, e.Doc.Title)
 	return feed.Entry{

@@ -123,7 +123,7 @@ func TestMultilingualPortal(t *testing.T) {
 		}
 	}
 	fr := readFile(t, filepath.Join(public, "fr", "dpa", "index.html"))
-	if !strings.Contains(fr, "10 mars 2026") || !strings.Contains(fr, `href="/en/dpa/compare/`) {
+	if !strings.Contains(fr, "10 mars 2026") || !regexp.MustCompile(`href="/en/dpa/versions/[0-9a-f]+/#`+SinceAnchor+`"`).MatchString(fr) {
 		t.Errorf("/fr/dpa/: the banner does not date or link the English change:\n%s", fr)
 	}
 
@@ -337,8 +337,8 @@ func TestMultilingualChromeOfEveryPage(t *testing.T) {
 	public := filepath.Join(r.Dir, "public")
 	redline := func(doc string) string {
 		t.Helper()
-		m, _ := filepath.Glob(filepath.Join(public, filepath.FromSlash(doc), "compare", "*", "*", "index.html"))
-		m = slices.DeleteFunc(m, func(f string) bool { return filepath.Base(filepath.Dir(f)) == "current" })
+		m, _ := filepath.Glob(filepath.Join(public, filepath.FromSlash(doc), "versions", "*", "index.html"))
+		m = slices.DeleteFunc(m, func(f string) bool { return !strings.Contains(readFile(t, f), ` id="`+ChangesAnchor+`"`) })
 		if len(m) != 1 {
 			t.Fatalf("%s: %d redlines", doc, len(m))
 		}
@@ -349,7 +349,10 @@ func TestMultilingualChromeOfEveryPage(t *testing.T) {
 		m, _ := filepath.Glob(filepath.Join(public, filepath.FromSlash(doc), "versions", "*", "index.html"))
 		sort.Strings(m)
 		for _, f := range m {
-			if strings.Contains(readFile(t, f), "January") || strings.Contains(readFile(t, f), "Januar") || strings.Contains(readFile(t, f), "janvier") {
+			// Named in its title: newer versions' redlines name it too.
+			html := readFile(t, f)
+			title := html[strings.Index(html, "<title>"):strings.Index(html, "</title>")]
+			if strings.Contains(title, "January") || strings.Contains(title, "Januar") || strings.Contains(title, "janvier") {
 				return f
 			}
 		}
@@ -363,17 +366,18 @@ func TestMultilingualChromeOfEveryPage(t *testing.T) {
 		{"de versions", filepath.Join(public, "de", "dpa", "versions", "index.html"), []string{
 			"<title>Änderungen an Auftragsverarbeitungsvertrag · Legal</title>", "1 Klausel geändert", "Zwei beliebige Fassungen vergleichen"}},
 		{"de redline", redline("de/dpa"), []string{
-			"<title>Änderungen an Auftragsverarbeitungsvertrag: 5. Januar 2026 → 2. April 2026 · Legal</title>",
-			"1 Klausel geändert.", "Eingefügter Text ist <ins>unterstrichen</ins>", ">Fassungen</a>"}},
+			"<title>Auftragsverarbeitungsvertrag (Fassung vom 2. April 2026) · Legal</title>", ">Was sich in dieser Fassung geändert hat</h2>",
+			"1 Klausel geändert.", "Eingefügter Text ist <ins>unterstrichen</ins>", ">Fassungen</a>", ">Text dieser Fassung</a>"}},
 		{"de version", oldest("de/dpa"), []string{
-			"<title>Auftragsverarbeitungsvertrag (Fassung vom 5. Januar 2026) · Legal</title>", "Ersetzt am", "die am 2. April 2026 veröffentlichte Fassung", "SHA-256 von"}},
+			"<title>Auftragsverarbeitungsvertrag (Fassung vom 5. Januar 2026) · Legal</title>", "Ersetzt am", "die am 2. April 2026 veröffentlichte Fassung", "SHA-256 von",
+			">Änderungen seit dieser Fassung bis zum aktuellen Text</h2>", ">Mit der aktuellen Fassung vergleichen</a>"}},
 		{"de compare", filepath.Join(public, "de", "dpa", "compare", "index.html"), []string{
 			"<title>Fassungen von Auftragsverarbeitungsvertrag vergleichen · Legal</title>", "Liste der Fassungen", "Vergleiche…"}},
 		{"de versions.json", filepath.Join(public, "de", "dpa", "versions", "versions.json"), []string{`"date":"2. April 2026"`, `"date":"5. Januar 2026"`}},
 		{"fr redline", redline("imprint.fr"), []string{
-			"<title>Modifications de Mentions légales : 5 janvier 2026 → 1 juin 2026 · Legal</title>", "1 clause modifiée.", "Le texte inséré est <ins>souligné</ins>"}},
+			">Ce qui a changé dans cette version</h2>", "1 clause modifiée.", "Le texte inséré est <ins>souligné</ins>"}},
 		{"en redline", redline("en/dpa"), []string{
-			"<title>Changes to Data Processing Agreement: 5 January 2026 → 10 March 2026 · Legal</title>", "1 clause changed.", "Inserted text is <ins>underlined</ins>"}},
+			">What changed in this version</h2>", "1 clause changed.", "Inserted text is <ins>underlined</ins>"}},
 		{"en version", oldest("en/dpa"), []string{"<title>Data Processing Agreement (version of 5 January 2026) · Legal</title>", "Superseded on", "SHA-256 of"}},
 	}
 	for _, c := range cases {

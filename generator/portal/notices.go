@@ -68,7 +68,7 @@ func (c *Catalog) NoticesIn(base, lang string) ([]notify.Notice, error) {
 			if i == len(e.Versions)-1 {
 				n.Summary = "First published version"
 			} else {
-				n.DiffURL = absURL(base, CompareURL(e.ID, e.Versions[i+1].ID, v.ID))
+				n.DiffURL = absURL(base, ChangesURL(e.ID, v.ID))
 				if n.Summary = v.Summary; n.Summary == "" {
 					if n.Summary, err = c.summaryOf(e, i); err != nil {
 						return nil, err

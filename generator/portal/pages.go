@@ -156,10 +156,10 @@ func (p *pager) versionRef(e *Entry, i, inForce int) map[string]any {
 	}
 	if i+1 < len(e.Versions) {
 		m["previous"] = e.Versions[i+1].ID
-		m["diff_url"] = CompareURL(e.ID, e.Versions[i+1].ID, v.ID)
+		m["diff_url"] = ChangesURL(e.ID, v.ID)
 	}
 	if i > 0 {
-		m["current_diff_url"] = CurrentCompareURL(e.ID, v.ID)
+		m["current_diff_url"] = SinceURL(e.ID, v.ID)
 	}
 	if v.Summary != "" {
 		m["summary"] = v.Summary
@@ -253,7 +253,7 @@ func (p *pager) documentPage(e *Entry) (*site.Page, error) {
 		params["shown_version"] = p.versionRef(e, inForce, inForce)
 		params["upcoming"] = p.versionRef(e, 0, inForce)
 		params["upcoming_changes"] = p.upcomingChanges(e, inForce)
-		params["upcoming_diff_url"] = CurrentCompareURL(e.ID, v.ID)
+		params["upcoming_diff_url"] = SinceURL(e.ID, v.ID)
 		params["updated"] = p.updated(e.Versions[0])
 		params["in_force_since"] = p.inForceSince(e, v)
 		params["effective"] = p.dateStamp(v.Effective)
@@ -378,10 +378,26 @@ func (p *pager) versionsPage(e *Entry) *site.Page {
 	return &site.Page{URL: VersionsURL(e.ID), Layout: "versions", Title: title, Date: date, Params: params}
 }
 
-// versionPage is the permanent page of one version: its text and where it
-// stands (in force, upcoming, superseded on … by …).
+// versionPage is the permanent page of one version: its text, where it
+// stands (in force, upcoming, superseded on … by …), and its redlines
+// against its predecessor (what changed in it) and against the current
+// text (what changed since), each a view of the page (ChangesURL,
+// SinceURL) that readers without JavaScript, crawlers and print get.
 func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	v := e.Versions[i]
+	redlines := map[string]any{}
+	for _, c := range versionComparisons(e, i) {
+		rp, summary, err := p.redline(e, c)
+		if err != nil {
+			return nil, err
+		}
+		if c.againstPredecessor() {
+			v.Summary = summary
+			redlines["changes"] = rp
+		} else {
+			redlines["since"] = rp
+		}
+	}
 	// The text is parsed only if the memo lacks what the page shows of it.
 	head, doc, err := p.versionHead(e, v)
 	if err != nil {
@@ -404,12 +420,12 @@ func (p *pager) versionPage(e *Entry, i int) (*site.Page, error) {
 	}
 	inForce := e.InForce(p.c.Today, p.loc)
 	params := archivedParams(p.documentParams(e))
-	// A version's page changes when the next version supersedes it, not
-	// with every version after that (the page cache renders it once
-	// more): it does not count the versions, links the redline against
-	// the newest at its lasting URL (CurrentCompareURL), and names its
-	// successor by its page and date.
+	// Besides its redline against the current text, a version's page
+	// changes when the next version supersedes it, not with every version
+	// after that: it does not count the versions and names its successor
+	// by its page and date.
 	delete(params, "versions")
+	params["redlines"] = redlines
 	params["title"] = e.Doc.Title
 	params["type"] = "version"
 	params["uncommitted"] = uncommitted
@@ -679,7 +695,7 @@ func (p *pager) lagParams(e *Entry, l *Lag) map[string]any {
 	if l.Outdated() {
 		v := src.Versions[l.OutdatedSince]
 		m["outdated_since"] = map[string]any{"id": v.ID, "url": VersionURL(src.ID, v.ID), "date": p.versionStamp(v), "subject": v.Subject}
-		m["diff_url"] = CurrentCompareURL(src.ID, src.Versions[l.Reflects].ID)
+		m["diff_url"] = SinceURL(src.ID, src.Versions[l.Reflects].ID)
 	}
 	return m
 }

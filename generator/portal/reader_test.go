@@ -303,7 +303,7 @@ func TestIndexShowsWhatNeedsAttention(t *testing.T) {
 	if strings.Index(section, "Objections due") > strings.Index(section, "Takes effect") {
 		t.Error("the objection window is not listed first")
 	}
-	if !strings.Contains(section, `<time datetime="2026-12-10">`) || !strings.Contains(section, `href="/dpa/compare/`) {
+	if !strings.Contains(section, `<time datetime="2026-12-10">`) || !strings.Contains(section, `#`+SinceAnchor+`"`) {
 		t.Errorf("deadline or redline link missing:\n%s", section)
 	}
 	if got := text(recent); !strings.HasPrefix(got, "Latest changes 20 November 2026 Data Processing Agreement: DPA: 48-hour breach notice · What changed 10 November 2026 Sub-processors: Add Sentrylane") {

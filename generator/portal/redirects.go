@@ -43,9 +43,9 @@ func (c *Catalog) moved() map[string]string {
 // from static/_redirects, and the map in MovedPath for the 404 page's
 // script on other hosts. The former document URL itself keeps its HTML
 // redirect page (an alias), for every host. And it sends the comparisons
-// of two versions that are not built as pages (/ID/compare/FROM/TO/,
-// which earlier releases published for many pairs) to the document's
-// compare page, with one rule per document (see compareRedirects).
+// of two versions that earlier releases published as pages of their own
+// (/ID/compare/FROM/TO/) to the document's compare page, with one rule per
+// document (see compareRedirects).
 func writeRedirects(stage string, c *Catalog) error {
 	moved := c.moved()
 	olds := make([]string, 0, len(moved))
@@ -78,7 +78,7 @@ func writeRedirects(stage string, c *Catalog) error {
 			}
 		}
 		if len(compares) > 0 {
-			b.WriteString("# Written by Clause: comparisons of two versions, on the compare page (the redlines built as pages are served as they are).\n")
+			b.WriteString("# Written by Clause: comparisons of two versions that earlier releases published as pages, on the compare page.\n")
 			for _, rule := range compares {
 				b.WriteString(rule + "\n")
 			}
@@ -101,10 +101,9 @@ func writeRedirects(stage string, c *Catalog) error {
 }
 
 // compareRedirects are the _redirects rules that send /ID/compare/FROM/TO/
-// to ComparePageURL(ID)?from=FROM&to=TO, one per document with two
-// versions or more. On Netlify a rule applies only where no file exists
-// (the redlines against the predecessor and the newest stay pages); the
-// 404 page's script does the same on hosts without rules.
+// (CompareURL) to ComparePageURL(ID)?from=FROM&to=TO, one per document
+// with two versions or more; the 404 page's script does the same on hosts
+// without rules.
 func (c *Catalog) compareRedirects() []string {
 	base := c.linker().basePath
 	var out []string

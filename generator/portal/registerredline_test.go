@@ -68,9 +68,14 @@ func TestLargeRegisterRedlineByRows(t *testing.T) {
 	}
 	vs := docs.Documents[0].Versions
 	second, first := vs[1].ID, vs[2].ID
+	// The redline of a version against its predecessor, or against the
+	// current text, on the version's page.
 	page := func(from, to string) string {
 		t.Helper()
-		return readFile(t, filepath.Join(r.Dir, "public", "subprocessors", "compare", from, to, "index.html"))
+		if to == "current" {
+			return sinceView(t, r.Dir, "subprocessors", from)
+		}
+		return changesView(t, r.Dir, "subprocessors", to)
 	}
 	p := page(first, second)
 	for _, want := range []string{

@@ -116,7 +116,7 @@ func TestDocumentsAPIMatchesGit(t *testing.T) {
 			if v.URL != "/"+id+"/versions/"+v.ID+"/" || v.ID != v.SHA256[:12] {
 				t.Errorf("%s version %d: id %s url %s", id, i, v.ID, v.URL)
 			}
-			if last := i == len(d.Versions)-1; last != (v.DiffURL == nil) || !last && *v.DiffURL != "/"+id+"/compare/"+d.Versions[i+1].ID+"/"+v.ID+"/" {
+			if last := i == len(d.Versions)-1; last != (v.DiffURL == nil) || !last && *v.DiffURL != "/"+id+"/versions/"+v.ID+"/#"+ChangesAnchor {
 				t.Errorf("%s version %d: diff_url %v", id, i, v.DiffURL)
 			}
 		}
@@ -154,13 +154,21 @@ func TestVersionPages(t *testing.T) {
 	markers := []string{"DELTA", "CHARLIE", "ALPHA"}
 	for i, v := range dpa.Versions {
 		html := readFile(t, filepath.Join(r.Dir, "public", "dpa", "versions", v.ID, "index.html"))
-		if !strings.Contains(html, markers[i]) {
+		text := viewOf(html, "version_text")
+		if !strings.Contains(text, markers[i]) {
 			t.Errorf("version %s lacks its text %s", v.ID, markers[i])
 		}
 		for j, m := range markers {
-			if j != i && strings.Contains(html, m) {
+			if j != i && strings.Contains(text, m) {
 				t.Errorf("version %s shows text %s of another version", v.ID, m)
 			}
+		}
+		// Its redlines: against its predecessor, and against the newest.
+		if changes := viewOf(html, ChangesAnchor); (i+1 < len(markers)) != (changes != "") || changes != "" && (!strings.Contains(changes, markers[i]) || !strings.Contains(changes, markers[i+1])) {
+			t.Errorf("version %s: redline against its predecessor:\n%s", v.ID, changes)
+		}
+		if since := viewOf(html, SinceAnchor); (i > 0) != (since != "") || since != "" && (!strings.Contains(since, markers[i]) || !strings.Contains(since, markers[0])) {
+			t.Errorf("version %s: redline against the current text:\n%s", v.ID, since)
 		}
 		// In groups of 8 digits with line-break opportunities (<wbr>) between.
 		if !strings.Contains(strings.ReplaceAll(html, "<wbr>", ""), `<code class="sha">`+v.SHA256+`</code>`) {

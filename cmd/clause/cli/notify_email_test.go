@@ -132,7 +132,7 @@ func TestNotifyEmailDigest(t *testing.T) {
 			t.Errorf("plain-text part lacks %q:\n%s", want, text)
 		}
 	}
-	if !strings.Contains(parts["text/html"], "https://legal.example.com/dpa/compare/") {
+	if !strings.Contains(parts["text/html"], "https://legal.example.com/dpa/versions/") || !strings.Contains(parts["text/html"], "#changes_in_version") {
 		t.Error("HTML part lacks the redline link")
 	}
 }

@@ -55,7 +55,7 @@ func TestReviewOfAPullRequest(t *testing.T) {
 		// after the merge commit.
 		"Change: Encrypt in transit, add Ledgerly\nWhat changed: 1 clause changed\n",
 		"New sub-processors:\n  - Ledgerly AB: Invoicing (Sweden)\nObjection deadline: 2026-04-03 (30 days' notice)\n",
-		"See what changed: https://legal.acme.example/dpa/compare/ac6ff6839a48/a7d475abaf6d/\n",
+		"See what changed: https://legal.acme.example/dpa/versions/a7d475abaf6d/#changes_in_version\n",
 		// The redlines, against the versions at the base.
 		"### Changes to Data Processing Agreement: ac6ff6839a48 → a7d475abaf6d\n",
 		"Acme encrypts personal data at rest <ins>and in transit</ins>.\n",
