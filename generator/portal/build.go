@@ -90,8 +90,8 @@ type Result struct {
 	// Hugo's) and those it computed.
 	TextsReused, TextsComputed int
 	// BodiesRead counts the archived pages' bodies and published texts
-	// read from the memo: those of pages the page cache lacks, and texts
-	// the output reused lacks.
+	// read from the memo: those of pages the page cache lacks, and the
+	// texts of packs neither it nor the output reused has.
 	BodiesRead int
 	// TextsParsed counts the versions' texts the build read from the
 	// history and parsed for its pages: every version's in a build from
@@ -657,6 +657,10 @@ func (vr versionRef) compute(pg *pager) (*site.Page, error) {
 	case vr.page != nil:
 		return vr.page, nil
 	case vr.versions:
+		// The document's last page: all its texts are given.
+		if err := pg.writePacks(vr.e); err != nil {
+			return nil, err
+		}
 		return pg.versionsPage(vr.e), nil
 	}
 	var p *site.Page
