@@ -66,6 +66,8 @@ type Options struct {
 	siteFeedEntries int
 	// prerenderBody overrides prerenderBody (tests).
 	prerenderBody int
+	// textsHeldMax overrides textsHeldMax (tests).
+	textsHeldMax int
 }
 
 // Result summarises a build.
@@ -219,7 +221,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if baseURL == "" {
 		fmt.Fprintln(opts.Log, "warning: "+NoBaseURL)
 	}
-	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL")), maxTableRows: opts.registerTableRows, texts: &textNames{}}
+	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL")), maxTableRows: opts.registerTableRows, texts: &textNames{heldMax: cmp.Or(opts.textsHeldMax, textsHeldMax)}}
 	s := &site.Site{
 		Title:        cfg.Title,
 		BaseURL:      baseURL,

@@ -56,6 +56,8 @@ type textNames struct {
 	// is read, and nothing written where the output reused is that file
 	// already).
 	cache *site.PageCache
+	// heldMax is textsHeldMax, or a test's.
+	heldMax int
 
 	mu      sync.Mutex
 	members map[*Version]*textMember // given, not yet packed
@@ -94,7 +96,7 @@ func (p *pager) publishText(e *Entry, i int, side Side) error {
 	if p.memo != nil {
 		ref := p.memo.putBlob(data)
 		p.memo.put(p.textKey(e, v, p.memo.headOf(v, side.Doc)), &textMemo{JSON: ref, Links: side.trace.list()})
-		if p.texts.heldBytes()+len(data) > textsHeldMax && p.memo.hasBlob(ref) {
+		if p.texts.heldBytes()+len(data) > p.texts.heldMax && p.memo.hasBlob(ref) {
 			m.load, m.held = func() ([]byte, error) { return p.memo.loadBlob(ref) }, 0
 		}
 	}

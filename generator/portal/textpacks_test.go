@@ -366,3 +366,22 @@ func TestTextPacksFromTheOutputReused(t *testing.T) {
 		}
 	}
 }
+
+// TestTextPacksBeyondTheMemoryBound: texts beyond the bound of those kept
+// in memory until their packs are written are read again from the memo;
+// the packs are the same.
+func TestTextPacksBeyondTheMemoryBound(t *testing.T) {
+	r := gittest.New(t)
+	commitVersions(r, 0, 20, smallDPA)
+	want := filepath.Join(t.TempDir(), "public")
+	mustBuild(t, r.Dir, Options{Out: want, HistoryOptions: HistoryOptions{NoCache: true}})
+	out := filepath.Join(t.TempDir(), "public")
+	// Two texts' worth: the others are read from the memo.
+	res := mustBuild(t, r.Dir, Options{Out: out, HistoryOptions: HistoryOptions{CacheDir: t.TempDir()}, textsHeldMax: 700})
+	if res.BodiesRead < 18 {
+		t.Errorf("%d texts read from the memo, want 18 or more", res.BodiesRead)
+	}
+	if d := diffTrees(tree(t, filepath.Join(out, "dpa", "versions")), tree(t, filepath.Join(want, "dpa", "versions"))); len(d) > 0 {
+		t.Errorf("%d files differ from a cold build's:\n%s", len(d), strings.Join(d, "\n"))
+	}
+}
