@@ -7,10 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/clause-portal/clause/generator/document"
 	"github.com/clause-portal/clause/generator/redline"
@@ -22,154 +19,26 @@ import (
 // generator/diff itself compiled to WebAssembly (generator/redline/wasm),
 // on one page per document, ComparePageURL(id)?from=A&to=B. For it, the
 // build publishes each version's text (redline.Text: its blocks and front
-// matter, as the build's own redlines compare them) under TextsURL, named
-// by the hash of the file, so that versions with the same text share one;
-// and the engine once, under /js/. Only the redlines readers without
-// JavaScript need are rendered as pages: each version against its
-// predecessor and against the newest (comparePairs).
+// matter, as the build's own redlines compare them) under TextsURL, a few
+// versions' texts to a file (see textpacks.go), versions with the same
+// text sharing one; and the engine once, under /js/. Only the redlines
+// readers without JavaScript need are rendered as pages: each version
+// against its predecessor and against the newest (comparePairs).
 
 // ComparePageURL is the path of a document's compare page. The versions
 // compared are given in the query: ComparePageURL(id) + "?from=A&to=B".
 func ComparePageURL(id string) string { return "/" + id + "/compare/" }
 
-// TextsURL is the folder of a document's published texts.
+// TextsURL is the folder of a document's published texts: its packs,
+// each a JSON object of texts by key (see textpacks.go).
 func TextsURL(id string) string { return "/" + id + "/versions/blocks/" }
 
 // VersionsJSONURL is the path of a document's list of versions for the
-// compare form and page: [{"id", "date", "subject", "text"}], newest first,
-// where text names the version's file in TextsURL (absent for a version
-// too large to compare).
+// compare form and page: [{"id", "date", "subject", "text", "pack"}],
+// newest first, where pack names the file in TextsURL that holds the
+// version's text and text is its key there (both absent for a version too
+// large to compare).
 func VersionsJSONURL(id string) string { return "/" + id + "/versions/versions.json" }
-
-// textNames records the file each version's text was published as; the
-// pages are built on one goroutine and versions.json written on another.
-type textNames struct {
-	stage string // the staged site; "" publishes nothing
-	// reuse, if not nil, is the old output Build makes its own: a text
-	// it has already is not written again.
-	reuse *site.Reuse
-	// cache, if not nil, keeps the texts' files from one build to the
-	// next, as it keeps pages': a text it has is linked into the output
-	// (nothing is read, and nothing written where the output reused is
-	// that file already).
-	cache *site.PageCache
-	mu    sync.Mutex
-	names map[*Version]string
-	files map[string]bool // written, below stage
-}
-
-// publishText writes the text of side (version i of e) into the staged
-// site, once per version and once per distinct file.
-func (p *pager) publishText(e *Entry, i int, side Side) error {
-	if p.textPublished(e.Versions[i]) {
-		return nil
-	}
-	data, err := redline.Marshal(versionText(e.Versions[i], side))
-	if err != nil {
-		return err
-	}
-	if p.memo != nil {
-		p.memo.put(p.textKey(e, e.Versions[i], p.memo.headOf(e.Versions[i], side.Doc)), &textMemo{JSON: p.memo.putBlob(data), Links: side.trace.list()})
-	}
-	return p.writeText(e, i, sha256.Sum256(data), len(data), func() ([]byte, error) { return data, nil })
-}
-
-// textMemo is a version's published text kept by the memo, with the links
-// its blocks resolved.
-type textMemo struct {
-	JSON  blobRef
-	Links []resolved
-}
-
-func (p *pager) textKey(e *Entry, v *Version, head versionHead) [32]byte {
-	return p.memo.key("text", head.part(), stringPart(v.SHA256, e.Language))
-}
-
-// memoPublishText is publishText from the memo, given the version's head;
-// false when the memo cannot give it.
-func (p *pager) memoPublishText(e *Entry, i int, head versionHead) bool {
-	if p.textPublished(e.Versions[i]) {
-		return true
-	}
-	var m textMemo
-	if !p.memo.get(p.textKey(e, e.Versions[i], head), &m) || !stillResolve(m.Links, p.sideLinks(e, i)) || !p.memo.hasBlob(m.JSON) {
-		return false
-	}
-	return p.writeText(e, i, m.JSON.Sum, m.JSON.Size, func() ([]byte, error) { return p.memo.loadBlob(m.JSON) }) == nil
-}
-
-// textPublished reports whether version v's text is published already
-// (or nothing is: no staged site).
-func (p *pager) textPublished(v *Version) bool {
-	t := p.texts
-	if t == nil || t.stage == "" {
-		return true
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	_, done := t.names[v]
-	return done
-}
-
-// writeText writes the text of version i of e into the staged site,
-// given its SHA-256 and length: load reads it, unless the page cache or the
-// output reused has it already.
-func (p *pager) writeText(e *Entry, i int, sum [sha256.Size]byte, size int, load func() ([]byte, error)) error {
-	t := p.texts
-	v := e.Versions[i]
-	name := hex.EncodeToString(sum[:10]) + ".json"
-	rel := strings.TrimPrefix(TextsURL(e.ID), "/") + name
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.names == nil {
-		t.names, t.files = map[*Version]string{}, map[string]bool{}
-	}
-	t.names[v] = name
-	if t.files[rel] {
-		return nil
-	}
-	// The file's key: its path and bytes (named by their SHA-256).
-	key := sha256.Sum256(append([]byte(rel+"\x00"), sum[:]...))
-	if t.cache != nil && t.cache.RestoreFile(key, t.stage, t.reuse) {
-		t.files[rel] = true
-		return nil
-	}
-	if t.reuse != nil && t.reuse.Same(rel, size, sum) {
-		t.files[rel] = true
-		// The page cache keeps it from now on (an output made before
-		// it kept texts). It only saves work: a failure is no error.
-		if t.cache != nil {
-			_ = t.cache.StoreFile(key, t.reuse.Root(), rel)
-		}
-		return nil
-	}
-	data, err := load()
-	if err != nil {
-		return err
-	}
-	dst := filepath.Join(t.stage, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
-		return err
-	}
-	t.files[rel] = true
-	if t.cache != nil {
-		_ = t.cache.StoreFile(key, t.stage, rel)
-	}
-	return nil
-}
-
-// textName is the file name publishText gave version v's text, or "".
-func (p *pager) textName(v *Version) string {
-	if p.texts == nil {
-		return ""
-	}
-	p.texts.mu.Lock()
-	defer p.texts.mu.Unlock()
-	return p.texts.names[v]
-}
 
 // versionText is what the compare page needs of a version: the blocks the
 // build's redlines compare, and the front matter they name.
@@ -188,10 +57,12 @@ func (p *pager) versionsJSON(e *Entry) ([]byte, error) {
 		Date    string `json:"date"`
 		Subject string `json:"subject"`
 		Text    string `json:"text,omitempty"`
+		Pack    string `json:"pack,omitempty"`
 	}
 	items := make([]item, len(e.Versions))
 	for i, v := range e.Versions {
-		items[i] = item{ID: v.ID, Date: p.localVersionDisplay(e, v), Subject: v.Subject, Text: p.textName(v)}
+		at := p.textPlace(v)
+		items[i] = item{ID: v.ID, Date: p.localVersionDisplay(e, v), Subject: v.Subject, Text: at.key, Pack: at.pack}
 	}
 	return json.Marshal(items)
 }

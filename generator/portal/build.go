@@ -66,6 +66,8 @@ type Options struct {
 	siteFeedEntries int
 	// prerenderBody overrides prerenderBody (tests).
 	prerenderBody int
+	// textsHeldMax overrides textsHeldMax (tests).
+	textsHeldMax int
 }
 
 // Result summarises a build.
@@ -90,8 +92,8 @@ type Result struct {
 	// Hugo's) and those it computed.
 	TextsReused, TextsComputed int
 	// BodiesRead counts the archived pages' bodies and published texts
-	// read from the memo: those of pages the page cache lacks, and texts
-	// the output reused lacks.
+	// read from the memo: those of pages the page cache lacks, and the
+	// texts of packs neither it nor the output reused has.
 	BodiesRead int
 	// TextsParsed counts the versions' texts the build read from the
 	// history and parsed for its pages: every version's in a build from
@@ -219,7 +221,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if baseURL == "" {
 		fmt.Fprintln(opts.Log, "warning: "+NoBaseURL)
 	}
-	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL")), maxTableRows: opts.registerTableRows, texts: &textNames{}}
+	pg := &pager{c: c, loc: cfg.Location, repoURL: firstNonEmpty(cfg.RepoURL, opts.Env("REPOSITORY_URL")), maxTableRows: opts.registerTableRows, texts: &textNames{heldMax: cmp.Or(opts.textsHeldMax, textsHeldMax)}}
 	s := &site.Site{
 		Title:        cfg.Title,
 		BaseURL:      baseURL,
@@ -644,6 +646,10 @@ func (vr versionRef) compute(pg *pager) (*site.Page, error) {
 	case vr.page != nil:
 		return vr.page, nil
 	case vr.versions:
+		// The document's last page: all its texts are given.
+		if err := pg.writePacks(vr.e); err != nil {
+			return nil, err
+		}
 		return pg.versionsPage(vr.e), nil
 	}
 	p, err := pg.versionPage(vr.e, vr.i)

@@ -111,8 +111,8 @@ func TestPageCacheBuildEqualsColdBuild(t *testing.T) {
 	again, tree2 := cached("again")
 	same("second build", tree2, tree1)
 	// The pages come from the page cache by their body's SHA-256, and the
-	// texts the compare page loads by their own: no body nor text is read,
-	// only the documents' feeds the new output folder needs.
+	// packs of texts the compare page loads by their members': no body nor
+	// text is read, only the documents' feeds the new output folder needs.
 	texts, feeds := 0, 0
 	for name := range tree2 {
 		if strings.Contains(name, "/versions/blocks/") {
@@ -186,8 +186,8 @@ func TestPageCacheBuildEqualsColdBuild(t *testing.T) {
 	}
 	b[at+2] = 'n'
 	os.WriteFile(entry, b, 0o600)
-	// And a text the compare page loads, changed in place (its size
-	// kept): it is not linked into the output but written anew.
+	// And a pack of texts the compare page loads, changed in place (its
+	// size kept): it is not linked into the output but written anew.
 	for _, e := range entries {
 		if b, err := os.ReadFile(e); err == nil && bytes.HasPrefix(b, []byte("{")) {
 			os.WriteFile(e, bytes.Replace(b, []byte(`"`), []byte(`'`), 1), 0o600)

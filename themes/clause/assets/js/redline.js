@@ -1,9 +1,10 @@
 // The compare page, /ID/compare/?from=A&to=B: loads the two versions'
-// published texts (their blocks, as Clause compares them) and Clause's
-// redline engine, generator/diff compiled to WebAssembly (run by Go's
-// wasm_exec.js, loaded before this script), compares them in the browser
-// and fills the page as the precomputed redlines are laid out. With no
-// query it compares the newest version with its predecessor.
+// published texts (their blocks, as Clause compares them, from the packs
+// versions.json names) and Clause's redline engine, generator/diff
+// compiled to WebAssembly (run by Go's wasm_exec.js, loaded before this
+// script), compares them in the browser and fills the page as the
+// precomputed redlines are laid out. With no query it compares the newest
+// version with its predecessor.
 (function () {
   "use strict";
   var root = document.querySelector(".live-redline");
@@ -111,10 +112,23 @@
     sides.append(words.from + " ", link(base + from.id + "/", words.version_of + " " + from.date), " " + words.to + " ", link(base + to.id + "/", words.version_of + " " + to.date));
     sides.hidden = false;
     document.title = data("title") + ": " + from.date + " → " + to.date + " · " + data("site");
-    if (!from.text || !to.text) {
+    if (!from.text || !to.text || !from.pack || !to.pack) {
       throw new Error(fill(words.too_large, { From: from.id, To: to.id }));
     }
-    return Promise.all([json(data("texts") + from.text), json(data("texts") + to.text), engine()]).then(function (all) {
+    // Each text is a member of a pack, a few versions' texts to a file
+    // (fetched once when both are in the same); the engine is given the
+    // member's JSON.
+    var packs = {};
+    [from.pack, to.pack].forEach(function (name) {
+      if (!packs[name]) packs[name] = json(data("texts") + name).then(JSON.parse);
+    });
+    var text = function (v) {
+      return packs[v.pack].then(function (pack) {
+        if (!Object.prototype.hasOwnProperty.call(pack, v.text)) throw new Error(v.pack + ": no text " + v.text);
+        return JSON.stringify(pack[v.text]);
+      });
+    };
+    return Promise.all([text(from), text(to), engine()]).then(function (all) {
       var opts = { link_base: data("link-base") + to.id + "/", omit: false };
       if (engineWords) { opts.words = engineWords; opts.lang = lang; }
       var out = all[2](all[0], all[1], JSON.stringify(opts));
