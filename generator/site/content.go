@@ -195,25 +195,16 @@ func writeContent(s *Site, release bool, cached *cacheRun, df *deferrer) ([]Cont
 			suffix = "." + hugoLang(l)
 		}
 		// The JSON of the front matter is written for Hugo only: the
-		// page cache looks a page up by a digest of it, but for pages
-		// with deferred HTML, whose key covers their placeholders.
+		// page cache looks a page up by a digest of it (which covers
+		// deferred HTML by its sum, not by its placeholder).
 		var b []byte
 		var err error
 		if cached != nil {
-			var key []byte
-			if dp != nil {
-				if b, err = json.Marshal(fm); err != nil {
-					return nil, nil, err
-				}
-				key = b
-			} else {
-				sum, err := frontMatterDigest(fm)
-				if err != nil {
-					return nil, nil, err
-				}
-				key = sum[:]
+			sum, err := frontMatterDigest(fm)
+			if err != nil {
+				return nil, nil, err
 			}
-			if cached.restore(p, suffix, key, html, dp) {
+			if cached.restore(p, suffix, sum[:], html, dp) {
 				if release {
 					s.Pages[i] = nil
 				}

@@ -8,10 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -92,6 +90,7 @@ type deferredPage struct {
 	tokens []string
 	html   [][]byte
 	lazy   []*LazyHTML // for each token, the HTML kept elsewhere, or nil
+	body   int         // 1 + the index of the body's token; 0: none
 	kept   []string    // the files that hold html, once kept
 }
 
@@ -145,6 +144,7 @@ func (df *deferrer) prepare(p *Page) ([]byte, *deferredPage) {
 	body := p.HTML
 	if len(body) >= DeferBody {
 		body = []byte(add(body, nil))
+		dp.body = len(dp.tokens)
 	}
 	if len(dp.tokens) == 0 {
 		return body, nil
@@ -153,9 +153,7 @@ func (df *deferrer) prepare(p *Page) ([]byte, *deferredPage) {
 	return body, &dp
 }
 
-// walkDeferred calls f with each Deferred in v, a page's parameters, in
-// an order that depends on the parameters alone (maps by key): the page
-// cache's key numbers the placeholders in that order.
+// walkDeferred calls f with each Deferred in v, a page's parameters.
 func walkDeferred(v any, f func(*Deferred)) {
 	switch t := v.(type) {
 	case *Deferred:
@@ -163,8 +161,8 @@ func walkDeferred(v any, f func(*Deferred)) {
 			f(t)
 		}
 	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(t)) {
-			walkDeferred(t[k], f)
+		for _, x := range t {
+			walkDeferred(x, f)
 		}
 	case []map[string]any:
 		for _, x := range t {
@@ -178,45 +176,24 @@ func walkDeferred(v any, f func(*Deferred)) {
 }
 
 // keyParts returns what the page cache keys a page by in place of its
-// content file: the front matter and the SHA-256 of the body with each
-// placeholder replaced by its number on the page (the nonce changes from
-// build to build), and the HTML the placeholders stand for, or its sum
-// when it is kept elsewhere. A lazy body (body nil) is below DeferBody and
-// holds no placeholder: its sum is its own.
+// content file: the digest of its front matter (frontMatterDigest, which
+// covers the HTML of deferred parameters by its sum, wherever it stands)
+// and the SHA-256 of its body, of the HTML it stands for when the body
+// goes round Hugo. A lazy body (body nil) is below DeferBody: its sum is
+// its own.
 func (dp *deferredPage) keyParts(frontMatter, body []byte, lazyBody *LazyHTML) [][]byte {
-	var bodySum [sha256.Size]byte
-	if body == nil && lazyBody != nil {
-		bodySum = lazyBody.Sum
+	var sum [sha256.Size]byte
+	prefix := "body "
+	switch {
+	case dp.body > 0:
+		body, prefix = dp.html[dp.body-1], "deferred body "
+		sum = sha256.Sum256(body)
+	case body == nil && lazyBody != nil:
+		sum = lazyBody.Sum
+	default:
+		sum = sha256.Sum256(body)
 	}
-	parts := [][]byte{frontMatter, {'\n'}, nil}
-	for i, t := range dp.tokens {
-		fixed := []byte(placeholderStart + "page-" + strconv.Itoa(i+1) + `"></clause-deferred>`)
-		parts[0] = bytes.ReplaceAll(parts[0], jsonString(t), jsonString(string(fixed)))
-		if body != nil {
-			body = bytes.ReplaceAll(body, []byte(t), fixed)
-		}
-	}
-	if body != nil || lazyBody == nil {
-		bodySum = sha256.Sum256(body)
-	}
-	parts[2] = bodySum[:]
-	// The same key whether the HTML is at hand or kept elsewhere.
-	for i, h := range dp.html {
-		size, sum := len(h), [sha256.Size]byte{}
-		if l := dp.lazy[i]; l != nil {
-			size, sum = l.Size, l.Sum
-		} else {
-			sum = sha256.Sum256(h)
-		}
-		parts = append(parts, []byte(strconv.Itoa(size)+"\n"), sum[:])
-	}
-	return parts
-}
-
-// jsonString is s as json.Marshal writes it, quotes dropped.
-func jsonString(s string) []byte {
-	b, _ := json.Marshal(s)
-	return b[1 : len(b)-1]
+	return [][]byte{frontMatter, {'\n'}, []byte(prefix), sum[:]}
 }
 
 // substitute replaces the placeholders in the page Hugo wrote below

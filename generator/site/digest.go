@@ -19,7 +19,8 @@ import (
 //
 // Values are written with a tag of their type and the length of what
 // follows, so that no two values write the same bytes; a type it does not
-// know writes its JSON (json.Marshal), tagged apart.
+// know writes its JSON (json.Marshal), tagged apart. Deferred HTML
+// writes its length and SHA-256 where it stands.
 func frontMatterDigest(fm map[string]any) ([sha256.Size]byte, error) {
 	e := digestBuffers.Get().(*digestEncoder)
 	defer digestBuffers.Put(e)
@@ -164,6 +165,23 @@ func (e *digestEncoder) value(v any) error {
 				return err
 			}
 		}
+	case *Deferred:
+		// By the HTML it stands for, not its placeholder (drawn anew at
+		// every build): its length and SHA-256, at hand or kept
+		// elsewhere alike.
+		if t == nil {
+			e.tag('0')
+			return nil
+		}
+		e.tag('D')
+		size, sum := len(t.html), [sha256.Size]byte{}
+		if t.lazy != nil {
+			size, sum = t.lazy.Size, t.lazy.Sum
+		} else {
+			sum = sha256.Sum256(t.html)
+		}
+		e.length(size)
+		e.b = append(e.b, sum[:]...)
 	case time.Time:
 		// As JSON writes it.
 		e.tag('t')
